@@ -1,0 +1,195 @@
+"""Generalized CP and generalized hierarchical Tucker decompositions (the paper's main objects).
+
+A shallow network's grid tensor is the *generalized CP decomposition*
+(paper-notes D7)
+
+    A^y = sum_z a^y_z (F a^{z,0}) (x)_g (F a^{z,1}) (x)_g ... (x)_g (F a^{z,N-1}),
+
+and a deep network's is the *generalized hierarchical Tucker decomposition*
+(D8: the COLT eq. 5 recursion with (x) replaced by (x)_g, a^{0,j,a} by F a^{0,j,a}),
+here in its window form: each node applies P(sigma(.), ..., sigma(.)) to its w
+children at once, so no law of g is assumed. The tensor is built level by level
+through generalized outer products; the circuit's forward pass
+(:func:`symbolic.circuit.forward`) is the independent second route.
+
+Note: "GCP" in TensorLy or pyttb means generalized-*loss* CP. Here it is the
+generalized tensor product of Cohen & Shashua (ICML 2016).
+
+>>> from symbolic.spec import shallow
+>>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+...             weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+>>> cp = decomposition(s)
+>>> cp
+GeneralizedCP(N=2, M=2, Z=1, Y=1, operator=operator('relu', 'max'))
+>>> cp.to_tensor().entries()   # 3 * max(0, v0[d0], v1[d1]) with v0 = (1, -1), v1 = (2, 0)
+(6, 3, 6, 0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .engines import ENGINES, get_engine
+from .errors import DomainError
+from .operators import Operator
+from .spec import Spec
+from .tensor import MAX_ENTRIES, GridTensor, check_size
+
+__all__ = ["GeneralizedCP", "GeneralizedHT", "decomposition", "cp_to_tensor", "ht_to_tensor", "grid_tensor", "grid_tensors"]
+
+
+@dataclass(frozen=True)
+class GeneralizedCP:
+    """Generalized CP: ``A^y = sum_z coefficients[y][z] * (F v^{z,0}) (x)_g ... (x)_g (F v^{z,N-1})``.
+
+    ``vectors[z][i]`` is a^{z,i} (M entries; with sharing the same for every i).
+    """
+
+    operator: Operator
+    F: tuple
+    vectors: tuple
+    coefficients: tuple
+    N: int
+    M: int
+
+    @property
+    def Z(self) -> int:
+        return len(self.vectors)
+
+    def to_tensor(self, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
+        return cp_to_tensor(self, output, engine, modulus)
+
+    def __repr__(self):
+        return f"GeneralizedCP(N={self.N}, M={self.M}, Z={self.Z}, Y={len(self.coefficients)}, operator={self.operator!r})"
+
+
+@dataclass(frozen=True)
+class GeneralizedHT:
+    """Generalized hierarchical Tucker over a w-ary pooling tree with a patch order.
+
+    ``layers[l][k]`` is the ``r_l x r_{l-1}`` (``r_0 x M`` at l = 0) matrix of
+    node k of level l (with sharing, repeated); ``output`` is ``[Y][r_{L-1}]``.
+    Position k of the tree reads patch ``patch_order[k]``.
+    """
+
+    operator: Operator
+    F: tuple
+    layers: tuple
+    output: tuple
+    window: int
+    patch_order: tuple
+    N: int
+    M: int
+
+    @property
+    def widths(self) -> tuple:
+        return tuple(len(lay[0]) for lay in self.layers)
+
+    def to_tensor(self, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
+        return ht_to_tensor(self, output, engine, modulus)
+
+    def __repr__(self):
+        return (f"GeneralizedHT(N={self.N}, M={self.M}, window={self.window}, widths={self.widths}, "
+                f"Y={len(self.output)}, operator={self.operator!r})")
+
+
+def decomposition(spec: Spec):
+    """The generalized CP (shallow) or HT (deep) decomposition of a spec's grid tensors."""
+    F = spec.representation
+    if spec.architecture == "shallow":
+        vectors = tuple(tuple(spec.hidden_vector(z, i) for i in range(spec.N)) for z in range(spec.Z))
+        return GeneralizedCP(spec.operator, F, vectors, spec.output, spec.N, spec.M)
+    layers = tuple(
+        tuple(spec.layer_matrix(l, k) for k in range(spec.N // spec.window**l)) for l in range(spec.L)
+    )
+    return GeneralizedHT(spec.operator, F, layers, spec.output, spec.window, spec.order, spec.N, spec.M)
+
+
+def _levels(dec):
+    """(weights per position, pool window) for each level, plus the output weights."""
+    if isinstance(dec, GeneralizedCP):
+        W = tuple(tuple(tuple(dec.vectors[z][i] for z in range(dec.Z))) for i in range(dec.N))
+        return [(W, dec.N)], dec.coefficients, tuple(range(dec.N))
+    return [(lay, dec.window) for lay in dec.layers], dec.output, dec.patch_order
+
+
+def _contract(dec, engine: str, modulus: int | None) -> list:
+    if engine not in ENGINES:
+        raise DomainError(f"engine={engine!r} is not one of {ENGINES}")
+    N, M = dec.N, dec.M
+    check_size(M**N, 8, f"the grid tensor of N={N}, M={M}")
+    if M**N > MAX_ENTRIES:
+        raise DomainError(f"the grid tensor of N={N}, M={M} has {M**N:,} entries, more than {MAX_ENTRIES:,}")
+    op = dec.operator
+    if engine == "modular" and not op.is_polynomial:
+        p = modulus or get_engine("modular").p
+        return [t.reduce_mod(p) for t in _contract(dec, "exact", None)]
+    if engine == "symbolic" and M**N > 4096:
+        raise DomainError(f"engine='symbolic' is for tiny tensors; N={N}, M={M} gives {M**N:,} entries (limit 4096)")
+    ar = get_engine(engine, modulus)
+    levels, out_w, order = _levels(dec)
+    widest = max(len(w[0]) if isinstance(w[0][0], tuple) else len(w) for w, _ in levels)
+    check_size(M**N * max(widest, len(out_w)), 8 if engine != "exact" else 16, f"the top level of N={N}, M={M}")
+    X = ar.rep(dec.F, N)
+    for W, w in levels:
+        X = ar.conv(W, X)
+        X = ar.activate(op.activation, X)
+        X = ar.pool(op.pooling, X, w)
+    X = ar.conv(out_w, X)
+    axes = tuple(np.argsort(order))
+    return ar.finish(X, (M,) * N, axes)
+
+
+def _pick(tensors, output: int):
+    if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < len(tensors):
+        raise DomainError(f"output={output!r} is out of range: the network has Y={len(tensors)} outputs (0..{len(tensors) - 1})")
+    return tensors[output]
+
+
+def cp_to_tensor(cp: GeneralizedCP, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
+    """The grid tensor of a generalized CP decomposition (one output)."""
+    return _pick(_contract(cp, engine, modulus), output)
+
+
+def ht_to_tensor(ht: GeneralizedHT, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
+    """The grid tensor of a generalized HT decomposition (one output)."""
+    return _pick(_contract(ht, engine, modulus), output)
+
+
+def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None) -> list:
+    """The grid tensors of every output of a network, computed through its decomposition.
+
+    Parameters
+    ----------
+    spec : Spec
+    engine : {"exact", "modular", "symbolic"}
+        ``exact`` (default): integers after clearing denominators; ``modular``:
+        residues modulo ``modulus`` (default the largest prime below 2^26);
+        ``symbolic``: sympy expressions (tiny sizes; required for symbolic weights
+        or tanh/sigmoid).
+    """
+    if spec.is_symbolic and engine != "symbolic":
+        raise DomainError(f"engine={engine!r} needs numeric weights; this spec has symbolic weights: use engine='symbolic'")
+    if not spec.operator.is_exact and engine != "symbolic":
+        raise DomainError(f"activation={spec.activation.spec_name!r} has no exact rational values; use engine='symbolic'")
+    return _contract(decomposition(spec), engine, modulus)
+
+
+def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
+    """The grid tensor A^y of a network: A[d_0, ..., d_{N-1}] = h_y(x^(d_0), ..., x^(d_{N-1})) (eq. 3).
+
+    >>> from symbolic.spec import deep
+    >>> s = deep(N=4, M=2, activation="linear", pooling="product", seed=3, low=-3, high=3)
+    >>> A = grid_tensor(s)
+    >>> A.shape, A == grid_tensor(s, engine="symbolic")
+    ((2, 2, 2, 2), True)
+    >>> grid_tensor(s, engine="modular").modulus
+    67108859
+    """
+    return _pick(grid_tensors(spec, engine, modulus), output)
+
+
+_ = math  # math is used in doc examples of callers

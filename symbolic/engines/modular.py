@@ -1,0 +1,79 @@
+"""The modular engine: residues modulo a word-size prime p < 2^26, in numpy int64.
+
+Polynomial operators (linear or square activation; product, sum or average
+pooling) are computed modulo p all the way. Other operators (relu, max, ...)
+have no meaning modulo p: their values are computed exactly and then reduced.
+Residues of an integer matrix give certified rank *lower* bounds (a minor
+nonzero modulo p is nonzero over Q), at float speed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import DomainError
+from ..tensor import GridTensor
+from .base import Arithmetic, as_fraction, outer_pool
+from .exact import ExactArithmetic
+
+
+def _residue(x, p: int) -> int:
+    q = as_fraction(x)
+    if q.denominator % p == 0:
+        raise DomainError(f"the prime {p} divides the denominator of {q}; choose another modulus")
+    return q.numerator % p * pow(q.denominator, -1, p) % p
+
+
+class ModularArithmetic(Arithmetic):
+    name = "modular"
+
+    def __init__(self, p: int):
+        if not isinstance(p, int) or p < 2 or p >= 1 << 31:
+            raise DomainError(f"modulus={p!r}: expected a prime below 2^31 (2^26 recommended)")
+        self.p = p
+        self._exact = None  # delegate for non-polynomial operators
+
+    def matrix(self, rows):
+        a = np.array(rows, dtype=object)
+        return np.array([_residue(x, self.p) for x in a.flat], dtype=np.int64).reshape(a.shape)
+
+    def rep(self, F, P):
+        arr = self.matrix(F)
+        return np.broadcast_to(arr.T[None], (P,) + arr.T.shape).copy()
+
+    def conv(self, W, X):
+        Wa = self.matrix(W)
+        cin = Wa.shape[-1]
+        if cin * (self.p - 1) ** 2 < 1 << 63:
+            return np.matmul(Wa, X) % self.p
+        out = np.zeros(np.broadcast_shapes(Wa.shape[:-2] + (1, 1), X.shape[:-2] + (1, 1))[:-2]
+                       + (Wa.shape[-2], X.shape[-1]), dtype=np.int64)
+        for a in range(cin):  # one term at a time, reducing as we go
+            out = (out + Wa[..., :, a:a + 1] * X[..., a:a + 1, :] % self.p) % self.p
+        return out
+
+    def activate(self, act, X):
+        return act.on_residues(X, self.p)
+
+    def pool(self, pool, X, w: int):
+        p = self.p
+        if pool.name == "product":
+            return outer_pool(X, w, lambda a, b: a * b % p)
+        if pool.name == "max":
+            raise DomainError("pooling='max' has no meaning modulo a prime")
+        out = outer_pool(X, w, lambda a, b: (a + b) % p)
+        if pool.name == "average":
+            out = out * pow(w, -1, p) % p
+        return out
+
+    def finish(self, X, shape, axes):
+        return [GridTensor(shape, np.ascontiguousarray(X[0, y].reshape(shape).transpose(axes)), 1, self.p)
+                for y in range(X.shape[1])]
+
+
+def reduce_tensors(tensors, p: int):
+    """Reduce exact grid tensors modulo p."""
+    return [t.reduce_mod(p) for t in tensors]
+
+
+__all__ = ["ModularArithmetic", "reduce_tensors", "ExactArithmetic"]

@@ -1,0 +1,59 @@
+"""Exceptions of convac.
+
+Every error names the offending field or parameter, its value and what is
+allowed, in one line, so that the command line can print it as it is.
+
+>>> raise SpecError("weights.output", [[1.5]], "exact numbers (ints or 'p/q' strings), not floats")
+Traceback (most recent call last):
+...
+symbolic.errors.SpecError: weights.output: expected exact numbers (ints or 'p/q' strings), not floats, got [[1.5]]
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConvacError",
+    "SpecError",
+    "ShapeError",
+    "DomainError",
+    "BackendUnavailable",
+    "TooLarge",
+    "CertificateError",
+]
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ConvacError(Exception):
+    """Base class of every error convac raises on purpose."""
+
+
+class SpecError(ConvacError, ValueError):
+    """A network spec is malformed: names the field path, the value and what was expected."""
+
+    def __init__(self, field: str, value, expected: str):
+        self.field, self.value, self.expected = field, value, expected
+        super().__init__(f"{field}: expected {expected}, got {_short(value)}")
+
+
+class ShapeError(ConvacError, ValueError):
+    """Arrays, partitions or indices do not fit together."""
+
+
+class DomainError(ConvacError, ValueError):
+    """A value is outside the allowed set (e.g. an engine that cannot evaluate an activation exactly)."""
+
+
+class BackendUnavailable(ConvacError, RuntimeError):
+    """An optional backend (python-flint, matplotlib) is not installed."""
+
+
+class TooLarge(ConvacError, MemoryError):
+    """Refused: the work would not fit in memory; the message says how large it would be."""
+
+
+class CertificateError(ConvacError, ValueError):
+    """A certificate did not verify: the message says which check failed."""
