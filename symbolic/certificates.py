@@ -246,8 +246,27 @@ def _has_flint() -> bool:
 def check_rank_certificate(matrix, cert, *, denominator: int = 1, modulus: int | None = None) -> None:
     """Verify a rank certificate against a matrix; raise CertificateError with the reason if it fails.
 
-    ``matrix`` is a 2-D array of exact entries (or a Matricization, whose denominator and
-    modulus are used); ``denominator`` and ``modulus`` describe the data as in GridTensor.
+    Parameters
+    ----------
+    matrix : array-like or Matricization
+        2-D exact entries (ints, Fractions, sympy numbers or expressions); a
+        Matricization brings its own denominator and modulus.
+    cert : RankCertificate, RankLowerBound or RankUpperBound
+    denominator, modulus : int
+        How the data encode the matrix, as in GridTensor (value = data / denominator;
+        residues modulo ``modulus``).
+
+    Raises
+    ------
+    CertificateError
+        With a one-line reason, when any check fails.
+
+    Examples
+    --------
+    >>> check_rank_certificate([[2, 0], [0, 0]], RankUpperBound(1, "trivial"))
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.CertificateError: trivial upper bound k=1 is below min(rows, cols) = 2
     """
     if hasattr(matrix, "matrix") and hasattr(matrix, "denominator"):
         matrix, denominator, modulus = matrix.matrix, matrix.denominator, matrix.modulus

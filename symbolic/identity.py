@@ -13,8 +13,8 @@ Repeatedly take an innermost non-smooth node (one whose arguments contain no
 ``Max``/``Min``/``Abs``/``Piecewise``) and decide, on the current region, the
 sign of the difference that resolves it (``u - v`` for ``Max(u, v, ...)``,
 ``u`` for ``Abs(u)``, the condition for ``Piecewise``). The sign is decided by
-exact linear programming (``sympy.solvers.simplex``, rational arithmetic) for a
-linear difference, and for a polynomial one through its factorisation over Q
+exact linear programming (a small simplex over Fractions whose every answer
+is checked by a dual, Farkas or ray certificate) for a linear difference, and for a polynomial one through its factorisation over Q
 (every odd-multiplicity factor must be linear, or of constant sign with only
 even monomials). When the sign is not constant, the region is split into the
 two *closed* half-spaces ``f >= 0`` and ``f <= 0`` of a linear form ``f``; both
@@ -54,12 +54,15 @@ True
 from __future__ import annotations
 
 import itertools
+import math
+import re
+from fractions import Fraction
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sympy
 from sympy.functions.elementary.piecewise import ExprCondPair
-from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax, lpmin
+from sympy.solvers.simplex import InfeasibleLPError
 
 from .errors import CertificateError, DomainError
 from .numbers import to_json_number
@@ -127,6 +130,10 @@ def _variables(variables) -> tuple:
     return vs
 
 
+_OK_NODES = (sympy.Symbol, sympy.Rational, sympy.Add, sympy.Mul, ExprCondPair, sympy.Le, sympy.Lt, sympy.Ge,
+             sympy.Gt, sympy.logic.boolalg.BooleanTrue, sympy.logic.boolalg.BooleanFalse) + _NONSMOOTH
+
+
 def _validate(expr, variables, what="expr"):
     expr = sympy.sympify(expr)
     extra = expr.free_symbols - set(variables)
@@ -137,38 +144,70 @@ def _validate(expr, variables, what="expr"):
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Float):
             raise DomainError(f"{what}={expr}: contains the float {node}; floats are refused, use exact rationals")
-        if isinstance(node, (sympy.Symbol, sympy.Rational, sympy.Add, sympy.Mul, ExprCondPair) + _NONSMOOTH):
-            continue
         if isinstance(node, sympy.Pow):
-            e = node.exp
-            if not (isinstance(e, sympy.Integer) and e >= 0):
-                raise DomainError(f"{what}={expr}: power {node} has exponent {e}; allowed: {_ALLOWED}")
-            continue
-        if isinstance(node, (sympy.logic.boolalg.BooleanTrue, sympy.logic.boolalg.BooleanFalse)):
-            continue
-        if isinstance(node, (sympy.Le, sympy.Lt, sympy.Ge, sympy.Gt)):
-            continue
-        raise DomainError(f"{what}={expr}: {type(node).__name__} node {node} is not supported; allowed: {_ALLOWED}")
+            if not (isinstance(node.exp, sympy.Integer) and node.exp >= 0):
+                raise DomainError(f"{what}={expr}: power {node} has exponent {node.exp}; allowed: {_ALLOWED}")
+        elif not isinstance(node, _OK_NODES):
+            raise DomainError(f"{what}={expr}: {type(node).__name__} node {node} is not supported; allowed: {_ALLOWED}")
     return expr
 
 
-def _is_linear(f, variables) -> bool:
-    f = sympy.expand(f)
-    if f.is_number:
-        return True
-    try:
-        return sympy.Poly(f, *variables).total_degree() <= 1
-    except sympy.PolynomialError:
-        return False
+# ----------------------------------------------------------------------------- linear forms
+#
+# A linear form is a tuple of Fractions (c_1, ..., c_n, c_0) over the variables,
+# standing for c.x + c_0; a region is a tuple of forms l, meaning l <= 0 for each.
 
 
-def _normalize(f):
-    """A positive multiple of a linear form with coprime integer coefficients (same sign pattern)."""
-    f = sympy.expand(f)
-    if f.is_number:
+@lru_cache(maxsize=65536)
+def _ev(expr):
+    """Evaluated and expanded: the case analysis substitutes with evaluation off, so re-evaluate first."""
+    return sympy.expand(sympy.sympify(expr).doit())
+
+
+def _q(x) -> Fraction:
+    return Fraction(int(x.p), int(x.q))
+
+
+def _form(expr, variables):
+    """The linear form of an (expanded) expression, or None when it is not linear."""
+    terms = _ev(expr).as_coefficients_dict()
+    if not set(terms) <= set(variables) | {sympy.S.One}:
+        return None
+    return tuple(_q(terms.get(v, sympy.S.Zero)) for v in variables) + (_q(terms.get(sympy.S.One, sympy.S.Zero)),)
+
+
+def _normal(f) -> tuple:
+    """A positive multiple of a form with coprime integer entries (the same half-space)."""
+    if not any(f[:-1]):
         return f
-    content, prim = sympy.primitive(f)
-    return sympy.expand(prim) if content > 0 else sympy.expand(-prim)
+    lcm = math.lcm(*(x.denominator for x in f))
+    g = math.gcd(*(int(x * lcm) for x in f))
+    return tuple(x * lcm / g for x in f)
+
+
+def _neg(f) -> tuple:
+    return tuple(-x for x in f)
+
+
+def _expr(f, variables):
+    return sympy.Add(*(sympy.Rational(c.numerator, c.denominator) * v for c, v in zip(f, variables)),
+                     sympy.Rational(f[-1].numerator, f[-1].denominator))
+
+
+def _constraints(region, variables) -> list:
+    return [f"{_expr(l, variables)} <= 0" for l in region]
+
+
+def _at(f, point) -> Fraction:
+    return sum((c * x for c, x in zip(f, point)), f[-1])
+
+
+def _satisfies(point, region) -> bool:
+    return all(_at(l, point) <= 0 for l in region)
+
+
+def _as_dict(point, variables) -> dict:
+    return {v: sympy.Rational(x.numerator, x.denominator) for v, x in zip(variables, point)}
 
 
 def _parse_region(region, variables) -> tuple:
@@ -180,112 +219,204 @@ def _parse_region(region, variables) -> tuple:
                 f"region[{i}]={rel}: strict inequalities are not allowed; the region is a closed polyhedron (use <= or >=)"
             )
         if isinstance(rel, sympy.Le):
-            forms = [rel.lhs - rel.rhs]
+            exprs = [rel.lhs - rel.rhs]
         elif isinstance(rel, sympy.Ge):
-            forms = [rel.rhs - rel.lhs]
+            exprs = [rel.rhs - rel.lhs]
         elif isinstance(rel, sympy.Eq):
-            forms = [rel.lhs - rel.rhs, rel.rhs - rel.lhs]
+            exprs = [rel.lhs - rel.rhs, rel.rhs - rel.lhs]
         elif rel is sympy.true:
             continue
         else:
             raise DomainError(f"region[{i}]={rel}: expected a linear inequality such as a - 1 <= 0")
-        for f in forms:
-            _validate(f, variables, f"region[{i}]")
-            if not _is_linear(f, variables) or f.has(*_NONSMOOTH):
+        for e in exprs:
+            _validate(e, variables, f"region[{i}]")
+            f = None if e.has(*_NONSMOOTH) else _form(e, variables)
+            if f is None:
                 raise DomainError(f"region[{i}]={rel}: expected a linear inequality such as a - 1 <= 0")
-            out.append(_normalize(f))
+            out.append(_normal(f))
     return tuple(out)
 
 
 # ----------------------------------------------------------------------------- exact LP
+#
+# A small dense simplex over Fractions (Bland's rule, two phases). sympy's
+# lpmax is exact too, but slow (milliseconds per call) and sympy 1.14 returns
+# wrong answers on some infeasible LPs (a point violating a constraint; see
+# sympy/sympy#28089). Every answer here is checked before it is returned: an
+# optimum by a dual vector y >= 0 with A^T y = c and b.y = value, an
+# infeasibility by a Farkas vector y >= 0 with A^T y = 0 and b.y < 0, an
+# unbounded objective by a feasible point and a ray d with A d <= 0, c.d > 0.
+
+
+class _Infeasible(Exception):
+    """Internal: the constraint set of an LP is empty."""
+
+
+def _pivot(T, d, basis, r, j):
+    piv = T[r][j]
+    T[r] = [x / piv for x in T[r]]
+    for i, row in enumerate(T):
+        if i != r and row[j] != 0:
+            f = row[j]
+            T[i] = [x - f * y for x, y in zip(row, T[r])]
+    if d[j] != 0:
+        f = d[j]
+        d[:] = [x - f * y for x, y in zip(d, T[r])]
+    basis[r] = j
+
+
+def _run(T, d, basis, ncols):
+    """Maximise; d holds the reduced costs. Returns a column along which the objective is unbounded, or None."""
+    while True:
+        j = next((k for k in range(ncols) if d[k] > 0), None)  # Bland: the smallest improving column
+        if j is None:
+            return None
+        rows = [i for i, row in enumerate(T) if row[j] > 0]
+        if not rows:
+            return j
+        r = min(rows, key=lambda i: (T[i][-1] / T[i][j], basis[i]))
+        _pivot(T, d, basis, r, j)
+
+
+def _dot(u, v):
+    return sum((x * y for x, y in zip(u, v)), Fraction(0))
+
+
+def _simplex(c, A, b):
+    """max c.x subject to A x <= b, x free, exactly. Returns ("optimal", value, x) or ("unbounded", None, x).
+
+    Columns: u, v (x = u - v), the slacks s, the artificials of the rows with b_i < 0.
+    Raises _Infeasible.
+    """
+    m, n = len(A), len(c)
+    flipped = [i for i in range(m) if b[i] < 0]
+    ncol = 2 * n + m + len(flipped)
+    zero, one = Fraction(0), Fraction(1)
+    T, basis = [], []
+    for i in range(m):
+        row = list(A[i]) + [-x for x in A[i]] + [one if k == i else zero for k in range(m)] + [zero] * len(flipped)
+        rhs = b[i]
+        if i in flipped:
+            row, rhs = [-x for x in row], -rhs
+            row[2 * n + m + flipped.index(i)] = one
+            basis.append(2 * n + m + flipped.index(i))
+        else:
+            basis.append(2 * n + i)
+        T.append(row + [rhs])
+    cols = lambda k: [row[k] for row in A]
+    duals = lambda dd: [-dd[2 * n + i] for i in range(m)]  # y_i = minus the reduced cost of slack i
+    d = [zero] * (ncol + 1)  # phase 1: maximise minus the sum of the artificials
+    for i in flipped:
+        d = [x + y for x, y in zip(d, T[i])]
+    for k in range(2 * n + m, ncol):
+        d[k] = zero
+    _run(T, d, basis, ncol)
+    if d[-1] > 0:
+        y = duals(d)
+        if not (min(y, default=zero) >= 0 and all(_dot(y, cols(k)) == 0 for k in range(n)) and _dot(y, b) < 0):
+            raise AssertionError("bug: the simplex found no Farkas certificate of infeasibility")
+        raise _Infeasible()
+    for r, j in enumerate(basis):  # drive the artificials (now 0) out of the basis
+        if j >= 2 * n + m:
+            _pivot(T, d, basis, r, next(k for k in range(2 * n + m) if T[r][k] != 0))
+    cost = list(c) + [-x for x in c] + [zero] * (ncol - 2 * n)
+    d = cost + [zero]
+    for i, j in enumerate(basis):
+        if cost[j] != 0:
+            d = [x - cost[j] * y for x, y in zip(d, T[i])]
+    ray_col = _run(T, d, basis, 2 * n + m)
+    z = [zero] * ncol
+    for i, j in enumerate(basis):
+        z[j] = T[i][-1]
+    x = [z[k] - z[n + k] for k in range(n)]
+    if any(_dot(A[i], x) > b[i] for i in range(m)):
+        raise AssertionError("bug: the simplex returned an infeasible point")
+    if ray_col is not None:
+        dz = [zero] * ncol
+        dz[ray_col] = one
+        for i, j in enumerate(basis):
+            dz[j] = -T[i][ray_col]
+        ray = [dz[k] - dz[n + k] for k in range(n)]
+        if not (all(_dot(A[i], ray) <= 0 for i in range(m)) and _dot(c, ray) > 0):
+            raise AssertionError("bug: the simplex found no unbounded ray")
+        return "unbounded", None, tuple(x)
+    value, y = _dot(c, x), duals(d)
+    if not (min(y, default=zero) >= 0 and all(_dot(y, cols(k)) == c[k] for k in range(n)) and _dot(y, b) == value):
+        raise AssertionError("bug: the simplex found no dual certificate of optimality")
+    return "optimal", value, tuple(x)
 
 
 @lru_cache(maxsize=65536)
 def _lp(f, region: tuple, sense: str):
-    """Exact max (sense='max') or min of a linear ``f`` over ``{l <= 0 for l in region}``.
+    """Exact max (sense="max") or min of the form f over the region: (value, point).
 
-    Returns (value, point); value is +-oo when unbounded; raises InfeasibleLPError.
+    value is None when unbounded in that direction; raises _Infeasible when the region is empty.
     """
-    cons = []
-    for l in region:
-        if l.is_number:
-            if l > 0:
-                raise InfeasibleLPError("constant constraint violated")
-            continue
-        cons.append(sympy.Le(l, 0))
-    if not cons:
-        if f.is_number:
-            return f, {}
-        return (sympy.oo if sense == "max" else -sympy.oo), None
-    try:
-        value, point = (lpmax if sense == "max" else lpmin)(f, cons)
-    except UnboundedLPError:
-        return (sympy.oo if sense == "max" else -sympy.oo), None
-    return value, point
+    c = f[:-1] if sense == "max" else _neg(f[:-1])
+    status, value, x = _simplex(c, [l[:-1] for l in region], [-l[-1] for l in region])
+    if value is not None:
+        value = (value if sense == "max" else -value) + f[-1]
+    return value, x
 
 
-def _feasible_point(region, variables):
+def _feasible(region, n):
     try:
-        _, point = _lp(sympy.S.Zero, region, "max")
-    except InfeasibleLPError:
+        return _lp((Fraction(0),) * (n + 1), region, "max")[1]
+    except _Infeasible:
         return None
-    return _complete(point, variables)
-
-
-def _complete(point, variables) -> dict:
-    return {v: sympy.Rational(point.get(v, 0)) for v in variables}
-
-
-def _satisfies(point, region) -> bool:
-    return all(sympy.sympify(l).xreplace(point) <= 0 for l in region)
 
 
 # ----------------------------------------------------------------------------- signs
 
 
 class _Split(Exception):
-    """Internal: the sign of a difference is not constant on the region; split on ``form``."""
+    """Internal: the sign of a difference is not constant on the region; split on the form."""
 
     def __init__(self, form):
         self.form = form
 
 
-def _definite_sign(f, variables):
+def _sign_form(f, region) -> int:
+    if not any(f[:-1]):
+        return 1 if f[-1] >= 0 else -1
+    lo = _lp(f, region, "min")[0]
+    if lo is not None and lo >= 0:
+        return 1
+    hi = _lp(f, region, "max")[0]
+    if hi is not None and hi <= 0:
+        return -1
+    raise _Split(_normal(f))
+
+
+def _definite_sign(f, variables) -> int:
     """+1 / -1 when a polynomial is obviously of constant sign (only even monomials, one coefficient sign)."""
     poly = sympy.Poly(f, *variables)
     signs = {sympy.sign(c) for c in poly.coeffs()}
-    if len(signs) == 1 and all(all(e % 2 == 0 for e in m) for m in poly.monoms()):
+    if len(signs) == 1 and all(e % 2 == 0 for m in poly.monoms() for e in m):
         return int(signs.pop())
     return 0
 
 
 def _sign(p, region, variables) -> int:
-    """+1 if p >= 0 on the region, -1 if p <= 0; raises _Split(form) if a linear form must split it.
+    """+1 if p >= 0 on the region, -1 if p <= 0; raises _Split(form) when a linear form must split it.
 
     Raises DomainError when a non-linear factor of undecided sign occurs.
     """
-    p = sympy.expand(p)
-    if p.is_number:
-        return 1 if p >= 0 else -1
-    if _is_linear(p, variables):
-        if _lp(p, region, "min")[0] >= 0:
-            return 1
-        if _lp(p, region, "max")[0] <= 0:
-            return -1
-        raise _Split(_normalize(p))
+    p = _ev(p)
+    f = _form(p, variables)
+    if f is not None:
+        return _sign_form(f, region)
     coeff, factors = sympy.factor_list(p, *variables)
     s = 1 if coeff > 0 else -1
-    for f, mult in factors:
+    for g, mult in factors:
         if mult % 2 == 0:
             continue
-        if _is_linear(f, variables):
-            s *= _sign(f, region, variables)
-            continue
-        d = _definite_sign(f, variables)
+        f = _form(g, variables)
+        d = _sign_form(f, region) if f is not None else _definite_sign(g, variables)
         if d == 0:
             raise DomainError(
-                f"cannot decide the sign of the non-linear factor {f} of {p} on the region "
-                f"{[str(l) + ' <= 0' for l in region]}; allowed: {_ALLOWED} (non-linear comparisons must factor into linear factors)"
+                f"cannot decide the sign of the non-linear factor {g} of {p} on the region "
+                f"{_constraints(region, variables)}; non-linear comparisons must factor into linear factors"
             )
         s *= d
     return s
@@ -293,91 +424,84 @@ def _sign(p, region, variables) -> int:
 
 # ----------------------------------------------------------------------------- leaves
 
+_NICE = (0, 1, -1, 2, -2)
+
+
+def _nice_point(p, region, variables):
+    """A point with small integer coordinates in the region where p != 0 (for readable counterexamples)."""
+    if len(variables) > 4:
+        return None
+    for t in sorted(itertools.product(_NICE, repeat=len(variables)), key=lambda t: (sum(map(abs, t)), t)):
+        pt = tuple(map(Fraction, t))
+        if _satisfies(pt, region) and p.xreplace(_as_dict(pt, variables)) != 0:
+            return pt
+    return None
+
 
 def _vanishes_on(p, region, variables):
-    """Decide whether the polynomial p vanishes on the polyhedron; returns (True, how) or (False, point)."""
-    p = sympy.expand(p)
+    """Decide whether the polynomial p vanishes on the polyhedron: (True, how) or (False, point)."""
+    p = _ev(p)
     if p == 0:
         return True, "expand"
-    x0 = _feasible_point(region, variables)
+    n = len(variables)
+    x0 = _feasible(region, n)
     if x0 is None:
         return True, "empty"
-    if p.is_number:
-        return False, _nice_point(p, region, variables) or x0
-    if _is_linear(p, variables):
-        hi, lo = _lp(p, region, "max")[0], _lp(p, region, "min")[0]
+    f = _form(p, variables)
+    if f is not None:
+        hi, lo = _lp(f, region, "max")[0], _lp(f, region, "min")[0]
         if hi == 0 and lo == 0:
             return True, "lp"
         nice = _nice_point(p, region, variables)
         if nice is not None:
             return False, nice
-        if hi > 0:
-            _, pt = _lp(p, region + (p - 1,), "max")
-        else:
-            _, pt = _lp(p, region + (-p - 1,), "min")
-        return False, _complete(pt, variables)
-    # non-linear: restrict to the affine hull (implicit equalities), then decide by expansion
-    eqs = [l for l in region if not l.is_number and _lp(l, region, "min")[0] == 0]
+        n0 = (Fraction(0),) * (n + 1)
+        if hi is None:  # unbounded above: a point where f >= 1
+            return False, _lp(n0, region + (_neg(f[:-1]) + (1 - f[-1],),), "max")[1]
+        if hi != 0:  # a maximiser, where f = hi != 0
+            return False, _lp(f, region, "max")[1]
+        if lo is None:  # unbounded below: a point where f <= -1
+            return False, _lp(n0, region + (f[:-1] + (f[-1] + 1,),), "max")[1]
+        return False, _lp(f, region, "min")[1]
+    # non-linear: restrict to the affine hull (the implicit equalities l = 0), then expand
+    eqs = [l for l in region if any(l[:-1]) and _lp(l, region, "min")[0] == 0]
     sub = {}
     if eqs:
-        (sol,) = sympy.linsolve(eqs, list(variables))
-        sub = {v: s for v, s in zip(variables, sol) if s != v}
-    free = [v for v in variables if v not in sub]
+        (sol,) = sympy.linsolve([_expr(l, variables) for l in eqs], list(variables))
+        sub = {v: e for v, e in zip(variables, sol) if e != v}
     p_red = sympy.expand(p.xreplace(sub))
     if p_red == 0:
         return True, "affine-hull"
     nice = _nice_point(p, region, variables)
     if nice is not None:
         return False, nice
-    # a relative-interior point: maximise t subject to l + t <= 0 (t <= 1) for the other constraints
-    t = sympy.Dummy("t")
-    rest = [sympy.expand(l.xreplace(sub)) for l in region if l not in eqs]
-    rest = [l for l in rest if not l.is_number]
-    if rest:
-        tstar, pt = _lp(t, tuple(l + t for l in rest) + (t - 1,), "max")
-        y0 = {v: sympy.Rational(pt.get(v, 0)) for v in free}
-    else:
-        tstar, y0 = sympy.S.One, {v: sympy.S.Zero for v in free}
-    point = _lift(y0, sub, variables)
+    # a relative-interior point: maximise t subject to l + t <= 0 (other constraints), -l <= 0 (equalities), t <= 1
+    rest = [l for l in region if l not in eqs and any(l[:-1])]
+    ext = tuple(l[:-1] + (Fraction(1),) + l[-1:] for l in rest)
+    ext += tuple(_neg(l[:-1]) + (Fraction(0), -l[-1]) for l in eqs) + tuple(l[:-1] + (Fraction(0), l[-1]) for l in eqs)
+    ext += ((Fraction(0),) * n + (Fraction(1), Fraction(-1)),)
+    tstar, xt = _lp((Fraction(0),) * n + (Fraction(1), Fraction(0)), ext, "max")
+    x0 = xt[:n]
+    y0 = {v: sympy.Rational(x.numerator, x.denominator) for v, x in zip(variables, x0) if v not in sub}
+    lift = lambda y: tuple(_q(sub[v].xreplace(y)) if v in sub else _q(y[v]) for v in variables)
     if p_red.xreplace(y0) != 0:
-        return False, point
-    # move along v = (1, m, m^(d+1), ...) where the top-degree part of p_red is non-zero
-    free = [x for x in free if x in p_red.free_symbols]  # move only the coordinates p_red depends on
-    d = sympy.Poly(p_red, *free).total_degree()
-    top = sum(c * sympy.Mul(*[x**e for x, e in zip(free, m)])
-              for m, c in sympy.Poly(p_red, *free).terms() if sum(m) == d)
+        return False, lift(y0)
+    # move along v = (1, m, m^(d+1), ...) (Kronecker), where the top-degree part of p_red is non-zero
+    movers = sorted(p_red.free_symbols, key=variables.index)
+    poly = sympy.Poly(p_red, *movers)
+    d = poly.total_degree()
+    top = sympy.Add(*(c * sympy.Mul(*(x**e for x, e in zip(movers, mono))) for mono, c in poly.terms() if sum(mono) == d))
     m = 1
-    while True:
-        direction = {x: sympy.Integer(m) ** ((d + 1) ** i) for i, x in enumerate(free)}
-        if top.xreplace(direction) != 0:
-            break
+    while top.xreplace(direction := {x: sympy.Integer(m) ** ((d + 1) ** i) for i, x in enumerate(movers)}) == 0:
         m += 1
-    slope = max([abs(sympy.expand(l - l.xreplace({x: 0 for x in free})).xreplace(direction)) for l in rest] + [1])
+    step = lift({**y0, **{x: y0[x] + direction[x] for x in movers}})
+    slope = max([abs(_at(l, step) - _at(l, x0)) for l in rest] + [Fraction(1)])
     for k in range(1, d + 2):
-        s = tstar / (slope * k)
-        y = {**y0, **{x: y0[x] + s * direction[x] for x in free}}
+        s = sympy.Rational(tstar / (slope * k))
+        y = {**y0, **{x: y0[x] + s * direction[x] for x in movers}}
         if p_red.xreplace(y) != 0:
-            return False, _lift(y, sub, variables)
-    raise AssertionError("unreachable: a non-zero univariate polynomial of degree d has at most d roots")
-
-
-_NICE = (0, 1, -1, 2, -2)
-
-
-def _nice_point(p, region, variables):
-    """A point with small integer coordinates in the region where p != 0 (tried first, for readable counterexamples)."""
-    if len(variables) > 4:
-        return None
-    points = sorted(itertools.product(_NICE, repeat=len(variables)), key=lambda t: (sum(map(abs, t)), t))
-    for t in points:
-        pt = {v: sympy.Integer(x) for v, x in zip(variables, t)}
-        if _satisfies(pt, region) and p.xreplace(pt) != 0:
-            return pt
-    return None
-
-
-def _lift(y, sub, variables) -> dict:
-    return {v: sympy.Rational(sub[v].xreplace(y)) if v in sub else y[v] for v in variables}
+            return False, lift(y)
+    raise AssertionError("unreachable: a non-zero polynomial of degree d in s has at most d roots")
 
 
 # ----------------------------------------------------------------------------- resolution of one node
@@ -391,7 +515,7 @@ def _innermost(expr):
 
 
 def _piecewise_tail(node, variables):
-    """(e_prev, q, e_last): the last two branches; e_prev applies where q >= 0 (closed)."""
+    """(e_prev, q, e_last) of the last two branches, e_prev applying where q >= 0 (q a form)."""
     pairs = node.args
     if pairs[-1].cond is not sympy.true:
         raise DomainError(f"Piecewise {node} has no final (expr, True) branch, so it is not defined everywhere")
@@ -399,44 +523,56 @@ def _piecewise_tail(node, variables):
         return None, None, pairs[0].expr
     e_prev, cond = pairs[-2].expr, pairs[-2].cond
     if isinstance(cond, (sympy.Gt, sympy.Ge)):
-        q = cond.lhs - cond.rhs
+        q = _form(cond.lhs - cond.rhs, variables)
     elif isinstance(cond, (sympy.Lt, sympy.Le)):
-        q = cond.rhs - cond.lhs
+        q = _form(cond.rhs - cond.lhs, variables)
     else:
         raise DomainError(f"Piecewise condition {cond} is not supported; expected a single linear inequality")
-    if not _is_linear(q, variables):
+    if q is None:
         raise DomainError(f"Piecewise condition {cond} is not linear; allowed: {_ALLOWED}")
-    return e_prev, sympy.expand(q), pairs[-1].expr
+    return e_prev, q, pairs[-1].expr
 
 
 def _check_continuous(node, e_prev, q, e_last, region, variables):
-    ok, _ = _vanishes_on(e_prev - e_last, region + (q, -q), variables)
-    if not ok:
+    if not _vanishes_on(e_prev - e_last, region + (q, _neg(q)), variables)[0]:
         raise DomainError(
-            f"Piecewise {node} is discontinuous on {q} = 0 (branches {e_prev} and {e_last} differ there); "
-            "only continuous Piecewise is supported"
+            f"Piecewise {node} is discontinuous on {_expr(q, variables)} = 0 (branches {e_prev} and {e_last} "
+            "differ there); only continuous Piecewise is supported"
         )
 
 
+def _rebuild(kind, args):
+    """A Max/Min/Piecewise of fewer arguments, left unevaluated (sympy's Max simplification is slow)."""
+    if len(args) == 1:
+        return args[0][0] if kind is sympy.Piecewise else args[0]
+    return kind(*args, evaluate=False)
+
+
+def _substitute(expr, node, value):
+    with sympy.evaluate(False):
+        return expr.xreplace({node: value})
+
+
 def _resolve(node, region, variables):
-    """Value of an innermost node on the region and the fact (u, v) meaning u >= v; may raise _Split."""
+    """The value of an innermost node on the region and the fact (u, v), u >= v, used; may raise _Split."""
     if isinstance(node, sympy.Abs):
         (u,) = node.args
         return (u, (u, 0)) if _sign(u, region, variables) > 0 else (-u, (0, u))
     if isinstance(node, (sympy.Max, sympy.Min)):
+        if len(node.args) == 1:
+            return node.args[0], None
         u, v = node.args[0], node.args[1]
-        s = _sign(u - v, region, variables)
-        big, small = (u, v) if s > 0 else (v, u)
+        big, small = (u, v) if _sign(u - v, region, variables) > 0 else (v, u)
         drop = small if isinstance(node, sympy.Max) else big
-        rest = [w for w in node.args if w is not drop]
-        return type(node)(*rest), (big, small)
+        return _rebuild(type(node), [w for w in node.args if w is not drop]), (big, small)
     e_prev, q, e_last = _piecewise_tail(node, variables)
     if q is None:
         return e_last, None
-    s = _sign(q, region, variables)
+    s = _sign_form(q, region)
     _check_continuous(node, e_prev, q, e_last, region, variables)
-    chosen, fact = (e_prev, (q, 0)) if s > 0 else (e_last, (0, q))
-    return sympy.Piecewise(*node.args[:-2], (chosen, True)), fact
+    qe = _expr(q, variables)
+    chosen, fact = (e_prev, (qe, 0)) if s > 0 else (e_last, (0, qe))
+    return _rebuild(sympy.Piecewise, node.args[:-2] + ((chosen, True),)), fact
 
 
 # ----------------------------------------------------------------------------- the prover
@@ -456,15 +592,8 @@ class _State:
     leaves: list = field(default_factory=list)
 
 
-def _constraints(region):
-    return [f"{l} <= 0" for l in region]
-
-
 def _prove(expr, region, facts, st):
-    while True:
-        node = _innermost(expr)
-        if node is None:
-            break
+    while (node := _innermost(expr)) is not None:
         try:
             value, fact = _resolve(node, region, st.variables)
         except _Split as split:
@@ -477,26 +606,27 @@ def _prove(expr, region, facts, st):
                     "branch); raise max_regions or simplify the expression"
                 ) from None
             f = split.form
-            ge = _prove(expr, region + (-f,), list(facts), st)
+            ge = _prove(expr, region + (_neg(f),), list(facts), st)
             le = _prove(expr, region + (f,), list(facts), st)
-            return {"split": str(f), "ge": ge, "le": le}
-        expr = expr.xreplace({node: value})
+            return {"split": str(_expr(f, st.variables)), "ge": ge, "le": le}
+        expr = _substitute(expr, node, value)
         if fact is not None:
-            facts.append([str(fact[0]), str(fact[1])])
-    leaf = sympy.expand(expr)
+            facts.append(fact)
+    leaf = _ev(expr)
     ok, how = _vanishes_on(leaf, region, st.variables)
     if not ok:
-        point = how
+        point = _as_dict(how, st.variables)
         value = st.original.xreplace(point)
-        if not (value.is_Rational and value != 0) or not _satisfies(point, region):
-            raise AssertionError(f"bug: counterexample {point} does not verify (value {value})")
+        if not (value.is_Rational and value != 0 and _satisfies(how, region)):
+            raise AssertionError(f"bug: the counterexample {point} does not verify (value {value})")
         raise _Found({
             "point": {str(v): to_json_number(point[v]) for v in st.variables},
             "value": to_json_number(value),
-            "region": _constraints(region),
+            "region": _constraints(region, st.variables),
             "leaf": str(leaf),
         })
-    st.leaves.append({"constraints": _constraints(region), "leaf": str(leaf), "method": how, "facts": facts})
+    st.leaves.append({"constraints": _constraints(region, st.variables), "leaf": str(leaf), "method": how,
+                      "facts": [[str(u), str(v)] for u, v in facts]})
     return {"region": len(st.leaves) - 1}
 
 
@@ -548,13 +678,13 @@ def prove_zero(expr, variables, *, region=(), max_regions: int = 4096) -> Identi
     """
     variables = _variables(variables)
     expr = _validate(expr, variables)
-    if not isinstance(max_regions, int) or max_regions < 1:
+    if not isinstance(max_regions, int) or isinstance(max_regions, bool) or max_regions < 1:
         raise DomainError(f"max_regions={max_regions!r}: expected a positive int")
     start = _parse_region(region, variables)
     st = _State(variables, max_regions, expr)
     base = {"kind": "identity", "expr": str(expr), "variables": [str(v) for v in variables],
-            "region": _constraints(start)}
-    if _feasible_point(start, variables) is None:
+            "region": _constraints(start, variables)}
+    if _feasible(start, len(variables)) is None:
         return IdentityResult(True, 0, {**base, "tree": {"empty": True}, "regions": []})
     try:
         tree = _prove(expr, start, [], st)
@@ -571,6 +701,13 @@ def _fail(msg):
 
 
 def _parse(text, variables, what):
+    if not isinstance(text, str) or re.search(r"\d\.|\.\d", text):
+        _fail(f"{what}={text!r} is not an exact expression string")
+    return _parse_str(text, variables, what)
+
+
+@lru_cache(maxsize=65536)
+def _parse_str(text, variables, what):
     try:
         e = sympy.sympify(text, locals={str(v): v for v in variables})
     except (sympy.SympifyError, SyntaxError, TypeError):
@@ -580,17 +717,32 @@ def _parse(text, variables, what):
     return e
 
 
+def _parse_form(text, variables, what):
+    f = _form(_parse(text, variables, what), variables)
+    if f is None:
+        _fail(f"{what}={text!r} is not a linear form")
+    return _normal(f)
+
+
+@lru_cache(maxsize=65536)
+def _safe_sign(p, region, variables) -> int:
+    try:
+        return _sign(p, region, variables)
+    except (_Split, DomainError):
+        return 0
+
+
 def _check_leaf(expr, region, facts, variables):
-    """Resolve the original expression on the region from scratch, then check that it vanishes there."""
+    """Resolve the original expression on the region afresh, then check that it vanishes there."""
     graph = {}
     for u, v in facts:
         if _safe_sign(u - v, region, variables) != 1:
-            _fail(f"fact {u} >= {v} does not hold on {_constraints(region)}")
-        graph.setdefault(sympy.expand(u), set()).add(sympy.expand(v))
+            _fail(f"the fact {u} >= {v} does not hold on {_constraints(region, variables)}")
+        graph.setdefault(_ev(u), set()).add(_ev(v))
 
-    def ge(x, y):
-        x, y = sympy.expand(x), sympy.expand(y)
-        if _safe_sign(x - y, region, variables) == 1:
+    def ge(x, y):  # x >= y on the region: decided directly, or by a chain of verified facts
+        x, y = _ev(x), _ev(y)
+        if x == y or _safe_sign(x - y, region, variables) == 1:
             return True
         seen, todo = {x}, [x]
         while todo:
@@ -611,37 +763,29 @@ def _check_leaf(expr, region, facts, variables):
             value = next((u for u in node.args if all(better(u, w) for w in node.args if w is not u)), None)
         else:
             e_prev, q, e_last = _piecewise_tail(node, variables)
-            if q is None:
-                value = e_last
-            else:
-                pick = e_prev if ge(q, 0) else e_last if ge(0, q) else None
+            value = e_last
+            if q is not None:
+                qe = _expr(q, variables)
+                pick = e_prev if ge(qe, 0) else e_last if ge(0, qe) else None
                 if pick is not None:
                     _check_continuous(node, e_prev, q, e_last, region, variables)
-                value = None if pick is None else sympy.Piecewise(*node.args[:-2], (pick, True))
+                value = None if pick is None else _rebuild(sympy.Piecewise, node.args[:-2] + ((pick, True),))
         if value is None:
-            _fail(f"node {node} is not resolved on the region {_constraints(region)}")
-        expr = expr.xreplace({node: value})
-    ok, _ = _vanishes_on(expr, region, variables)
-    if not ok:
-        _fail(f"the expression is {sympy.expand(expr)} on {_constraints(region)}, not 0")
-
-
-def _safe_sign(p, region, variables):
-    try:
-        return _sign(p, region, variables)
-    except (_Split, DomainError):
-        return 0
+            _fail(f"the node {node} is not resolved on the region {_constraints(region, variables)}")
+        expr = _substitute(expr, node, value)
+    if not _vanishes_on(expr, region, variables)[0]:
+        _fail(f"the expression is {_ev(expr)} on {_constraints(region, variables)}, not 0")
 
 
 def check_identity_certificate(expr, variables, certificate, *, region=()) -> bool:
     """Re-check an identity certificate of :func:`prove_zero` by an independent walk.
 
     Coverage is structural: every split of the recorded tree has both closed
-    halves ``f >= 0`` and ``f <= 0``, and an ``empty`` node must be LP-infeasible.
+    halves ``f >= 0`` and ``f <= 0``, and an ``empty`` node must be infeasible.
     At each leaf the *original* expression is resolved afresh (each non-smooth
-    node by a sign decided on the leaf region, using the recorded order facts
-    after re-verifying them) and the resulting polynomial is shown to vanish
-    on the region (expansion, or exact LP).
+    node by a sign decided on the leaf region, or by a chain of the recorded
+    order facts, each re-verified on that region) and the resulting polynomial
+    is shown to vanish on the region (expansion, or exact LP).
 
     Parameters
     ----------
@@ -679,22 +823,21 @@ def check_identity_certificate(expr, variables, certificate, *, region=()) -> bo
     if sympy.expand(claimed - expr) != 0:
         _fail(f"expr={claimed} does not match the claim {expr}")
     start = _parse_region(region, variables)
-    recorded = [_normalize(_parse(c.removesuffix(" <= 0"), variables, "region")) for c in certificate.get("region", [])]
-    if set(recorded) != set(start):
-        _fail(f"region={certificate.get('region')} does not match the claim {_constraints(start)}")
-    leaves = certificate.get("regions", [])
-    used = []
+    recorded = {_parse_form(c.removesuffix(" <= 0"), variables, "region") for c in certificate.get("region", [])}
+    if recorded != set(start):
+        _fail(f"region={certificate.get('region')} does not match the claim {_constraints(start, variables)}")
+    leaves, used = certificate.get("regions", []), []
 
-    def walk(node, reg, depth=0):
+    def walk(node, reg):
+        if not isinstance(node, dict):
+            _fail(f"malformed tree node {node!r:.60}")
         if "empty" in node:
-            if _feasible_point(reg, variables) is not None:
-                _fail(f"the region {_constraints(reg)} is marked empty but is feasible")
+            if _feasible(reg, len(variables)) is not None:
+                _fail(f"the region {_constraints(reg, variables)} is marked empty but is feasible")
         elif "split" in node:
-            f = _parse(node["split"], variables, "split")
-            if not _is_linear(f, variables):
-                _fail(f"split form {f} is not linear")
-            walk(node["ge"], reg + (_normalize(-f),), depth + 1)
-            walk(node["le"], reg + (_normalize(f),), depth + 1)
+            f = _parse_form(node["split"], variables, "split")
+            walk(node.get("ge"), reg + (_neg(f),))
+            walk(node.get("le"), reg + (f,))
         elif "region" in node:
             i = node["region"]
             if not (isinstance(i, int) and 0 <= i < len(leaves)):
@@ -705,9 +848,9 @@ def check_identity_certificate(expr, variables, certificate, *, region=()) -> bo
         else:
             _fail(f"malformed tree node {node!r:.60}")
 
-    walk(certificate.get("tree", {}), start)
+    walk(certificate.get("tree"), start)
     if sorted(used) != list(range(len(leaves))):
-        _fail(f"the tree uses leaves {sorted(used)} but {len(leaves)} are listed")
+        _fail(f"the tree uses the leaves {sorted(used)} but {len(leaves)} are listed")
     return True
 
 

@@ -148,7 +148,12 @@ def _rat(x):
 
 
 def _grid_points(k, values):
-    key = lambda t: (sum(abs(Fraction(x).numerator) + Fraction(x).denominator - 1 for x in t), t.count(0) * -1)
+    """Points of values^k, simplest first: small numerators and denominators, then leading non-zeros, then signs."""
+
+    def key(t):
+        size = sum(abs(Fraction(x).numerator) + Fraction(x).denominator - 1 for x in t)
+        return size, tuple(x == 0 for x in t), tuple(x < 0 for x in t)
+
     return sorted(itertools.product(values, repeat=k), key=key)
 
 
@@ -200,8 +205,6 @@ def _exact_counterexample(law, op, diff, variables, names, values, exact_sides, 
 
 def _enclose(expr, env, iv):
     """A rigorous interval enclosure of a sympy expression at an exact rational point."""
-    import mpmath
-
     rec = lambda e: _enclose(e, env, iv)
     if isinstance(expr, sympy.Symbol):
         expr = env[expr]
@@ -219,23 +222,35 @@ def _enclose(expr, env, iv):
         return iv.exp(rec(expr.args[0]))
     if isinstance(expr, sympy.tanh):  # tanh x = 1 - 2 / (exp(2x) + 1): x occurs once, so this encloses
         return 1 - 2 / (iv.exp(2 * rec(expr.args[0])) + 1)
+    # Max, Min, Abs: endpoints are compared and combined as point intervals (exact), never rounded
     if isinstance(expr, (sympy.Max, sympy.Min)):
         xs = [rec(e) for e in expr.args]
         pick = max if isinstance(expr, sympy.Max) else min
-        return iv.mpf([pick(mpmath.mpf(x.a) for x in xs), pick(mpmath.mpf(x.b) for x in xs)])
+        return iv.mpf([pick(x.a for x in xs), pick(x.b for x in xs)])
     if isinstance(expr, sympy.Abs):
         x = rec(expr.args[0])
-        lo, hi = mpmath.mpf(x.a), mpmath.mpf(x.b)
-        if lo >= 0:
+        if x.a >= 0:
             return x
-        if hi <= 0:
+        if x.b <= 0:
             return -x
-        return iv.mpf([0, max(-lo, hi)])
+        return iv.mpf([0, max(-x.a, x.b)])
     raise DomainError(f"cannot enclose {expr} ({type(expr).__name__}) with interval arithmetic")
 
 
+def _endpoint(x):
+    """The exact value of a point interval (an endpoint) as an int, a "p/q" string, or "oo"/"-oo"."""
+    from mpmath.libmp import finf, fninf
+
+    raw = x._mpi_[0]
+    if raw in (finf, fninf):
+        return "oo" if raw == finf else "-oo"
+    sign, man, exp, _ = raw
+    q = Fraction(man) * 2**exp if exp >= 0 else Fraction(man, 2**-exp)
+    return _json(-q if sign else q)
+
+
 def _decide_transcendental(law, op, lhs, rhs, variables, names, sides):
-    from mpmath import iv, mpf
+    from mpmath import iv
 
     old = iv.prec
     try:
@@ -245,9 +260,9 @@ def _decide_transcendental(law, op, lhs, rhs, variables, names, sides):
                 iv.prec = prec
                 left, right = _enclose(lhs, env, iv), _enclose(rhs, env, iv)
                 if left.b < right.a or right.b < left.a:
-                    with sympy.evaluate(False):
-                        exact_l, exact_r = str(lhs.xreplace(env)), str(rhs.xreplace(env))
-                    enc = lambda x: [str(mpf(x.a)), str(mpf(x.b))]
+                    # display only (sympy's own evaluation); the decision is the disjoint enclosures
+                    exact_l, exact_r = str(lhs.xreplace(env)), str(rhs.xreplace(env))
+                    enc = lambda x: [_endpoint(x.a), _endpoint(x.b)]
                     return LawResult(law, op.name, False, "proved", {
                         "kind": "counterexample", "method": "interval arithmetic (mpmath.iv, outward rounding)",
                         **sides, "point": _point(names, values), "lhs_value": exact_l, "rhs_value": exact_r,
@@ -307,7 +322,7 @@ def pooled_fixed(op, *, max_regions: int = 4096) -> LawResult:
     >>> pooled_fixed(operator("relu", "sum")).holds
     True
     >>> pooled_fixed(operator("square", "product")).certificate["point"]
-    {'a': 2, 'b': 1}
+    {'a': 1, 'b': 2}
     """
     op = _op(op)
     a, b = _symbols("a b")

@@ -35,6 +35,8 @@ import numpy as np
 from .errors import DomainError
 
 __all__ = [
+    "sym_max",
+    "canonical",
     "ACTIVATIONS",
     "POOLINGS",
     "Activation",
@@ -49,6 +51,68 @@ ACTIVATIONS = ("linear", "relu", "abs", "square", "leaky_relu:p/q", "tanh", "sig
 POOLINGS = ("product", "max", "sum", "average")
 _EXACT_ACTS = ("linear", "relu", "abs", "square", "leaky_relu")
 _SYMBOLIC_ACTS = ("tanh", "sigmoid")
+
+
+def sym_max(*args):
+    """max of sympy expressions in a canonical form, fast: nested maxima are flattened,
+    numbers are reduced to their maximum, duplicates dropped and the arguments sorted.
+
+    Every step is an identity of max (associative, commutative, idempotent), so two
+    routes that build the same maximum get structurally equal expressions; sympy's own
+    ``Max`` would compare arguments pairwise, which is slow on large circuits.
+
+    >>> import sympy; a, b = sympy.symbols("a b")
+    >>> sym_max(a, sym_max(b, 0), 0, -2) == sym_max(0, b, a)
+    True
+    >>> sym_max(1, 3), sym_max(a)
+    (3, a)
+    """
+    import sympy
+
+    flat, numbers = [], []
+    stack = [sympy.sympify(a) for a in args]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, sympy.Max):
+            stack.extend(x.args)
+        elif x.is_Number:
+            numbers.append(x)
+        else:
+            flat.append(x)
+    if numbers:
+        flat.append(max(numbers))
+    uniq = sorted(set(flat), key=sympy.default_sort_key)
+    if len(uniq) == 1:
+        return uniq[0]
+    return sympy.Max(*uniq, evaluate=False)
+
+
+def canonical(e):
+    """A normal form for expressions built from +, *, powers, max and abs: polynomials
+    (expanded) over atoms that are symbols or canonical ``Max``/``Abs`` nodes.
+
+    Every rewrite is an identity, so ``canonical(e) == 0`` proves e is identically zero
+    (sound; complete for polynomials, not for every piecewise-linear identity, for which
+    :func:`symbolic.identity.prove_zero` does the case analysis).
+
+    >>> import sympy; a, b = sympy.symbols("a b")
+    >>> canonical(2 * sym_max(a + b, 0) * (a - b) - sym_max(0, b + a) * 2 * a + 2 * b * sym_max(a + b, 0))
+    0
+    """
+    import sympy
+
+    e = sympy.sympify(e)
+    if not e.args or e.is_Number:
+        return e
+    args = [canonical(a) for a in e.args]
+    if isinstance(e, sympy.Max):
+        return sym_max(*args)
+    if isinstance(e, sympy.Abs):
+        a = args[0]
+        return abs(a) if a.is_Number else sympy.Abs(a, evaluate=False)
+    if isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow)):
+        return sympy.expand(e.func(*args), deep=False)
+    return e.func(*args)
 
 
 @dataclass(frozen=True)
@@ -122,14 +186,14 @@ class Activation:
         if n == "linear":
             return x
         if n == "relu":
-            return sympy.Max(x, 0)
+            return sym_max(x, 0)
         if n == "abs":
             return sympy.Abs(x)
         if n == "square":
             return x**2
         if n == "leaky_relu":
             s = sympy.Rational(self.slope.numerator, self.slope.denominator)
-            return sympy.Piecewise((x, x > 0), (s * x, True)) if s > 1 else sympy.Max(x, s * x)
+            return sympy.Piecewise((x, x > 0), (s * x, True)) if s > 1 else sym_max(x, s * x)
         if n == "tanh":
             return sympy.tanh(x)
         return 1 / (1 + sympy.exp(-x))
@@ -205,7 +269,7 @@ class Pooling:
         if n == "product":
             return sympy.Mul(*vals)
         if n == "max":
-            return sympy.Max(*vals)
+            return sym_max(*vals)
         if n == "sum":
             return sympy.Add(*vals)
         return sympy.Add(*vals) / len(vals)

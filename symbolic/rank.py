@@ -13,9 +13,9 @@ definitions (design.md section 3).  The backends share one result contract,
     exactly; if that check fails the prime was unlucky (rank over Q > rank mod p) and the
     next prime is tried.
 ``"sympy"``
-    An independent route: sympy ``DomainMatrix`` (sparse Gauss-Jordan over QQ) gives the
-    pivots and the CR factorization A = A[:, C] rref(A)[:k]; the certificate is built the
-    same way.  Slow beyond a hundred or so rows.
+    An independent route: sympy ``DomainMatrix`` (its sparse, pure-Python rref over QQ)
+    gives the pivots and the CR factorization A = A[:, C] rref(A)[:k]; a prime is then
+    chosen with the minor nonzero mod p.  Slow beyond a hundred or so rows.
 ``"modular"``
     Only the lower bound mod p (``nmod_mat``); the upper bound is the trivial one, so the
     result is exact only for full-rank matrices.  This is the route for residues (a
@@ -386,7 +386,7 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
     dM = DomainMatrix([[K(int(x)) for x in row] for row in inp.data.tolist()], (n, m), K).to_sparse()
     rref, C = dM.rref() if n and m else (None, ())
     k = len(C)
-    R = dM.extract(list(range(n)), list(C)).transpose().rref()[1] if k else ()
+    R = tuple(range(n)) if k == n else (dM.extract(list(range(n)), list(C)).transpose().rref()[1] if k else ())
     if inp.kind == "modular":
         p = inp.modulus
     else:
@@ -395,6 +395,8 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
             p = _check_prime(prime, inp.denominator) if prime is not None and attempt == 0 else random_prime(seed, attempt, avoid=inp.denominator)
             if minor.convert_to(GF(p)).rank() == k:
                 break
+        else:  # pragma: no cover - the minor's determinant would need 64 prime factors near 2^25
+            raise DomainError(f"no prime found with the {k} x {k} minor nonzero; try another seed")
     lower = RankLowerBound(k, tuple(R), tuple(C), p)
     if k == min(n, m) or lower_bound_only or inp.kind == "modular":
         return _result(lower, _trivial(n, m), "sympy")

@@ -1,7 +1,7 @@
 """The symbolic engine: sympy expressions in numpy object arrays (tiny sizes only).
 
-Used for symbolic weights and for proofs on tiny instances; entries are
-expanded at the end (``Max`` and ``Abs`` nodes are kept).
+Used for symbolic weights and for proofs on tiny instances. Entries are kept
+in the factored form the decomposition builds (``sympy.expand`` them at will).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from ..operators import sym_max
 from ..tensor import GridTensor
 from .base import Arithmetic, outer_pool
 
-_max = np.frompyfunc(lambda a, b: sympy.Max(a, b), 2, 1)
-_expand = np.frompyfunc(sympy.expand, 1, 1)
+_max = np.frompyfunc(sym_max, 2, 1)
 
 
 class SymbolicArithmetic(Arithmetic):
@@ -45,5 +45,5 @@ class SymbolicArithmetic(Arithmetic):
         return out / sympy.Integer(w) if n == "average" else out
 
     def finish(self, X, shape, axes):
-        return [GridTensor(shape, np.ascontiguousarray(_expand(X[0, y]).reshape(shape).transpose(axes)), 1)
+        return [GridTensor(shape, np.ascontiguousarray(X[0, y].reshape(shape).transpose(axes)), 1)
                 for y in range(X.shape[1])]
