@@ -142,9 +142,12 @@ def forward(G: nx.DiGraph, points) -> list:
         elif kind in ("conv", "output"):
             acc = None
             for u in G.predecessors(v):
-                term = val[u] * G.edges[u, v]["weight"]
+                w = G.edges[u, v]["weight"]
+                if w == 0:  # a zero weight contributes nothing
+                    continue
+                term = val[u] * w
                 acc = term if acc is None else acc + term
-            val[v] = acc
+            val[v] = acc if acc is not None else np.zeros(len(pts), dtype=object)
         elif kind == "act":
             (u,) = G.predecessors(v)
             val[v] = vact(val[u])

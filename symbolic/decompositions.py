@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .engines import ENGINES, get_engine
-from .errors import DomainError
+from .errors import DomainError, TooLarge
 from .operators import Operator
 from .spec import Spec
 from .tensor import MAX_ENTRIES, GridTensor, check_size
@@ -122,10 +122,10 @@ def _contract(dec, engine: str, modulus: int | None) -> list:
     N, M = dec.N, dec.M
     check_size(M**N, 8, f"the grid tensor of N={N}, M={M}")
     if M**N > MAX_ENTRIES:
-        raise DomainError(f"the grid tensor of N={N}, M={M} has {M**N:,} entries, more than {MAX_ENTRIES:,}")
+        raise TooLarge(f"the grid tensor of N={N}, M={M} would have {M**N:,} entries, more than the limit of {MAX_ENTRIES:,}")
     op = dec.operator
     if engine == "modular" and not op.is_polynomial:
-        p = modulus or get_engine("modular").p
+        p = get_engine("modular", modulus).p
         return [t.reduce_mod(p) for t in _contract(dec, "exact", None)]
     if engine == "symbolic" and M**N > 4096:
         raise DomainError(f"engine='symbolic' is for tiny tensors; N={N}, M={M} gives {M**N:,} entries (limit 4096)")

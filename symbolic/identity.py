@@ -62,7 +62,6 @@ from functools import lru_cache
 
 import sympy
 from sympy.functions.elementary.piecewise import ExprCondPair
-from sympy.solvers.simplex import InfeasibleLPError
 
 from .errors import CertificateError, DomainError
 from .numbers import to_json_number
@@ -664,8 +663,11 @@ def prove_zero(expr, variables, *, region=(), max_regions: int = 4096) -> Identi
 
     Notes
     -----
-    Exact throughout: LPs are solved by sympy's rational simplex. See the
-    module docstring for the method, design.md section 3 for the certificate.
+    Exact throughout: the LPs are solved by a small simplex over Fractions
+    whose answers are each checked by a dual, Farkas or ray certificate
+    (sympy 1.14's ``lpmax`` was not used: it is slow here and returns wrong
+    answers on some infeasible LPs, sympy/sympy#28089). See the module
+    docstring for the method, design.md section 3 for the certificate.
 
     Examples
     --------

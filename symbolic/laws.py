@@ -110,7 +110,11 @@ class Laws:
 
     @property
     def iterable(self) -> bool | None:
-        """True when iterating the binary g is justified: associative and sigma fixes pooled values."""
+        """True when iterating the binary g is justified: associative and sigma fixes pooled values.
+
+        >>> laws(operator("relu", "average"), windows=()).iterable
+        False
+        """
         a, p = self.associativity.holds, self.pooled_fixed.holds
         if a is False or p is False:
             return False

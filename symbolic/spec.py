@@ -212,6 +212,10 @@ def load_spec(source) -> Spec:
 def _load_dict(d: dict) -> Spec:
     symbolic = d.get("weights") == "symbolic"
     allowed = FIELDS + (SYMBOLIC_FIELDS if symbolic else ())
+    if symbolic:
+        wrong = "widths" if d.get("architecture") == "shallow" else "Z"
+        if wrong in d:
+            allowed = tuple(k for k in allowed if k != wrong)
     for k in d:
         if k not in allowed:
             raise SpecError(k, d[k], f"no such field; allowed fields are {', '.join(allowed)}")
@@ -222,9 +226,12 @@ def _load_dict(d: dict) -> Spec:
     M = _int_field(d, "M", 1, hi=1 << 16)
     try:
         act = _activation(d.get("activation", "<missing>"))
-    except DomainError:
-        raise SpecError("activation", d.get("activation", "<missing>"),
-                        "one of linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid") from None
+    except DomainError as e:
+        a = d.get("activation", "<missing>")
+        what = ("leaky_relu:p/q with an exact rational slope p/q (no decimals), e.g. leaky_relu:1/10"
+                if isinstance(a, str) and a.startswith("leaky_relu") else
+                "one of linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid")
+        raise SpecError("activation", a, what) from e
     try:
         pool = _pooling(d.get("pooling", "<missing>"))
     except (DomainError, TypeError):
@@ -299,11 +306,12 @@ def _load_dict(d: dict) -> Spec:
 
 
 def _contains_symbol_strings(x) -> bool:
+    if isinstance(x, dict):
+        return any(_contains_symbol_strings(y) for y in x.values())
     if isinstance(x, list):
         return any(_contains_symbol_strings(y) for y in x)
     if isinstance(x, str):
-        s = x.strip().lstrip("+-")
-        return bool(s) and not all(c.isdigit() or c in "/ +-" for c in s)
+        return any(c.isalpha() or c == "_" for c in x)
     return False
 
 

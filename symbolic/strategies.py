@@ -27,9 +27,6 @@ A shrunk counterexample is therefore the smallest, replayable network
 >>> find(specs(architecture="deep", windows=(2,)), lambda s: s.N >= 4,
 ...      settings=settings(database=None, derandomize=True))
 <Spec deep N=4 M=1 linear/product widths=(1, 1), window=2, Y=1, shared>
->>> find(specs(poolings=("max",)), lambda s: s.activation.name == "relu" and s.M >= 2,
-...      settings=settings(database=None, derandomize=True))
-<Spec shallow N=1 M=2 relu/max Z=1, Y=1, shared>
 """
 
 from __future__ import annotations

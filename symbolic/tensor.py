@@ -151,6 +151,8 @@ class GridTensor:
         return x / self.denominator
 
     def __getitem__(self, index):
+        if isinstance(index, (int, np.integer)):
+            index = (index,)
         return self._value(self.data[tuple(index)])
 
     def entries(self) -> tuple:
@@ -180,6 +182,10 @@ class GridTensor:
 
     def reduce_mod(self, p: int) -> "GridTensor":
         """The residues of the entries modulo a prime p (the denominator inverted mod p)."""
+        from sympy import isprime
+
+        if not isprime(p):
+            raise ShapeError(f"modulus={p} is not a prime")
         if self.modulus is not None:
             if self.modulus != p:
                 raise ShapeError(f"tensor is modulo {self.modulus}, cannot reduce modulo {p}")
@@ -187,7 +193,18 @@ class GridTensor:
         if self.denominator % p == 0:
             raise ShapeError(f"prime {p} divides the denominator {self.denominator}")
         inv = pow(self.denominator, -1, p)
-        res = np.array([int(x) % p * inv % p for x in self.data.flat], dtype=np.int64).reshape(self.shape)
+        if self.data.dtype != object:
+            res = (self.data.astype(np.int64) % p) * inv % p
+        elif all(type(x) is int for x in self.data.flat):
+            res = np.array([x % p for x in self.data.flat], dtype=np.int64).reshape(self.shape) * inv % p
+        else:  # Fractions or sympy rationals: reduce numerator and denominator separately
+            vals = []
+            for x in self.data.flat:
+                q = Fraction(str(x)) if not isinstance(x, (int, Fraction)) else Fraction(x)
+                if q.denominator % p == 0:
+                    raise ShapeError(f"prime {p} divides the denominator of the entry {q}")
+                vals.append(q.numerator % p * pow(q.denominator, -1, p) % p)
+            res = np.array(vals, dtype=np.int64).reshape(self.shape) * inv % p
         return GridTensor(self.shape, res, 1, p)
 
     # -- export ----------------------------------------------------------------------

@@ -39,7 +39,19 @@ def read_spec(path: str):
     from symbolic.spec import load_spec
 
     if path == "-":
-        return load_spec(sys.stdin.read() or "{}")
+        import json as _json
+
+        text = sys.stdin.read()
+        if not text.strip():
+            from symbolic.errors import SpecError
+
+            raise SpecError("stdin", "", "a JSON spec on standard input (it was empty)")
+        try:
+            return load_spec(_json.loads(text))
+        except _json.JSONDecodeError as e:
+            from symbolic.errors import SpecError
+
+            raise SpecError("stdin", f"line {e.lineno} column {e.colno}", f"valid JSON ({e.msg})") from None
     return load_spec(path)
 
 

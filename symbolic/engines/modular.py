@@ -28,7 +28,9 @@ class ModularArithmetic(Arithmetic):
     name = "modular"
 
     def __init__(self, p: int):
-        if not isinstance(p, int) or p < 2 or p >= 1 << 31:
+        from sympy import isprime
+
+        if not isinstance(p, int) or p < 2 or p >= 1 << 31 or not isprime(p):
             raise DomainError(f"modulus={p!r}: expected a prime below 2^31 (2^26 recommended)")
         self.p = p
         self._exact = None  # delegate for non-polynomial operators

@@ -387,8 +387,6 @@ class TestSymbolic:
         assert sympy.expand(A[0, 1] - c * f * (a + b) / 2) == 0
         assert sympy.expand(A[1, 0] - 2 * a * c * f) == 0
 
-    @pytest.mark.xfail(strict=True, reason="core bug: spec._contains_symbol_strings does not look inside the weights "
-                       "dict, so sympy strings such as 'a+b' in weights are refused unless F also holds a symbol")
     def test_sympy_strings_in_weights(self):
         d = _with(SHALLOW, activation="linear", pooling="product",
                   weights={"hidden": [[["a+b", 1], [1, 1]]], "output": [["c"]]})
@@ -401,8 +399,46 @@ class TestSymbolic:
         with pytest.raises(SpecError, match=r"decimal \(float\) literals are refused"):
             load_spec(_with(SHALLOW, F=[["x", "0.5"], [0, 1]]))
 
-    @pytest.mark.xfail(strict=True, reason="core bug: with weights='symbolic', 'widths' on a shallow spec (and 'Z' "
-                       "on a deep one) are accepted and silently ignored instead of being refused")
     def test_wrong_symbolic_size_field_refused(self):
         with pytest.raises(SpecError, match=r"^widths: "):
             load_spec(_with(SHALLOW, weights="symbolic", widths=[3]))
+
+
+# ----------------------------------------------------------------------------- the Hypothesis strategy of specs
+class TestStrategies:
+    """symbolic/strategies.py draws valid specs honouring its parameters (it has no test module of its own)."""
+
+    @settings(max_examples=30)
+    @given(specs(architecture="deep", activations=("relu", "leaky_relu:p/q"), poolings=("max", "average"), M=(2, 3),
+                 windows=(3, 4), shared=False, F=True, patch_order=True, max_width=2, max_N=16, max_entries=10**5,
+                 max_outputs=2, weight_range=(-3, 3), denominators=(1, 5)))
+    def test_parameters_are_honoured(self, s):
+        assert s.architecture == "deep" and s.activation.name in ("relu", "leaky_relu")
+        assert s.pooling.name in ("max", "average") and s.M in (2, 3) and s.window in (3, 4)
+        assert s.N in (3, 4, 9, 16) and s.M**s.N <= 10**5 and not s.shared
+        assert s.F is not None and s.patch_order is not None and sorted(s.patch_order) == list(range(s.N))
+        assert max(s.widths) <= 2 and 1 <= s.Y <= 2
+        for x in _flat(s.all_weights()) + _flat(s.F):
+            assert -3 <= x <= 3 and Fraction(x).denominator in (1, 5)
+
+    @settings(max_examples=20)
+    @given(specs(architecture="shallow", N=5, M=2, shared=True, F=False))
+    def test_fixed_values(self, s):
+        assert (s.architecture, s.N, s.M, s.shared, s.F) == ("shallow", 5, 2, True, None)
+
+    @pytest.mark.parametrize("kwargs, pattern", [
+        (dict(architecture="wide"), r"architecture='wide': 'wide' is not one of"),
+        (dict(activations=("gelu",)), r"activations=\('gelu',\): activation='gelu'"),
+        (dict(poolings=("mean",)), r"pooling='mean'"),
+        (dict(M=0), r"M=0: expected ints >= 1"),
+        (dict(windows=(1,)), r"windows=\(1,\): expected ints >= 2"),
+        (dict(weight_range=(3, 1)), r"weight_range=\(3, 1\): expected ints with low <= high"),
+        (dict(architecture="deep", N=6), r"no network fits"),
+        (dict(N=10, M=2, max_entries=100), r"no network fits"),
+        (dict(shared="yes"), r"shared='yes': expected True, False or None"),
+        (dict(max_width=0), r"max_width=0"),
+        (dict(activations=()), r"expected at least one option"),
+    ])
+    def test_bad_parameters(self, kwargs, pattern):
+        with pytest.raises(DomainError, match=pattern):
+            specs(**kwargs)

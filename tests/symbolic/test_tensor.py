@@ -34,8 +34,6 @@ class TestConstruction:
         B = GridTensor.from_entries((2, 2, 2), range(8))
         assert B[1, 0, 1] == 5  # d_0 slowest
 
-    @pytest.mark.xfail(strict=True, reason="core bug: GridTensor.__getitem__ calls tuple(index), so an order-1 tensor "
-                       "cannot be indexed by an int (T[0] raises TypeError: 'int' object is not iterable)")
     def test_int_index_of_order_one(self):
         assert GridTensor.from_entries((2,), [5, 6])[1] == 6
 
@@ -99,9 +97,6 @@ class TestExport:
         for e, r in zip(vals, T.reduce_mod(p).entries()):
             assert (e.numerator - r * e.denominator) % p == 0
 
-    @pytest.mark.xfail(strict=True, reason="core bug: GridTensor.reduce_mod applies int() to each stored entry, which "
-                       "truncates sympy Rationals (and Fractions) stored with denominator 1, e.g. the tensors of "
-                       "engine='symbolic' on concrete rational weights")
     def test_reduce_mod_of_symbolic_engine_tensor(self):
         s = shallow(N=2, M=2, Z=1, weights={"hidden": [[["1/2", 1], [1, 1]]], "output": [[1]]})
         exact, sym = grid_tensor(s), grid_tensor(s, engine="symbolic")
@@ -198,8 +193,6 @@ class TestSizeRefusals:
         with pytest.raises((TooLarge, DomainError), match=r"N=30, M=2 .*1,073,741,824 entries"):
             grid_tensor(s)
 
-    @pytest.mark.xfail(strict=True, reason="core bug: a grid tensor above MAX_ENTRIES = 2^27 but within the 12 GiB "
-                       "check (e.g. shallow N=30, M=2) is refused with DomainError, not TooLarge, the size-refusal error")
     def test_shallow_N30_raises_too_large(self):
         with pytest.raises(TooLarge):
             grid_tensor(shallow(N=30, M=2, Z=1, seed=0))

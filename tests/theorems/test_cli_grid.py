@@ -218,10 +218,10 @@ class TestConsoleScript:
         (json.dumps(dict(SPEC, weights={"hidden": [[[1.5, 0], [0, 1], [1, 1]]], "output": [[1]]})),
          "convac grid: weights.hidden[0][0][0]: expected an exact number (an int or a string 'p/q'); floats are refused, got 1.5"),
         (json.dumps(dict(SPEC, F=[[1, 0], [0, 0.5]])), "convac grid: F[1][1]: expected an exact number"),
-        ('{"architecture": "shallow", "N": 3,', "convac grid: json: expected valid JSON"),
+        ('{"architecture": "shallow", "N": 3,', "convac grid: stdin: expected valid JSON"),
         (json.dumps(dict(SPEC, pooling="mean")), "convac grid: pooling: expected one of product, max, sum, average, got 'mean'"),
         ("{}", "convac grid: architecture: expected 'shallow' or 'deep', got '<missing>'"),
-        ("", "convac grid: architecture: expected 'shallow' or 'deep', got '<missing>'"),
+        ("", "convac grid: stdin: expected a JSON spec on standard input (it was empty)"),
     ])
     def test_bad_specs_on_stdin(self, text, pattern):
         r = run("grid", "-", stdin=text)
@@ -237,17 +237,12 @@ class TestConsoleScript:
         assert r.stderr.startswith("convac grid: weights.hidden[0]: expected 4 positions (N), got 3")
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: read_spec passes stdin text to load_spec, which treats any string "
-                   "not starting with '{' as a file path, so blank or non-object stdin is reported as a missing file")
 def test_blank_stdin_is_not_a_file(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     assert main(["grid", "-"]) == 2
     assert "readable JSON file" not in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: the modular engine accepts a composite modulus (e.g. 91 = 7 * 13) "
-                   "and returns 'residues' without checking primality; the CLI then fails with a generic "
-                   "'ValueError: base is not invertible' for specs with denominators")
 def test_composite_modulus_refused():
     from symbolic.errors import DomainError
 
