@@ -1,0 +1,186 @@
+"""The claim catalog (design.md section 5): every claim, its source, its proof method and its instances.
+
+>>> [c.id for c in CATALOG][:3]
+['laws', 'equivalence.shallow', 'equivalence.deep']
+>>> len(CATALOG)
+14
+>>> get_claim("geometry").source
+'Cohen & Shashua, ICLR 2017, Theorem 1'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from symbolic.errors import DomainError
+
+from . import depth_efficiency as de
+from . import equivalence as eq
+from . import geometry as geo
+from . import laws as lw
+from . import sharing as sh
+from . import universality as un
+from .common import PAPER_OPERATORS
+
+__all__ = ["Claim", "CATALOG", "get_claim", "instances", "SIZES"]
+
+SIZES = ("small", "medium")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One catalog entry: ``check(**instance, seed=...)`` returns a Verdict."""
+
+    id: str
+    statement: str
+    source: str
+    method: str
+    check: object = field(repr=False)
+    small: tuple = ()
+    medium: tuple = ()
+
+    def instances(self, size: str) -> tuple:
+        if size not in SIZES:
+            raise DomainError(f"size={size!r} is not one of {SIZES}")
+        return self.small if size == "small" else self.small + self.medium
+
+
+def _ops(**kw):
+    return tuple(dict(kw, activation=a, pooling=p) for a, p in PAPER_OPERATORS)
+
+
+_NM_SMALL = ((2, 2), (2, 3), (4, 2), (4, 3))
+
+CATALOG = (
+    Claim("laws",
+          "product/linear, max/relu and sum/relu are commutative and associative (on the reals); average/relu and "
+          "max/tanh are not associative",
+          "ICML 2016 (generalized tensor product needs an associative, commutative g); paper-notes D5, D6",
+          "symbolic identity or case analysis over sign/order regions; exact (or interval-proved) counterexample triples",
+          lw.check_laws, small=({},)),
+    Claim("equivalence.shallow",
+          "the shallow net's grid tensor equals the generalized CP decomposition of its weights",
+          "ICML 2016, shallow network as generalized CP (paper-notes C1, D7)",
+          "symbolic identity over all weights and F (decomposition vs forward pass)",
+          eq.check_equivalence_shallow,
+          small=tuple(i for N, M in _NM_SMALL for i in _ops(N=N, M=M, Z=2)),
+          medium=tuple(i for N, M in ((8, 2), (2, 4)) for i in _ops(N=N, M=M, Z=2))),
+    Claim("equivalence.deep",
+          "the deep net's grid tensor equals the generalized hierarchical Tucker decomposition of its weights, for "
+          "window w and any patch order",
+          "ICML 2016, deep network as generalized HT (paper-notes C1, D8; COLT 2016 eq. 5)",
+          "symbolic identity over all weights and F (decomposition vs forward pass)",
+          eq.check_equivalence_deep,
+          small=tuple(i for N, M, w, po in ((2, 2, 2, None), (2, 3, 2, None), (4, 2, 2, [2, 0, 3, 1]), (4, 2, 4, None),
+                                              (4, 3, 2, [1, 3, 0, 2]))
+                      for i in _ops(N=N, M=M, window=w, patch_order=po)),
+          medium=tuple(i for N, M, w, po in ((8, 2, 2, [0, 4, 1, 5, 2, 6, 3, 7]), (4, 4, 2, None), (9, 2, 3, None))
+                       for i in _ops(N=N, M=M, window=w, patch_order=po, widths=[2, 2] if N == 9 else None))),
+    Claim("equivalence.average",
+          "average and sum pooling nets realize the same grid tensors (weights rescaled by window sizes)",
+          "ICML 2016 (average pooling as sum pooling, the factor absorbed in the next weights); paper-notes D6",
+          "explicit rescaling + symbolic tensor identity for all weights",
+          eq.check_equivalence_average,
+          small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
+          medium=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in ((8, 2), (4, 4)))),
+    Claim("universality.convac",
+          "with F invertible, shallow ConvACs with Z = M^N realize every tensor; deep ones with enough width too",
+          "ICML 2016 / COLT 2016 universality (paper-notes C2, P3)",
+          "M^N realizable, linearly independent tensors (certified rank) + construction for a target tensor",
+          un.check_universality_convac,
+          small=tuple(dict(N=N, M=M, architecture="shallow") for N, M in _NM_SMALL)
+          + tuple(dict(N=N, M=M, architecture="deep") for N, M in _NM_SMALL[:3]),
+          medium=(dict(N=4, M=3, architecture="deep"), dict(N=8, M=2, architecture="shallow"),
+                  dict(N=4, M=4, architecture="shallow"), dict(N=4, M=2, architecture="deep", window=4))),
+    Claim("universality.relu_max",
+          "shallow ReLU/max nets realize every tensor (Claim 4; Z = M^N + 1 suffices); deep nets contain shallow "
+          "ones channel-wise",
+          "ICML 2016, Claim 4 (paper-notes C3, C5)",
+          "constant and constant-minus-one-hot terms: certified rank M^N + construction for a target",
+          un.check_universality_relu_max,
+          small=tuple(dict(N=N, M=M, architecture="shallow") for N, M in _NM_SMALL)
+          + tuple(dict(N=N, M=M, architecture="deep") for N, M in _NM_SMALL[:3]),
+          medium=(dict(N=4, M=3, architecture="deep"), dict(N=8, M=2, architecture="shallow"),
+                  dict(N=4, M=4, architecture="shallow"), dict(N=4, M=2, architecture="deep", window=4))),
+    Claim("universality.relu_avg",
+          "ReLU/average nets are not universal: shallow grid tensors are additively separable, deep ones have "
+          "rank [A]_halves <= 2",
+          "ICML 2016 abstract (ReLU nets with average pooling are not universal); paper-notes C4",
+          "a linear functional vanishing for all weights (identity) + an explicit tensor outside",
+          un.check_universality_relu_avg,
+          small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
+          medium=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in ((8, 2), (4, 4)))),
+    Claim("sharing",
+          "shared shallow nets realize only symmetric tensors; shared deep nets only tensors invariant under swapping "
+          "sibling subtrees; so shared nets are not universal for N >= 2, M >= 2",
+          "ICML 2016 (universality is an unshared-setting statement); paper-notes D9, C10",
+          "invariance identity for all weights + an explicit non-invariant tensor",
+          sh.check_sharing,
+          small=tuple(i for a in ("shallow", "deep") for N, M in _NM_SMALL for i in _ops(N=N, M=M, architecture=a)),
+          medium=tuple(i for a in ("shallow", "deep") for N, M in ((8, 2),) for i in _ops(N=N, M=M, architecture=a))
+          + (dict(N=16, M=2, architecture="deep", window=4),)),
+    Claim("depth.convac.shallow_bound",
+          "a shallow ConvAC with Z channels has rank [A]_I <= Z for every I",
+          "COLT 2016 (CP-rank bounds matricization rank); paper-notes P1",
+          "structure: explicit factorization [A]_I = U V of inner size Z over symbolic weights, for every I",
+          de.check_convac_shallow_bound,
+          small=tuple(dict(N=N, M=M, Z=2) for N, M in _NM_SMALL),
+          medium=(dict(N=6, M=2, Z=3), dict(N=4, M=4, Z=3))),
+    Claim("depth.convac.generic",
+          "deep ConvAC: rank [A]_odd-even >= min(r_0, M)^(N/2) except on a null set of weights",
+          "COLT 2016, Theorem 1 (with F invertible; paper-notes C9, P1)",
+          "witness point + nonzero minor (Schwartz-Zippel)",
+          de.check_convac_generic,
+          small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, widths=[2, 2]),),
+          medium=(dict(N=8, M=2), dict(N=8, M=3), dict(N=8, M=4, widths=[3, 3, 3]), dict(N=4, M=4))),
+    Claim("depth.relu_max.term_bound",
+          "one generalized rank-1 max term has rank [.]_odd-even <= MN/2, so shallow ReLU/max nets need "
+          "Z >= 2 rank/(MN)",
+          "ICML 2016, ReLU/max depth efficiency (paper-notes C6)",
+          "rows depend only on the max over the odd modes; count distinct values",
+          de.check_relu_max_term_bound,
+          small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL),
+          medium=(dict(N=6, M=2), dict(N=4, M=4))),
+    Claim("depth.relu_max.exists",
+          "some deep ReLU/max weights give rank [A]_odd-even >= min(r_0, M)^(N/2), so shallow nets need "
+          "Z >= (2/(MN)) min(r_0, M)^(N/2)",
+          "ICML 2016, ReLU/max depth efficiency (paper-notes C7)",
+          "explicit construction r - prod_k [d_2k = d_2k+1 < r] + certified rank",
+          de.check_relu_max_exists,
+          small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, r0=2),),
+          medium=(dict(N=8, M=2), dict(N=8, M=3), dict(N=8, M=4, r0=3), dict(N=4, M=4))),
+    Claim("depth.relu_max.incomplete",
+          "an open set of deep ReLU/max weights (positive measure) has grid tensors that shallow nets with Z <= 2 "
+          "realize",
+          "ICML 2016 abstract (depth efficiency of ReLU nets is weaker, not complete); paper-notes C8",
+          "explicit open box + identity valid on the whole box (exact interval arithmetic) + shallow weights",
+          de.check_relu_max_incomplete,
+          small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL),
+          medium=(dict(N=8, M=2), dict(N=4, M=4))),
+    Claim("geometry",
+          "for deep ConvACs of window 2 or 4 and any pooling geometry, the generic rank of [A]_I lies between "
+          "min(r_0, M)^S and the recursive upper bound; odd-even attains the lower bound, halves stays <= r_{L-1}",
+          "Cohen & Shashua, ICLR 2017, Theorem 1",
+          "certified exact rank at a witness (lower bound a.e. by Schwartz-Zippel) + structural upper bound recomputed",
+          geo.check_geometry,
+          small=(dict(N=2, M=2, window=2), dict(N=4, M=2, window=2, patch_order="random"), dict(N=4, M=3, window=2),
+                 dict(N=4, M=2, window=4), dict(N=4, M=3, window=4, patch_order="random")),
+          medium=(dict(N=8, M=2, window=2), dict(N=8, M=3, window=2, patch_order="random"),
+                  dict(N=16, M=2, window=4), dict(N=16, M=2, window=4, patch_order="random"),
+                  dict(N=8, M=4, window=2, widths=[4, 4, 4]))),
+)
+
+_BY_ID = {c.id: c for c in CATALOG}
+
+
+def get_claim(claim_id: str) -> Claim:
+    """The catalog entry with this id."""
+    if claim_id not in _BY_ID:
+        raise DomainError(f"claim {claim_id!r} is not one of: {', '.join(_BY_ID)}")
+    return _BY_ID[claim_id]
+
+
+def instances(size: str = "small", only=None) -> list:
+    """(claim, instance) pairs of a sweep, in catalog order."""
+    ids = [c.id for c in CATALOG] if not only else list(only)
+    return [(get_claim(i), inst) for i in ids for inst in get_claim(i).instances(size)]

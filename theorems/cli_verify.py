@@ -1,0 +1,152 @@
+"""``convac verify`` (the claim catalog, checked) and ``convac show ID``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from symbolic.errors import ConvacError
+
+from .catalog import CATALOG, SIZES, get_claim, instances
+from .report import dumps, progress, table
+from .verdict import Status
+
+__all__ = ["register", "run_sweep", "summary"]
+
+
+def _fmt_instance(inst: dict) -> str:
+    keep = {k: v for k, v in inst.items() if k not in ("F", "statement")}
+    parts = []
+    for k, v in keep.items():
+        if isinstance(v, list):
+            v = ",".join(map(str, v))
+        parts.append(f"{k}={v}")
+    return " ".join(parts)
+
+
+def _run_one(args):
+    claim_id, inst, seed = args
+    claim = get_claim(claim_id)
+    kwargs = {k: v for k, v in inst.items()}
+    t0 = time.perf_counter()
+    try:
+        v = claim.check(**kwargs, seed=seed)
+        return v.to_dict()
+    except ConvacError as e:
+        return {"claim": claim_id, "instance": inst, "status": Status.INCONCLUSIVE.value,
+                "seconds": round(time.perf_counter() - t0, 3), "seed": seed, "method": "none",
+                "detail": f"error: {e}", "checked": False, "certificate": None}
+
+
+def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True) -> list:
+    """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order."""
+    tasks = [(c.id, inst, seed) for c, inst in instances(size, only)]
+    bar = progress(len(tasks), f"verify {size}") if show_progress else None
+    results = [None] * len(tasks)
+    if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        import multiprocessing as mp
+
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as ex:
+            futs = {ex.submit(_run_one, t): n for n, t in enumerate(tasks)}
+            for f in as_completed(futs):
+                n = futs[f]
+                results[n] = f.result()
+                if bar:
+                    bar.update(1, tasks[n][0])
+    else:
+        for n, t in enumerate(tasks):
+            results[n] = _run_one(t)
+            if bar:
+                bar.update(1, t[0])
+    if bar:
+        bar.close()
+    return results
+
+
+def summary(results) -> dict:
+    counts = {s.value: 0 for s in Status}
+    for r in results:
+        counts[r["status"]] += 1
+    claims = {}
+    for r in results:
+        claims.setdefault(r["claim"], []).append(r["status"])
+    per_claim = {c: ("proved" if all(s == "proved" for s in st) else
+                     "refuted" if "refuted" in st else "inconclusive" if "inconclusive" in st else "tested")
+                 for c, st in claims.items()}
+    return {"results": len(results), **counts, "claims": len(claims),
+            "claims_proved": sum(1 for s in per_claim.values() if s == "proved"), "per_claim": per_claim,
+            "seconds": round(sum(r["seconds"] for r in results), 2), "all_proved": counts["proved"] == len(results)}
+
+
+def _cmd_verify(args):
+    if args.only:
+        for i in args.only:
+            get_claim(i)
+    if args.jobs < 1:
+        raise ConvacError(f"--jobs: expected an int >= 1, got {args.jobs}")
+    t0 = time.perf_counter()
+    results = run_sweep(args.size, args.only, args.jobs, args.seed, show_progress=not args.quiet)
+    wall = time.perf_counter() - t0
+    summ = summary(results)
+    summ["wall_seconds"] = round(wall, 2)
+    summ["seed"] = args.seed
+    summ["size"] = args.size
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(dumps({"results": results, "summary": summ}))
+    else:
+        rows = [[r["claim"], _fmt_instance(r["instance"]), r["status"], f"{r['seconds']:.2f}", r["method"]]
+                for r in results]
+        print(table(rows, ["claim", "instance", "status", "seconds", "certificate"], fmt=fmt))
+        if fmt == "table":
+            print()
+            print(f"{summ['proved']}/{summ['results']} proved ({summ['claims_proved']}/{summ['claims']} claims), "
+                  f"{summ['refuted']} refuted, {summ['inconclusive']} inconclusive, {summ['tested']} tested; "
+                  f"{wall:.1f} s wall, seed {args.seed}; every certificate re-verified by the trusted checker")
+            bad = [r for r in results if r["status"] != "proved"]
+            for r in bad[:10]:
+                print(f"  {r['claim']} {_fmt_instance(r['instance'])}: {r['status']}: {r['detail']}")
+    if args.save:
+        with open(args.save, "w") as fh:
+            json.dump({"results": results, "summary": summ}, fh)
+    return 0 if summ["all_proved"] else 1
+
+
+def _cmd_show(args):
+    c = get_claim(args.id)
+    if args.json:
+        print(dumps({"id": c.id, "statement": c.statement, "source": c.source, "method": c.method,
+                     "instances": {s: list(c.instances(s)) for s in SIZES}}))
+        return 0
+    print(f"{c.id}\n{'=' * len(c.id)}")
+    print(f"statement: {c.statement}")
+    print(f"source:    {c.source}")
+    print(f"proof:     {c.method}")
+    doc = (c.check.__doc__ or "").strip().splitlines()
+    if doc:
+        print(f"check:     {c.check.__module__}.{c.check.__name__}: {doc[0]}")
+    for s in SIZES:
+        insts = c.small if s == "small" else c.medium
+        print(f"{s} instances ({len(insts)}{' more' if s == 'medium' else ''}):")
+        for inst in insts:
+            print(f"  {_fmt_instance(inst) or '(none)'}")
+    return 0
+
+
+def register(sub):
+    v = sub.add_parser("verify", help="check the paper's claims on small instances, exactly, with certificates")
+    v.add_argument("--size", choices=SIZES, default="small", help="small (N in {2,4}, M in {2,3}) or medium")
+    v.add_argument("--only", nargs="+", metavar="ID", help="claim ids (see convac show)")
+    v.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    v.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
+    v.add_argument("--format", choices=["table", "json", "markdown", "latex"], default="table")
+    v.add_argument("--json", action="store_true", help="same as --format json")
+    v.add_argument("--save", metavar="FILE", help="also write the JSON answer to FILE (for convac recheck)")
+    v.add_argument("--quiet", action="store_true", help="no progress bar")
+    v.set_defaults(func=_cmd_verify)
+    s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
+    s.add_argument("id", choices=[c.id for c in CATALOG], metavar="ID", help=", ".join(c.id for c in CATALOG))
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_cmd_show)
