@@ -80,7 +80,29 @@ def summary(results) -> dict:
             "seconds": round(sum(r["seconds"] for r in results), 2), "all_proved": counts["proved"] == len(results)}
 
 
+def _cmd_variants(args):
+    from .variants import FALSE_VARIANTS
+
+    results = []
+    for name, f in FALSE_VARIANTS.items():
+        v = f(seed=args.seed).to_dict()
+        v["variant"] = name
+        results.append(v)
+    ok = all(r["status"] == "refuted" for r in results)
+    if args.json or args.format == "json":
+        print(dumps({"results": results, "summary": {"variants": len(results), "all_refuted": ok, "seed": args.seed}}))
+    else:
+        rows = [[r["variant"], r["status"], f"{r['seconds']:.2f}", r["method"], r["detail"][:70]] for r in results]
+        print(table(rows, ["false variant", "status", "seconds", "certificate", "detail"], fmt=args.format))
+        if args.format == "table":
+            print(f"\n{sum(r['status'] == 'refuted' for r in results)}/{len(results)} false variants refuted "
+                  "(every counterexample re-verified by the trusted checker)")
+    return 0 if ok else 1
+
+
 def _cmd_verify(args):
+    if args.variants:
+        return _cmd_variants(args)
     if args.only:
         for i in args.only:
             get_claim(i)
@@ -145,6 +167,8 @@ def register(sub):
     v.add_argument("--json", action="store_true", help="same as --format json")
     v.add_argument("--save", metavar="FILE", help="also write the JSON answer to FILE (for convac recheck)")
     v.add_argument("--quiet", action="store_true", help="no progress bar")
+    v.add_argument("--variants", action="store_true",
+                   help="instead, run the deliberately false variants of the claims (each must come out refuted)")
     v.set_defaults(func=_cmd_verify)
     s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
     s.add_argument("id", choices=[c.id for c in CATALOG], metavar="ID", help=", ".join(c.id for c in CATALOG))

@@ -1,0 +1,95 @@
+"""Deliberately false variants of catalog claims: the same machinery must refute each one
+with a checked counterexample (issue 4; ``convac verify --variants``).
+
+>>> v = relu_average_associative()
+>>> v.status.value, v.method
+('refuted', 'law')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symbolic.decompositions import grid_tensor
+from symbolic.matricize import matricize_array, parse_partition
+from symbolic.rank import exact_rank
+from symbolic.spec import shallow
+
+from .common import source
+from .depth_efficiency import check_convac_shallow_bound, check_relu_max_incomplete
+from .laws import check_law
+from .sharing import check_sharing
+from .universality import decide_universality
+from .verdict import Status, Timer, conclude
+
+__all__ = ["FALSE_VARIANTS", "relu_average_universal", "shallow_relu_max_rank_at_most_Z",
+           "relu_max_depth_efficiency_complete", "relu_average_associative", "shallow_convac_rank_at_most_Z_minus_1",
+           "shared_shallow_universal"]
+
+
+def relu_average_universal(*, N: int = 2, M: int = 2, architecture: str = "shallow", seed: int = 0):
+    """False: "ReLU/average networks are universal"."""
+    t = Timer()
+    v = decide_universality(activation="relu", pooling="average", architecture=architecture, N=N, M=M, seed=seed)
+    no = v.status is Status.PROVED and v.detail.startswith("answer no")
+    return conclude("false: universality of relu/average", "ReLU/average networks are universal", "",
+                    dict(N=N, M=M, architecture=architecture), Status.REFUTED if no else Status.INCONCLUSIVE,
+                    v.certificate, t, seed, v.detail)
+
+
+def shared_shallow_universal(*, N: int = 2, M: int = 2, seed: int = 0):
+    """False: "shared shallow ConvACs are universal" (refuted by the invariance certificate)."""
+    t = Timer()
+    v = check_sharing(N=N, M=M, architecture="shallow", seed=seed)
+    return conclude("false: universality of shared nets", "shared shallow ConvACs are universal", "",
+                    dict(N=N, M=M), Status.REFUTED if v.status is Status.PROVED else Status.INCONCLUSIVE,
+                    v.certificate, t, seed, v.detail)
+
+
+def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries: int = 50, seed: int = 0):
+    """False: "a shallow ReLU/max network has rank [A]_odd-even <= Z" (a certified witness)."""
+    t = Timer()
+    rows = parse_partition("odd-even", N)
+    for k in range(tries):
+        spec = shallow(N=N, M=M, Z=Z, activation="relu", pooling="max", seed=seed + k, low=-5, high=5)
+        A = matricize_array(np.asarray(grid_tensor(spec).data), rows)
+        r = exact_rank(A, seed=seed, lower_bound_only=True)
+        if r.rank > Z:
+            cert = {"kind": "matricization_rank", "source": source(spec), "rows": list(rows),
+                    "certificate": r.certificate.lower.to_dict()}
+            return conclude("false: shallow relu/max rank bound", f"shallow ReLU/max nets have rank [A]_odd-even <= Z",
+                            "", dict(N=N, M=M, Z=Z), Status.REFUTED, cert, t, seed,
+                            f"witness (seed {seed + k}): rank {r.rank} > Z = {Z}")
+    return conclude("false: shallow relu/max rank bound", "", "", dict(N=N, M=M, Z=Z), Status.INCONCLUSIVE,
+                    None, t, seed, f"no witness in {tries} tries")
+
+
+def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0):
+    """False: "depth efficiency of ReLU/max networks is complete" (refuted by an open box)."""
+    t = Timer()
+    v = check_relu_max_incomplete(N=N, M=M, seed=seed)
+    return conclude("false: complete depth efficiency of relu/max",
+                    "all deep ReLU/max weights outside a null set need exponentially wide shallow nets", "",
+                    dict(N=N, M=M), Status.REFUTED if v.status is Status.PROVED else Status.INCONCLUSIVE,
+                    v.certificate, t, seed, v.detail)
+
+
+def relu_average_associative(*, seed: int = 0):
+    """False: "the ReLU/average operator is associative"."""
+    return check_law(activation="relu", pooling="average", law="associativity", holds=True, seed=seed)
+
+
+def shallow_convac_rank_at_most_Z_minus_1(*, N: int = 4, M: int = 2, Z: int = 2, seed: int = 0):
+    """False: "a shallow ConvAC has rank <= Z - 1"."""
+    return check_convac_shallow_bound(N=N, M=M, Z=Z, bound_offset=1, seed=seed)
+
+
+FALSE_VARIANTS = {
+    "relu_average_universal": relu_average_universal,
+    "relu_average_universal_deep": lambda seed=0: relu_average_universal(N=4, M=2, architecture="deep", seed=seed),
+    "shared_shallow_universal": shared_shallow_universal,
+    "shallow_relu_max_rank_at_most_Z": shallow_relu_max_rank_at_most_Z,
+    "relu_max_depth_efficiency_complete": relu_max_depth_efficiency_complete,
+    "relu_average_associative": relu_average_associative,
+    "shallow_convac_rank_at_most_Z_minus_1": shallow_convac_rank_at_most_Z_minus_1,
+}
