@@ -12,7 +12,7 @@
   with Z = 2 realizes the same grid tensor (identity on the whole box).
 
 >>> check_relu_max_exists(N=2, M=2).detail
-'rank [A]_odd-even = 2 >= min(r_0, M)^(N/2) = 2 (certified); shallow ReLU/max nets need Z >= 2/(MN) * 2 = 1/2'
+'rank [A]_odd-even = 2 >= min(r_0, M)^(N/2) = 2 (certified); shallow ReLU/max nets need Z >= 2/(MN) * 2 = 1'
 """
 
 from __future__ import annotations

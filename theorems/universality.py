@@ -195,103 +195,394 @@ def check_universality_relu_avg(*, N: int, M: int, architecture: str = "shallow"
 
 
 # ------------------------------------------------------------------- the general decision
-def _random_channel(rng, N, M, low=-3, high=3):
-    return [[Fraction(rng.randint(low, high)) for _ in range(M)] for _ in range(N)]
+#
+# Realizable tensors.  The output layer is linear and widths are unbounded, so the set of
+# tensors a family realizes is the linear span of its single-channel tensors:
+#
+# - shallow: T(v)[d] = P_i sigma(v^i_{d_i}) over all v in R^(N x M) (F invertible, so F a
+#   ranges over all of R^M; we take F = identity);
+# - deep: the top level pools w blocks of N/w patches: every output is a linear combination
+#   of P_k sigma(x_k(d_{B_k})), where x_k is *some* function of block k's indices, built by
+#   the lower levels.  Whatever the lower widths and weights, these tensors are realized by
+#   a shallow net over w "super-patches" with M^(N/w) templates (block indices, row-major):
+#   a functional that vanishes on that shallow family vanishes on every deep network, for
+#   all widths.  With sharing, x_k is one function for every block (a shared shallow net).
+#
+# "yes" needs M^N realizable tensors that are independent: they are drawn (structured
+# candidates, then random ones) and their independence is certified by a rank lower bound
+# the checker recomputes by the forward pass of each network.  "no" needs a functional: a
+# kernel vector of the span found, proved to vanish for all weights (canonical / expanded
+# zero; for piecewise-linear operators, else by case analysis, :mod:`symbolic.identity`).
+
+_P = 2147483629  # a prime below 2^31: products of two residues fit in int64
 
 
-def _rank(rows):
+class _Span:
+    """Rows kept in echelon form modulo a prime; ``add`` says whether a row is new.
+
+    Independent modulo p implies independent over Q (a nonzero minor mod p is nonzero),
+    so the rows kept are linearly independent tensors.
+    """
+
+    def __init__(self, n: int):
+        self.n, self.rows, self.pivots = n, [], []
+
+    def add(self, ints) -> bool:
+        v = np.array([int(x) % _P for x in ints], dtype=np.int64)
+        for r, p in zip(self.rows, self.pivots):
+            if v[p]:
+                v = (v - v[p] * r) % _P
+        nz = np.flatnonzero(v)
+        if not len(nz):
+            return False
+        p = int(nz[0])
+        v = v * pow(int(v[p]), _P - 2, _P) % _P
+        self.rows.append(v)
+        self.pivots.append(p)
+        return True
+
+
+def _unit(M, j, value=1, rest=0):
+    return [Fraction(value if k == j else rest) for k in range(M)]
+
+
+def _structured(N, M, shared):
+    """One-hot, complement-of-one-hot and constant layer-0 vectors (the constructions of
+    universality.convac and Claim 4), then shifted one-hots."""
+    if shared:
+        out = [[_unit(M, j)] * N for j in range(M)] + [[_unit(M, j, 0, 1)] * N for j in range(M)]
+        return out + [[[Fraction(1)] * M] * N]
+    idx = _indices(M, N)
+    out = [[_unit(M, d[i]) for i in range(N)] for d in idx]
+    out += [[[Fraction(1)] * M for _ in range(N)]]
+    out += [[_unit(M, d[i], 0, 1) for i in range(N)] for d in idx]
+    return out
+
+
+def _random_vectors(rng, N, M, shared, wide):
+    lo, hi = (-1000, 1000) if wide else (-3, 3)
+    v = [[Fraction(rng.randint(lo, hi)) for _ in range(M)] for _ in range(1 if shared else N)]
+    return v * N if shared else v
+
+
+def _candidate_specs(architecture, N, M, activation, pooling, window, shared, rng, samples):
+    """Single-channel networks (structured first), then random ones; deep families also get
+    random multi-channel networks (widths <= M), whose tensors are realizable too."""
+    for v in _structured(N, M, shared):
+        yield _single(architecture, N, M, activation, pooling, v, window, shared)
+    L = _levels(N, window) if architecture == "deep" else 1
+    for k in range(samples):
+        if architecture == "deep" and k % 3 == 2:
+            ws = [rng.randint(1, max(2, M)) for _ in range(L)]
+            yield deep(N=N, M=M, widths=ws, window=window, activation=activation, pooling=pooling,
+                       seed=rng.randrange(1 << 30), low=-4, high=4, shared=shared)
+        else:
+            yield _single(architecture, N, M, activation, pooling, _random_vectors(rng, N, M, shared, k % 2 == 1),
+                          window, shared)
+
+
+def _levels(N, window):
+    L, n = 0, 1
+    while n < N:
+        n, L = n * window, L + 1
+    if n != N or L == 0:
+        raise DomainError(f"N={N}: a deep network needs N = window^L with L >= 1 (window={window})")
+    return L
+
+
+def _sample_span(specs, full: int, patience: int):
+    """Keep the networks whose tensors are new (independent of the ones kept).
+
+    Returns (kept specs, their rows as exact Fractions).  Stops at ``full`` rows, or after
+    ``patience`` consecutive random candidates that added nothing."""
+    span, kept, rows, idle, n_structured = _Span(full), [], [], 0, None
+    for spec in specs:
+        t = grid_tensor(spec)
+        if span.add(t.data.flat):
+            kept.append(spec)
+            rows.append([Fraction(int(x), t.denominator) for x in t.data.flat])
+            idle = 0
+        else:
+            idle += 1
+        if len(rows) == full or idle >= patience:
+            break
+    return kept, rows
+
+
+def _kernel(rows, full: int, limit: int):
+    """Up to ``limit`` kernel vectors of the rows (exact, over Q), sparsest first, as
+    integer coefficient lists."""
+    from math import lcm
+
+    import flint
+
     if not rows:
-        return 0
-    return exact_rank(np.array(rows, dtype=object), lower_bound_only=True).rank
+        return [[1 if k == j else 0 for k in range(full)] for j in range(min(limit, full))]
+    A = flint.fmpq_mat(len(rows), full, [flint.fmpq(x.numerator, x.denominator) for r in rows for x in r])
+    R, rank = A.rref()
+    pivots, r = [], 0
+    for c in range(full):
+        if r < rank and R[r, c] != 0:
+            pivots.append(c)
+            r += 1
+    vecs = []
+    for f in (c for c in range(full) if c not in set(pivots)):
+        v = [Fraction(0)] * full
+        v[f] = Fraction(1)
+        for i, p in enumerate(pivots):
+            x = R[i, f]
+            if x != 0:
+                v[p] = -Fraction(int(x.p), int(x.q))
+        den = lcm(*(q.denominator for q in v))
+        vecs.append([int(q * den) for q in v])
+    vecs.sort(key=lambda v: (sum(1 for x in v if x), sum(abs(x) for x in v)))
+    return vecs[:limit]
+
+
+def _coefficients(vec, shape_M, order):
+    idx = _indices(shape_M, order)
+    return [[list(idx[n]), c] for n, c in enumerate(vec) if c]
+
+
+def prove_functional(sym, coefficients, *, max_regions: int = 4096):
+    """A certificate that sum_d c_d A_d = 0 for every weight of the symbolic spec ``sym``, or None.
+
+    First the checker's ``vanishing_functional`` (the sum expands to 0 in canonical form);
+    for piecewise-linear operators, else a case analysis over the sign and order regions
+    (:func:`symbolic.identity.prove_zero`) as an ``identity`` part, next to a
+    ``tensor_equality`` part that pins the entries the identity is built from to the
+    forward pass of the network.  The witness is a one-hot tensor at an index with a
+    nonzero coefficient: sum_d c_d W_d = c != 0, so no network of the family realizes it.
+
+    >>> from symbolic.spec import shallow
+    >>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="sum", weights="symbolic")
+    >>> prove_functional(s, [[[0, 0], 1], [[0, 1], -1], [[1, 0], -1], [[1, 1], 1]])["kind"]
+    'vanishing_functional'
+    >>> prove_functional(s, [[[0, 0], 1]]) is None
+    True
+    """
+    from symbolic.checker import tensor_of
+    from symbolic.errors import CertificateError
+    from symbolic.identity import prove_zero
+
+    M, N = sym.M, sym.N
+    witness_index = tuple(max(coefficients, key=lambda c: abs(c[1]))[0])
+    witness = one_hot(M, N, witness_index)
+    cert = {"kind": "vanishing_functional", "source": source(sym), "coefficients": coefficients,
+            "witness": witness}
+    try:
+        check_certificate(cert)
+        return cert
+    except CertificateError:
+        pass
+    if not sym.operator.is_exact:
+        return None
+    t = tensor_of(source(sym))
+    expr = sum((sympy.Integer(c) * sympy.sympify(t[tuple(i)]) for i, c in coefficients), sympy.Integer(0))
+    variables = sorted(expr.free_symbols, key=lambda s: s.name)
+    try:
+        r = prove_zero(expr, variables, max_regions=max_regions)
+    except DomainError:
+        return None
+    if not r.holds:
+        return None
+    value = dict((tuple(i), c) for i, c in coefficients)[witness_index]
+    return {"kind": "all", "method": "case analysis",
+            "statement": "sum_d c_d A_d = 0 for all weights (identity part, over the entries of the tensor_equality "
+                         "part); the witness has sum_d c_d W_d != 0",
+            "coefficients": coefficients, "witness": witness,
+            "parts": [
+                {"kind": "tensor_equality",
+                 "items": [source(sym), {"tensor": {"shape": [M] * N, "entries": [str(e) for e in t.entries()]}}]},
+                {"kind": "identity", "expression": str(expr), "variables": [v.name for v in variables],
+                 "certificate": r.certificate},
+                {"kind": "counterexample", "lhs": str(value), "rhs": "0", "point": {}}]}
+
+
+def check_certificate(cert):
+    from symbolic.checker import check_certificate as check
+
+    check(cert)
+
+
+def _super_index(s, M, b):
+    """Block index s (row-major over b patches) as the tuple of its patch indices."""
+    out = []
+    for _ in range(b):
+        s, r = divmod(s, M)
+        out.append(r)
+    return tuple(reversed(out))
+
+
+def _to_original(coefficients, M, b):
+    """Coefficients over super-patch indices (s_0, ..., s_{w-1}) as coefficients over the N patches."""
+    return [[[d for s in idx for d in _super_index(s, M, b)], c] for idx, c in coefficients]
+
+
+def universality_answer(verdict) -> bool | None:
+    """True (universal, proved), False (not universal, proved) or None (undecided).
+
+    >>> universality_answer(decide_universality(activation="relu", pooling="sum", N=2, M=2))
+    False
+    """
+    if verdict.status is not Status.PROVED:
+        return None
+    if verdict.detail.startswith("answer yes"):
+        return True
+    return False if verdict.detail.startswith("answer no") else None
 
 
 def decide_universality(*, activation: str, pooling: str, architecture: str = "shallow", N: int, M: int,
-                        window: int = 2, shared: bool = False, widths=None, samples: int = 200, seed: int = 0):
+                        window: int = 2, shared: bool = False, widths=None, samples: int = 200, seed: int = 0,
+                        max_functionals: int = 12, max_regions: int = 4096):
     """Decide whether networks of a family realize every M^N grid tensor (unbounded widths).
 
-    Returns a Verdict for the claim ``universality`` with ``answer`` in the detail:
-    yes (proved: M^N linearly independent realizable tensors, weights given), no (proved:
-    a functional vanishing for all weights, an explicit tensor outside), or inconclusive.
+    Returns a Verdict of the claim ``universality`` whose detail starts with the answer:
+
+    - ``answer yes`` (proved): M^N realizable tensors, each given by a network (the
+      certificate's ``stack`` of sources), whose independence is certified (a rank lower
+      bound M^N, recomputed by the forward pass);
+    - ``answer no`` (proved): a nonzero functional that vanishes for all weights (for deep
+      families on the super-patch reduction, so for all widths), and an explicit tensor
+      (the ``witness``) on which it is nonzero, so no network realizes it;
+    - ``answer unknown`` (inconclusive): neither within ``samples`` random candidates and
+      ``max_functionals`` kernel vectors.
+
+    Parameters
+    ----------
+    activation, pooling : names as in a spec (``leaky_relu:1/10``; tanh and sigmoid are
+        decided only where a symbolic functional exists).
+    architecture : ``shallow`` or ``deep`` (window ``window``, N a power of it).
+    shared : coefficient sharing.
+    widths : deep only: widths of the extra, direct check of the functional on a symbolic
+        deep net (default M each); the answer does not depend on them.
+
+    >>> v = decide_universality(activation="abs", pooling="max", N=2, M=2)
+    >>> v.status.value, v.detail.split(":")[0]
+    ('proved', 'answer yes')
+    >>> v = decide_universality(activation="abs", pooling="sum", N=2, M=2)
+    >>> v.status.value, v.detail.split(":")[0], v.certificate["kind"]
+    ('proved', 'answer no', 'vanishing_functional')
     """
     t = Timer()
+    if architecture not in ("shallow", "deep"):
+        raise DomainError(f"architecture={architecture!r} is not one of ('shallow', 'deep')")
+    for name, val, lo in (("N", N, 1), ("M", M, 1), ("window", window, 2), ("samples", samples, 0)):
+        if isinstance(val, bool) or not isinstance(val, int) or val < lo:
+            raise DomainError(f"{name}={val!r}: expected an int >= {lo}")
+    if M**N > 4096:
+        raise DomainError(f"N={N}, M={M}: M^N = {M ** N:,} tensor entries; universality is decided up to 4096")
     op = make_operator(activation, pooling)
-    if not op.is_exact:
-        raise DomainError(f"activation={activation!r}: universality needs exact rational values")
+    activation = op.activation.spec_name
+    L = _levels(N, window) if architecture == "deep" else 1
     rng = random.Random(seed)
     full = M**N
-    F = [[1 if i == j else 0 for j in range(M)] for i in range(M)]
     inst = dict(activation=activation, pooling=pooling, architecture=architecture, N=N, M=M, shared=shared)
     if architecture == "deep":
         inst["window"] = window
-    # 1. realizable single-channel tensors: structured candidates first, then random ones
-    cands = []
-    if not shared:
-        for d in _indices(M, N):
-            cands.append([[Fraction(1 if j == d[i] else 0) for j in range(M)] for i in range(N)])
-            cands.append([[Fraction(0 if j == d[i] else 1) for j in range(M)] for i in range(N)])
-        cands.append([[Fraction(1)] * M for _ in range(N)])
-    else:
-        for d in range(M):
-            cands.append([[Fraction(1 if j == d else 0) for j in range(M)]] * N)
-    for _ in range(samples):
-        v = _random_channel(rng, 1 if shared else N, M)
-        cands.append(v * N if shared else v)
-    basis, rows = [], []
-    for v in cands:
-        spec = _single(architecture, N, M, activation, pooling, v, window, shared)
-        row = list(grid_tensor(spec).entries())
-        if _rank(rows + [row]) > len(rows):
-            rows.append(row)
-            basis.append(v)
+    family = f"{'shared ' if shared else ''}{architecture} {op.name} nets"
+    patience = max(40, 2 * full) if full <= 64 else 64
+    # 1. realizable tensors of the family itself
+    rows = None
+    if op.is_exact:
+        kept, rows = _sample_span(_candidate_specs(architecture, N, M, activation, pooling, window, shared, rng,
+                                                   samples), full, patience)
         if len(rows) == full:
+            A = np.array([list(grid_tensor(s).entries()) for s in kept], dtype=object)
+            r = exact_rank(A, seed=seed, lower_bound_only=True)
+            cert = {"kind": "matricization_rank", "source": {"stack": [source(s) for s in kept]},
+                    "certificate": r.certificate.lower.to_dict()}
+            status = Status.PROVED if r.rank == full else Status.INCONCLUSIVE
+            return conclude("universality", f"{family} realize every tensor of R^(M^N)", "", inst, status, cert, t,
+                            seed, f"answer {'yes' if status is Status.PROVED else 'unknown'}: {r.rank} linearly "
+                            f"independent realizable tensors (rank certified; M^N = {full}), each realized by "
+                            "the network given in the certificate")
+    # 2. a functional, proved to vanish for all weights
+    if architecture == "shallow":
+        red_N, red_M, b = N, M, 1
+    else:
+        b = N // window
+        red_N, red_M = window, M**b
+    sym = shallow(N=red_N, M=red_M, Z=1, activation=activation, pooling=pooling, weights="symbolic", shared=shared)
+    if architecture == "deep" or rows is None:
+        # the span of the (over-approximating) reduced family; for tanh/sigmoid, of an exact
+        # stand-in with the same pooling, whose kernel vectors are then tried symbolically
+        stand_in = activation if op.is_exact else "relu"
+        _, rows = _sample_span(_candidate_specs("shallow", red_N, red_M, stand_in, pooling, 2, shared, rng, samples),
+                               full, patience)
+    found = len(rows)
+    cert = None
+    for vec in _kernel(rows, full, max_functionals) if found < full else []:
+        coeffs = _coefficients(vec, red_M, red_N)
+        cert = prove_functional(sym, coeffs, max_regions=max_regions)
+        if cert is not None:
             break
-    if len(rows) == full:
-        if shared:
-            raise AssertionError("shared nets cannot be universal")  # pragma: no cover
-        spec = stack_spec(architecture, N, M, activation, pooling, F, basis, window)
-        k, cert = _rank_cert(spec, seed)
-        return conclude("universality", f"{architecture} {op.name} nets realize every tensor of R^(M^N)", "",
-                        inst, Status.PROVED if k == full else Status.INCONCLUSIVE, cert, t, seed,
-                        f"answer yes: {full} linearly independent realizable tensors (rank certified)")
-    # 2. a functional: a kernel vector of the span found, proved to vanish for all weights
-    sym = _symbolic_single(architecture, N, M, activation, pooling, window, shared, widths)
-    A = np.array(rows, dtype=object)
-    kernel = sympy.Matrix(A.tolist()).nullspace() if rows else [sympy.eye(full)[:, 0]]
-    for vec in kernel:
-        den = sympy.ilcm(*[sympy.Rational(x).q for x in vec])
-        coeffs = [[list(d), str(sympy.Rational(vec[n]) * den)] for n, d in enumerate(_indices(M, N)) if vec[n] != 0]
-        witness = max(coeffs, key=lambda c: abs(sympy.Rational(c[1])))[0]
-        cert = {"kind": "vanishing_functional", "source": source(sym), "coefficients": coeffs,
-                "witness": one_hot(M, N, tuple(witness))}
-        v = conclude("universality", f"{architecture} {op.name} nets are not universal on R^(M^N)", "",
-                     inst, Status.PROVED, cert, t, seed,
-                     f"answer no: span of realizable tensors found has dimension {len(rows)} < {full}; "
-                     f"a functional with {len(coeffs)} terms vanishes for all weights")
-        if v.status is Status.PROVED:
-            return v
-    return conclude("universality", f"{architecture} {op.name} nets: universality undecided", "", inst,
-                    Status.INCONCLUSIVE, None, t, seed,
-                    f"answer unknown: span found has dimension {len(rows)} < {full}, but no vanishing functional "
-                    "was proved for all weights")
+    if cert is None:
+        why = (f"{op.activation.spec_name} has transcendental values, so realizable tensors cannot be certified "
+               "independent by exact rank" if not op.is_exact else
+               f"a span of dimension {found} < {full} was found, but no functional was proved to vanish for all weights"
+               if found < full else "the reduced family spans everything, but no deep construction reached full rank")
+        return conclude("universality", f"{family}: universality undecided", "", inst, Status.INCONCLUSIVE, None, t,
+                        seed, f"answer unknown: {why}")
+    coefficients = cert["coefficients"]
+    witness_index = tuple(max(coefficients, key=lambda c: abs(c[1]))[0])
+    original = _to_original(coefficients, M, b) if architecture == "deep" else coefficients
+    unrealizable = one_hot(M, N, tuple(d for s in witness_index for d in _super_index(s, M, b))) \
+        if architecture == "deep" else cert["witness"]
+    if architecture == "deep":
+        parts = [cert]
+        direct = _direct_part(N, M, L, window, activation, pooling, shared, widths, original, unrealizable)
+        if direct is not None:
+            parts.append(direct)
+        cert = {"kind": "all", "method": "super-patch reduction",
+                "statement": (f"every output of a deep net (any widths, any weights) is a linear combination of "
+                              f"P_k sigma(x_k(d_Bk)) over the {window} top-level blocks of {b} patches: the grid "
+                              f"tensors of a {'shared ' if shared else ''}shallow net with N = {window} super-patches "
+                              f"and M = {red_M} templates (block indices row-major); part 0 proves the functional "
+                              "vanishes on that family" + ("; part 1 checks it on a symbolic deep net directly"
+                                                           if len(parts) > 1 else "")),
+                "coefficients": original, "witness": unrealizable, "parts": parts}
+    detail = (f"answer no: a functional with {len(coefficients)} terms vanishes on every realizable tensor "
+              f"(proved for all weights{', all widths' if architecture == 'deep' else ''}; "
+              f"{cert_method(cert)}); the one-hot tensor at {tuple(max(original, key=lambda c: abs(c[1]))[0])} "
+              f"is not realizable; span found: dimension {found} < {full}")
+    return conclude("universality", f"{family} are not universal on R^(M^N)", "", inst, Status.PROVED, cert, t, seed,
+                    detail)
+
+
+def cert_method(cert) -> str:
+    if cert.get("kind") == "vanishing_functional":
+        return "expands to 0"
+    if cert.get("method") == "case analysis":
+        return "case analysis over sign and order regions"
+    return " + ".join(cert_method(p) for p in cert.get("parts", []) if p.get("kind") in ("vanishing_functional", "all"))
+
+
+def _direct_part(N, M, L, window, activation, pooling, shared, widths, coefficients, witness):
+    """The functional checked directly on a symbolic deep net (small instances only), or None."""
+    from symbolic.errors import CertificateError
+
+    if M**N > 16 or not make_operator(activation, pooling).is_exact:
+        return None
+    sym = deep(N=N, M=M, widths=tuple(widths) if widths else None, window=window, activation=activation,
+               pooling=pooling, weights="symbolic", shared=shared)
+    cert = {"kind": "vanishing_functional", "source": source(sym), "coefficients": coefficients, "witness": witness}
+    try:
+        check_certificate(cert)
+    except CertificateError:
+        return None
+    return cert
 
 
 def _single(architecture, N, M, activation, pooling, v, window, shared):
-    """A one-channel network whose layer-0 vectors are v (F = identity)."""
+    """A one-channel network whose layer-0 vectors are v (F = identity); deep nets carry the
+    channel up the tree with weight 1."""
     if architecture == "shallow":
         w = {"hidden": [_js(v[0])] if shared else [_js(v)], "output": [[1]]}
         return load_spec({"architecture": "shallow", "N": N, "M": M, "activation": activation, "pooling": pooling,
                           "shared": shared, "weights": w})
-    L, n = 0, 1
-    while n < N:
-        n, L = n * window, L + 1
+    L = _levels(N, window)
     layer0 = [_js(v[0])] if shared else [[_js(v[k])] for k in range(N)]
     layers = [layer0] + [([[1]] if shared else [[[1]] for _ in range(N // window**l)]) for l in range(1, L)]
     return load_spec({"architecture": "deep", "N": N, "M": M, "activation": activation, "pooling": pooling,
                       "window": window, "shared": shared, "weights": {"layers": layers, "output": [[1]]}})
-
-
-def _symbolic_single(architecture, N, M, activation, pooling, window, shared, widths):
-    if architecture == "shallow":
-        return shallow(N=N, M=M, Z=1, activation=activation, pooling=pooling, weights="symbolic", shared=shared)
-    return deep(N=N, M=M, widths=widths or None, window=window, activation=activation, pooling=pooling,
-                weights="symbolic", shared=shared)

@@ -1,0 +1,159 @@
+"""``convac plot KIND ... -o FILE.png``: pictures of circuits, tensors, matricizations and rank growth.
+
+Kinds: ``circuit SPEC [--weights]``, ``tensor SPEC``, ``matricization SPEC --partition P [--rank]``,
+``rank-growth [--M 2 --N-max 8]`` and ``box [--N 4 --M 2]`` (a slice through the open box of
+``depth.relu_max.incomplete``). The figures are drawn by :mod:`theorems.plot`; every number a
+figure states is computed exactly. Without matplotlib the command exits with status 2 and the
+install hint ``pip install 'convac[notebooks]'``.
+
+The README's figures::
+
+    convac spec deep --N 4 --M 2 --activation relu --pooling max --low -5 --high 5 > net.json
+    convac plot circuit net.json --weights -o docs/circuit.png
+    convac plot rank-growth --M 2 --N-max 16 -o docs/rank_growth.png
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from symbolic.errors import ConvacError
+
+__all__ = ["register"]
+
+
+def _out(args, fig, what: str, extra: str = ""):
+    from .plot import save
+
+    save(fig, args.out, dpi=args.dpi)
+    print(f"wrote {args.out}: {what}{extra}")
+    return 0
+
+
+def _spec(args):
+    from .cli import read_spec
+
+    return read_spec(args.spec)
+
+
+def _cmd_circuit(args):
+    from .plot import draw_circuit
+
+    spec = _spec(args)
+    return _out(args, draw_circuit(spec, weights=args.weights, title=args.title), f"circuit of {spec!r}")
+
+
+def _grid(args, spec):
+    from symbolic.decompositions import grid_tensors
+
+    if spec.is_symbolic:
+        raise ConvacError("a heatmap needs numeric weights; this spec has symbolic weights")
+    tensors = grid_tensors(spec)
+    if not 0 <= args.output < len(tensors):
+        raise ConvacError(f"--output: {args.output} is out of range; the network has Y={len(tensors)} outputs "
+                          f"(0..{len(tensors) - 1})")
+    return tensors[args.output]
+
+
+def _cmd_tensor(args):
+    from .plot import plot_tensor
+
+    spec = _spec(args)
+    return _out(args, plot_tensor(_grid(args, spec), title=args.title), f"grid tensor of {spec!r}")
+
+
+def _cmd_matricization(args):
+    from .plot import plot_matricization
+
+    spec = _spec(args)
+    fig = plot_matricization(_grid(args, spec), args.partition, rank=args.rank, title=args.title)
+    return _out(args, fig, f"[A]_{args.partition} of {spec!r}")
+
+
+def _cmd_rank_growth(args):
+    from symbolic.numbers import to_json_number
+
+    from .plot import plot_rank_growth, rank_growth_data, save
+
+    data = rank_growth_data(M=args.M, N_max=args.N_max, seed=args.seed)
+    fig = plot_rank_growth(data, title=args.title)
+    save(fig, args.out, dpi=args.dpi)
+    if args.json:
+        rows = [dict(r, relu_max_Z=to_json_number(r["relu_max_Z"])) for r in data]
+        print(json.dumps({"file": args.out, "rows": rows}))
+        return 0
+    for r in data:
+        print(f"N={r['N']:>2} M={r['M']}: rank [A]_odd-even: deep ConvAC {r['convac']}, deep ReLU/max construction "
+              f"{r['relu_max']}, random deep ReLU/max {r['relu_max_random']}; a shallow net needs Z >= {r['convac_Z']} "
+              f"(ConvAC), Z >= {to_json_number(r['relu_max_Z'])} (ReLU/max){'' if r['exact'] else ' (bounds only)'}")
+    print(f"wrote {args.out}: rank growth (every rank exact and certified)")
+    return 0
+
+
+def _cmd_box(args):
+    from .depth_efficiency import check_relu_max_incomplete
+    from .plot import plot_box_slice
+
+    v = check_relu_max_incomplete(N=args.N, M=args.M)
+    if v.status.value != "proved":
+        raise ConvacError(f"depth.relu_max.incomplete came out {v.status.value} for N={args.N}, M={args.M}: {v.detail}")
+    fig = plot_box_slice(v, args.x, args.y, resolution=args.resolution, title=args.title)
+    return _out(args, fig, f"slice through the open box (N={args.N}, M={args.M}; certificate re-checked)")
+
+
+def _checked(func):
+    """Run ``func`` after checking the output path (before any long computation)."""
+    def run(args):
+        from .plot import check_output_path
+
+        check_output_path(args.out)
+        return func(args)
+    return run
+
+
+def register(sub):
+    p = sub.add_parser("plot", help="draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=type(p))
+    kinds.required = True
+
+    def common(q, spec=True):
+        if spec:
+            q.add_argument("spec", help="spec file (JSON) or - for standard input")
+        q.add_argument("-o", "--out", required=True, metavar="FILE", help="output file: .png, .svg or .pdf")
+        q.add_argument("--title", default=None, help="replace the default title")
+        q.add_argument("--dpi", type=int, default=150, help="resolution of a PNG (default 150)")
+
+    c = kinds.add_parser("circuit", help="the circuit graph in layers, node kinds told apart")
+    common(c)
+    c.add_argument("--weights", action="store_true", help="label edges with their weights, coloured by sign")
+    c.set_defaults(func=_checked(_cmd_circuit))
+
+    t = kinds.add_parser("tensor", help="the grid tensor as a heatmap (laid out as [A]_halves)")
+    common(t)
+    t.add_argument("--output", type=int, default=0, help="output index y (default 0)")
+    t.set_defaults(func=_checked(_cmd_tensor))
+
+    m = kinds.add_parser("matricization", help="[A]_I as a heatmap with its index convention")
+    common(m)
+    m.add_argument("--partition", default="odd-even", help="odd-even (default), halves, or row modes such as 0,3")
+    m.add_argument("--output", type=int, default=0, help="output index y (default 0)")
+    m.add_argument("--rank", action="store_true", help="state the certified exact rank in the title")
+    m.set_defaults(func=_checked(_cmd_matricization))
+
+    r = kinds.add_parser("rank-growth", help="deep ranks against shallow bounds over N = 2, 4, ..., N-max")
+    common(r, spec=False)
+    r.add_argument("--M", type=int, default=2, help="templates (default 2)")
+    r.add_argument("--N-max", dest="N_max", type=int, default=8, help="largest N, a power of 2 (default 8)")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--json", action="store_true", help="print the exact numbers as JSON")
+    r.set_defaults(func=_checked(_cmd_rank_growth))
+
+    b = kinds.add_parser("box", help="a 2-D slice through the open box of depth.relu_max.incomplete")
+    common(b, spec=False)
+    b.add_argument("--N", type=int, default=4)
+    b.add_argument("--M", type=int, default=2)
+    b.add_argument("--x", default=None, help="weight on the x axis (default w0_0_0_0)")
+    b.add_argument("--y", default=None, help="weight on the y axis (default w0_1_0_0)")
+    b.add_argument("--resolution", type=int, default=25)
+    b.set_defaults(func=_checked(_cmd_box))

@@ -1,0 +1,701 @@
+"""Pictures and notebook renderings: circuits, grid tensors, matricizations, rank growth, the open box.
+
+Figures are ``matplotlib.figure.Figure`` objects (no pyplot state: a notebook shows the
+figure a cell returns, once; :func:`save` writes it). Matplotlib is imported lazily, so
+the rest of convac works without it; a missing matplotlib raises
+:class:`~symbolic.errors.BackendUnavailable` with the install hint
+``pip install 'convac[notebooks]'``.
+
+Floats are used only to colour and place things. Every number a picture *states* (a
+rank, a bound, an entry printed in a cell) is computed exactly by convac: ranks are
+certified by :func:`symbolic.rank.exact_rank`, entries are Fractions.
+
+The renderers (:func:`show_verdict`, :func:`latex_expansion`, :func:`latex_decomposition`)
+return a :class:`Rendered`, shown as markdown or LaTeX by Jupyter and as plain text
+elsewhere:
+
+>>> from symbolic.spec import shallow
+>>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+...             weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+>>> print(latex_expansion(s))
+h_0 = 3*max(0, 2*f_0(x_1), f_0(x_0) - f_1(x_0))
+>>> print(latex_expansion(s).latex)
+$$h_{0} = ...$$
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+from dataclasses import dataclass
+from fractions import Fraction
+
+import networkx as nx
+import numpy as np
+
+from symbolic.errors import BackendUnavailable, DomainError, ShapeError
+
+__all__ = ["INSTALL_HINT", "Rendered", "save", "check_output_path", "draw_circuit", "plot_matricization", "plot_tensor",
+           "rank_growth_data", "plot_rank_growth", "box_slice_data", "plot_box_slice", "show_verdict",
+           "verdicts_table", "latex_expansion", "latex_decomposition", "latex_symbol_names"]
+
+INSTALL_HINT = "pip install 'convac[notebooks]'"
+
+
+# ----------------------------------------------------------------------------- matplotlib
+def _matplotlib():
+    try:
+        import matplotlib
+    except ImportError:
+        raise BackendUnavailable(f"pictures need matplotlib, which is not installed: {INSTALL_HINT}") from None
+    if ("matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND")
+            and sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        matplotlib.use("Agg")  # no display: render to files only
+    return matplotlib
+
+
+def _figure(figsize, ax=None):
+    """(figure, axes): a new constrained-layout Figure, or the figure of a given axes."""
+    _matplotlib()
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def check_output_path(path) -> str:
+    """Refuse an output file whose suffix is not png/svg/pdf or whose folder does not exist."""
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext not in ("png", "svg", "pdf"):
+        raise DomainError(f"output file {path!r}: expected a .png, .svg or .pdf name")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise DomainError(f"output file {path!r}: the folder {folder} does not exist")
+    return path
+
+
+def save(fig, path, *, dpi: int = 150) -> str:
+    """Write a figure to ``path`` (format from the suffix: png, svg or pdf); returns the path."""
+    path = check_output_path(path)
+    fig.savefig(path, dpi=dpi)
+    return path
+
+
+def _q(x) -> str:
+    """An exact number as short text: 3, -1/2 (sympy expressions as they print)."""
+    if isinstance(x, Fraction):
+        return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+    return str(x)
+
+
+# ----------------------------------------------------------------------------- circuits
+#: How each node kind is drawn: marker, colour, legend text (``{act}``, ``{pool}`` filled in).
+KIND_STYLE = {
+    "input": ("s", "#7f7f7f", "input patch x_i (template index d_i)"),
+    "rep": ("o", "#1f77b4", "representation f_j(x_i) = F[d_i][j]"),
+    "conv": ("D", "#ff7f0e", "1x1 conv: weighted sum"),
+    "act": ("^", "#d62728", "activation {act}"),
+    "pool": ("v", "#2ca02c", "pooling {pool}"),
+    "output": ("*", "#9467bd", "output h_y (weighted sum)"),
+}
+
+
+def _spec_and_graph(obj):
+    from symbolic.circuit import circuit
+    from symbolic.spec import Spec, load_spec
+
+    if isinstance(obj, nx.DiGraph):
+        return obj.graph.get("spec"), obj
+    spec = obj if isinstance(obj, Spec) else load_spec(obj)
+    return spec, circuit(spec)
+
+
+def _column_title(G, nodes):
+    a = G.nodes[nodes[0]]
+    kind, l = a["kind"], a.get("layer", 0)
+    return {"input": "patches", "rep": "F", "conv": f"conv {l}", "act": a.get("activation", "act"),
+            "pool": f"{a.get('pooling', 'pool')} {l}", "output": "output"}[kind]
+
+
+def _node_label(G, v):
+    a = G.nodes[v]
+    kind = a["kind"]
+    if kind == "input":
+        return f"x{a['patch']}"
+    if kind == "rep":
+        return f"f{a['channel']}"
+    if kind == "output":
+        return f"h{a['output']}"
+    return str(a["channel"])
+
+
+def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str | None = None):
+    """Draw a network's circuit graph in layers, left to right.
+
+    Parameters
+    ----------
+    obj : Spec, dict, JSON path, or the networkx DiGraph of :func:`symbolic.circuit.circuit`
+    weights : bool
+        Print every edge weight (exact) and colour edges by sign (blue > 0, red < 0,
+        dotted grey = 0, black = symbolic).
+    labels : bool, optional
+        Node labels (patch, channel or output index); default on for up to 120 nodes.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Columns are ``networkx.topological_generations`` of the DAG, placed by
+    ``multipartite_layout``; within a column nodes are sorted by (position, channel), so
+    position 0 is at the top. Node kinds differ by marker and colour (see the legend).
+    """
+    spec, G = _spec_and_graph(obj)
+    gens = [sorted(g, key=lambda v: (G.nodes[v].get("position", 0), G.nodes[v].get("channel", 0)))
+            for g in nx.topological_generations(G)]
+    pos = nx.multipartite_layout(G, subset_key={i: g for i, g in enumerate(gens)}, scale=1)
+    tallest = max(len(g) for g in gens)
+    xscale, yscale = 1.4 * len(gens), 0.42 * max(tallest, 6)
+    pos = {v: (float(x) * xscale, -float(y) * yscale) for v, (x, y) in pos.items()}
+    fig, ax = _figure((max(8.0, 1.25 * len(gens) + 2), max(4.5, 0.36 * tallest + 2.5)), ax)
+    act = spec.activation.spec_name if spec is not None else "sigma"
+    pool = spec.pooling.name if spec is not None else "P"
+    kinds = {G.nodes[v]["kind"] for v in G}
+    # edges: plain, or coloured by the sign of their weight
+    if weights:
+        groups = {"pos": [], "neg": [], "zero": [], "sym": [], "none": []}
+        for u, v, d in G.edges(data=True):
+            w = d.get("weight")
+            key = ("none" if w is None else "sym" if getattr(w, "free_symbols", None)
+                   else "pos" if w > 0 else "neg" if w < 0 else "zero")
+            groups[key].append((u, v))
+        styles = {"pos": ("#1f77b4", "solid"), "neg": ("#d62728", "solid"), "zero": ("#bbbbbb", "dotted"),
+                  "sym": ("#333333", "solid"), "none": ("#999999", "solid")}
+        for key, edges in groups.items():
+            if edges:
+                col, ls = styles[key]
+                nx.draw_networkx_edges(G, pos, edgelist=edges, ax=ax, edge_color=col, style=ls, width=1.1,
+                                       arrows=True, arrowsize=8, node_size=260, alpha=0.85)
+        # straight edges labelled at their middle, slanted ones near their source: crossing labels stay apart
+        for straight, at in ((True, 0.5), (False, 0.27)):
+            elabels = {(u, v): _q(d["weight"]) for u, v, d in G.edges(data=True)
+                       if "weight" in d and (abs(pos[u][1] - pos[v][1]) < 1e-9) == straight}
+            nx.draw_networkx_edge_labels(G, pos, edge_labels=elabels, ax=ax, font_size=7, label_pos=at, rotate=False,
+                                         bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
+    else:
+        nx.draw_networkx_edges(G, pos, ax=ax, edge_color="#999999", width=0.9, arrows=True, arrowsize=8,
+                               node_size=260, alpha=0.8)
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for kind, (marker, colour, text) in KIND_STYLE.items():
+        if kind not in kinds:
+            continue
+        nodes = [v for v in G if G.nodes[v]["kind"] == kind]
+        size = 650 if marker == "*" else 260
+        nx.draw_networkx_nodes(G, pos, nodelist=nodes, ax=ax, node_shape=marker, node_color=colour,
+                               node_size=size, edgecolors="black", linewidths=0.6)
+        handles.append(Line2D([], [], ls="", marker=marker, markersize=10, markerfacecolor=colour,
+                              markeredgecolor="black", label=text.format(act=act, pool=pool)))
+    if weights:
+        handles += [Line2D([], [], color="#1f77b4", label="weight > 0"), Line2D([], [], color="#d62728", label="weight < 0"),
+                    Line2D([], [], color="#bbbbbb", ls="dotted", label="weight = 0")]
+    if labels if labels is not None else G.number_of_nodes() <= 120:
+        nx.draw_networkx_labels(G, pos, labels={v: _node_label(G, v) for v in G}, ax=ax, font_size=7,
+                                font_color="white", font_weight="bold")
+    top = max(y for _, y in pos.values())
+    for g in gens:
+        x = pos[g[0]][0]
+        ax.text(x, top + 0.09 * yscale + 0.25, _column_title(G, g), ha="center", va="bottom", fontsize=9, color="#333333")
+    ax.set_ylim(min(y for _, y in pos.values()) - 0.5, top + 0.09 * yscale + 0.9)
+    ax.set_axis_off()
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
+    if title is None and spec is not None:
+        shape = f"Z={spec.Z}" if spec.architecture == "shallow" else f"widths={list(spec.widths)}, window={spec.window}"
+        title = (f"{spec.architecture} {spec.operator.name} network: N={spec.N} patches, M={spec.M} templates, {shape}"
+                 + ("\n(edge labels: weights)" if weights else ""))
+    ax.set_title(title or "circuit", fontsize=11)
+    return fig
+
+
+# ----------------------------------------------------------------------------- heatmaps
+def _exact_matrix(m):
+    """Exact values (Fractions, or residues) of a Matricization's matrix."""
+    if any(getattr(x, "free_symbols", None) for x in m.matrix.flat):
+        raise DomainError("a heatmap needs numeric entries; this tensor has symbolic ones (substitute weights first, "
+                          "or use the exact engine on a spec with numbers)")
+    if m.modulus is not None:
+        return [[int(x) for x in row] for row in m.matrix]
+    return [[Fraction(int(x), m.denominator) if not isinstance(x, Fraction) else x / m.denominator for x in row]
+            for row in m.matrix]
+
+
+def _tick_step(n: int, most: int = 32) -> int:
+    return max(1, math.ceil(n / most))
+
+
+def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool = False, annotate=None,
+                       ax=None, title: str | None = None, cmap: str = "RdBu_r"):
+    """A matricization [A]_I as a heatmap, its index convention on the axes.
+
+    Parameters
+    ----------
+    obj : GridTensor, Matricization, or a spec (its grid tensor ``output`` is computed exactly)
+    partition : str or sequence of int
+        The row modes I (anything :func:`symbolic.matricize.parse_partition` accepts);
+        ignored for a Matricization.
+    rank : bool
+        Compute the certified exact rank and state it in the title.
+    annotate : bool, optional
+        Print the exact entries in the cells (default: when the matrix is at most 16 x 16).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Row r is the tuple (d_i for i in I) with r its row-major rank (first row mode slowest),
+    column c likewise for the other modes: the convention of :mod:`symbolic.matricize`. Tick
+    labels are those tuples; colours are floats of the exact entries, for the eye only.
+    """
+    from symbolic.matricize import Matricization, matricize
+    from symbolic.tensor import GridTensor
+
+    if isinstance(obj, Matricization):
+        m = obj
+    else:
+        if not isinstance(obj, GridTensor):
+            from symbolic.decompositions import grid_tensor
+            from symbolic.spec import load_spec
+
+            obj = grid_tensor(load_spec(obj), output=output)
+        if obj.order < 2:
+            raise ShapeError(f"a matricization needs a tensor of order >= 2; this one has order {obj.order}")
+        m = matricize(obj, partition)
+    values = _exact_matrix(m)
+    nr, nc = m.matrix.shape
+    if annotate is None:  # print exact entries when they fit in their cells
+        annotate = nr * nc <= 256 and max(len(_q(x)) for row in values for x in row) <= (7 if nc <= 8 else 4)
+    data = np.array([[float(x) for x in row] for row in values])
+    fig, ax = _figure((min(12.0, max(5.5, 0.42 * nc + 3.0)), min(11.0, max(4.5, 0.36 * nr + 2.2))), ax)
+    vmax = float(np.abs(data).max()) or 1.0
+    im = ax.imshow(data, cmap=cmap if m.modulus is None else "viridis", aspect="auto", interpolation="nearest",
+                   vmin=-vmax if m.modulus is None else 0, vmax=vmax)
+    cb = fig.colorbar(im, ax=ax, shrink=0.85)
+    cb.set_label("entry (residue mod p)" if m.modulus is not None else
+                 "entry value (colour only; exact values in cells)" if annotate else "entry value (colour)")
+    rs, cs = _tick_step(nr), _tick_step(nc)
+    ax.set_yticks(range(0, nr, rs), [str(m.row_index(r)) for r in range(0, nr, rs)], fontsize=8)
+    ax.set_xticks(range(0, nc, cs), [str(m.col_index(c)) for c in range(0, nc, cs)], fontsize=8,
+                  rotation=90 if len(m.cols) > 1 and nc > 4 else 0)
+    sub = lambda modes: ", ".join(f"d{i}" for i in modes)  # noqa: E731
+    ax.set_ylabel(f"rows: modes I = {tuple(m.rows)} as ({sub(m.rows)}), row-major")
+    ax.set_xlabel(f"columns: modes J = {tuple(m.cols)} as ({sub(m.cols)}), row-major")
+    if annotate:
+        for r in range(nr):
+            for c in range(nc):
+                dark = abs(data[r, c]) > 0.6 * vmax if m.modulus is None else data[r, c] < 0.5 * vmax
+                ax.text(c, r, _q(values[r][c]), ha="center", va="center", fontsize=8 if max(nr, nc) <= 8 else 6,
+                        color="white" if dark else "black")
+    if title is None:
+        name = next((n for n in ("odd-even", "halves") if partition == n), None) if m is not obj else None
+        title = (f"{name} matricization " if name else "matricization ") + (
+            rf"$[\mathcal{{A}}]_I$, I = {tuple(m.rows)}: a {nr} x {nc} matrix")
+        if m.modulus is not None:
+            title += f" (residues mod {m.modulus})"
+    if rank:
+        from symbolic.rank import exact_rank
+
+        r = exact_rank(m.matrix if m.modulus is None else m, seed=0)
+        title += f"\nrank {r.rank} ({'exact, certified' if r.exact else f'certified lower bound; <= {r.upper}'})"
+    ax.set_title(title, fontsize=11)
+    return fig
+
+
+def plot_tensor(obj, *, output: int = 0, ax=None, title: str | None = None, **kwargs):
+    """A grid tensor laid out as [A]_halves (rows d_0..d_{N/2-1}, row-major: the plain reshape).
+
+    ``obj`` is a GridTensor or a spec; other keywords go to :func:`plot_matricization`.
+    """
+    from symbolic.tensor import GridTensor
+
+    if not isinstance(obj, GridTensor):
+        from symbolic.decompositions import grid_tensor
+        from symbolic.spec import load_spec
+
+        obj = grid_tensor(load_spec(obj), output=output)
+    if obj.order == 1:
+        obj = GridTensor((1,) + obj.shape, obj.data.reshape((1,) + obj.shape), obj.denominator, obj.modulus)
+        partition = [0]
+        default = f"grid tensor A[d0] (a vector of {obj.size} entries)"
+    else:
+        partition = "halves"
+        n = obj.order
+        default = (f"grid tensor A[d0, ..., d{n - 1}], shape {obj.shape}, as [A]_halves "
+                   "(the row-major reshape)")
+    return plot_matricization(obj, partition, ax=ax, title=title or default, **kwargs)
+
+
+# ----------------------------------------------------------------------------- rank growth
+def _powers_of_two(N_max):
+    if isinstance(N_max, bool) or not isinstance(N_max, int) or N_max < 2 or N_max & (N_max - 1):
+        raise DomainError(f"N_max={N_max!r}: expected a power of 2, at least 2")
+    return [2**k for k in range(1, N_max.bit_length())]
+
+
+def rank_growth_data(*, M: int = 2, N_max: int = 8, seed: int = 0, random_seeds: int = 3) -> list:
+    """Certified exact ranks of [A]_odd-even for deep nets, and the shallow widths they force.
+
+    For each N = 2, 4, ..., N_max (window 2, widths M): a deep ConvAC at random weights in
+    [-10^6, 10^6] with a random invertible F; the deep ReLU/max construction
+    (:func:`theorems.depth_efficiency.relu_max_witness_spec`); deep ReLU/max nets at
+    ``random_seeds`` random weights. ``convac_Z`` = the ConvAC rank (a shallow ConvAC with Z
+    channels has rank <= Z); ``relu_max_Z`` = 2 rank / (MN) (each shallow ReLU/max term has
+    rank <= MN/2). Every rank is exact and certified (``exact`` says so).
+
+    >>> [(r["N"], r["convac"], r["relu_max"], r["relu_max_Z"]) for r in rank_growth_data(M=2, N_max=4)]
+    [(2, 2, 2, Fraction(1, 1)), (4, 4, 4, Fraction(1, 1))]
+    """
+    from symbolic.spec import deep
+
+    from .common import random_invertible_F
+    from .depth_efficiency import rank_witness, relu_max_witness_spec
+
+    if isinstance(M, bool) or not isinstance(M, int) or M < 2:
+        raise DomainError(f"M={M!r}: expected an int >= 2")
+    Ns = _powers_of_two(N_max)
+    if M**N_max > 1 << 20:
+        raise DomainError(f"N_max={N_max}, M={M}: the grid tensor would have {M ** N_max:,} entries; "
+                          "keep M^N_max <= 2^20 (e.g. N_max=16 for M=2, 8 for M=3 or 4)")
+    rows = []
+    for N in Ns:
+        conv = deep(N=N, M=M, seed=seed, low=-10**6, high=10**6, F=random_invertible_F(M, seed))
+        rc, _ = rank_witness(conv, exact=True, seed=seed)
+        rm, _ = rank_witness(relu_max_witness_spec(N, M, M), exact=True, seed=seed)
+        rand = [rank_witness(deep(N=N, M=M, activation="relu", pooling="max", seed=seed + s, low=-10**6, high=10**6),
+                             exact=True, seed=seed)[0] for s in range(random_seeds)]
+        rows.append({"N": N, "M": M, "target": M ** (N // 2), "convac": rc.rank, "relu_max": rm.rank,
+                     "relu_max_random": [r.rank for r in rand], "convac_Z": rc.rank,
+                     "relu_max_Z": Fraction(2 * rm.rank, M * N), "term_bound": M * N // 2,
+                     "exact": rc.exact and rm.exact and all(r.exact for r in rand)})
+    return rows
+
+
+def plot_rank_growth(data=None, *, M: int = 2, N_max: int = 8, seed: int = 0, title: str | None = None):
+    """The rank gap over N: deep ranks (exponential) against what shallow nets of width Z reach.
+
+    Left: certified ranks of [A]_odd-even for the deep nets of :func:`rank_growth_data`, with
+    the bounds of shallow nets with Z = N channels (ConvAC: rank <= Z; ReLU/max: rank <= Z MN/2).
+    Right: the smallest Z a shallow net needs to realize the deep tensor (ConvAC: Z >= rank;
+    ReLU/max: Z >= 2 rank/(MN)). Both on a log scale.
+    """
+    data = data if data is not None else rank_growth_data(M=M, N_max=N_max, seed=seed)
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 5.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    Ns = [r["N"] for r in data]
+    M = data[0]["M"]
+    left.plot(Ns, [r["convac"] for r in data], "o-", color="#1f77b4", lw=2, ms=8, label="deep ConvAC, random weights")
+    left.plot(Ns, [r["relu_max"] for r in data], "s--", color="#d62728", lw=2, ms=7, mfc="none", mew=2,
+              label="deep ReLU/max, construction (C7)")
+    for n, r in enumerate(data):
+        left.plot([r["N"]] * len(r["relu_max_random"]), r["relu_max_random"], "x", color="#ff7f0e", ms=8, mew=2,
+                  label="deep ReLU/max, random weights" if n == 0 else None)
+    left.plot(Ns, Ns, ":", color="#1f77b4", lw=2, label="shallow ConvAC, Z = N: rank <= Z")
+    left.plot(Ns, [N * M * N // 2 for N in Ns], ":", color="#d62728", lw=2, label="shallow ReLU/max, Z = N: rank <= Z MN/2")
+    left.set_ylabel("rank [A]_odd-even (exact, certified)")
+    left.set_title("rank of the odd-even matricization")
+    right.plot(Ns, [r["convac_Z"] for r in data], "o-", color="#1f77b4", lw=2, ms=8, label="shallow ConvAC: Z >= rank")
+    right.plot(Ns, [float(r["relu_max_Z"]) for r in data], "s--", color="#d62728", lw=2, ms=7, mfc="none", mew=2,
+               label="shallow ReLU/max: Z >= 2 rank / (MN)")
+    right.plot(Ns, Ns, ":", color="gray", lw=2, label="Z = N (polynomial size)")
+    right.set_ylabel("channels Z a shallow net needs")
+    right.set_title("smallest shallow width realizing the deep tensor")
+    for ax in (left, right):
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log", base=2)
+        ax.set_xticks(Ns, [str(N) for N in Ns])
+        ax.set_xlabel("N (number of patches; deep nets of window 2, widths M)")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=9, loc="upper left")
+    fig.suptitle(title or f"Depth efficiency at M = {M}: deep ranks grow as $M^{{N/2}}$, shallow bounds polynomially",
+                 fontsize=12)
+    return fig
+
+
+# ----------------------------------------------------------------------------- the open box
+def _box_certificate(obj) -> dict:
+    cert = getattr(obj, "certificate", obj)
+    if not isinstance(cert, dict) or cert.get("kind") != "box_identity":
+        raise DomainError("expected a verdict of depth.relu_max.incomplete or its box_identity certificate")
+    return cert
+
+
+def _substitute(spec, values: dict):
+    """The spec with every weight symbol replaced by its value in ``values`` (exact)."""
+    from symbolic.numbers import to_json_number
+    from symbolic.spec import load_spec
+
+    def sub(x):
+        return [sub(y) for y in x] if isinstance(x, tuple) else to_json_number(values[x.name])
+
+    d = spec.to_dict()
+    d["weights"] = ({"hidden": sub(spec.hidden), "output": sub(spec.output)} if spec.architecture == "shallow"
+                    else {"layers": [sub(l) for l in spec.layers], "output": sub(spec.output)})
+    for k in ("Z", "widths", "Y"):
+        d.pop(k, None)
+    return load_spec(d)
+
+
+def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolution: int = 25,
+                   span=(Fraction(-3), Fraction(3))) -> dict:
+    """Exact ranks on a 2-D slice through the open box of ``depth.relu_max.incomplete``.
+
+    Two weights ``x`` and ``y`` (default: the first weight of positions 0 and 1 of layer 0)
+    run over ``resolution`` exact points of ``span``; every other weight sits at the centre
+    of its interval. At each point: the certified exact rank of [A]_odd-even and whether A
+    depends on d_0 only (then a shallow net with Z = 2 realizes it, as the certificate shows
+    for the whole box).
+    """
+    from symbolic.decompositions import grid_tensor
+    from symbolic.matricize import matricize
+    from symbolic.rank import exact_rank
+    from symbolic.spec import load_spec
+
+    cert = _box_certificate(obj)
+    box = {k: (Fraction(str(a)), Fraction(str(b))) for k, (a, b) in cert["box"].items()}
+    spec = load_spec(cert["left"]["spec"])
+    names = list(box)
+    x = x or next(n for n in names if n.startswith("w0_0_"))
+    y = y or next(n for n in names if n.startswith("w0_1_"))
+    for name, what in ((x, "x"), (y, "y")):
+        if name not in box:
+            raise DomainError(f"{what}={name!r} is not a weight of the box; allowed: {', '.join(names)}")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 201:
+        raise DomainError(f"resolution={resolution!r}: expected an int in 2..201")
+    lo, hi = Fraction(span[0]), Fraction(span[1])
+    grid = [lo + (hi - lo) * Fraction(i, resolution - 1) for i in range(resolution)]
+    centre = {k: (a + b) / 2 for k, (a, b) in box.items()}
+    ranks, d0_only = [], []
+    for yv in grid:
+        rrow, drow = [], []
+        for xv in grid:
+            vals = dict(centre, **{x: xv, y: yv})
+            A = grid_tensor(_substitute(spec, vals))
+            rrow.append(exact_rank(matricize(A, "odd-even").matrix).rank)
+            drow.append(all(A[idx] == A[(idx[0],) + (0,) * (A.order - 1)] for idx in A.indices()))
+        ranks.append(rrow)
+        d0_only.append(drow)
+    return {"x": x, "y": y, "grid": grid, "ranks": ranks, "d0_only": d0_only, "box": box,
+            "N": spec.N, "M": spec.M, "widths": spec.widths}
+
+
+def plot_box_slice(obj, x: str | None = None, y: str | None = None, *, resolution: int = 25, data=None,
+                   ax=None, title: str | None = None):
+    """Draw a slice of the open box of ``depth.relu_max.incomplete`` (see :func:`box_slice_data`).
+
+    Colour: the exact rank of [A]_odd-even at each point; hatched: A depends on d_0 only;
+    dashed rectangle: the certificate's box in these two weights.
+    """
+    d = data or box_slice_data(obj, x, y, resolution=resolution)
+    fig, ax = _figure((7.2, 7.6), ax)
+    from matplotlib.collections import PatchCollection
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch, Rectangle
+
+    g = [float(v) for v in d["grid"]]
+    step = g[1] - g[0]
+    ranks = np.array(d["ranks"])
+    values = sorted(set(ranks.flat))
+    palette = ["#f7f7f7", "#9ecae1", "#3182bd", "#08306b", "#fdae6b", "#e6550d", "#a63603", "#54278f"]
+    cmap = ListedColormap([palette[v % len(palette)] for v in range(max(values) + 1)])
+    norm = BoundaryNorm([v - 0.5 for v in range(max(values) + 2)], cmap.N)
+    edges = [g[0] - step / 2 + step * i for i in range(len(g) + 1)]
+    ax.pcolormesh(edges, edges, ranks, cmap=cmap, norm=norm, shading="flat")
+    cells = [Rectangle((g[i] - step / 2, g[j] - step / 2), step, step)
+             for j, row in enumerate(d["d0_only"]) for i, flag in enumerate(row) if flag]
+    ax.add_collection(PatchCollection(cells, facecolor="none", edgecolor="black", linewidth=0, hatch="///"))
+    (xl, xh), (yl, yh) = d["box"][d["x"]], d["box"][d["y"]]
+    ax.add_patch(Rectangle((float(xl), float(yl)), float(xh - xl), float(yh - yl), fill=False, ec="black",
+                           lw=2.5, ls="--"))
+    handles = [Patch(fc=cmap(norm(v)), ec="gray", label=f"rank [A]_odd-even = {v}") for v in values]
+    handles += [Patch(fc="white", ec="black", hatch="///", label="A depends on d0 only: shallow Z = 2 realizes it"),
+                Patch(fc="none", ec="black", ls="--", lw=2, label="the open box B of the certificate")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=9, frameon=False)
+    what = lambda n: "(layer {}, position {}, channel {}, input {})".format(*re.findall(r"\d+", n))  # noqa: E731
+    ax.set_xlabel(f"weight {d['x']} {what(d['x'])}")
+    ax.set_ylabel(f"weight {d['y']} {what(d['y'])}")
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_ylim(edges[0], edges[-1])
+    ax.set_aspect("equal")
+    ax.set_title(title or (f"deep ReLU/max, N={d['N']}, M={d['M']}, widths={list(d['widths'])}: a slice through the box\n"
+                           "other weights at the box centre; every rank exact"), fontsize=11)
+    return fig
+
+
+# ----------------------------------------------------------------------------- renderings
+class Rendered:
+    """Text with a notebook rendering: ``_repr_markdown_`` or ``_repr_latex_`` (and plain text)."""
+
+    def __init__(self, text: str, *, markdown: str | None = None, latex: str | None = None):
+        self.text, self.markdown, self.latex = text, markdown, latex
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+    def _repr_latex_(self):
+        return self.latex if self.markdown is None else None
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return self.text
+
+
+_BADGE = {"proved": "✅ proved", "tested": "🧪 tested (evidence only)", "refuted": "❌ refuted",
+          "inconclusive": "❔ inconclusive"}
+
+
+def _instance_text(inst: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in inst.items() if k != "F")
+
+
+def show_verdict(v) -> Rendered:
+    """A verdict (or its ``to_dict()``) as markdown: status, claim, statement, formula, certificate."""
+    d = v.to_dict() if hasattr(v, "to_dict") else dict(v)
+    status = d["status"]
+    kinds = d.get("method") or "none"
+    text = (f"{d['claim']} [{_instance_text(d['instance'])}]: {status} ({kinds}; "
+            f"{'re-checked' if d.get('checked') else 'not re-checked'} by the trusted checker)\n"
+            f"  {d['statement']}\n  {d.get('detail', '')}")
+    md = [f"**{_BADGE.get(status, status)}** &nbsp; `{d['claim']}` &nbsp; ({_instance_text(d['instance'])})", "",
+          f"> {d['statement']}", ""]
+    if d.get("latex"):
+        md += [f"$${d['latex']}$$", ""]
+    md.append(f"- certificate: `{kinds}`, re-checked by the trusted checker: **{'yes' if d.get('checked') else 'no'}**")
+    if d.get("detail"):
+        md.append(f"- {d['detail']}")
+    md.append(f"- {d.get('seconds', 0):.2f} s, seed {d.get('seed', 0)}")
+    return Rendered(text, markdown="\n".join(md))
+
+
+def verdicts_table(verdicts) -> Rendered:
+    """Several verdicts as one markdown table (claim, instance, status, certificate, detail)."""
+    rows = [v.to_dict() if hasattr(v, "to_dict") else dict(v) for v in verdicts]
+    md = ["| claim | instance | status | certificate | detail |", "|---|---|---|---|---|"]
+    md += [f"| `{r['claim']}` | {_instance_text(r['instance'])} | {_BADGE.get(r['status'], r['status'])} | "
+           f"`{r.get('method')}` | {r.get('detail', '').replace('|', '/')} |" for r in rows]
+    text = "\n".join(f"{r['claim']} [{_instance_text(r['instance'])}]: {r['status']}" for r in rows)
+    return Rendered(text, markdown="\n".join(md))
+
+
+_SYMBOL_PATTERNS = (
+    (re.compile(r"f_(\d+)_(\d+)$"), lambda m: (f"f_{{{m[2]}}}(x_{{{m[1]}}})", f"f_{m[2]}(x_{m[1]})")),
+    (re.compile(r"a_(\d+)_(\d+)_(\d+)$"), lambda m: (f"a^{{{m[1]},{m[2]}}}_{{{m[3]}}}", f"a^{m[1]},{m[2]}_{m[3]}")),
+    (re.compile(r"a_(\d+)_(\d+)$"), lambda m: (f"a^{{{m[1]}}}_{{{m[2]}}}", f"a^{m[1]}_{m[2]}")),
+    (re.compile(r"o_(\d+)_(\d+)$"), lambda m: (f"o^{{{m[1]}}}_{{{m[2]}}}", f"o^{m[1]}_{m[2]}")),
+    (re.compile(r"w(\d+)_(\d+)_(\d+)_(\d+)$"), lambda m: (f"a^{{{m[1]},{m[2]},{m[3]}}}_{{{m[4]}}}",
+                                                           f"a^{m[1]},{m[2]},{m[3]}_{m[4]}")),
+    (re.compile(r"w(\d+)_(\d+)_(\d+)$"), lambda m: (f"a^{{{m[1]},{m[2]}}}_{{{m[3]}}}", f"a^{m[1]},{m[2]}_{m[3]}")),
+)
+
+
+def latex_symbol_names(expr) -> dict:
+    """LaTeX names for convac's symbols: f_i_j -> f_j(x_i), a_z_i_j -> a^{z,i}_j, o_y_z -> o^y_z,
+    w{l}_{k}_{c}_{a} -> a^{l,k,c}_a (layer, position, channel, input)."""
+    out = {}
+    for s in getattr(expr, "free_symbols", ()):
+        for pat, fn in _SYMBOL_PATTERNS:
+            m = pat.match(s.name)
+            if m:
+                out[s] = fn(m)[0]
+                break
+    return out
+
+
+def _plain(expr) -> str:
+    text = str(expr).replace("Max(", "max(").replace("Min(", "min(")
+    for s in sorted(getattr(expr, "free_symbols", ()), key=lambda s: -len(s.name)):
+        for pat, fn in _SYMBOL_PATTERNS:
+            m = pat.match(s.name)
+            if m:
+                text = re.sub(rf"\b{re.escape(s.name)}\b", fn(m)[1], text)
+                break
+    return text
+
+
+def latex_expansion(obj, output: int = 0) -> Rendered:
+    """The symbolic expansion h_y of a network (sympy, along its circuit) as LaTeX.
+
+    ``obj`` is a spec (symbolic or numeric weights; inputs become f_j(x_i)) or a sympy expression.
+    """
+    import sympy
+
+    if isinstance(obj, sympy.Basic):
+        expr = obj
+    else:
+        from symbolic.circuit import expand
+
+        _, G = _spec_and_graph(obj)
+        outs = expand(G)
+        if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < len(outs):
+            raise DomainError(f"output={output!r} is out of range: the network has Y={len(outs)} outputs")
+        expr = outs[output]
+    body = sympy.latex(expr, symbol_names=latex_symbol_names(expr))
+    return Rendered(f"h_{output} = {_plain(expr)}", latex=f"$$h_{{{output}}} = {body}$$")
+
+
+def _vec_latex(v) -> str:
+    import sympy
+
+    return r"\begin{pmatrix}" + r"\\".join(sympy.latex(sympy.sympify(x)) for x in v) + r"\end{pmatrix}"
+
+
+def latex_decomposition(obj, output: int = 0) -> Rendered:
+    """A generalized CP (written out term by term when small) or HT (the recursion) as LaTeX.
+
+    ``obj`` is a spec, a GeneralizedCP or a GeneralizedHT (:func:`symbolic.decompositions.decomposition`).
+    """
+    from symbolic.decompositions import GeneralizedCP, GeneralizedHT, decomposition
+
+    dec = obj if isinstance(obj, (GeneralizedCP, GeneralizedHT)) else decomposition(_spec_and_graph(obj)[0])
+    op = dec.operator
+    g = rf"g(a,b) = \mathrm{{{op.pooling.name}}}(\sigma(a), \sigma(b)),\ \sigma = \mathrm{{{op.activation.spec_name}}}"
+    F = "" if all(dec.F[i][j] == (i == j) for i in range(dec.M) for j in range(dec.M)) else "F"
+    if isinstance(dec, GeneralizedCP):
+        text = (f"generalized CP: A = sum_z o_z (F a^(z,0)) (x)_g ... (x)_g (F a^(z,N-1)), Z={dec.Z}, N={dec.N}, "
+                f"M={dec.M}, {op.name}")
+        if dec.Z * dec.N <= 12 and not any(getattr(x, "free_symbols", None) for z in dec.vectors for v in z for x in v):
+            import sympy
+
+            terms = []
+            for z in range(dec.Z):
+                factors = r" \otimes_g ".join(F + _vec_latex(dec.vectors[z][i]) for i in range(dec.N))
+                terms.append(f"{sympy.latex(sympy.sympify(dec.coefficients[output][z]))}\\,\\Big({factors}\\Big)")
+            body = " + ".join(terms).replace("+ -", "- ")
+        else:
+            body = rf"\sum_{{z=0}}^{{{dec.Z - 1}}} o^{{{output}}}_z\, (F a^{{z,0}}) \otimes_g \cdots \otimes_g (F a^{{z,{dec.N - 1}}})"
+        latex = rf"$$\mathcal{{A}}^{{{output}}} = {body}, \qquad {g}$$"
+        return Rendered(text, latex=latex)
+    L, w = len(dec.layers), dec.window
+    text = (f"generalized HT: window {w}, widths {dec.widths}, L={L}, patch order {list(dec.patch_order)}, {op.name}")
+    latex = (r"$$\begin{aligned}"
+             rf"\phi^{{0,j,\gamma}} &= F a^{{0,j,\gamma}} \quad (j < N,\ \gamma < r_0 = {dec.widths[0]})\\"
+             rf"\phi^{{l,j,\gamma}} &= \sum_{{\alpha < r_{{l-1}}}} a^{{l,j,\gamma}}_\alpha\, "
+             rf"\textstyle\bigotimes_g^{{{w}}}\ \phi^{{l-1,{w}j+i,\alpha}}\ (i < {w})\\"
+             rf"\mathcal{{A}}^{{{output}}} &= \sum_{{\alpha < r_{{{L - 1}}}}} o^{{{output}}}_\alpha\,"
+             rf"\textstyle\bigotimes_g^{{{w}}}\ \phi^{{{L - 1},i,\alpha}}\ (i < {w})"
+             rf"\end{{aligned}}\qquad {g},\ \text{{widths}}\ {tuple(dec.widths)}$$")
+    return Rendered(text, latex=latex)
