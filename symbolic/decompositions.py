@@ -38,7 +38,8 @@ from .operators import Operator
 from .spec import Spec
 from .tensor import MAX_ENTRIES, GridTensor, check_size
 
-__all__ = ["GeneralizedCP", "GeneralizedHT", "decomposition", "cp_to_tensor", "ht_to_tensor", "grid_tensor", "grid_tensors"]
+__all__ = ["GeneralizedCP", "GeneralizedHT", "decomposition", "cp_to_tensor", "ht_to_tensor", "grid_tensor",
+           "grid_tensors", "binary_form_valid"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,24 @@ def decomposition(spec: Spec):
         tuple(spec.layer_matrix(l, k) for k in range(spec.N // spec.window**l)) for l in range(spec.L)
     )
     return GeneralizedHT(spec.operator, F, layers, spec.output, spec.window, spec.order, spec.N, spec.M)
+
+
+def binary_form_valid(op: Operator, window: int = 3):
+    """May a deep network with this operator be read as an *iterated binary* generalized product?
+
+    Only when g is associative and sigma leaves pooled values unchanged, i.e. when the
+    window form P(sigma(a_1), ..., sigma(a_w)) equals the iterated binary form; this is
+    decided exactly by :mod:`symbolic.laws` (never assumed); a window of 2 is g itself,
+    so the question is asked for ``window`` >= 3 (default 3). Returns the LawResult
+    (``holds`` True/False with its certificate; None if undecided).
+
+    >>> from symbolic.operators import operator
+    >>> binary_form_valid(operator("relu", "max")).holds, binary_form_valid(operator("relu", "average")).holds
+    (True, False)
+    """
+    from .laws import window_equals_iterated
+
+    return window_equals_iterated(op, window)
 
 
 def _levels(dec):

@@ -38,7 +38,7 @@ import numpy as np
 from symbolic.errors import BackendUnavailable, DomainError, ShapeError
 
 __all__ = ["INSTALL_HINT", "Rendered", "save", "check_output_path", "draw_circuit", "plot_matricization", "plot_tensor",
-           "rank_growth_data", "plot_rank_growth", "box_slice_data", "plot_box_slice", "show_verdict",
+           "rank_growth_data", "plot_rank_growth", "substitute", "box_slice_data", "plot_box_slice", "show_verdict",
            "verdicts_table", "latex_expansion", "latex_decomposition", "latex_symbol_names"]
 
 INSTALL_HINT = "pip install 'convac[notebooks]'"
@@ -442,13 +442,32 @@ def _box_certificate(obj) -> dict:
     return cert
 
 
-def _substitute(spec, values: dict):
-    """The spec with every weight symbol replaced by its value in ``values`` (exact)."""
+def substitute(spec, values: dict):
+    """The spec with its weight symbols replaced by exact values (``{name: number}``).
+
+    Leaves may be symbols or expressions in them (as in the shallow spec of the box
+    certificate); each must become a rational number.
+
+    >>> from symbolic.spec import shallow
+    >>> s = substitute(shallow(N=2, M=2, Z=1, weights="symbolic"), {"a_0_0_0": 1, "a_0_0_1": 2, "a_0_1_0": 3,
+    ...                                                            "a_0_1_1": "1/2", "o_0_0": -1})
+    >>> s.hidden, s.output
+    ((((1, 2), (3, Fraction(1, 2))),), ((-1,),))
+    """
+    import sympy
+
     from symbolic.numbers import to_json_number
     from symbolic.spec import load_spec
 
+    point = {sympy.Symbol(k): sympy.Rational(str(v)) for k, v in values.items()}
+
     def sub(x):
-        return [sub(y) for y in x] if isinstance(x, tuple) else to_json_number(values[x.name])
+        if isinstance(x, tuple):
+            return [sub(y) for y in x]
+        v = sympy.sympify(x).xreplace(point)
+        if not v.is_Rational:
+            raise DomainError(f"values: the weight {x} does not become a number (missing {sorted(map(str, v.free_symbols))})")
+        return to_json_number(Fraction(int(v.p), int(v.q)))
 
     d = spec.to_dict()
     d["weights"] = ({"hidden": sub(spec.hidden), "output": sub(spec.output)} if spec.architecture == "shallow"
@@ -492,7 +511,7 @@ def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolutio
         rrow, drow = [], []
         for xv in grid:
             vals = dict(centre, **{x: xv, y: yv})
-            A = grid_tensor(_substitute(spec, vals))
+            A = grid_tensor(substitute(spec, vals))
             rrow.append(exact_rank(matricize(A, "odd-even").matrix).rank)
             drow.append(all(A[idx] == A[(idx[0],) + (0,) * (A.order - 1)] for idx in A.indices()))
         ranks.append(rrow)
