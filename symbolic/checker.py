@@ -15,7 +15,9 @@ Kinds
                         ``rows`` (modes; absent for a stack), ``certificate`` (a rank certificate).
 ``vanishing_functional`` ``source`` (a symbolic spec), ``coefficients`` ``[[index, c], ...]``:
                         sum_d c_d A_d expands to 0 for all weights; optional ``witness`` tensor
-                        with sum_d c_d W_d != 0 (so the witness is not realizable).
+                        with sum_d c_d W_d != 0 (so the witness is not realizable); with
+                        ``"case_analysis": true`` a sum that is not a canonical-form zero is decided
+                        by case analysis over sign/order regions (:func:`symbolic.identity.prove_zero`).
 ``invariance``          ``source`` (symbolic spec), ``permutations`` of modes: A_d == A_{pi(d)}
                         for all weights; optional ``witness`` tensor that is not invariant.
 ``factorization``       ``source`` (symbolic spec), ``rows`` modes, ``U``, ``V`` (sympy strings):
@@ -157,8 +159,14 @@ def _check_vanishing_functional(c):
     if not coeffs or all(Fraction(str(v)) == 0 for _, v in coeffs):
         raise CertificateError("vanishing_functional: the functional is zero")
     t = _symbolic_tensor(c["source"])
-    if not _zero(_coeff_sum(t, coeffs)):
-        raise CertificateError("vanishing_functional: sum_d c_d A_d does not expand to 0")
+    total = _coeff_sum(t, coeffs)
+    if not _zero(total):
+        # not a canonical-form identity: decide it by case analysis over the sign/order regions
+        from .identity import prove_zero
+
+        variables = sorted(sympy.sympify(total).free_symbols, key=lambda v: v.name)
+        if not (c.get("case_analysis") and variables and prove_zero(total, variables).holds):
+            raise CertificateError("vanishing_functional: sum_d c_d A_d does not expand to 0")
     if "witness" in c and _zero(_coeff_sum(_tensor(c["witness"]), coeffs)):
         raise CertificateError("vanishing_functional: the functional vanishes on the witness too")
 
@@ -381,7 +389,7 @@ def _check_structural_bound(c):
 
 def _law_sides(op, law):
     """The two sides of a law of g(a, b) = P(sigma(a), sigma(b)), rebuilt here (not read from the certificate)."""
-    a, b, c = sympy.symbols("a b c")
+    a, b, c = sympy.symbols("a b c", real=True)
     g = lambda x, y: op.sympy(x, y)  # noqa: E731
     if law == "commutativity":
         return g(a, b), g(b, a), (a, b), lambda x, y: (op(x, y), op(y, x))

@@ -231,12 +231,22 @@ class GridTensor:
         return f"GridTensor(shape={self.shape}, {self.size} entries{kind})"
 
     def _repr_latex_(self):  # pragma: no cover - notebook rendering
+        """Order >= 2: the matrix [A]_halves, with the convention stated; None when large."""
         import sympy
 
-        if self.order == 2 or self.size <= 64:
-            M = sympy.Matrix(self.size // self.shape[-1] if self.order > 1 else 1, self.shape[-1], list(map(sympy.sympify, self.entries())))
-            return "$" + sympy.latex(M) + "$"
-        return None
+        if self.size > 256:
+            return None
+        if self.order == 1:
+            body, note = [list(self.entries())], r"\mathcal{A}[d_0]"
+        else:
+            from .matricize import matricize
+
+            m = matricize(self, "halves")
+            body = [[self._value(x) for x in row] for row in m.matrix]
+            r, c = (", ".join(f"d_{i}" for i in g) for g in (m.rows, m.cols))
+            note = rf"[\mathcal{{A}}]_{{\text{{halves}}}}:\ \text{{rows }}({r}),\ \text{{columns }}({c}),\ \text{{row-major}}"
+        mod = rf"\ (\mathrm{{mod}}\ {self.modulus})" if self.modulus else ""
+        return "$" + sympy.latex(sympy.Matrix([[sympy.sympify(x) for x in row] for row in body])) + mod + r"\quad " + note + "$"
 
 
 def _sym_zero(d) -> bool:

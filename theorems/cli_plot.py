@@ -6,17 +6,16 @@ Kinds: ``circuit SPEC [--weights]``, ``tensor SPEC``, ``matricization SPEC --par
 figure states is computed exactly. Without matplotlib the command exits with status 2 and the
 install hint ``pip install 'convac[notebooks]'``.
 
-The README's figures::
+The README's figures (deterministic: the spec's weights come from seed 0)::
 
-    convac spec deep --N 4 --M 2 --activation relu --pooling max --low -5 --high 5 > net.json
-    convac plot circuit net.json --weights -o docs/circuit.png
+    convac spec deep --N 4 --M 2 --activation relu --pooling max --low -5 --high 5 \\
+        | convac plot circuit - --weights -o docs/circuit.png
     convac plot rank-growth --M 2 --N-max 16 -o docs/rank_growth.png
 """
 
 from __future__ import annotations
 
 import json
-import sys
 
 from symbolic.errors import ConvacError
 

@@ -39,6 +39,8 @@ __all__ = ["register", "rank_answer", "recheck", "cmd_rank", "cmd_recheck"]
 NOTE_ENTRIES = 1 << 18
 #: Matrices with at most this many entries also get the rank over the field of rational functions.
 FRACTION_FIELD_ENTRIES = 64
+#: Time limit of that computation (sympy's fraction-field elimination can blow up even on 4 x 4).
+FRACTION_FIELD_SECONDS = 3.0
 #: Above this many grid points ``recheck`` runs the forward pass in chunks, with progress.
 CHUNK_POINTS = 1 << 16
 _PRIME_ATTEMPTS = 4
@@ -69,6 +71,32 @@ def _output_index(text, Y: int) -> int:
 
 def _partition_label(partition) -> str:
     return partition if isinstance(partition, str) else ",".join(str(int(i)) for i in partition)
+
+
+class _TimeUp(Exception):
+    pass
+
+
+def _time_limited(fn, seconds: float):
+    """fn() or None when it takes longer than ``seconds`` (SIGALRM; no limit off the main thread)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return fn()
+
+    def _alarm(signum, frame):
+        raise _TimeUp
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    except _TimeUp:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _upper_words(cert) -> str:
@@ -247,9 +275,11 @@ def _symbolic_rank(spec, rows, output, seed, bnds, notes):
         "statement": (r.statement + f"; the structural bounds hold for all weights, so the generic rank is "
                       + (f"exactly {r.lower}" if r.lower == best else f"between {r.lower} and {best}")),
     }
-    if m.matrix.size <= FRACTION_FIELD_ENTRIES and spec.is_symbolic:
+    if m.matrix.size <= FRACTION_FIELD_ENTRIES and spec.is_symbolic and r.lower < best:  # else it is implied
+        notes("rank over the field of rational functions (sympy DomainMatrix)")
         try:
-            generic["fraction_field_rank"] = rank_over_fraction_field(m.matrix).rank
+            generic["fraction_field_rank"] = _time_limited(lambda: rank_over_fraction_field(m.matrix).rank,
+                                                           FRACTION_FIELD_SECONDS)
         except DomainError:  # entries outside QQ(symbols), e.g. with max or relu
             generic["fraction_field_rank"] = None
     return (r, r.certificate), {"engine": "symbolic", "method": r.method, "prime": r.certificate.lower.prime,
@@ -280,7 +310,8 @@ def _text(spec, a) -> str:
         rows.insert(7, ["generic rank", f"{g['lower']}" + ("" if g["exact"] else f" .. {g['upper']}")
                         + (" (exact: meets the structural bound)" if g["exact"] else "")])
         if "fraction_field_rank" in g:
-            rows.insert(8, ["rank over QQ(w)", g["fraction_field_rank"]])
+            ff = g["fraction_field_rank"]
+            rows.insert(8, ["rank over QQ(w)", "not computed (time limit or non-rational entries)" if ff is None else ff])
         if lower.get("point"):
             pt = lower["point"]
             shown = ", ".join(f"{k}={v}" for k, v in list(pt.items())[:4]) + (", ..." if len(pt) > 4 else "")

@@ -29,7 +29,6 @@ import math
 import os
 import re
 import sys
-from dataclasses import dataclass
 from fractions import Fraction
 
 import networkx as nx
@@ -39,7 +38,7 @@ from symbolic.errors import BackendUnavailable, DomainError, ShapeError
 
 __all__ = ["INSTALL_HINT", "Rendered", "save", "check_output_path", "draw_circuit", "plot_matricization", "plot_tensor",
            "rank_growth_data", "plot_rank_growth", "substitute", "box_slice_data", "plot_box_slice", "show_verdict",
-           "verdicts_table", "latex_expansion", "latex_decomposition", "latex_symbol_names"]
+           "verdicts_table", "show_search", "latex_expansion", "latex_decomposition", "latex_symbol_names"]
 
 INSTALL_HINT = "pip install 'convac[notebooks]'"
 
@@ -53,7 +52,26 @@ def _matplotlib():
     if ("matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND")
             and sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
         matplotlib.use("Agg")  # no display: render to files only
+    _inline_support()
     return matplotlib
+
+
+_INLINE: list = []
+
+
+def _inline_support():
+    """In a Jupyter kernel, load the inline backend once, so that a returned Figure shows as a picture."""
+    if _INLINE:
+        return
+    _INLINE.append(True)
+    ipython = sys.modules.get("IPython")
+    if ipython is None or getattr(ipython, "get_ipython", lambda: None)() is None:
+        return
+    import matplotlib.pyplot as plt
+
+    backend = plt.get_backend()
+    if "inline" in backend:
+        plt.switch_backend(backend)  # matplotlib_inline registers its formatters for Figure
 
 
 def _figure(figsize, ax=None):
@@ -63,7 +81,7 @@ def _figure(figsize, ax=None):
         return ax.figure, ax
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = Figure(figsize=figsize, dpi=110, layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -165,7 +183,7 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
     tallest = max(len(g) for g in gens)
     xscale, yscale = 1.4 * len(gens), 0.42 * max(tallest, 6)
     pos = {v: (float(x) * xscale, -float(y) * yscale) for v, (x, y) in pos.items()}
-    fig, ax = _figure((max(8.0, 1.25 * len(gens) + 2), max(4.5, 0.36 * tallest + 2.5)), ax)
+    fig, ax = _figure((max(8.0, 1.15 * len(gens) + 1.5), max(4.5, 0.36 * tallest + 2.5)), ax)
     act = spec.activation.spec_name if spec is not None else "sigma"
     pool = spec.pooling.name if spec is not None else "P"
     kinds = {G.nodes[v]["kind"] for v in G}
@@ -183,16 +201,16 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
             if edges:
                 col, ls = styles[key]
                 nx.draw_networkx_edges(G, pos, edgelist=edges, ax=ax, edge_color=col, style=ls, width=1.1,
-                                       arrows=True, arrowsize=8, node_size=260, alpha=0.85)
+                                       arrows=True, arrowsize=8, node_size=340, alpha=0.85)
         # straight edges labelled at their middle, slanted ones near their source: crossing labels stay apart
         for straight, at in ((True, 0.5), (False, 0.27)):
             elabels = {(u, v): _q(d["weight"]) for u, v, d in G.edges(data=True)
                        if "weight" in d and (abs(pos[u][1] - pos[v][1]) < 1e-9) == straight}
-            nx.draw_networkx_edge_labels(G, pos, edge_labels=elabels, ax=ax, font_size=7, label_pos=at, rotate=False,
+            nx.draw_networkx_edge_labels(G, pos, edge_labels=elabels, ax=ax, font_size=8, label_pos=at, rotate=False,
                                          bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
     else:
         nx.draw_networkx_edges(G, pos, ax=ax, edge_color="#999999", width=0.9, arrows=True, arrowsize=8,
-                               node_size=260, alpha=0.8)
+                               node_size=340, alpha=0.8)
     from matplotlib.lines import Line2D
 
     handles = []
@@ -200,29 +218,30 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
         if kind not in kinds:
             continue
         nodes = [v for v in G if G.nodes[v]["kind"] == kind]
-        size = 650 if marker == "*" else 260
+        size = 700 if marker == "*" else 340
         nx.draw_networkx_nodes(G, pos, nodelist=nodes, ax=ax, node_shape=marker, node_color=colour,
                                node_size=size, edgecolors="black", linewidths=0.6)
         handles.append(Line2D([], [], ls="", marker=marker, markersize=10, markerfacecolor=colour,
                               markeredgecolor="black", label=text.format(act=act, pool=pool)))
     if weights:
-        handles += [Line2D([], [], color="#1f77b4", label="weight > 0"), Line2D([], [], color="#d62728", label="weight < 0"),
-                    Line2D([], [], color="#bbbbbb", ls="dotted", label="weight = 0")]
+        names = {"pos": "weight > 0", "neg": "weight < 0", "zero": "weight = 0", "sym": "symbolic weight"}
+        handles += [Line2D([], [], color=styles[k][0], ls=styles[k][1], label=text)
+                    for k, text in names.items() if groups[k]]
     if labels if labels is not None else G.number_of_nodes() <= 120:
-        nx.draw_networkx_labels(G, pos, labels={v: _node_label(G, v) for v in G}, ax=ax, font_size=7,
+        nx.draw_networkx_labels(G, pos, labels={v: _node_label(G, v) for v in G}, ax=ax, font_size=8,
                                 font_color="white", font_weight="bold")
     top = max(y for _, y in pos.values())
     for g in gens:
         x = pos[g[0]][0]
-        ax.text(x, top + 0.09 * yscale + 0.25, _column_title(G, g), ha="center", va="bottom", fontsize=9, color="#333333")
+        ax.text(x, top + 0.09 * yscale + 0.25, _column_title(G, g), ha="center", va="bottom", fontsize=10, color="#333333")
     ax.set_ylim(min(y for _, y in pos.values()) - 0.5, top + 0.09 * yscale + 0.9)
     ax.set_axis_off()
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=9, frameon=False)
     if title is None and spec is not None:
         shape = f"Z={spec.Z}" if spec.architecture == "shallow" else f"widths={list(spec.widths)}, window={spec.window}"
         title = (f"{spec.architecture} {spec.operator.name} network: N={spec.N} patches, M={spec.M} templates, {shape}"
                  + ("\n(edge labels: weights)" if weights else ""))
-    ax.set_title(title or "circuit", fontsize=11)
+    ax.set_title(title or "circuit", fontsize=12)
     return fig
 
 
@@ -238,12 +257,16 @@ def _exact_matrix(m):
             for row in m.matrix]
 
 
+def _modes(modes) -> str:
+    return "(" + ", ".join(map(str, modes)) + ")"
+
+
 def _tick_step(n: int, most: int = 32) -> int:
     return max(1, math.ceil(n / most))
 
 
 def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool = False, annotate=None,
-                       ax=None, title: str | None = None, cmap: str = "RdBu_r"):
+                       ax=None, title: str | None = None, cmap: str | None = None):
     """A matricization [A]_I as a heatmap, its index convention on the axes.
 
     Parameters
@@ -255,7 +278,9 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
     rank : bool
         Compute the certified exact rank and state it in the title.
     annotate : bool, optional
-        Print the exact entries in the cells (default: when the matrix is at most 16 x 16).
+        Print the exact entries in the cells (default: when they fit, up to 16 x 16).
+    cmap : str, optional
+        Default: ``RdBu_r`` centred at 0 when entries have both signs, else ``viridis``.
 
     Returns
     -------
@@ -287,29 +312,36 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
         annotate = nr * nc <= 256 and max(len(_q(x)) for row in values for x in row) <= (7 if nc <= 8 else 4)
     data = np.array([[float(x) for x in row] for row in values])
     fig, ax = _figure((min(12.0, max(5.5, 0.42 * nc + 3.0)), min(11.0, max(4.5, 0.36 * nr + 2.2))), ax)
-    vmax = float(np.abs(data).max()) or 1.0
-    im = ax.imshow(data, cmap=cmap if m.modulus is None else "viridis", aspect="auto", interpolation="nearest",
-                   vmin=-vmax if m.modulus is None else 0, vmax=vmax)
+    lo, hi = float(data.min()), float(data.max())
+    if m.modulus is None and lo < 0 < hi:  # both signs: a diverging map centred at 0
+        cmap, vmax = cmap or "RdBu_r", max(-lo, hi)
+        lo, hi = -vmax, vmax
+    else:  # one sign (or residues): a sequential map over the range
+        cmap = cmap or "viridis"
+        lo, hi = (lo, hi) if hi > lo else (lo - 1, hi + 1)
+    im = ax.imshow(data, cmap=cmap, aspect="auto", interpolation="nearest", vmin=lo, vmax=hi)
     cb = fig.colorbar(im, ax=ax, shrink=0.85)
     cb.set_label("entry (residue mod p)" if m.modulus is not None else
                  "entry value (colour only; exact values in cells)" if annotate else "entry value (colour)")
     rs, cs = _tick_step(nr), _tick_step(nc)
-    ax.set_yticks(range(0, nr, rs), [str(m.row_index(r)) for r in range(0, nr, rs)], fontsize=8)
-    ax.set_xticks(range(0, nc, cs), [str(m.col_index(c)) for c in range(0, nc, cs)], fontsize=8,
+    tup = lambda t: str(t[0]) if len(t) == 1 else str(t)  # noqa: E731
+    ax.set_yticks(range(0, nr, rs), [tup(m.row_index(r)) for r in range(0, nr, rs)], fontsize=8 if nr > 8 else 10)
+    ax.set_xticks(range(0, nc, cs), [tup(m.col_index(c)) for c in range(0, nc, cs)], fontsize=8 if nc > 8 else 10,
                   rotation=90 if len(m.cols) > 1 and nc > 4 else 0)
-    sub = lambda modes: ", ".join(f"d{i}" for i in modes)  # noqa: E731
-    ax.set_ylabel(f"rows: modes I = {tuple(m.rows)} as ({sub(m.rows)}), row-major")
-    ax.set_xlabel(f"columns: modes J = {tuple(m.cols)} as ({sub(m.cols)}), row-major")
+    sub = lambda modes: f"d{modes[0]}" if len(modes) == 1 else "(" + ", ".join(f"d{i}" for i in modes) + ")"  # noqa: E731
+    ax.set_ylabel(f"rows: modes I = {_modes(m.rows)} as {sub(m.rows)}, row-major")
+    ax.set_xlabel(f"columns: modes J = {_modes(m.cols)} as {sub(m.cols)}, row-major")
     if annotate:
         for r in range(nr):
             for c in range(nc):
-                dark = abs(data[r, c]) > 0.6 * vmax if m.modulus is None else data[r, c] < 0.5 * vmax
-                ax.text(c, r, _q(values[r][c]), ha="center", va="center", fontsize=8 if max(nr, nc) <= 8 else 6,
+                red, green, blue, _ = im.cmap(im.norm(data[r, c]))
+                dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+                ax.text(c, r, _q(values[r][c]), ha="center", va="center", fontsize=11 if max(nr, nc) <= 4 else 9 if max(nr, nc) <= 8 else 7,
                         color="white" if dark else "black")
     if title is None:
         name = next((n for n in ("odd-even", "halves") if partition == n), None) if m is not obj else None
         title = (f"{name} matricization " if name else "matricization ") + (
-            rf"$[\mathcal{{A}}]_I$, I = {tuple(m.rows)}: a {nr} x {nc} matrix")
+            rf"$[\mathcal{{A}}]_I$, I = {_modes(m.rows)}: a {nr} x {nc} matrix")
         if m.modulus is not None:
             title += f" (residues mod {m.modulus})"
     if rank:
@@ -340,8 +372,8 @@ def plot_tensor(obj, *, output: int = 0, ax=None, title: str | None = None, **kw
     else:
         partition = "halves"
         n = obj.order
-        default = (f"grid tensor A[d0, ..., d{n - 1}], shape {obj.shape}, as [A]_halves "
-                   "(the row-major reshape)")
+        idx = "d0, d1" if n == 2 else f"d0, ..., d{n - 1}"
+        default = f"grid tensor A[{idx}], shape {obj.shape},\nas [A]_halves (the row-major reshape)"
     return plot_matricization(obj, partition, ax=ax, title=title or default, **kwargs)
 
 
@@ -402,35 +434,36 @@ def plot_rank_growth(data=None, *, M: int = 2, N_max: int = 8, seed: int = 0, ti
     _matplotlib()
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(12, 5.2), layout="constrained")
+    fig = Figure(figsize=(12, 5.2), dpi=110, layout="constrained")
     left, right = fig.subplots(1, 2)
     Ns = [r["N"] for r in data]
     M = data[0]["M"]
     left.plot(Ns, [r["convac"] for r in data], "o-", color="#1f77b4", lw=2, ms=8, label="deep ConvAC, random weights")
     left.plot(Ns, [r["relu_max"] for r in data], "s--", color="#d62728", lw=2, ms=7, mfc="none", mew=2,
-              label="deep ReLU/max, construction (C7)")
+              label="deep ReLU/max, explicit construction")
     for n, r in enumerate(data):
         left.plot([r["N"]] * len(r["relu_max_random"]), r["relu_max_random"], "x", color="#ff7f0e", ms=8, mew=2,
                   label="deep ReLU/max, random weights" if n == 0 else None)
     left.plot(Ns, Ns, ":", color="#1f77b4", lw=2, label="shallow ConvAC, Z = N: rank <= Z")
     left.plot(Ns, [N * M * N // 2 for N in Ns], ":", color="#d62728", lw=2, label="shallow ReLU/max, Z = N: rank <= Z MN/2")
-    left.set_ylabel("rank [A]_odd-even (exact, certified)")
-    left.set_title("rank of the odd-even matricization")
+    left.set_ylabel("rank [A]_odd-even (exact, certified)", fontsize=11)
+    left.set_title("rank of the odd-even matricization", fontsize=12)
     right.plot(Ns, [r["convac_Z"] for r in data], "o-", color="#1f77b4", lw=2, ms=8, label="shallow ConvAC: Z >= rank")
     right.plot(Ns, [float(r["relu_max_Z"]) for r in data], "s--", color="#d62728", lw=2, ms=7, mfc="none", mew=2,
                label="shallow ReLU/max: Z >= 2 rank / (MN)")
     right.plot(Ns, Ns, ":", color="gray", lw=2, label="Z = N (polynomial size)")
-    right.set_ylabel("channels Z a shallow net needs")
-    right.set_title("smallest shallow width realizing the deep tensor")
+    right.set_ylabel("channels Z a shallow net needs", fontsize=11)
+    right.set_title("smallest shallow width realizing the deep tensor", fontsize=12)
     for ax in (left, right):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
         ax.set_xticks(Ns, [str(N) for N in Ns])
-        ax.set_xlabel("N (number of patches; deep nets of window 2, widths M)")
+        ax.tick_params(labelsize=10)
+        ax.set_xlabel("N (number of patches; deep nets of window 2, widths M)", fontsize=11)
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=9, loc="upper left")
+        ax.legend(fontsize=10, loc="upper left")
     fig.suptitle(title or f"Depth efficiency at M = {M}: deep ranks grow as $M^{{N/2}}$, shallow bounds polynomially",
-                 fontsize=12)
+                 fontsize=13)
     return fig
 
 
@@ -620,6 +653,35 @@ def verdicts_table(verdicts) -> Rendered:
     return Rendered(text, markdown="\n".join(md))
 
 
+def show_search(result) -> Rendered:
+    """A :class:`theorems.search.SearchResult` (or its ``to_dict()``) as markdown: status, conjecture,
+    the minimal counterexample with its certificate, or the honest "inconclusive"."""
+    import json
+
+    d = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    status = d["status"]
+    fam = ", ".join(f"{k}={v}" for k, v in d.get("family", {}).items() if k not in ("weight_range", "denominators"))
+    head = f"**{_BADGE.get(status, status)}** &nbsp; {d['conjecture']}"
+    md = [head, "", f"- family: {fam}", f"- {d.get('tried', 0)} networks tried, seed {d.get('seed', 0)}, "
+          f"{d.get('seconds', 0):.2f} s"]
+    text = f"{status}: {d['conjecture']} ({d.get('tried', 0)} networks tried)"
+    ce = d.get("counterexample")
+    if ce:
+        cert = d.get("certificate") or {}
+        md.append(f"- minimal counterexample (shrunk), re-checked by the forward pass; certificate `{cert.get('kind')}` "
+                  "verified by the trusted checker")
+        if "rank" in ce:
+            md.append(f"- rank = {ce['rank']} > bound {ce.get('bound_expression', '')} = {ce.get('bound')}")
+        md += ["", "```json", json.dumps(ce["spec"]), "```"]
+        if ce.get("latex"):
+            md += ["", "$$" + ce["latex"] + "$$"]
+        text += "\n" + json.dumps(ce["spec"])
+    if d.get("note"):
+        md.append(f"\n*{d['note']}*")
+        text += f"\n{d['note']}"
+    return Rendered(text, markdown="\n".join(md))
+
+
 _SYMBOL_PATTERNS = (
     (re.compile(r"f_(\d+)_(\d+)$"), lambda m: (f"f_{{{m[2]}}}(x_{{{m[1]}}})", f"f_{m[2]}(x_{m[1]})")),
     (re.compile(r"a_(\d+)_(\d+)_(\d+)$"), lambda m: (f"a^{{{m[1]},{m[2]}}}_{{{m[3]}}}", f"a^{m[1]},{m[2]}_{m[3]}")),
@@ -655,15 +717,16 @@ def _plain(expr) -> str:
     return text
 
 
-def latex_expansion(obj, output: int = 0) -> Rendered:
+def latex_expansion(obj, output: int = 0, *, lhs: str | None = None) -> Rendered:
     """The symbolic expansion h_y of a network (sympy, along its circuit) as LaTeX.
 
-    ``obj`` is a spec (symbolic or numeric weights; inputs become f_j(x_i)) or a sympy expression.
+    ``obj`` is a spec (symbolic or numeric weights; inputs become f_j(x_i)) or a sympy
+    expression; ``lhs`` replaces the left-hand side ``h_y`` (LaTeX).
     """
     import sympy
 
-    if isinstance(obj, sympy.Basic):
-        expr = obj
+    if isinstance(obj, (sympy.Basic, int, Fraction)):
+        expr = sympy.sympify(obj)
     else:
         from symbolic.circuit import expand
 
@@ -672,8 +735,9 @@ def latex_expansion(obj, output: int = 0) -> Rendered:
         if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < len(outs):
             raise DomainError(f"output={output!r} is out of range: the network has Y={len(outs)} outputs")
         expr = outs[output]
-    body = sympy.latex(expr, symbol_names=latex_symbol_names(expr))
-    return Rendered(f"h_{output} = {_plain(expr)}", latex=f"$$h_{{{output}}} = {body}$$")
+    body = sympy.latex(sympy.sympify(expr), symbol_names=latex_symbol_names(expr))
+    left = lhs if lhs is not None else f"h_{{{output}}}"
+    return Rendered(f"{lhs if lhs is not None else f'h_{output}'} = {_plain(expr)}", latex=f"$${left} = {body}$$")
 
 
 def _vec_latex(v) -> str:

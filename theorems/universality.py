@@ -11,6 +11,13 @@ Universality on an instance (N, M) is a statement about all M^N-entry tensors:
   weight w (an identity over symbolic weights, recomputed by the forward pass),
   and an explicit tensor with phi != 0, which no network of the family realizes.
 
+:func:`decide_universality` answers the question for any activation and pooling,
+shallow or deep, shared or not (``convac check universality``): candidates for *yes*
+are drawn and kept when independent; for *no*, kernel vectors of the span found are
+proved to vanish for all weights (structurally, else by case analysis over sign and
+order regions). For deep nets the functional is proved on a shallow net over the w
+top-level blocks ("super-patches"), which covers every width at once.
+
 >>> v = check_universality_convac(N=2, M=2)
 >>> v.status.value, v.detail
 ('proved', 'shallow: 4 one-hot tensors, rank 4 = M^N (certified); target realized')
@@ -25,6 +32,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from symbolic.checker import check_certificate
 from symbolic.decompositions import grid_tensor, grid_tensors
 from symbolic.errors import DomainError
 from symbolic.operators import operator as make_operator
@@ -247,8 +255,8 @@ def _unit(M, j, value=1, rest=0):
 
 
 def _structured(N, M, shared):
-    """One-hot, complement-of-one-hot and constant layer-0 vectors (the constructions of
-    universality.convac and Claim 4), then shifted one-hots."""
+    """One-hot, constant and complement-of-one-hot layer-0 vectors (the constructions of
+    universality.convac and Claim 4)."""
     if shared:
         out = [[_unit(M, j)] * N for j in range(M)] + [[_unit(M, j, 0, 1)] * N for j in range(M)]
         return out + [[[Fraction(1)] * M] * N]
@@ -266,19 +274,19 @@ def _random_vectors(rng, N, M, shared, wide):
 
 
 def _candidate_specs(architecture, N, M, activation, pooling, window, shared, rng, samples):
-    """Single-channel networks (structured first), then random ones; deep families also get
-    random multi-channel networks (widths <= M), whose tensors are realizable too."""
+    """(spec, random?) for single-channel networks (structured first), then random ones; deep
+    families also get random multi-channel networks (widths <= M), whose tensors are realizable too."""
     for v in _structured(N, M, shared):
-        yield _single(architecture, N, M, activation, pooling, v, window, shared)
+        yield _single(architecture, N, M, activation, pooling, v, window, shared), False
     L = _levels(N, window) if architecture == "deep" else 1
     for k in range(samples):
         if architecture == "deep" and k % 3 == 2:
             ws = [rng.randint(1, max(2, M)) for _ in range(L)]
             yield deep(N=N, M=M, widths=ws, window=window, activation=activation, pooling=pooling,
-                       seed=rng.randrange(1 << 30), low=-4, high=4, shared=shared)
+                       seed=rng.randrange(1 << 30), low=-4, high=4, shared=shared), True
         else:
             yield _single(architecture, N, M, activation, pooling, _random_vectors(rng, N, M, shared, k % 2 == 1),
-                          window, shared)
+                          window, shared), True
 
 
 def _levels(N, window):
@@ -295,14 +303,14 @@ def _sample_span(specs, full: int, patience: int):
 
     Returns (kept specs, their rows as exact Fractions).  Stops at ``full`` rows, or after
     ``patience`` consecutive random candidates that added nothing."""
-    span, kept, rows, idle, n_structured = _Span(full), [], [], 0, None
-    for spec in specs:
+    span, kept, rows, idle = _Span(full), [], [], 0
+    for spec, is_random in specs:
         t = grid_tensor(spec)
         if span.add(t.data.flat):
             kept.append(spec)
             rows.append([Fraction(int(x), t.denominator) for x in t.data.flat])
             idle = 0
-        else:
+        elif is_random:
             idle += 1
         if len(rows) == full or idle >= patience:
             break
@@ -397,12 +405,6 @@ def prove_functional(sym, coefficients, *, max_regions: int = 4096):
                 {"kind": "identity", "expression": str(expr), "variables": [v.name for v in variables],
                  "certificate": r.certificate},
                 {"kind": "counterexample", "lhs": str(value), "rhs": "0", "point": {}}]}
-
-
-def check_certificate(cert):
-    from symbolic.checker import check_certificate as check
-
-    check(cert)
 
 
 def _super_index(s, M, b):

@@ -53,8 +53,9 @@ class Verdict:
                 "checked": self.checked, "certificate": self.certificate}
 
     def _repr_markdown_(self):  # pragma: no cover - notebooks
-        return (f"**{self.claim}** {self.instance}: **{self.status.value}** ({self.method}, "
-                f"{self.seconds:.2f} s)  \n{self.statement}  \n{self.detail}")
+        from .plot import show_verdict
+
+        return show_verdict(self)._repr_markdown_()
 
 
 class Timer:
