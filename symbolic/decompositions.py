@@ -143,9 +143,9 @@ def _contract(dec, engine: str, modulus: int | None) -> list:
     if M**N > MAX_ENTRIES:
         raise TooLarge(f"the grid tensor of N={N}, M={M} would have {M**N:,} entries, more than the limit of {MAX_ENTRIES:,}")
     op = dec.operator
-    if engine == "modular" and not op.is_polynomial:
-        p = get_engine("modular", modulus).p
-        return [t.reduce_mod(p) for t in _contract(dec, "exact", None)]
+    reduce_to = None
+    if engine == "modular" and not op.is_polynomial:  # exact values, then residues
+        reduce_to, engine = get_engine("modular", modulus).p, "exact"
     if engine == "symbolic" and M**N > 4096:
         raise DomainError(f"engine='symbolic' is for tiny tensors; N={N}, M={M} gives {M**N:,} entries (limit 4096)")
     ar = get_engine(engine, modulus)
@@ -159,6 +159,8 @@ def _contract(dec, engine: str, modulus: int | None) -> list:
         X = ar.pool(op.pooling, X, w)
     X = ar.conv(out_w, X)
     axes = tuple(np.argsort(order))
+    if reduce_to is not None:
+        return ar.finish_mod(X, (M,) * N, axes, reduce_to)
     return ar.finish(X, (M,) * N, axes)
 
 

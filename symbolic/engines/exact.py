@@ -102,6 +102,17 @@ class ExactArithmetic(Arithmetic):
             scale = X.scale * (w if n == "average" else 1)
         return ExactValue(out, scale, bound)
 
+    def finish_mod(self, X: ExactValue, shape, axes, p: int):
+        """The exact values reduced modulo a prime p, vectorised (for non-polynomial operators)."""
+        if X.scale % p == 0:
+            raise DomainError(f"the prime {p} divides the common denominator {X.scale}; choose another modulus")
+        inv = pow(X.scale, -1, p)
+        out = []
+        for y in range(X.arr.shape[1]):
+            res = np.mod(X.arr[0, y], p).astype(np.int64) * inv % p
+            out.append(GridTensor(shape, np.ascontiguousarray(res.reshape(shape).transpose(axes)), 1, p))
+        return out
+
     def finish(self, X: ExactValue, shape, axes):
         out = []
         for y in range(X.arr.shape[1]):
