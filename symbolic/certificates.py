@@ -146,8 +146,9 @@ def _det_nonzero_mod(M: list, p: int) -> bool:
         except ImportError:
             pass
         else:
-            return int(flint.nmod_mat(M, p).det()) != 0
-    M = [list(row) for row in M]
+            flat = M.ravel().tolist() if isinstance(M, np.ndarray) else [x for r in M for x in r]
+            return int(flint.nmod_mat(flint.fmpz_mat(k, k, flat), p).det()) != 0  # flat fmpz_mat: fast
+    M = [list(map(int, row)) for row in M]
     for c in range(k):
         piv = next((r for r in range(c, k) if M[r][c]), None)
         if piv is None:
@@ -194,8 +195,11 @@ def _check_lower(A, c: RankLowerBound, denominator: int, modulus) -> None:
     if denominator % p == 0:
         raise CertificateError(f"prime={p} divides the denominator {denominator}")
     point = dict(c.point)
-    sub = A[np.ix_(c.rows, c.cols)] if c.k else np.empty((0, 0), dtype=object)
-    if all(type(x) is int for x in sub.flat):  # integer data: reduce entrywise
+    whole = c.rows == tuple(range(A.shape[0])) and c.cols == tuple(range(A.shape[1]))  # skip the copy
+    sub = A if whole else A[np.ix_(c.rows, c.cols)] if c.k else np.empty((0, 0), dtype=object)
+    if sub.dtype == np.int64:  # int64 data (exact integers or residues): reduce in one pass
+        minor = sub % p
+    elif all(type(x) is int for x in sub.flat):  # integer data: reduce entrywise
         minor = (sub % p).tolist()
     else:
         minor = [[_residue(sub[a, b], p, point, (i, j)) for b, j in enumerate(c.cols)] for a, i in enumerate(c.rows)]
@@ -270,7 +274,7 @@ def check_rank_certificate(matrix, cert, *, denominator: int = 1, modulus: int |
     """
     if hasattr(matrix, "matrix") and hasattr(matrix, "denominator"):
         matrix, denominator, modulus = matrix.matrix, matrix.denominator, matrix.modulus
-    A = np.asarray(matrix, dtype=object)
+    A = matrix if isinstance(matrix, np.ndarray) and matrix.dtype == np.int64 else np.asarray(matrix, dtype=object)
     if A.ndim != 2:
         raise CertificateError(f"matrix has {A.ndim} dimensions; expected 2")
     if isinstance(cert, RankCertificate):

@@ -153,11 +153,15 @@ def _contract(dec, engine: str, modulus: int | None) -> list:
     widest = max(len(w[0]) if isinstance(w[0][0], tuple) else len(w) for w, _ in levels)
     check_size(M**N * max(widest, len(out_w)), 8 if engine != "exact" else 16, f"the top level of N={N}, M={M}")
     X = ar.rep(dec.F, N)
-    for W, w in levels:
+    fused = None
+    for n, (W, w) in enumerate(levels):
         X = ar.conv(W, X)
         X = ar.activate(op.activation, X)
-        X = ar.pool(op.pooling, X, w)
-    X = ar.conv(out_w, X)
+        if n == len(levels) - 1 and hasattr(ar, "pool_output"):  # top pooling and output in one product
+            fused = ar.pool_output(op.pooling, X, w, out_w)
+        if fused is None:
+            X = ar.pool(op.pooling, X, w)
+    X = fused if fused is not None else ar.conv(out_w, X)
     axes = tuple(np.argsort(order))
     if reduce_to is not None:
         return ar.finish_mod(X, (M,) * N, axes, reduce_to)

@@ -68,6 +68,20 @@ class ModularArithmetic(Arithmetic):
             out = out * pow(w, -1, p) % p
         return out
 
+    def pool_output(self, pool, X, w: int, out_w):
+        """Top-level product pooling of two children fused with the output weights:
+        out[y] = sum_c o[y, c] X_0[c] (x) X_1[c] = (X_0^T diag(o_y)) X_1, one matrix product
+        instead of the order-N outer product per channel. None when not applicable."""
+        if pool.name != "product" or w != 2 or X.shape[0] != 2:
+            return None
+        O = self.matrix(out_w)  # (Y, C)
+        C = X.shape[1]
+        if C * (self.p - 1) ** 2 >= 1 << 63:
+            return None
+        X0, X1 = X[0], X[1]  # (C, K0), (C, K1)
+        out = [((X0.T * O[y]) % self.p) @ X1 % self.p for y in range(O.shape[0])]
+        return np.stack([o.reshape(-1) for o in out])[None]
+
     def finish(self, X, shape, axes):
         return [GridTensor(shape, np.ascontiguousarray(X[0, y].reshape(shape).transpose(axes)), 1, self.p)
                 for y in range(X.shape[1])]
