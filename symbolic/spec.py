@@ -31,7 +31,7 @@ from .errors import DomainError, SpecError
 from .numbers import parse_exact, parse_symbolic, to_json_number
 from .operators import Activation, Operator, Pooling, activation as _activation, pooling as _pooling
 
-__all__ = ["Spec", "load_spec", "spec_to_dict", "dump_spec", "shallow", "deep", "FIELDS"]
+__all__ = ["Spec", "load_spec", "spec_to_dict", "dump_spec", "shallow", "deep", "tree_depth", "FIELDS"]
 
 FIELDS = ("architecture", "N", "M", "activation", "pooling", "F", "window", "patch_order", "shared", "weights")
 #: Extension fields, read only together with ``"weights": "symbolic"`` (the widths of the symbols).
@@ -321,6 +321,18 @@ def _log(N: int, w: int):
         n *= w
         L += 1
     return L if n == N and L >= 1 else None
+
+
+def tree_depth(N: int, window: int = 2) -> int:
+    """L with N = window^L (L >= 1): the number of layers of a deep network.
+
+    >>> tree_depth(16, 4), tree_depth(8)
+    (2, 3)
+    """
+    L = _log(N, window) if isinstance(N, int) and isinstance(window, int) and window >= 2 else None
+    if L is None:
+        raise DomainError(f"N={N}: a deep network needs N = window^L with L >= 1 (window={window})")
+    return L
 
 
 def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:

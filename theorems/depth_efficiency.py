@@ -27,7 +27,7 @@ from symbolic.decompositions import grid_tensor
 from symbolic.matricize import matricize_array, parse_partition
 from symbolic.numbers import to_json_number
 from symbolic.rank import exact_rank
-from symbolic.spec import deep, load_spec, shallow
+from symbolic.spec import deep, load_spec, shallow, tree_depth
 
 from .common import random_invertible_F, source
 from .verdict import Status, Timer, conclude
@@ -137,9 +137,7 @@ def check_relu_max_term_bound(*, N: int, M: int, seed: int = 0):
 
 def relu_max_witness_spec(N: int, M: int, r: int) -> "Spec":  # noqa: F821
     """The construction of paper-notes C7: F a^{0,alpha} = 1 - e_alpha (alpha < r), r_l = 1 above, all ones."""
-    L = 0
-    while 2**L < N:
-        L += 1
+    L = tree_depth(N, 2)
     layer0 = [[[0 if j == a else 1 for j in range(M)] for a in range(r)] for _ in range(N)]
     layers = [layer0] + [[[[1] * (r if l == 1 else 1)] for _ in range(N // 2**l)] for l in range(1, L)]
     return load_spec({"architecture": "deep", "N": N, "M": M, "activation": "relu", "pooling": "max",

@@ -38,7 +38,7 @@ import numpy as np
 import sympy
 
 from symbolic.errors import CertificateError, ConvacError, DomainError
-from symbolic.spec import Spec, load_spec, spec_to_dict
+from symbolic.spec import Spec, load_spec, spec_to_dict, tree_depth
 
 from .common import source
 
@@ -131,13 +131,7 @@ class Family:
         return d
 
 
-def _levels(N: int, window: int) -> int:
-    L, n = 0, 1
-    while n < N:
-        n, L = n * window, L + 1
-    if n != N or L == 0:
-        raise DomainError(f"N={N}: a deep network needs N = window^L with L >= 1 (window={window})")
-    return L
+_levels = tree_depth
 
 
 def _fixed_width_specs(fam: Family, acts, pools):

@@ -37,7 +37,7 @@ from symbolic.decompositions import grid_tensor, grid_tensors
 from symbolic.errors import DomainError
 from symbolic.operators import operator as make_operator
 from symbolic.rank import exact_rank
-from symbolic.spec import deep, load_spec, shallow
+from symbolic.spec import deep, load_spec, shallow, tree_depth
 
 from .common import apply, inverse, one_hot, random_invertible_F, source
 from .verdict import Status, Timer, conclude
@@ -63,9 +63,7 @@ def stack_spec(architecture, N, M, activation, pooling, F, vectors, window=2):
     if architecture == "shallow":
         hidden = [[_js(apply(Finv, vectors[z][i])) for i in range(N)] for z in range(Z)]
         return load_spec(dict(base, architecture="shallow", weights={"hidden": hidden, "output": ident}))
-    L, n = 0, 1
-    while n < N:
-        n, L = n * window, L + 1
+    L = tree_depth(N, window)
     layer0 = [[_js(apply(Finv, vectors[z][k])) for z in range(Z)] for k in range(N)]
     layers = [layer0] + [[ident for _ in range(N // window**l)] for l in range(1, L)]
     d = dict(base, architecture="deep", weights={"layers": layers, "output": ident})
@@ -289,13 +287,7 @@ def _candidate_specs(architecture, N, M, activation, pooling, window, shared, rn
                           window, shared), True
 
 
-def _levels(N, window):
-    L, n = 0, 1
-    while n < N:
-        n, L = n * window, L + 1
-    if n != N or L == 0:
-        raise DomainError(f"N={N}: a deep network needs N = window^L with L >= 1 (window={window})")
-    return L
+_levels = tree_depth
 
 
 def _sample_span(specs, full: int, patience: int):
