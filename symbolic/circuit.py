@@ -131,32 +131,40 @@ def forward(G: nx.DiGraph, points) -> list:
     F = np.array(G.graph["F"], dtype=object)
     act, pool = G.graph["activation"], G.graph["pooling"]
     vact = np.frompyfunc(act, 1, 1)
+
+    def linear(terms):  # zero weights contribute nothing
+        acc = None
+        for w, x in terms:
+            if w != 0:
+                acc = x * w if acc is None else acc + x * w
+        return acc if acc is not None else np.zeros(len(pts), dtype=object)
+
+    outs = _evaluate(G, lambda i, j: F[pts[:, i], j], linear, vact, lambda vals: _pool_arrays(pool, vals))
+    return [[_norm(x) for x in out] for out in outs]
+
+
+def _evaluate(G: nx.DiGraph, rep, linear, activate, pool) -> list:
+    """Evaluate the circuit node by node in topological order; return the outputs' values in order of y.
+
+    ``rep(i, j)`` is the value of representation node (patch i, function j); ``linear`` gets the
+    (weight, value) pairs of a conv or output node; ``activate`` one value; ``pool`` the values
+    of a pooling window in position order. :func:`forward` and :func:`expand` differ only in these.
+    """
     val = {}
     for v in nx.topological_sort(G):
         a = G.nodes[v]
         kind = a["kind"]
-        if kind == "input":
-            continue
         if kind == "rep":
-            val[v] = F[pts[:, a["patch"]], a["channel"]]
+            val[v] = rep(a["patch"], a["channel"])
         elif kind in ("conv", "output"):
-            acc = None
-            for u in G.predecessors(v):
-                w = G.edges[u, v]["weight"]
-                if w == 0:  # a zero weight contributes nothing
-                    continue
-                term = val[u] * w
-                acc = term if acc is None else acc + term
-            val[v] = acc if acc is not None else np.zeros(len(pts), dtype=object)
+            val[v] = linear([(G.edges[u, v]["weight"], val[u]) for u in G.predecessors(v)])
         elif kind == "act":
             (u,) = G.predecessors(v)
-            val[v] = vact(val[u])
+            val[v] = activate(val[u])
         elif kind == "pool":
-            vals = [val[u] for u in sorted(G.predecessors(v), key=lambda u: u[2])]
-            val[v] = _pool_arrays(pool, vals)
-    Y = sum(1 for v in G if G.nodes[v]["kind"] == "output")
-    L = max(G.nodes[v]["layer"] for v in G)
-    return [[_norm(x) for x in val[("output", L, 0, y)]] for y in range(Y)]
+            val[v] = pool([val[u] for u in sorted(G.predecessors(v), key=lambda u: u[2])])
+    outs = sorted((v for v in G if G.nodes[v]["kind"] == "output"), key=lambda v: v[3])
+    return [val[v] for v in outs]
 
 
 def _pool_arrays(pool, vals):
@@ -203,21 +211,9 @@ def expand(G: nx.DiGraph, *, symbolic_inputs: bool = True, point=None) -> list:
     _check_dag(G)
     act, pool = G.graph["activation"], G.graph["pooling"]
     F = G.graph["F"]
-    val = {}
-    for v in nx.topological_sort(G):
-        a = G.nodes[v]
-        kind = a["kind"]
-        if kind == "input":
-            continue
-        if kind == "rep":
-            i, j = a["patch"], a["channel"]
-            val[v] = sympy.Symbol(f"f_{i}_{j}") if symbolic_inputs else sympy.sympify(F[point[i]][j])
-        elif kind in ("conv", "output"):
-            val[v] = sympy.Add(*(sympy.sympify(G.edges[u, v]["weight"]) * val[u] for u in G.predecessors(v)))
-        elif kind == "act":
-            (u,) = G.predecessors(v)
-            val[v] = act.sympy(val[u])
-        else:
-            val[v] = pool.sympy(*(val[u] for u in sorted(G.predecessors(v), key=lambda u: u[2])))
-    outs = sorted((v for v in G if G.nodes[v]["kind"] == "output"), key=lambda v: v[3])
-    return [val[v] for v in outs]
+
+    def rep(i, j):
+        return sympy.Symbol(f"f_{i}_{j}") if symbolic_inputs else sympy.sympify(F[point[i]][j])
+
+    return _evaluate(G, rep, lambda terms: sympy.Add(*(sympy.sympify(w) * x for w, x in terms)),
+                     act.sympy, lambda vals: pool.sympy(*vals))

@@ -50,6 +50,11 @@ def _ops(**kw):
 
 
 _NM_SMALL = ((2, 2), (2, 3), (4, 2), (4, 3))
+#: Instances of the two positive universality claims (constructions for shallow and deep nets).
+_UNIVERSAL_SMALL = (tuple(dict(N=N, M=M, architecture="shallow") for N, M in _NM_SMALL)
+                    + tuple(dict(N=N, M=M, architecture="deep") for N, M in _NM_SMALL[:3]))
+_UNIVERSAL_MEDIUM = (dict(N=4, M=3, architecture="deep"), dict(N=8, M=2, architecture="shallow"),
+                     dict(N=4, M=4, architecture="shallow"), dict(N=4, M=2, architecture="deep", window=4))
 
 CATALOG = (
     Claim("laws",
@@ -88,20 +93,14 @@ CATALOG = (
           "ICML 2016 / COLT 2016 universality (paper-notes C2, P3)",
           "M^N realizable, linearly independent tensors (certified rank) + construction for a target tensor",
           un.check_universality_convac,
-          small=tuple(dict(N=N, M=M, architecture="shallow") for N, M in _NM_SMALL)
-          + tuple(dict(N=N, M=M, architecture="deep") for N, M in _NM_SMALL[:3]),
-          medium=(dict(N=4, M=3, architecture="deep"), dict(N=8, M=2, architecture="shallow"),
-                  dict(N=4, M=4, architecture="shallow"), dict(N=4, M=2, architecture="deep", window=4))),
+          small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM),
     Claim("universality.relu_max",
           "shallow ReLU/max nets realize every tensor (Claim 4; Z = M^N + 1 suffices); deep nets contain shallow "
           "ones channel-wise",
           "ICML 2016, Claim 4 (paper-notes C3, C5)",
           "constant and constant-minus-one-hot terms: certified rank M^N + construction for a target",
           un.check_universality_relu_max,
-          small=tuple(dict(N=N, M=M, architecture="shallow") for N, M in _NM_SMALL)
-          + tuple(dict(N=N, M=M, architecture="deep") for N, M in _NM_SMALL[:3]),
-          medium=(dict(N=4, M=3, architecture="deep"), dict(N=8, M=2, architecture="shallow"),
-                  dict(N=4, M=4, architecture="shallow"), dict(N=4, M=2, architecture="deep", window=4))),
+          small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM),
     Claim("universality.relu_avg",
           "ReLU/average nets are not universal: shallow grid tensors are additively separable, deep ones have "
           "rank [A]_halves <= 2",
