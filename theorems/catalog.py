@@ -1,4 +1,4 @@
-"""The claim catalog (design.md section 5): every claim, its source, its proof method and its instances.
+"""The claim catalog (README.md, *The claim catalog*): every claim, its source, its proof method and its instances.
 
 >>> [c.id for c in CATALOG][:3]
 ['laws', 'equivalence.shallow', 'equivalence.deep']
@@ -60,12 +60,14 @@ CATALOG = (
     Claim("laws",
           "product/linear, max/relu and sum/relu are commutative and associative (on the reals); average/relu and "
           "max/tanh are not associative",
-          "ICML 2016 (generalized tensor product needs an associative, commutative g); paper-notes D5, D6",
+          "Cohen & Shashua, ICML 2016, sec. 4 (networks as generalized tensor decompositions, whose generalized "
+          "tensor product needs an associative, commutative g); README.md, Conventions (g(a, b) = P(sigma(a), "
+          "sigma(b)))",
           "symbolic identity or case analysis over sign/order regions; exact (or interval-proved) counterexample triples",
           lw.check_laws, small=({},)),
     Claim("equivalence.shallow",
           "the shallow net's grid tensor equals the generalized CP decomposition of its weights",
-          "ICML 2016, shallow network as generalized CP (paper-notes C1, D7)",
+          "Cohen & Shashua, ICML 2016, sec. 4 (the shallow network as a generalized CP decomposition)",
           "symbolic identity over all weights and F (decomposition vs forward pass)",
           eq.check_equivalence_shallow,
           small=tuple(i for N, M in _NM_SMALL for i in _ops(N=N, M=M, Z=2)),
@@ -73,7 +75,9 @@ CATALOG = (
     Claim("equivalence.deep",
           "the deep net's grid tensor equals the generalized hierarchical Tucker decomposition of its weights, for "
           "window w and any patch order",
-          "ICML 2016, deep network as generalized HT (paper-notes C1, D8; COLT 2016 eq. 5)",
+          "Cohen & Shashua, ICML 2016, sec. 4 (the deep network as a generalized HT decomposition); "
+          "Cohen, Sharir & Shashua, COLT 2016, eq. 5 (the HT recursion); docs/spec-format.md, Semantics "
+          "(window and patch order)",
           "symbolic identity over all weights and F (decomposition vs forward pass)",
           eq.check_equivalence_deep,
           small=tuple(i for N, M, w, po in ((2, 2, 2, None), (2, 3, 2, None), (4, 2, 2, [2, 0, 3, 1]), (4, 2, 4, None),
@@ -83,28 +87,28 @@ CATALOG = (
                        for i in _ops(N=N, M=M, window=w, patch_order=po, widths=[2, 2] if N == 9 else None))),
     Claim("equivalence.average",
           "average and sum pooling nets realize the same grid tensors (weights rescaled by window sizes)",
-          "ICML 2016 (average pooling as sum pooling, the factor absorbed in the next weights); paper-notes D6",
+          "Cohen & Shashua, ICML 2016, sec. 4 (average pooling as sum pooling, the factor absorbed in the next weights)",
           "explicit rescaling + symbolic tensor identity for all weights",
           eq.check_equivalence_average,
           small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
           medium=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in ((8, 2), (4, 4)))),
     Claim("universality.convac",
           "with F invertible, shallow ConvACs with Z = M^N realize every tensor; deep ones with enough width too",
-          "ICML 2016 / COLT 2016 universality (paper-notes C2, P3)",
+          "Cohen & Shashua, ICML 2016, sec. 5 and Cohen, Sharir & Shashua, COLT 2016 (universality of ConvACs, F invertible)",
           "M^N realizable, linearly independent tensors (certified rank) + construction for a target tensor",
           un.check_universality_convac,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM),
     Claim("universality.relu_max",
           "shallow ReLU/max nets realize every tensor (Claim 4; Z = M^N + 1 suffices); deep nets contain shallow "
           "ones channel-wise",
-          "ICML 2016, Claim 4 (paper-notes C3, C5)",
+          "Cohen & Shashua, ICML 2016, sec. 5, Claim 4 (shallow ReLU/max nets are universal; deep nets contain shallow ones)",
           "constant and constant-minus-one-hot terms: certified rank M^N + construction for a target",
           un.check_universality_relu_max,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM),
     Claim("universality.relu_avg",
           "ReLU/average nets are not universal: shallow grid tensors are additively separable, deep ones have "
           "rank [A]_halves <= 2",
-          "ICML 2016 abstract (ReLU nets with average pooling are not universal); paper-notes C4",
+          "Cohen & Shashua, ICML 2016, abstract and sec. 5 (ReLU nets with average pooling are not universal)",
           "a linear functional vanishing for all weights (identity) + an explicit tensor outside",
           un.check_universality_relu_avg,
           small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
@@ -112,7 +116,8 @@ CATALOG = (
     Claim("sharing",
           "shared shallow nets realize only symmetric tensors; shared deep nets only tensors invariant under swapping "
           "sibling subtrees; so shared nets are not universal for N >= 2, M >= 2",
-          "ICML 2016 (universality is an unshared-setting statement); paper-notes D9, C10",
+          "Cohen & Shashua, ICML 2016, sec. 5 (universality is a statement about unshared weights); "
+          "Cohen, Sharir & Shashua, COLT 2016 (shared and unshared coefficients)",
           "invariance identity for all weights + an explicit non-invariant tensor",
           sh.check_sharing,
           small=tuple(i for a in ("shallow", "deep") for N, M in _NM_SMALL for i in _ops(N=N, M=M, architecture=a)),
@@ -120,14 +125,15 @@ CATALOG = (
           + (dict(N=16, M=2, architecture="deep", window=4),)),
     Claim("depth.convac.shallow_bound",
           "a shallow ConvAC with Z channels has rank [A]_I <= Z for every I",
-          "COLT 2016 (CP-rank bounds matricization rank); paper-notes P1",
+          "Cohen, Sharir & Shashua, COLT 2016, proof of Theorem 1 (the CP-rank bounds every matricization rank)",
           "structure: explicit factorization [A]_I = U V of inner size Z over symbolic weights, for every I",
           de.check_convac_shallow_bound,
           small=tuple(dict(N=N, M=M, Z=2) for N, M in _NM_SMALL),
           medium=(dict(N=6, M=2, Z=3), dict(N=4, M=4, Z=3))),
     Claim("depth.convac.generic",
           "deep ConvAC: rank [A]_odd-even >= min(r_0, M)^(N/2) except on a null set of weights",
-          "COLT 2016, Theorem 1 (with F invertible; paper-notes C9, P1)",
+          "Cohen, Sharir & Shashua, COLT 2016, Theorem 1 (complete depth efficiency; for grid tensors with "
+          "F invertible, Cohen & Shashua, ICML 2016, sec. 5)",
           "witness point + nonzero minor (Schwartz-Zippel)",
           de.check_convac_generic,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, widths=[2, 2]),),
@@ -135,7 +141,7 @@ CATALOG = (
     Claim("depth.relu_max.term_bound",
           "one generalized rank-1 max term has rank [.]_odd-even <= MN/2, so shallow ReLU/max nets need "
           "Z >= 2 rank/(MN)",
-          "ICML 2016, ReLU/max depth efficiency (paper-notes C6)",
+          "Cohen & Shashua, ICML 2016, sec. 5 (depth efficiency of ReLU/max nets: the rank of one max term)",
           "rows depend only on the max over the odd modes; count distinct values",
           de.check_relu_max_term_bound,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL),
@@ -143,7 +149,7 @@ CATALOG = (
     Claim("depth.relu_max.exists",
           "some deep ReLU/max weights give rank [A]_odd-even >= min(r_0, M)^(N/2), so shallow nets need "
           "Z >= (2/(MN)) min(r_0, M)^(N/2)",
-          "ICML 2016, ReLU/max depth efficiency (paper-notes C7)",
+          "Cohen & Shashua, ICML 2016, sec. 5 (depth efficiency of ReLU/max nets exists)",
           "explicit construction r - prod_k [d_2k = d_2k+1 < r] + certified rank",
           de.check_relu_max_exists,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, r0=2),),
@@ -151,7 +157,7 @@ CATALOG = (
     Claim("depth.relu_max.incomplete",
           "an open set of deep ReLU/max weights (positive measure) has grid tensors that shallow nets with Z <= 2 "
           "realize",
-          "ICML 2016 abstract (depth efficiency of ReLU nets is weaker, not complete); paper-notes C8",
+          "Cohen & Shashua, ICML 2016, abstract and sec. 5 (depth efficiency of ReLU nets is weaker: not complete)",
           "explicit open box + identity valid on the whole box (exact interval arithmetic) + shallow weights",
           de.check_relu_max_incomplete,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL),

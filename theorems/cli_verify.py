@@ -146,9 +146,10 @@ def _cmd_show(args):
     print(f"statement: {c.statement}")
     print(f"source:    {c.source}")
     print(f"proof:     {c.method}")
-    doc = (c.check.__doc__ or "").strip().splitlines()
+    doc = " ".join((c.check.__doc__ or "").strip().split("\n\n")[0].split())  # the first paragraph, whole
     if doc:
-        print(f"check:     {c.check.__module__}.{c.check.__name__}: {doc[0]}")
+        print(f"check:     {c.check.__module__}.{c.check.__name__}: {doc}")
+    print(f"docs:      README.md, The claim catalog; the derivation: python -m pydoc {c.check.__module__}")
     for s in SIZES:
         insts = c.small if s == "small" else c.medium
         print(f"{s} instances ({len(insts)}{' more' if s == 'medium' else ''}):")
