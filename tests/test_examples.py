@@ -1,13 +1,18 @@
-"""The golden examples of shared/examples/: every route must reproduce their grid tensors.
+"""The golden examples in tests/data/examples/: every route must reproduce their grid tensors.
 
 Each file holds ``{"spec": ..., "grid_tensor": {"shape", "entries"}, "ranks": ...}``,
-computed independently of this code base. Routes checked: the decomposition with the
+computed independently of this code base (copied unchanged from the project's shared
+examples, so that a plain clone tests itself). Routes checked: the decomposition with the
 exact engine, ``convac grid --json`` (in-process and as a real console script), the
 circuit's forward pass, and the modular engine against the exact tensor mod p; the
-spec must also round-trip through :func:`spec_to_dict`.
+spec must also round-trip through :func:`spec_to_dict`. The JSON examples of
+docs/spec-format.md must load, and the grid tensor it states must be the one computed.
+
+Other tests reuse the examples through :data:`EXAMPLES` and :data:`FILES`.
 """
 
 import json
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -21,11 +26,13 @@ from symbolic.spec import load_spec, spec_to_dict
 from symbolic.tensor import GridTensor
 from theorems.cli import main
 
-EXAMPLES = (Path(__file__).parents[1] / "../shared/examples").resolve()
-FILES = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.is_dir() else []
-
-pytestmark = pytest.mark.skipif(
-    not FILES, reason=f"golden examples not found at {EXAMPLES} (shared/ must sit beside the repository clone)")
+ROOT = Path(__file__).resolve().parents[1]
+#: The golden examples, inside the repository (never skipped: a missing file is a failure).
+EXAMPLES = ROOT / "tests" / "data" / "examples"
+FILES = sorted(EXAMPLES.glob("*.json"))
+#: Where the examples were copied from, when a checkout of the shared files sits beside the repository.
+SHARED_EXAMPLES = (ROOT / ".." / "shared" / "examples").resolve()
+SPEC_FORMAT = ROOT / "docs" / "spec-format.md"
 
 #: Defaults of spec-format.md: a field written with its default value may be dropped by spec_to_dict.
 DEFAULTS = {"window": 2, "shared": False, "F": None}
@@ -59,7 +66,26 @@ def console_script():
 
 
 def test_examples_are_present():
-    assert len(FILES) >= 9, [f.name for f in FILES]
+    assert len(FILES) >= 9, (EXAMPLES, [f.name for f in FILES])
+
+
+def test_copies_match_shared_when_present():
+    """The copies equal the shared originals when those sit beside the clone (a plain clone has none to compare)."""
+    if not SHARED_EXAMPLES.is_dir():
+        return
+    originals = {f.name: f.read_bytes() for f in SHARED_EXAMPLES.glob("*.json")}
+    assert {f.name: f.read_bytes() for f in FILES} == originals
+
+
+def test_spec_format_examples_load():
+    """Every JSON block of docs/spec-format.md is a valid spec; the grid tensor it states is the computed one."""
+    text = SPEC_FORMAT.read_text(encoding="utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+    specs = [load_spec(b) for b in blocks]
+    assert len(specs) >= 4 and {s.architecture for s in specs} == {"shallow", "deep"}
+    assert any(s.symbolic_weights for s in specs) and any(s.shared for s in specs)
+    stated = json.loads(re.search(r'prints `(\{"shape".*?\})`', text).group(1))
+    assert grid_tensor(specs[0]).to_json() == stated
 
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))
