@@ -159,19 +159,39 @@ def _cmd_show(args):
 
 
 def register(sub):
-    v = sub.add_parser("verify", help="check the paper's claims on small instances, exactly, with certificates")
-    v.add_argument("--size", choices=SIZES, default="small", help="small (N in {2,4}, M in {2,3}) or medium")
-    v.add_argument("--only", nargs="+", metavar="ID", help="claim ids (see convac show)")
-    v.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    v.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    v.add_argument("--format", choices=["table", "json", "markdown", "latex"], default="table")
+    import argparse
+
+    v = sub.add_parser(
+        "verify", help="check the paper's claims on small instances, exactly, with certificates",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Check every claim of the catalog (the papers' statements; 'convac show ID' prints one)\n"
+                    "exactly, on small instances. Each (claim, instance) gets a status: proved, tested\n"
+                    "(sampled only, never called proved), refuted or inconclusive, with a certificate that\n"
+                    "the trusted checker re-verifies. Exit status 0 exactly when every result is proved,\n"
+                    "1 otherwise, 2 on bad input.",
+        epilog="examples:\n"
+               "  convac verify                          # the small sweep: one row per (claim, instance)\n"
+               "  convac verify --size medium --jobs 2   # larger instances (N up to 16), on 2 cores\n"
+               "  convac verify --only geometry laws --save v.json && convac recheck v.json\n"
+               "  convac verify --format latex > results.tex\n"
+               "  convac verify --variants               # deliberately false variants: each must be refuted")
+    v.add_argument("--size", choices=SIZES, default="small",
+                   help="small (default: N in {2,4}, M in {2,3}) or medium (small plus larger instances, N up to 16)")
+    v.add_argument("--only", nargs="+", metavar="ID",
+                   help="check only these claims (default: all): " + ", ".join(c.id for c in CATALOG))
+    v.add_argument("--jobs", type=int, default=1, help="worker processes, an int >= 1 (default 1)")
+    v.add_argument("--seed", type=int, default=0,
+                   help="seed of every random choice (weights, witnesses), any int; the same seed gives the same "
+                        "results (default 0)")
+    v.add_argument("--format", choices=["table", "json", "markdown", "latex"], default="table",
+                   help="table (default), json (every certificate), markdown or latex")
     v.add_argument("--json", action="store_true", help="same as --format json")
-    v.add_argument("--save", metavar="FILE", help="also write the JSON answer to FILE (for convac recheck)")
-    v.add_argument("--quiet", action="store_true", help="no progress bar")
+    v.add_argument("--save", metavar="FILE", help="also write the JSON answer to FILE (for convac recheck FILE)")
+    v.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal)")
     v.add_argument("--variants", action="store_true",
                    help="instead, run the deliberately false variants of the claims (each must come out refuted)")
     v.set_defaults(func=_cmd_verify)
     s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
     s.add_argument("id", choices=[c.id for c in CATALOG], metavar="ID", help=", ".join(c.id for c in CATALOG))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print the claim as JSON")
     s.set_defaults(func=_cmd_show)
