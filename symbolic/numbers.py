@@ -1,7 +1,8 @@
 """Exact numbers: parsing of spec numbers and helpers for clearing denominators.
 
 Numbers in a spec are JSON integers or strings holding an exact rational
-(``"-3/4"``); in symbolic specs, sympy-parsable strings are allowed too.
+(``"-3/4"``); in symbolic specs, expressions of the whitelist grammar of
+:func:`symbolic.kernel.parse.parse_expr` are allowed too (never evaluated by Python).
 Floats are refused: every result of convac is exact.
 
 >>> parse_exact("-3/4", "F[0][1]")
@@ -15,14 +16,15 @@ symbolic.errors.SpecError: F[0][1]: expected an exact number (an int or a string
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
 from .errors import SpecError
+from .kernel.parse import ALLOWED, MAX_DIGITS, ParseError, parse_expr, parse_rational
 
 __all__ = ["parse_exact", "parse_symbolic", "to_json_number", "lcm_of_denominators", "is_exact"]
 
-_RATIONAL = re.compile(r"^\s*[+-]?\d+(\s*/\s*[+-]?\d+)?\s*$")
+#: Limits of one expression string in a spec (deeper trees overflow sympy's own recursive printing).
+SPEC_EXPR_LENGTH, SPEC_EXPR_DEPTH = 20000, 50
 
 
 def is_exact(x) -> bool:
@@ -34,36 +36,55 @@ def parse_exact(value, field: str):
     """Parse a spec number to ``int`` or ``Fraction``; refuse floats and anything else.
 
     Integers stay ``int``; ``"p/q"`` becomes a reduced ``Fraction`` (an ``int``
-    when q divides p).
+    when q divides p). Integers and strings of more than 1000 digits are refused.
+
+    >>> parse_exact(10**1000, "weights.output[0][0]")
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.SpecError: weights.output[0][0]: expected an exact number with at most 1000 digits, got <an integer with 1001 digits>
     """
     if isinstance(value, bool):
         raise SpecError(field, value, "an exact number (an int or a string 'p/q'), not a boolean")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else value
     if isinstance(value, float):
         raise SpecError(field, value, "an exact number (an int or a string 'p/q'); floats are refused")
-    if isinstance(value, str) and _RATIONAL.match(value):
-        try:
-            q = Fraction(value.replace(" ", ""))
-        except ZeroDivisionError:
+    if not isinstance(value, (int, Fraction, str)):
+        raise SpecError(field, value, "an exact number (an int or a string 'p/q')")
+    try:
+        q = parse_rational(value, field=field)
+    except ParseError as e:
+        if e.kind == "zero_denominator":
             raise SpecError(field, value, "a rational with a nonzero denominator") from None
-        return int(q) if q.denominator == 1 else q
-    raise SpecError(field, value, "an exact number (an int or a string 'p/q')")
+        if e.kind == "digits":
+            shown = value if isinstance(value, str) else _Shown(f"<an integer with {e.detail} digits>")
+            raise SpecError(field, shown, f"an exact number with at most {MAX_DIGITS} digits") from None
+        raise SpecError(field, value, "an exact number (an int or a string 'p/q')") from None
+    return int(q) if q.denominator == 1 else q
+
+
+class _Shown:
+    """A value shown as given text (a huge int cannot be printed: str() stops at 4300 digits)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
 
 
 def parse_symbolic(value, field: str):
-    """Parse a number of a symbolic spec: exact rationals, or a sympy-parsable string."""
+    """Parse a number of a symbolic spec: exact rationals, or an expression of the whitelist grammar of
+    :func:`symbolic.kernel.parse.parse_expr` (nothing is evaluated; names become plain symbols).
+
+    >>> parse_symbolic("relu(a) + 1/2", "F[0][0]")
+    Max(0, a) + 1/2
+    """
     import sympy
 
-    if isinstance(value, str) and not _RATIONAL.match(value):
-        if re.search(r"\d\.\d|\de[+-]?\d|^\.\d", value):
-            raise SpecError(field, value, "an exact expression; decimal (float) literals are refused")
+    if isinstance(value, str):
         try:
-            return sympy.sympify(value, rational=True)
-        except (sympy.SympifyError, SyntaxError, TypeError):
-            raise SpecError(field, value, "an exact number or a sympy-parsable expression") from None
+            return parse_expr(value, field=field, max_length=SPEC_EXPR_LENGTH, max_depth=SPEC_EXPR_DEPTH)
+        except ParseError as e:
+            raise SpecError(field, value, f"an exact expression ({e.what}; allowed: {ALLOWED})") from None
     if hasattr(value, "free_symbols"):  # already a sympy expression
         return value
     q = parse_exact(value, field)

@@ -28,6 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import DomainError, SpecError
+from .kernel.parse import ParseError, load_json, read_json_file
 from .numbers import parse_exact, parse_symbolic, to_json_number
 from .operators import Activation, Operator, Pooling, activation as _activation, pooling as _pooling
 
@@ -179,7 +180,9 @@ def _width(value, path: str, what: str) -> int:
 def load_spec(source) -> Spec:
     """Load and validate a spec from a dict, a JSON string, or a path to a JSON file.
 
-    A file holding ``{"spec": {...}, ...}`` (as in ``shared/examples``) is accepted too.
+    A file holding ``{"spec": {...}, ...}`` (as in ``shared/examples``) is accepted too. Files and
+    JSON text are read by :func:`symbolic.kernel.parse.read_json_file` / ``load_json`` (limits on
+    size, nesting and digits); expression strings of symbolic specs by ``parse_expr``.
 
     Raises
     ------
@@ -188,18 +191,17 @@ def load_spec(source) -> Spec:
     """
     if isinstance(source, Spec):
         return source
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
-        path = Path(source)
+    if isinstance(source, (str, bytes, Path)):
+        is_path = isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{"))
         try:
-            text = path.read_text()
-        except OSError as e:
-            raise SpecError("file", str(path), f"a readable JSON file ({e.strerror})") from None
-        source = text
-    if isinstance(source, str):
-        try:
-            source = json.loads(source)
-        except json.JSONDecodeError as e:
-            raise SpecError("json", f"line {e.lineno} column {e.colno}", f"valid JSON ({e.msg})") from None
+            source = read_json_file(source) if is_path else load_json(source, field="json")
+        except ParseError as e:
+            if e.kind == "unreadable":
+                raise SpecError("file", str(source), f"a readable JSON file ({e.detail})") from None
+            if e.kind == "json" and e.detail:
+                line, column, msg = e.detail
+                raise SpecError("json", f"line {line} column {column}", f"valid JSON ({msg})") from None
+            raise
     if not isinstance(source, dict):
         raise SpecError("spec", source, "a JSON object")
     if "spec" in source and "architecture" not in source:
@@ -306,12 +308,15 @@ def _load_dict(d: dict) -> Spec:
 
 
 def _contains_symbol_strings(x) -> bool:
-    if isinstance(x, dict):
-        return any(_contains_symbol_strings(y) for y in x.values())
-    if isinstance(x, list):
-        return any(_contains_symbol_strings(y) for y in x)
-    if isinstance(x, str):
-        return any(c.isalpha() or c == "_" for c in x)
+    stack = [x]  # iterative: a spec given as a Python dict may be nested arbitrarily deep
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+        elif isinstance(x, str) and any(c.isalpha() or c == "_" for c in x):
+            return True
     return False
 
 

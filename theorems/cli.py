@@ -35,23 +35,25 @@ def _ints(text: str) -> list:
 
 
 def read_spec(path: str):
-    """Load a spec from a path or '-' (standard input)."""
+    """Load a spec from a path or '-' (standard input), through the limits of
+    :func:`symbolic.kernel.parse.read_json_file` (size, nesting, digits)."""
+    from symbolic.errors import SpecError
+    from symbolic.kernel.parse import ParseError, read_json_file
     from symbolic.spec import load_spec
 
     if path == "-":
-        import json as _json
-
-        text = sys.stdin.read()
-        if not text.strip():
-            from symbolic.errors import SpecError
-
-            raise SpecError("stdin", "", "a JSON spec on standard input (it was empty)")
         try:
-            return load_spec(_json.loads(text))
-        except _json.JSONDecodeError as e:
-            from symbolic.errors import SpecError
-
-            raise SpecError("stdin", f"line {e.lineno} column {e.colno}", f"valid JSON ({e.msg})") from None
+            data = read_json_file("-", field="stdin")
+        except ParseError as e:
+            if e.kind == "empty":
+                raise SpecError("stdin", "", "a JSON spec on standard input (it was empty)") from None
+            if e.kind == "json" and e.detail:
+                line, column, msg = e.detail
+                raise SpecError("stdin", f"line {line} column {column}", f"valid JSON ({msg})") from None
+            raise
+        if not isinstance(data, dict):
+            raise SpecError("stdin", data, "a JSON object (a network spec)")
+        return load_spec(data)
     return load_spec(path)
 
 
