@@ -13,8 +13,6 @@ import sys
 
 from symbolic.errors import ConvacError
 
-from .report import dumps, render_tensor
-
 __all__ = ["main", "build_parser"]
 
 #: Subcommands defined in other modules: name -> module exposing ``register(subparsers)``.
@@ -125,6 +123,8 @@ def _cmd_grid(args):
     else:
         for y, t in chosen:
             print(f"{spec!r}, output {y} of {len(tensors)}, engine {engine}")
+            from .report import render_tensor
+
             print(render_tensor(t))
     return 0
 
@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help='print {"shape": [...], "entries": [...]}')
     g.set_defaults(func=_cmd_grid)
 
+    rc = sub.add_parser("recheck", help="re-verify a saved --json answer with the small trusted kernel",
+                        add_help=False)
+    rc.add_argument("rest", nargs=argparse.REMAINDER)
+    rc.set_defaults(func=lambda args: __import__("theorems.cli_recheck", fromlist=["main"]).main(args.rest))
     for name in _PLUGINS:
         try:
             mod = importlib.import_module(name)
@@ -197,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["recheck"]:  # the trusted path: loads the kernel only, not the provers
+        from .cli_recheck import main as recheck_main
+
+        return recheck_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sys
 
-from symbolic.errors import CertificateError, DomainError
+from symbolic.errors import DomainError
 
 from .report import dumps, table
 
@@ -29,100 +29,59 @@ _LAW_TEXT = {"commutativity": "g(a, b) = g(b, a)", "associativity": "g(g(a, b), 
 
 
 # ----------------------------------------------------------------------------- laws
-def _law_cert(r) -> dict:
-    return {"kind": "law", "operator": r.operator, "law": r.law, "holds": r.holds, "certificate": r.certificate}
-
-
-def _case_analysis_fallback(op, law: str):
-    """A case-analysis certificate for a law that holds, built on the checker's own sides
-    (plain sympy symbols), for when the certificate of :mod:`symbolic.laws` (real symbols)
-    does not verify as it is (e.g. abs/max, where Abs(Max(|a|, |b|)) only simplifies for reals)."""
-    import sympy
-
-    from symbolic.identity import prove_zero
-
-    a, b, c = sympy.symbols("a b c")
-    g = lambda x, y: op.sympy(x, y)  # noqa: E731
-    if law == "commutativity":
-        lhs, rhs, vs = g(a, b), g(b, a), (a, b)
-    elif law == "associativity":
-        lhs, rhs, vs = g(g(a, b), c), g(a, g(b, c)), (a, b, c)
-    else:
-        s, P = op.activation, op.pooling
-        lhs, rhs, vs = s.sympy(P.sympy(s.sympy(a), s.sympy(b))), P.sympy(s.sympy(a), s.sympy(b)), (a, b)
-    r = prove_zero(lhs - rhs, list(vs))
-    if not r.holds:
-        return None
-    return {"kind": "identity", "method": "case-analysis", "lhs": str(lhs), "rhs": str(rhs),
-            "variables": [v.name for v in vs], "identity": r.certificate}
-
-
 def laws_answer(activation: str, pooling: str) -> dict:
-    """The laws of one operator, each re-verified by the trusted checker, as a JSON answer.
+    """The laws of one operator, each decided and re-verified by the trusted kernel.
+
+    ``results`` holds one kernel result per law (statement, status, certificate): the
+    answer file of ``convac check laws --json``.
 
     >>> a = laws_answer("relu", "average")
     >>> a["commutative"], a["associative"], a["pooled_fixed"], a["status"]
     (True, False, True, 'proved')
-    >>> a["certificates"]["associativity"]["certificate"]["point"]
+    >>> a["results"][1]["certificate"]["point"]
     {'a': 1, 'b': 0, 'c': 0}
     """
-    from symbolic.checker import check_certificate
-    from symbolic.laws import LawResult, associativity, commutativity, pooled_fixed
+    from symbolic.kernel.recheck import check_result
+    from symbolic.laws import associativity, commutativity, pooled_fixed
     from symbolic.operators import operator
 
+    from .laws import law_certificate
+
     op = operator(activation, pooling)
+    act, pool = op.activation.spec_name, op.pooling.name
     deciders = {"commutativity": commutativity, "associativity": associativity, "pooled_fixed": pooled_fixed}
-    out = {"operator": op.name, "activation": op.activation.spec_name, "pooling": op.pooling.name,
-           "definition": f"g(a, b) = {op.pooling.name}({op.activation.spec_name}(a), {op.activation.spec_name}(b))"}
-    certs, results, notes = {}, [], {}
+    out = {"operator": op.name, "activation": act, "pooling": pool,
+           "definition": f"g(a, b) = {pool}({act}(a), {act}(b))", "results": [], "details": []}
     for law in _LAW_NAMES:
         r = deciders[law](op)
-        cert = _law_cert(r)
-        if r.holds is not None:
-            try:
-                check_certificate(cert)
-            except CertificateError as e:
-                fb = _case_analysis_fallback(op, law) if r.holds else None
-                cert = dict(cert, certificate=fb) if fb else cert
-                try:
-                    if fb is None:
-                        raise e
-                    check_certificate(cert)
-                    notes[law] = "re-proved by case analysis on the checker's sides"
-                except CertificateError as e2:
-                    r = LawResult(law, op.name, None, "inconclusive", {"kind": "none", "reason": f"the certificate "
-                                  f"did not verify: {e2}"})
-                    cert = None
-        holds = r.holds
+        cert = law_certificate(act, pool, law, r)
+        res = {"statement": {"type": "law", "activation": act, "pooling": pool, "law": law},
+               "status": "inconclusive" if cert is None else "proved" if r.holds else "refuted", "certificate": cert}
+        line = check_result(res) if cert is not None else None
+        if line is not None and not line.ok:
+            res, cert = dict(res, status="inconclusive", certificate=None), None
+        holds = None if cert is None else r.holds
         out[_LAW_KEYS[law]] = holds
-        certs[law] = cert
-        results.append({"claim": f"law {law}", "instance": op.name,
-                        "status": "proved" if holds is not None else "inconclusive",
-                        "holds": holds, "detail": _law_detail(r, cert, notes.get(law)), "certificate": cert})
+        out["results"].append(res)
+        out["details"].append(_law_detail(r, cert, None if line is None or line.ok else line.reason))
     out["iterable"] = (False if False in (out["associative"], out["pooled_fixed"]) else
                        None if None in (out["associative"], out["pooled_fixed"]) else True)
-    out["status"] = "proved" if all(r["holds"] is not None for r in results) else "inconclusive"
-    out["certificates"] = certs
-    parts = [c for c in certs.values() if c is not None]
-    out["certificate"] = {"kind": "all", "parts": parts} if parts else None
-    out["results"] = results
+    out["status"] = "proved" if all(r["status"] != "inconclusive" for r in out["results"]) else "inconclusive"
     return out
 
 
 def _law_detail(r, cert, note=None) -> str:
-    c = (cert or {}).get("certificate") or r.certificate or {}
-    if r.holds is None:
-        return f"undecided: {c.get('reason', '')}"
+    c = r.certificate or {}
+    if cert is None:
+        return f"undecided: {note or c.get('reason', '')}"
     if r.holds:
-        how = c.get("method", "identity")
+        how = cert.get("method", "identity")
         if how == "case-analysis":
-            n = len((c.get("identity") or {}).get("regions", []))
+            n = len((cert.get("identity") or {}).get("regions", []))
             how = f"case analysis over {n} sign/order region{'s' if n != 1 else ''}"
-        elif how == "canonical":
-            how = "both sides are the same expression"
-        elif how == "expand":
+        elif how == "expansion":
             how = "the difference expands to 0"
-        return f"identity: {how}" + (f" ({note})" if note else "")
+        return f"identity: {how}"
     pt = ", ".join(f"{k}={v}" for k, v in c.get("point", {}).items())
     if "lhs_enclosure" in c:
         return (f"counterexample at {pt}: lhs = {c.get('lhs_value')} in {_decimal_interval(c['lhs_enclosure'])}, "
@@ -155,11 +114,13 @@ def _decimal_interval(enc, digits: int = 6) -> str:
 def _cmd_laws(args):
     a = laws_answer(args.activation, args.pooling)
     if args.json:
-        print(dumps(a))
+        from .verdict import answer
+
+        print(dumps(answer("check laws", a["results"])))
     else:
         print(f"laws of {a['operator']}: {a['definition']}")
-        rows = [[law, _LAW_TEXT[law], {True: "yes", False: "no", None: "?"}[a[_LAW_KEYS[law]]], r["detail"]]
-                for law, r in zip(_LAW_NAMES, a["results"])]
+        rows = [[law, _LAW_TEXT[law], {True: "yes", False: "no", None: "?"}[a[_LAW_KEYS[law]]], d]
+                for law, d in zip(_LAW_NAMES, a["details"])]
         print(table(rows, ["law", "statement", "holds", "proof"]))
         it = {True: "yes", False: "no", None: "undecided"}[a["iterable"]]
         print(f"iterating the binary form over a window is justified (associative and pooled_fixed): {it}")
@@ -185,7 +146,7 @@ def universality_json(verdict, *, question: str, extra: dict | None = None) -> d
     if out["answer"] is True and cert:
         out["networks"] = [s["spec"] for s in cert["source"]["stack"]]
     out.update(extra or {})
-    out["results"] = [verdict.to_dict()]
+    out["results"] = [verdict.result()]
     return out
 
 
@@ -215,7 +176,9 @@ def _cmd_universality(args):
          "F invertible, taken as the identity)?")
     a = universality_json(v, question=q)
     if args.json:
-        print(dumps(a))
+        from .verdict import answer
+
+        print(dumps(answer("check universality", a["results"])))
         return 0 if a["status"] == "proved" else 1
     print(q)
     ans = {True: "yes", False: "no", None: "unknown"}[a["answer"]]
@@ -270,12 +233,24 @@ def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partit
                                 f"with N={N}, M={M}, widths {tuple(widths)} has rank [A]_{partition} <= {bound}")
     r = find_counterexample(conj, fam, budget=examples, seed=seed, seconds=seconds)
     d = r.to_dict()
-    if r.status == "refuted":
-        d["results"] = [{"claim": "counterexample", "instance": conj.statement, "status": "refuted",
-                         "certificate": r.certificate}]
+    first_N = N[0] if isinstance(N, (tuple, list)) else N
+    first_M = M[0] if isinstance(M, (tuple, list)) else M
+    fam = dict(architecture=architecture, N=first_N, M=first_M, activation=activation, pooling=pooling, shared=shared)
+    rows = list(parse_partition(partition, first_N))
+    if r.status == "refuted":  # the statement refuted is the one of the (shrunk) counterexample's own family
+        from symbolic.kernel.network import read_net
+
+        net = read_net(d["counterexample"]["spec"])
+        fam = {k: v for k, v in net.family().items()}
+        rows = d["counterexample"]["rows"]
+    if architecture == "shallow":
+        fam.setdefault("Z", widths[0])
     else:
-        d["results"] = [{"claim": "counterexample", "instance": conj.statement, "status": "inconclusive",
-                         "certificate": None}]
+        fam.setdefault("widths", list(widths))
+    d["results"] = [{"statement": {"type": "rank_bound", "family": fam, "rows": rows, "bound": bound},
+                     "status": "refuted" if r.status == "refuted" else "inconclusive",
+                     "certificate": r.certificate if r.status == "refuted" else None,
+                     "seconds": d["seconds"], "seed": seed}]
     return d
 
 
@@ -304,7 +279,9 @@ def _cmd_rank_bound(args):
             json.dump(ce["spec"], fh, indent=1)
             fh.write("\n")
     if args.json:
-        print(dumps(a))
+        from .verdict import answer
+
+        print(dumps(answer("search", a["results"])))
         return 0 if a["status"] == "refuted" else 1
     print(f"conjecture: {a['conjecture']}")
     print(f"status: {a['status']} (seed {a['seed']}; {a['tried']} networks tried; {a['seconds']:.2f} s)")

@@ -1,4 +1,4 @@
-"""``convac rank`` and ``convac recheck``: certified matricization ranks, re-verified independently.
+"""``convac rank``: certified matricization ranks.
 
 ``convac rank SPEC --partition P`` computes rank [A^y]_I of a network's grid tensor with a
 certificate (symbolic.certificates) and reports it beside the structural upper bounds of
@@ -17,9 +17,9 @@ certificate (symbolic.certificates) and reports it beside the structural upper b
    matrices the rank over the field of rational functions, for comparison.
 
 Every certificate is verified by :func:`symbolic.certificates.check_rank_certificate`
-against the computed matrix before it is printed.  ``convac recheck FILE`` re-verifies the
-certificates of a saved ``--json`` answer (of ``rank`` or ``verify``) by the independent
-route: the grid tensor recomputed by the circuit's forward pass.
+against the computed matrix before it is printed.  ``convac rank --json`` writes the answer
+file that ``convac recheck`` re-verifies with the trusted kernel (:mod:`symbolic.kernel`),
+which recomputes the tensor by its own forward pass.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from symbolic.errors import CertificateError, ConvacError, DomainError, ShapeErr
 
 from .report import table
 
-__all__ = ["register", "rank_answer", "recheck", "cmd_rank", "cmd_recheck"]
+__all__ = ["register", "rank_answer", "rank_result", "cmd_rank"]
 
 #: Grid tensors with at least this many entries get progress notes on stderr.
 NOTE_ENTRIES = 1 << 18
@@ -357,215 +357,22 @@ def cmd_rank(args) -> int:
     with _flint_threads():
         a = rank_answer(spec, args.partition, output=y, engine=args.engine, lower_bound_only=args.lower_bound_only,
                         seed=args.seed, notes=notes)
-    print(json.dumps(a) if args.json else _text(spec, a))
+    if args.json:
+        from .verdict import answer
+
+        print(json.dumps(answer("rank", [rank_result(a, seed=args.seed)])))
+    else:
+        print(_text(spec, a))
     return 0
 
 
-# ----------------------------------------------------------------------------- recheck
-def _read_json(path: str):
-    if path == "-":
-        text = sys.stdin.read()
-        where = "stdin"
-    else:
-        try:
-            with open(path) as f:
-                text = f.read()
-        except OSError as e:
-            raise ConvacError(f"FILE {path!r}: cannot be read ({e.strerror})") from None
-        where = path
-    if not text.strip():
-        raise ConvacError(f"FILE {where}: empty; expected the --json answer of `convac rank` or `convac verify`")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ConvacError(f"FILE {where}: not JSON (line {e.lineno} column {e.colno}: {e.msg})") from None
-
-
-def _is_rank_answer(obj) -> bool:
-    return isinstance(obj, dict) and "spec" in obj and "rows" in obj and isinstance(obj.get("certificate"), dict) \
-        and obj["certificate"].get("certificate") == "rank"
-
-
-def _items(obj, label: str = ""):
-    """(label, kind, payload) for every certificate in a JSON answer."""
-    if isinstance(obj, list):
-        out = []
-        for n, x in enumerate(obj):
-            out += _items(x, f"{label}[{n}]")
-        return out
-    if not isinstance(obj, dict):
-        return []
-    if _is_rank_answer(obj):
-        name = f"rank [A^{obj.get('output', 0)}]_{obj.get('partition', obj['rows'])}"
-        return [(label + name if not label else f"{label} {name}", "rank", obj)]
-    if "kind" in obj:  # a bare theorem certificate
-        return [(label or f"certificate ({obj['kind']})", "theorem", obj)]
-    if isinstance(obj.get("results"), list):
-        out = []
-        for n, res in enumerate(obj["results"]):
-            if not isinstance(res, dict):
-                continue
-            name = str(res.get("claim", f"result {n}"))
-            inst = res.get("instance")
-            if inst is not None:
-                name += f" {json.dumps(inst, separators=(',', ':')) if not isinstance(inst, str) else inst}"
-            cert = res.get("certificate")
-            if isinstance(cert, dict) and _is_rank_answer(cert):
-                out.append((name, "rank", cert))
-            elif isinstance(cert, dict):
-                out.append((name, "theorem", cert))
-            else:
-                out.append((name, "none", res))
-        return out
-    return []
-
-
-def _claims_consistent(a: dict, spec) -> None:
-    """The numbers an answer states must be the ones its certificate proves (and the recomputed bounds)."""
-    from symbolic.certificates import from_dict
-    from symbolic.matricize import parse_partition
-
-    cert = from_dict(a["certificate"])
-    k, u = cert.lower.k, cert.upper.k
-    rows = parse_partition(a["rows"], spec.N)
-    if list(rows) != list(a["rows"]):
-        raise CertificateError(f"rows {a['rows']} are not in increasing order")
-    if "partition" in a and parse_partition(a["partition"], spec.N) != rows:
-        raise CertificateError(f"partition {a['partition']!r} does not give rows {a['rows']}")
-    cols = [i for i in range(spec.N) if i not in rows]
-    if "cols" in a and list(a["cols"]) != cols:
-        raise CertificateError(f"cols {a['cols']} are not the complement {cols} of the rows")
-    shape = [spec.M ** len(rows), spec.M ** len(cols)]
-    if "shape" in a and list(a["shape"]) != shape:
-        raise CertificateError(f"shape {a['shape']} differs from {shape}")
-    for key, want in (("rank", k), ("lower", k), ("upper", u), ("exact", k == u)):
-        if key in a and a[key] != want:
-            raise CertificateError(f"the answer says {key}={a[key]!r}, its certificate states {want!r}")
-    from symbolic.bounds import bounds
-
-    got = bounds(spec, rows, a.get("output", 0))
-    if "bounds" in a and dict(a["bounds"]) != got:
-        raise CertificateError(f"structural bounds {a['bounds']} differ from the recomputed {got}")
-    if "generic" in a and a["generic"].get("upper") != min(got.values()):
-        raise CertificateError(f"generic upper bound {a['generic'].get('upper')} differs from {min(got.values())}")
-    if k > min(got.values()):
-        raise CertificateError(f"the certified rank {k} exceeds the structural upper bound {min(got.values())}")
-
-
-def _forward_matrix(spec, rows, output, prime, residues_only: bool, notes):
-    """[A^y]_rows by the circuit's forward pass, in chunks of grid points (progress on stderr)."""
-    import numpy as np
-
-    from symbolic.circuit import circuit, forward
-    from symbolic.matricize import matricize_array
-
-    G = circuit(spec)
-    N, M = spec.N, spec.M
-    total = M**N
-    data = np.empty(total, dtype=np.int64 if residues_only else object)
-    pts_iter = itertools.product(range(M), repeat=N)
-    done, t0, shown = 0, time.perf_counter(), None
-    while done < total:
-        chunk = list(itertools.islice(pts_iter, CHUNK_POINTS))
-        vals = forward(G, chunk)[output]
-        if residues_only:
-            data[done:done + len(chunk)] = [_residue(v, prime) for v in vals]
-        else:
-            data[done:done + len(chunk)] = vals
-        done += len(chunk)
-        now = time.perf_counter()
-        if shown is None or now - shown >= PROGRESS_SECONDS or done == total:  # the first, then every few seconds
-            shown = now
-            notes(f"forward pass {done:,}/{total:,} grid points ({100 * done / total:.1f}%, about "
-                  f"{(now - t0) / done * (total - done):.0f} s left)")
-    return matricize_array(data.reshape((M,) * N), rows)
-
-
-def _residue(x, p: int) -> int:
-    from fractions import Fraction
-
-    if isinstance(x, int):
-        return x % p
-    q = Fraction(x)
-    if q.denominator % p == 0:
-        raise CertificateError(f"prime={p} divides the denominator of an entry")
-    return q.numerator * pow(q.denominator, -1, p) % p
-
-
-def _check_rank_answer(a: dict, notes) -> None:
-    from symbolic.certificates import check_rank_certificate, from_dict
-    from symbolic.checker import check_certificate
-    from symbolic.spec import load_spec
-
-    try:
-        spec = load_spec(a["spec"])
-    except ConvacError as e:
-        raise CertificateError(f"the embedded spec does not load: {e}") from None
-    y = a.get("output", 0)
-    if isinstance(y, bool) or not isinstance(y, int) or not 0 <= y < spec.Y:
-        raise CertificateError(f"output={y!r} is not an output of the network (Y={spec.Y})")
-    try:
-        _claims_consistent(a, spec)
-        cert = from_dict(a["certificate"])
-    except (KeyError, TypeError, ValueError, ShapeError) as e:
-        if isinstance(e, CertificateError):
-            raise
-        raise CertificateError(f"malformed answer ({type(e).__name__}: {e})") from None
-    if spec.M**spec.N <= CHUNK_POINTS or spec.is_symbolic:
-        if spec.M**spec.N >= NOTE_ENTRIES // 16:
-            notes(f"forward pass over {spec.M ** spec.N:,} grid points")
-        check_certificate({"kind": "matricization_rank", "source": {"spec": a["spec"], "output": y},
-                           "rows": list(a["rows"]), "certificate": a["certificate"]})
-        return
-    residues_only = cert.upper.kind == "trivial"
-    A = _forward_matrix(spec, tuple(a["rows"]), y, cert.lower.prime, residues_only, notes)
-    notes("checking the certificate with the trusted checker")
-    check_rank_certificate(A, cert, modulus=cert.lower.prime if residues_only else None)
-
-
-def recheck(obj, *, out=None, notes=None) -> int:
-    """Re-verify every certificate of a JSON answer; print one line each; 0 if all hold, 1 otherwise.
-
-    >>> from symbolic.spec import shallow
-    >>> a = rank_answer(shallow(N=2, M=2, Z=1, seed=0), "0")
-    >>> recheck(a)
-    ok      rank [A^0]_0: rank 1 (exact)
-    0
-    >>> a["rank"] = 2                       # a claim the certificate does not prove
-    >>> recheck(a)
-    FAILED  rank [A^0]_0: the answer says rank=2, its certificate states 1
-    1
-    """
-    from symbolic.checker import check_certificate
-
-    out = out or sys.stdout
-    items = _items(obj)
-    if not any(kind != "none" for _, kind, _ in items):
-        raise ConvacError("FILE: no certificate found; expected the --json answer of `convac rank` or `convac verify`")
-    notes = notes or _Notes(True, "convac recheck")
-    failed = 0
-    for n, (label, kind, payload) in enumerate(items):
-        if kind == "none":
-            print(f"-       {label}: no certificate (status {payload.get('status', '?')})", file=out)
-            continue
-        try:
-            if kind == "rank":
-                _check_rank_answer(payload, notes)
-                what = f"rank {payload.get('rank')}" + (" (exact)" if payload.get("exact") else " (lower bound)")
-            else:
-                check_certificate(payload)
-                what = payload.get("kind", "")
-        except CertificateError as e:
-            failed += 1
-            print(f"FAILED  {label}: {e}", file=out)
-        else:
-            print(f"ok      {label}: {what}", file=out)
-    return 1 if failed else 0
-
-
-def cmd_recheck(args) -> int:
-    obj = _read_json(args.file)
-    return recheck(obj, notes=_Notes(not args.quiet, "convac recheck"))
+def rank_result(a: dict, seed: int = 0) -> dict:
+    """A rank answer as the kernel reads it: the typed statement (spec, output, rows), the proved
+    bounds, the structural bounds and the certificate; every other field is derived from these."""
+    return {"statement": {"type": "rank", "spec": a["spec"], "output": a["output"], "rows": a["rows"],
+                          "partition": a["partition"]},
+            "status": "proved", "lower": a["lower"], "upper": a["upper"], "bounds": a["bounds"],
+            "certificate": a["certificate"], "seconds": a["seconds"], "seed": seed}
 
 
 # ----------------------------------------------------------------------------- registration
@@ -586,11 +393,3 @@ def register(sub) -> None:
     r.add_argument("--seed", type=int, default=0, help="chooses the prime (and the point for symbolic weights)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
     r.set_defaults(func=cmd_rank)
-
-    c = sub.add_parser("recheck", help="re-verify the certificates of a saved --json answer (rank or verify)",
-                       description="Recomputes each matrix from the embedded spec by the circuit's forward pass and "
-                                   "checks every certificate. Exit 0 if all hold, 1 if one fails, 2 on bad input.")
-    c.add_argument("file", help="a --json answer of `convac rank` or `convac verify`, or - for standard input")
-    c.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
-    c.set_defaults(func=cmd_recheck)
-

@@ -10,7 +10,7 @@ from symbolic.errors import ConvacError
 
 from .catalog import CATALOG, SIZES, get_claim, instances
 from .report import dumps, progress, table
-from .verdict import Status
+from .verdict import Status, answer
 
 __all__ = ["register", "run_sweep", "summary"]
 
@@ -32,11 +32,14 @@ def _run_one(args):
     t0 = time.perf_counter()
     try:
         v = claim.check(**kwargs, seed=seed)
-        return v.to_dict()
+        return dict(v.to_dict(), result=v.result())
     except ConvacError as e:
+        secs = round(time.perf_counter() - t0, 3)
         return {"claim": claim_id, "instance": inst, "status": Status.INCONCLUSIVE.value,
-                "seconds": round(time.perf_counter() - t0, 3), "seed": seed, "method": "none",
-                "detail": f"error: {e}", "checked": False, "certificate": None}
+                "seconds": secs, "seed": seed, "method": "none",
+                "detail": f"error: {e}", "checked": False, "certificate": None,
+                "result": {"statement": {"type": "claim", "claim": claim_id, "instance": inst},
+                           "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
 
 
 def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True) -> list:
@@ -85,12 +88,15 @@ def _cmd_variants(args):
 
     results = []
     for name, f in FALSE_VARIANTS.items():
-        v = f(seed=args.seed).to_dict()
-        v["variant"] = name
+        verdict = f(seed=args.seed)
+        v = dict(verdict.to_dict(), variant=name, result=verdict.result())
         results.append(v)
     ok = all(r["status"] == "refuted" for r in results)
+    ans = answer("verify --variants", [r["result"] for r in results], summary=True)
+    if args.save:
+        _save(args.save, ans)
     if args.json or args.format == "json":
-        print(dumps({"results": results, "summary": {"variants": len(results), "all_refuted": ok, "seed": args.seed}}))
+        print(dumps(ans))
     else:
         rows = [[r["variant"], r["status"], f"{r['seconds']:.2f}", r["method"], r["detail"][:70]] for r in results]
         print(table(rows, ["false variant", "status", "seconds", "certificate", "detail"], fmt=args.format))
@@ -116,8 +122,9 @@ def _cmd_verify(args):
     summ["seed"] = args.seed
     summ["size"] = args.size
     fmt = "json" if args.json else args.format
+    ans = answer("verify", [r["result"] for r in results], summary=True)
     if fmt == "json":
-        print(dumps({"results": results, "summary": summ}))
+        print(dumps(ans))
     else:
         rows = [[r["claim"], _fmt_instance(r["instance"]), r["status"], f"{r['seconds']:.2f}", r["method"]]
                 for r in results]
@@ -131,9 +138,16 @@ def _cmd_verify(args):
             for r in bad[:10]:
                 print(f"  {r['claim']} {_fmt_instance(r['instance'])}: {r['status']}: {r['detail']}")
     if args.save:
-        with open(args.save, "w") as fh:
-            json.dump({"results": results, "summary": summ}, fh)
+        _save(args.save, ans)
     return 0 if summ["all_proved"] else 1
+
+
+def _save(path, ans):
+    try:
+        with open(path, "w") as fh:
+            json.dump(ans, fh)
+    except OSError as e:
+        raise ConvacError(f"--save {path}: cannot be written ({e.strerror})") from None
 
 
 def _cmd_show(args):

@@ -82,9 +82,13 @@ def check_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int 
                 best = (I, r, cert)
                 break
         status = Status.REFUTED if best else Status.INCONCLUSIVE
+        fam = dict(architecture="shallow", N=N, M=M, activation="linear", pooling="product", shared=False, Z=Z)
+        typed = {"type": "rank_bound", "family": fam, "rows": list(best[0]) if best else [0],
+                 "bound": f"Z - {bound_offset}"}
         return conclude("depth.convac.shallow_bound", f"a shallow ConvAC with Z channels has rank [A]_I <= Z - {bound_offset}",
                         "", inst, status, best[2] if best else None, t, seed,
-                        f"witness: rank [A]_{list(best[0])} = {best[1].rank} > {Z - bound_offset}" if best else "no witness found")
+                        f"witness: rank [A]_{list(best[0])} = {best[1].rank} > {Z - bound_offset}" if best else "no witness found",
+                        typed=typed)
     spec = shallow(N=N, M=M, Z=Z, weights="symbolic")
     vec = [[spec.hidden[z][i] for i in range(N)] for z in range(Z)]
     parts = []

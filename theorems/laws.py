@@ -12,6 +12,10 @@ by the trusted checker, which rebuilds both sides of every law itself.
 
 from __future__ import annotations
 
+import sympy
+
+from symbolic.identity import prove_zero
+from symbolic.kernel.statements import law_sides
 from symbolic.laws import associativity, commutativity, pooled_fixed
 from symbolic.operators import operator
 
@@ -29,9 +33,24 @@ EXPECTED = (
 _LAWS = {"commutativity": commutativity, "associativity": associativity, "pooled_fixed": pooled_fixed}
 
 
-def _law_cert(result):
-    return {"kind": "law", "operator": result.operator, "law": result.law, "holds": result.holds,
-            "certificate": result.certificate}
+def law_certificate(activation: str, pooling: str, law: str, result) -> dict | None:
+    """The kernel's certificate of a decided law: an identity (by expansion, or a case analysis whose
+    every region carries its LP evidence) when it holds, the point of the prover's counterexample
+    when it fails; None when undecided."""
+    if result.holds is None:
+        return None
+    if not result.holds:
+        return {"kind": "counterexample", "point": dict(result.certificate["point"])}
+    lhs, rhs, variables = law_sides(activation, pooling, law)
+    if sympy.expand(lhs - rhs) == 0:
+        return {"kind": "identity", "method": "expansion"}
+    r = prove_zero(lhs - rhs, variables)
+    return {"kind": "identity", "method": "case-analysis", "identity": r.certificate} if r.holds else None
+
+
+def _law_cert(result, activation, pooling):
+    return {"kind": "law", "activation": activation, "pooling": pooling, "law": result.law, "holds": result.holds,
+            "certificate": law_certificate(activation, pooling, result.law, result)}
 
 
 def check_law(*, activation: str, pooling: str, law: str, holds: bool = True, seed: int = 0):
@@ -47,8 +66,10 @@ def check_law(*, activation: str, pooling: str, law: str, holds: bool = True, se
         status = Status.INCONCLUSIVE
     else:
         status = Status.PROVED if r.holds == holds else Status.REFUTED
+    typed = {"type": "law", "activation": activation, "pooling": pooling, "law": law}
     return conclude("laws", claim_text, "", dict(activation=activation, pooling=pooling, law=law, holds=holds),
-                    status, _law_cert(r), t, seed, f"{law}: {'holds' if r.holds else 'fails'} ({r.certificate.get('method', r.certificate.get('kind'))})")
+                    status, law_certificate(activation, pooling, law, r), t, seed, f"{law}: {'holds' if r.holds else 'fails'} ({r.certificate.get('method', r.certificate.get('kind'))})",
+                    typed=typed, typed_status=None if r.holds is None else "proved" if r.holds else "refuted")
 
 
 def check_laws(*, seed: int = 0):
@@ -57,7 +78,7 @@ def check_laws(*, seed: int = 0):
     parts, wrong = [], []
     for act, pool, law, holds in EXPECTED:
         r = _LAWS[law](operator(act, pool))
-        parts.append(_law_cert(r))
+        parts.append(_law_cert(r, act, pool))
         if r.holds is not holds:
             wrong.append(f"{pool}/{act} {law}")
     status = Status.PROVED if not wrong else Status.REFUTED if all(p["holds"] is not None for p in parts) else Status.INCONCLUSIVE

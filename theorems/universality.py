@@ -31,7 +31,6 @@ from fractions import Fraction
 
 import numpy as np
 
-from symbolic.checker import check_certificate
 from symbolic.decompositions import grid_tensor, grid_tensors
 from symbolic.errors import DomainError
 from symbolic.operators import operator as make_operator
@@ -169,8 +168,11 @@ def _second_difference(M, N, first):
 def _functional_claim(claim, statement, latex, spec, coefficients, witness_index, seed, inst, detail):
     t = Timer()
     M, N = spec.M, spec.N
+    N, M = inst["N"], inst["M"]
     cert = {"kind": "vanishing_functional", "source": source(spec), "coefficients": coefficients,
             "witness": one_hot(M, N, tuple(witness_index))}
+    if inst["architecture"] == "deep":
+        cert["reduction"] = "super-patch"
     return conclude(claim, statement, latex, inst, Status.PROVED, cert, t, seed, detail)
 
 
@@ -183,14 +185,13 @@ def check_universality_relu_avg(*, N: int, M: int, architecture: str = "shallow"
         spec = shallow(N=N, M=M, Z=2, activation="relu", pooling="average", weights="symbolic")
         first = [0]
         why = "shallow grid tensors are additively separable, sum_i w^i(d_i)"
-    else:
-        spec = deep(N=N, M=M, widths=widths, activation="relu", pooling="average", weights="symbolic")
+    else:  # any widths: the super-patch reduction (two top-level blocks of N/2 patches)
+        tree_depth(N, 2)
+        spec = shallow(N=2, M=M ** (N // 2), Z=1, activation="relu", pooling="average", weights="symbolic")
         first = list(range(N // 2))
         why = "deep grid tensors split as U(first half) + V(second half): rank [A]_halves <= 2"
     coeffs = _second_difference(M, N, first)
     inst = dict(N=N, M=M, architecture=architecture)
-    if architecture == "deep":
-        inst["widths"] = list(spec.widths)
     return _functional_claim(
         "universality.relu_avg",
         f"{architecture} ReLU/average nets are not universal: {why}; the functional "
@@ -346,11 +347,12 @@ def _coefficients(vec, shape_M, order):
 def prove_functional(sym, coefficients, *, max_regions: int = 4096):
     """A certificate that sum_d c_d A_d = 0 for every weight of the symbolic spec ``sym``, or None.
 
-    First the checker's ``vanishing_functional`` (the sum expands to 0 in canonical form);
-    for piecewise-linear operators, else the same certificate with ``case_analysis``: the
-    checker recomputes sum_d c_d A_d from the forward pass of the network and decides it by
-    case analysis over the sign and order regions (:func:`symbolic.identity.prove_zero`).  The witness is a one-hot tensor at an index with a
-    nonzero coefficient: sum_d c_d W_d = c != 0, so no network of the family realizes it.
+    The sum is built from the kernel's own forward pass (so the kernel re-checks exactly this
+    expression): it expands to 0, or, for piecewise-linear operators, a case analysis over the
+    sign and order regions (:func:`symbolic.identity.prove_zero`) proves it, and its
+    certificate (regions with their LP evidence) goes into ``identity``.  The witness is a
+    one-hot tensor at an index with a nonzero coefficient: sum_d c_d W_d = c != 0, so no
+    network of the family realizes it.
 
     >>> from symbolic.spec import shallow
     >>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="sum", weights="symbolic")
@@ -359,26 +361,22 @@ def prove_functional(sym, coefficients, *, max_regions: int = 4096):
     >>> prove_functional(s, [[[0, 0], 1]]) is None
     True
     """
-    from symbolic.errors import CertificateError
+    import sympy
+
+    from symbolic.identity import prove_zero
+    from symbolic.kernel.sources import apply_functional, tensor_of
 
     M, N = sym.M, sym.N
     witness_index = tuple(max(coefficients, key=lambda c: abs(c[1]))[0])
-    witness = one_hot(M, N, witness_index)
     cert = {"kind": "vanishing_functional", "source": source(sym), "coefficients": coefficients,
-            "witness": witness}
-    try:
-        check_certificate(cert)
+            "witness": one_hot(M, N, witness_index)}
+    total = apply_functional([(tuple(i), Fraction(c)) for i, c in coefficients], tensor_of(cert["source"]), M)
+    if sympy.expand(total) == 0:
         return cert
-    except CertificateError:
-        pass
     if not sym.operator.is_exact:
         return None
-    cert = dict(cert, case_analysis=True)  # the checker recomputes the sum and decides it by case analysis
-    try:
-        check_certificate(cert)
-    except CertificateError:
-        return None
-    return cert
+    r = prove_zero(total, sorted(total.free_symbols, key=str), max_regions=max_regions)
+    return dict(cert, identity=r.certificate) if r.holds else None
 
 
 def _super_index(s, M, b):
@@ -403,9 +401,7 @@ def universality_answer(verdict) -> bool | None:
     """
     if verdict.status is not Status.PROVED:
         return None
-    if verdict.detail.startswith("answer yes"):
-        return True
-    return False if verdict.detail.startswith("answer no") else None
+    return {"proved": True, "refuted": False}.get(verdict.typed_status)
 
 
 def decide_universality(*, activation: str, pooling: str, architecture: str = "shallow", N: int, M: int,
@@ -457,6 +453,8 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
     if architecture == "deep":
         inst["window"] = window
     family = f"{'shared ' if shared else ''}{architecture} {op.name} nets"
+    typed = dict(type="universality", architecture=architecture, N=N, M=M, activation=activation, pooling=pooling,
+                 shared=shared, **({"window": window} if architecture == "deep" else {}))
     patience = max(40, 2 * full) if full <= 64 else 64
     # 1. realizable tensors of the family itself
     rows = None
@@ -472,7 +470,7 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
             return conclude("universality", f"{family} realize every tensor of R^(M^N)", "", inst, status, cert, t,
                             seed, f"answer {'yes' if status is Status.PROVED else 'unknown'}: {r.rank} linearly "
                             f"independent realizable tensors (rank certified; M^N = {full}), each realized by "
-                            "the network given in the certificate")
+                            "the network given in the certificate", typed=typed)
     # 2. a functional, proved to vanish for all weights
     if architecture == "shallow":
         red_N, red_M, b = N, M, 1
@@ -499,55 +497,24 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
                f"a span of dimension {found} < {full} was found, but no functional was proved to vanish for all weights"
                if found < full else "the reduced family spans everything, but no deep construction reached full rank")
         return conclude("universality", f"{family}: universality undecided", "", inst, Status.INCONCLUSIVE, None, t,
-                        seed, f"answer unknown: {why}")
+                        seed, f"answer unknown: {why}", typed=typed)
     coefficients = cert["coefficients"]
     witness_index = tuple(max(coefficients, key=lambda c: abs(c[1]))[0])
     original = _to_original(coefficients, M, b) if architecture == "deep" else coefficients
     unrealizable = one_hot(M, N, tuple(d for s in witness_index for d in _super_index(s, M, b))) \
         if architecture == "deep" else cert["witness"]
-    if architecture == "deep":
-        parts = [cert]
-        direct = _direct_part(N, M, L, window, activation, pooling, shared, widths, original, unrealizable)
-        if direct is not None:
-            parts.append(direct)
-        cert = {"kind": "all", "method": "super-patch reduction",
-                "statement": (f"every output of a deep net (any widths, any weights) is a linear combination of "
-                              f"P_k sigma(x_k(d_Bk)) over the {window} top-level blocks of {b} patches: the grid "
-                              f"tensors of a {'shared ' if shared else ''}shallow net with N = {window} super-patches "
-                              f"and M = {red_M} templates (block indices row-major); part 0 proves the functional "
-                              "vanishes on that family" + ("; part 1 checks it on a symbolic deep net directly"
-                                                           if len(parts) > 1 else "")),
-                "coefficients": original, "witness": unrealizable, "parts": parts}
+    if architecture == "deep":  # the reduced family's functional, stated on the deep indices
+        cert = dict(cert, coefficients=original, witness=unrealizable, reduction="super-patch")
     detail = (f"answer no: a functional with {len(coefficients)} terms vanishes on every realizable tensor "
               f"(proved for all weights{', all widths' if architecture == 'deep' else ''}; "
               f"{cert_method(cert)}); the one-hot tensor at {tuple(max(original, key=lambda c: abs(c[1]))[0])} "
               f"is not realizable; span found: dimension {found} < {full}")
     return conclude("universality", f"{family} are not universal on R^(M^N)", "", inst, Status.PROVED, cert, t, seed,
-                    detail)
+                    detail, typed=typed, typed_status="refuted")
 
 
 def cert_method(cert) -> str:
-    if cert.get("kind") == "vanishing_functional":
-        return "expands to 0"
-    if cert.get("method") == "case analysis":
-        return "case analysis over sign and order regions"
-    return " + ".join(cert_method(p) for p in cert.get("parts", []) if p.get("kind") in ("vanishing_functional", "all"))
-
-
-def _direct_part(N, M, L, window, activation, pooling, shared, widths, coefficients, witness):
-    """The functional checked directly on a symbolic deep net (small instances only), or None."""
-    from symbolic.errors import CertificateError
-
-    if M**N > 16 or not make_operator(activation, pooling).is_exact:
-        return None
-    sym = deep(N=N, M=M, widths=tuple(widths) if widths else None, window=window, activation=activation,
-               pooling=pooling, weights="symbolic", shared=shared)
-    cert = {"kind": "vanishing_functional", "source": source(sym), "coefficients": coefficients, "witness": witness}
-    try:
-        check_certificate(cert)
-    except CertificateError:
-        return None
-    return cert
+    return "case analysis over sign and order regions" if "identity" in cert else "expands to 0"
 
 
 def _single(architecture, N, M, activation, pooling, v, window, shared):

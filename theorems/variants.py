@@ -31,25 +31,29 @@ def relu_average_universal(*, N: int = 2, M: int = 2, architecture: str = "shall
     """False: "ReLU/average networks are universal"."""
     t = Timer()
     v = decide_universality(activation="relu", pooling="average", architecture=architecture, N=N, M=M, seed=seed)
-    no = v.status is Status.PROVED and v.detail.startswith("answer no")
+    no = v.status is Status.PROVED and v.typed_status == "refuted"
     return conclude("false: universality of relu/average", "ReLU/average networks are universal", "",
                     dict(N=N, M=M, architecture=architecture), Status.REFUTED if no else Status.INCONCLUSIVE,
-                    v.certificate, t, seed, v.detail)
+                    v.certificate, t, seed, v.detail, typed=v.typed)
 
 
 def shared_shallow_universal(*, N: int = 2, M: int = 2, seed: int = 0):
     """False: "shared shallow ConvACs are universal" (refuted by the invariance certificate)."""
     t = Timer()
     v = check_sharing(N=N, M=M, architecture="shallow", seed=seed)
+    typed = dict(type="universality", architecture="shallow", N=N, M=M, activation="linear", pooling="product",
+                 shared=True)
     return conclude("false: universality of shared nets", "shared shallow ConvACs are universal", "",
                     dict(N=N, M=M), Status.REFUTED if v.status is Status.PROVED else Status.INCONCLUSIVE,
-                    v.certificate, t, seed, v.detail)
+                    v.certificate, t, seed, v.detail, typed=typed)
 
 
 def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries: int = 50, seed: int = 0):
     """False: "a shallow ReLU/max network has rank [A]_odd-even <= Z" (a certified witness)."""
     t = Timer()
     rows = parse_partition("odd-even", N)
+    typed = {"type": "rank_bound", "family": dict(architecture="shallow", N=N, M=M, activation="relu", pooling="max",
+                                                  shared=False, Z=Z), "rows": list(rows), "bound": "Z"}
     for k in range(tries):
         spec = shallow(N=N, M=M, Z=Z, activation="relu", pooling="max", seed=seed + k, low=-5, high=5)
         A = matricize_array(np.asarray(grid_tensor(spec).data), rows)
@@ -59,9 +63,9 @@ def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries
                     "certificate": r.certificate.lower.to_dict()}
             return conclude("false: shallow relu/max rank bound", f"shallow ReLU/max nets have rank [A]_odd-even <= Z",
                             "", dict(N=N, M=M, Z=Z), Status.REFUTED, cert, t, seed,
-                            f"witness (seed {seed + k}): rank {r.rank} > Z = {Z}")
+                            f"witness (seed {seed + k}): rank {r.rank} > Z = {Z}", typed=typed)
     return conclude("false: shallow relu/max rank bound", "", "", dict(N=N, M=M, Z=Z), Status.INCONCLUSIVE,
-                    None, t, seed, f"no witness in {tries} tries")
+                    None, t, seed, f"no witness in {tries} tries", typed=typed)
 
 
 def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0):
@@ -71,7 +75,8 @@ def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0)
     return conclude("false: complete depth efficiency of relu/max",
                     "all deep ReLU/max weights outside a null set need exponentially wide shallow nets", "",
                     dict(N=N, M=M), Status.REFUTED if v.status is Status.PROVED else Status.INCONCLUSIVE,
-                    v.certificate, t, seed, v.detail)
+                    v.certificate, t, seed, v.detail,
+                    typed={"type": "claim", "claim": "false.depth.relu_max.complete", "instance": v.instance})
 
 
 def relu_average_associative(*, seed: int = 0):

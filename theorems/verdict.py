@@ -17,10 +17,10 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 
-from symbolic.checker import check_certificate
-from symbolic.errors import CertificateError
+from symbolic.errors import CertificateError, ConvacError
+from symbolic.kernel.recheck import check_result
 
-__all__ = ["Status", "Verdict", "conclude", "Timer"]
+__all__ = ["Status", "Verdict", "conclude", "Timer", "answer"]
 
 
 class Status(str, Enum):
@@ -45,6 +45,15 @@ class Verdict:
     seed: int
     detail: str = ""
     checked: bool = field(default=False)
+    typed: dict | None = field(default=None, compare=False)  # the kernel's statement
+    typed_status: str | None = None  # the status of ``typed`` (a variant's claim may be the negation)
+
+    def result(self) -> dict:
+        """The result as an answer file holds it: typed statement, status, certificate (see docs/answers.md)."""
+        st = self.typed or {"type": "claim", "claim": self.claim, "instance": self.instance}
+        return {"statement": st, "status": self.typed_status or self.status.value,
+                "certificate": self.certificate if self.status in (Status.PROVED, Status.REFUTED) else None,
+                "seconds": round(self.seconds, 3), "seed": self.seed}
 
     def to_dict(self) -> dict:
         return {"claim": self.claim, "instance": self.instance, "status": self.status.value,
@@ -82,21 +91,36 @@ def cert_kinds(cert) -> str:
 
 
 def conclude(claim, statement, latex, instance, status: Status, certificate, timer: Timer, seed: int,
-             detail: str = "") -> Verdict:
-    """Re-verify the certificate with the trusted checker, then build the Verdict.
+             detail: str = "", *, typed: dict | None = None, typed_status: str | None = None) -> Verdict:
+    """Re-verify the result with the trusted kernel, statement first, then build the Verdict.
 
-    A ``proved`` or ``refuted`` status stands only if the checker accepts the
-    certificate; otherwise the verdict is ``inconclusive`` and says why.
+    ``typed`` is the kernel's statement (default: the catalog claim ``claim`` at ``instance``)
+    and ``typed_status`` its status (default: ``status``).  A ``proved`` or ``refuted``
+    status stands only if the kernel accepts the certificate as proving exactly that;
+    otherwise the verdict is ``inconclusive`` and says why.
     """
     checked = False
+    v = Verdict(claim, statement, latex, dict(instance), status, certificate, cert_kinds(certificate),
+                timer.seconds, seed, detail, False, typed, typed_status)
     if status in (Status.PROVED, Status.REFUTED):
         if certificate is None:
             status, detail = Status.INCONCLUSIVE, f"no certificate; {detail}"
         else:
-            try:
-                check_certificate(certificate)
+            line = check_result(v.result())
+            if line.ok:
                 checked = True
-            except CertificateError as e:
-                status, detail = Status.INCONCLUSIVE, f"certificate did not verify: {e}; {detail}"
+            else:
+                status, detail = Status.INCONCLUSIVE, f"the kernel did not verify it: {line.reason}; {detail}"
     return Verdict(claim, statement, latex, dict(instance), status, certificate, cert_kinds(certificate),
-                   timer.seconds, seed, detail, checked)
+                   timer.seconds, seed, detail, checked, typed, typed_status if status is not Status.INCONCLUSIVE
+                   else "inconclusive")
+
+
+def answer(command: str, results: list, *, summary: bool = False) -> dict:
+    """The answer file of a command: its results (each a :meth:`Verdict.result`) in the envelope
+    that ``convac recheck`` reads (docs/answers.md); ``summary`` adds the counts by status."""
+    out = {"convac": 1, "command": command, "results": list(results)}
+    if summary:
+        counts = {s.value: sum(1 for r in results if r["status"] == s.value) for s in Status}
+        out["summary"] = {**counts, "total": len(results)}
+    return out

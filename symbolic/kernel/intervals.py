@@ -1,0 +1,120 @@
+"""Exact interval arithmetic on a box, and rigorous enclosures of closed-form constants.
+
+- :func:`resolve_on_box` replaces every Max/Min/Abs of an expression by the argument that
+  dominates on a whole closed box, with exact rational interval bounds (sympy Rationals).
+- :func:`nonzero_constant` decides that a closed-form constant (rationals, + * integer powers,
+  exp, tanh, Max, Min, Abs) is nonzero: exactly if it is rational, else by a python-flint
+  ``arb`` ball (outward rounded) that excludes 0.
+
+>>> import sympy
+>>> a = sympy.Symbol("a")
+>>> resolve_on_box(sympy.Max(a, 0) + sympy.Abs(a - 5), {"a": (sympy.Integer(1), sympy.Integer(2))})
+5
+>>> nonzero_constant(sympy.tanh(sympy.tanh(1)) - sympy.tanh(1))
+True
+"""
+
+from __future__ import annotations
+
+import flint
+import sympy
+
+from ..errors import CertificateError
+
+
+def _fail(msg):
+    raise CertificateError(msg)
+
+
+def _mul(x, y):
+    c = [x[0] * y[0], x[0] * y[1], x[1] * y[0], x[1] * y[1]]
+    return min(c), max(c)
+
+
+def interval(e, box) -> tuple:
+    """Exact bounds (lo, hi) of a polynomial expression over the box {name: (lo, hi)}."""
+    if e.is_Rational:
+        return e, e
+    if e.is_Symbol:
+        if e.name not in box:
+            _fail(f"box_identity: the symbol {e} has no interval in the box")
+        return box[e.name]
+    if e.is_Add or e.is_Mul:
+        out = interval(e.args[0], box)
+        for a in e.args[1:]:
+            x = interval(a, box)
+            out = (out[0] + x[0], out[1] + x[1]) if e.is_Add else _mul(out, x)
+        return out
+    if e.is_Pow and e.exp.is_Integer and 0 < e.exp <= 64:
+        x, out = interval(e.base, box), (sympy.Integer(1), sympy.Integer(1))
+        for _ in range(int(e.exp)):
+            out = _mul(out, x)
+        return out
+    _fail(f"box_identity: cannot bound {str(e)[:60]}")
+
+
+def resolve_on_box(e, box):
+    """Replace each Max/Min/Abs by the argument that dominates on the whole closed box."""
+    if not e.args:
+        return e
+    args = [resolve_on_box(a, box) for a in e.args]
+    if isinstance(e, (sympy.Max, sympy.Min)):
+        ivs = [interval(a, box) for a in args]
+        for a, (lo, hi) in zip(args, ivs):
+            if isinstance(e, sympy.Max) and all(lo >= h for b, (_, h) in zip(args, ivs) if b is not a):
+                return a
+            if isinstance(e, sympy.Min) and all(hi <= l for b, (l, _) in zip(args, ivs) if b is not a):
+                return a
+        _fail(f"box_identity: {e.func.__name__} is not resolved on the box: {str(e)[:80]}")
+    if isinstance(e, sympy.Abs):
+        lo, hi = interval(args[0], box)
+        if lo >= 0:
+            return args[0]
+        if hi <= 0:
+            return -args[0]
+        _fail(f"box_identity: the sign of {args[0]} changes on the box")
+    return e.func(*args)
+
+
+def _arb(e):
+    if e.is_Rational:
+        return flint.arb(flint.fmpq(int(e.p), int(e.q)))
+    if e.is_Add or e.is_Mul:
+        vals = [_arb(a) for a in e.args]
+        out = vals[0]
+        for v in vals[1:]:
+            out = out + v if e.is_Add else out * v
+        return out
+    if e.is_Pow and e.exp.is_Integer and abs(e.exp) <= 64:
+        x, out = _arb(e.base), flint.arb(1)
+        for _ in range(abs(int(e.exp))):
+            out = out * x
+        return 1 / out if e.exp < 0 else out
+    if isinstance(e, sympy.exp):
+        return _arb(e.args[0]).exp()
+    if isinstance(e, sympy.tanh):
+        return _arb(e.args[0]).tanh()
+    if isinstance(e, sympy.Abs):
+        return abs(_arb(e.args[0]))
+    if isinstance(e, (sympy.Max, sympy.Min)):
+        xs = [_arb(a) for a in e.args]
+        out = xs[0]
+        for x in xs[1:]:
+            out = out.max(x) if isinstance(e, sympy.Max) else out.min(x)
+        return out
+    _fail(f"cannot enclose {str(e)[:60]}")
+
+
+def nonzero_constant(e) -> bool:
+    """True when the constant e is provably nonzero (exactly, or by an arb ball excluding 0)."""
+    if e.free_symbols:
+        _fail(f"{str(e)[:60]} is not a constant")
+    if e.is_Rational:
+        return e != 0
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = 256
+        v = _arb(e)
+    finally:
+        flint.ctx.prec = old
+    return not v.contains(0)

@@ -1,0 +1,273 @@
+"""Rank certificates and structural rank bounds, checked by the definitions.
+
+- lower bound k: the k x k minor ``A[rows, cols]`` is nonzero modulo a prime p (python-flint
+  ``nmod_mat.det``); an integer (or p-integral rational) minor nonzero mod p is nonzero over Q,
+  so rank A >= k.
+- upper bound k: ``trivial`` (k >= min of the shape) or ``factorization``: ``A == A[:, cols] V``
+  exactly with k = len(cols) (python-flint ``fmpq_mat``), so rank A <= k.
+- structural bounds, re-derived from the network's tree: ``trivial``, ``widths`` (the scope
+  recursion, and ICLR 2017 Theorem 1 for deep ConvACs) and ``min_cut`` (a separating cut of the
+  ConvAC tensor network whose exact product of dimensions is the bound).
+
+>>> import numpy as np
+>>> A = np.array([[1, 2], [2, 4]], dtype=object)
+>>> check_rank(A, {"certificate": "rank", "lower": {"certificate": "rank_lower_bound", "k": 1, "rows": [0],
+...     "cols": [0], "prime": 101}, "upper": {"certificate": "rank_upper_bound", "k": 1, "kind": "factorization",
+...     "cols": [0], "V": [[1, 2]]}})
+(1, 1)
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import flint
+import networkx as nx
+import numpy as np
+import sympy
+
+from ..errors import CertificateError
+from .parse import parse_rational
+
+MAX_PRIME = 1 << 62
+
+
+def _fail(msg):
+    raise CertificateError(msg)
+
+
+def index_list(x, n: int, what: str, *, distinct=True) -> list:
+    """A list of ints in range(n), distinct; anything else is refused."""
+    if not isinstance(x, list) or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n for i in x):
+        _fail(f"{what}={str(x)[:60]}: expected a list of indices in 0..{n - 1}")
+    if distinct and len(set(x)) != len(x):
+        _fail(f"{what}={str(x)[:60]}: repeated index")
+    return x
+
+
+def keys(d, required, optional=(), what="object"):
+    if not isinstance(d, dict):
+        _fail(f"{what}: expected an object")
+    missing, extra = set(required) - set(d), set(d) - set(required) - set(optional)
+    if missing or extra:
+        _fail(f"{what}: missing {sorted(missing)}, unexpected {sorted(extra)}" if missing else
+              f"{what}: unexpected fields {sorted(extra)}")
+    return d
+
+
+def matricize(flat: np.ndarray, N: int, M: int, rows) -> np.ndarray:
+    """[A]_rows of a row-major order-N tensor: rows indexed by the modes in ``rows`` (increasing)."""
+    cols = [i for i in range(N) if i not in rows]
+    T = flat.reshape((M,) * N).transpose(list(rows) + cols)
+    return T.reshape(M ** len(rows), M ** len(cols))
+
+
+def _residue(x, p):
+    if isinstance(x, (int, np.integer)):
+        return int(x) % p
+    if isinstance(x, Fraction):
+        if x.denominator % p == 0:
+            _fail(f"prime={p} divides a denominator of the matrix")
+        return x.numerator * pow(x.denominator, -1, p) % p
+    _fail(f"matrix entry {str(x)[:40]} is not an exact rational")
+
+
+def check_lower(A: np.ndarray, c, modulus: int | None = None) -> int:
+    """Verify a rank_lower_bound certificate on A (residues mod ``modulus`` if given); return k."""
+    keys(c, ("certificate", "k", "rows", "cols", "prime"), ("point",), "rank_lower_bound")
+    if c["certificate"] != "rank_lower_bound":
+        _fail(f"certificate={c['certificate']!r}: expected rank_lower_bound")
+    k, p = c["k"], c["prime"]
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= min(A.shape):
+        _fail(f"k={k!r}: expected an int in 0..{min(A.shape)}")
+    rows = index_list(c["rows"], A.shape[0], "rows")
+    cols = index_list(c["cols"], A.shape[1], "cols")
+    if len(rows) != k or len(cols) != k:
+        _fail(f"a {k} x {k} minor needs {k} rows and {k} columns, got {len(rows)} and {len(cols)}")
+    if isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < MAX_PRIME or not sympy.isprime(p):
+        _fail(f"prime={p!r} is not a prime below 2^62")
+    if modulus is not None and modulus != p:
+        _fail(f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
+    if k == 0:
+        return 0
+    sub = A[np.ix_(rows, cols)]
+    if sub.dtype == np.int64 and modulus is not None:
+        entries = [int(x) for x in sub.ravel()]
+    else:
+        entries = [_residue(x, p) for x in sub.ravel()]
+    if flint.nmod_mat(k, k, entries, p).det() == 0:
+        _fail(f"the {k} x {k} minor is zero modulo {p}")
+    return k
+
+
+def _fmpq_mat(rows):
+    return flint.fmpq_mat(len(rows), len(rows[0]), [flint.fmpq(q.numerator, q.denominator) for r in rows for q in r])
+
+
+def check_upper(A: np.ndarray, c) -> int:
+    """Verify a rank_upper_bound certificate on the exact matrix A; return k."""
+    kind = c.get("kind") if isinstance(c, dict) else None
+    if kind == "trivial":
+        keys(c, ("certificate", "k", "kind"), (), "rank_upper_bound")
+        if c["k"] != min(A.shape) or isinstance(c["k"], bool):
+            _fail(f"trivial upper bound k={c['k']!r}, but min(rows, cols) = {min(A.shape)}")
+        return c["k"]
+    if kind != "factorization":
+        _fail(f"rank_upper_bound kind={kind!r}: expected trivial or factorization")
+    keys(c, ("certificate", "k", "kind", "cols", "V"), (), "rank_upper_bound")
+    cols = index_list(c["cols"], A.shape[1], "upper.cols")
+    k = c["k"]
+    if k != len(cols) or k < 1:
+        _fail(f"factorization: k={k!r} but {len(cols)} columns are given")
+    V = c["V"]
+    if not isinstance(V, list) or len(V) != k or any(not isinstance(r, list) or len(r) != A.shape[1] for r in V):
+        _fail(f"factorization: V must be {k} x {A.shape[1]}")
+    if A.dtype == np.int64:
+        _fail("factorization: an exact matrix is needed, not residues")
+    Vq = [[parse_rational(x, field="V") for x in r] for r in V]
+    Aq = [[Fraction(x) for x in r] for r in A]
+    C = [[r[j] for j in cols] for r in Aq]
+    if _fmpq_mat(C) * _fmpq_mat(Vq) != _fmpq_mat(Aq):
+        _fail("factorization: A[:, cols] V differs from A")
+    return k
+
+
+def check_rank(A: np.ndarray, cert, modulus: int | None = None) -> tuple:
+    """Verify a rank certificate {lower, upper}; return (lower k, upper k)."""
+    keys(cert, ("certificate", "lower", "upper"), (), "rank certificate")
+    if cert["certificate"] != "rank":
+        _fail(f"certificate={cert['certificate']!r}: expected rank")
+    lo = check_lower(A, cert["lower"], modulus)
+    up = check_upper(A, cert["upper"])
+    if lo > up:
+        _fail(f"lower bound {lo} exceeds upper bound {up}")
+    return lo, up
+
+
+# -- structural bounds -------------------------------------------------------------------------
+def trivial_bound(N, M, rows) -> int:
+    return M ** min(len(rows), N - len(rows))
+
+
+def iclr_upper_bound(N, M, window, widths, order, rows) -> int:
+    """ICLR 2017 Theorem 1: the recursive upper bound on rank [A]_I of a deep ConvAC."""
+    inI = [order[k] in set(rows) for k in range(N)]
+    c, size = [1] * N, 1
+    for l, r in enumerate(widths):
+        size *= window
+        nxt = []
+        for k in range(N // size):
+            i = sum(inI[k * size:(k + 1) * size])
+            prod = math.prod(c[k * window:(k + 1) * window])
+            nxt.append(min(M ** min(i, size - i), r * prod) if l < len(widths) - 1 else prod)
+        c = nxt
+    i = sum(inI)
+    return min(M ** min(i, N - i), widths[-1] * c[0])
+
+
+def widths_bound(net, rows) -> int:
+    """The scope recursion over the pooling tree (valid for every operator); for deep ConvACs
+    also ICLR 2017 Theorem 1, the smaller of the two."""
+    I, M = set(rows), net.M
+
+    def cap(s):
+        return M ** min(len(s & I), len(s - I))
+
+    def pure(s):
+        return s <= I or not (s & I)
+
+    def add(parts):  # parts: (scope, R, S, count) summed
+        sides = {("I" if s <= I else "J") for s, _, _, _ in parts if pure(s)}
+        s_ = sum(S * n for _, _, S, n in parts)
+        tot = sum(R * n for _, R, _, n in parts)
+        mixed = sum(R * n for s, R, _, n in parts if not pure(s))
+        return min(tot, s_ + 2, len(sides) + mixed), s_
+
+    def node(scope, r, s):
+        if pure(scope):
+            return scope, 1, 0
+        R = min(r, cap(scope))
+        return scope, R, min(s, R)
+
+    groups = [(frozenset((net.order[k],)), 1, 0, net.M) for k in range(net.N)]  # rep groups per position
+    linear = net.activation == "linear"
+    for lay in net.layers:
+        w = net.N if net.architecture == "shallow" else net.window
+        width = len(lay[0])
+        acts = []
+        for scope, R, S, n in groups:
+            sc, r, s = node(scope, *add([(scope, R, S, n)]))
+            if not pure(sc) and not linear:
+                r = s = cap(sc)
+            acts.append(node(sc, r, s))
+        groups = []
+        for j in range(len(acts) // w):
+            win = acts[j * w:(j + 1) * w]
+            sc = frozenset().union(*(a[0] for a in win))
+            if net.pooling == "product":
+                r = math.prod(a[1] for a in win)
+                s = r
+            elif net.pooling in ("sum", "average"):
+                r, s = add([(a[0], a[1], a[2], 1) for a in win])
+            else:
+                r = s = cap(sc)
+            groups.append(node(sc, r, s) + (width,))
+    b = node(groups[0][0], *add(groups))[1]
+    if net.architecture == "deep" and net.activation == "linear" and net.pooling == "product":
+        b = min(b, iclr_upper_bound(net.N, M, net.window, list(net.widths), list(net.order), sorted(I)))
+    return b
+
+
+def tensor_network(net):
+    """Sites and bonds of a ConvAC as a tensor network: (bonds {(g, h): D}, copies {g: D})."""
+    bonds, copies = {}, {}
+    prev = [("rep", net.order[k]) for k in range(net.N)]
+    for i in range(net.N):
+        bonds[(("input", i), ("rep", i))] = net.M
+    width_in = net.M
+    for l, lay in enumerate(net.layers):
+        w = net.N if net.architecture == "shallow" else net.window
+        r = len(lay[0])
+        for k, g in enumerate(prev):
+            bonds[(g, ("conv", l, k))] = min(width_in, r)
+            bonds[(("conv", l, k), ("act", l, k))] = r
+            bonds[(("act", l, k), ("pool", l, k // w))] = r
+        prev = [("pool", l, j) for j in range(len(prev) // w)]
+        copies.update((g, r) for g in prev)
+        width_in = r
+    bonds[(prev[0], ("output",))] = min(width_in, 1)
+    return bonds, copies
+
+
+def min_cut_bound(net, rows) -> int:
+    """rank [A]_I <= the product of the dimensions over a cut separating the I legs from the J legs
+    of a ConvAC's tensor network (Levine et al., ICLR 2018). The cut is searched with log
+    capacities (floats only choose it); the bound is its exact product."""
+    bonds, copies = tensor_network(net)
+    G = nx.DiGraph()
+    out = lambda g: ("out", g) if g in copies else ("in", g)  # noqa: E731
+    for g, D in copies.items():
+        G.add_edge(("in", g), ("out", g), capacity=math.log(D))
+    for (g, h), D in bonds.items():
+        G.add_edge(out(g), ("in", h), capacity=math.log(D))
+        G.add_edge(out(h), ("in", g), capacity=math.log(D))
+    for i in range(net.N):
+        if i in set(rows):
+            G.add_edge("source", ("in", ("input", i)))
+        else:
+            G.add_edge(("in", ("input", i)), "sink")
+    _, (S, _) = nx.minimum_cut(G, "source", "sink")
+    bound = math.prod(D for g, D in copies.items() if ("in", g) in S and ("out", g) not in S)
+    for (g, h), D in bonds.items():
+        if (out(g) in S and ("in", h) not in S) or (out(h) in S and ("in", g) not in S):
+            bound *= D
+    return bound
+
+
+def structural_bounds(net, rows) -> dict:
+    """Every structural bound valid for the net's operator, by name (as in a rank answer)."""
+    out = {"trivial": trivial_bound(net.N, net.M, rows), "widths": widths_bound(net, rows)}
+    if net.activation == "linear" and net.pooling == "product":
+        out["min_cut"] = min_cut_bound(net, rows)
+    return out

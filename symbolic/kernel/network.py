@@ -1,0 +1,384 @@
+"""The kernel's own reading of a network spec, and its own forward pass.
+
+Independent of :mod:`symbolic.spec` and :mod:`symbolic.circuit`: the spec dict is
+validated here again (strictly: unknown fields refused), numbers are read by the
+whitelist parser, and the grid tensor is evaluated point by point over the network's
+layers (vectorised over grid points with numpy object arrays, or int64 residues
+modulo a prime for polynomial operators).
+
+>>> net = read_net({"architecture": "shallow", "N": 2, "M": 2, "activation": "relu",
+...                 "pooling": "max", "weights": {"hidden": [[[1, -1], [2, 0]]], "output": [[3]]}})
+>>> [int(x) for x in grid(net)[0]]
+[6, 6, 3, 0]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from ..errors import CertificateError
+from .parse import parse_expr, parse_rational
+
+ACTIVATIONS = ("linear", "relu", "abs", "square", "tanh", "sigmoid")  # and leaky_relu:p/q
+POOLINGS = ("product", "max", "sum", "average")
+_FIELDS = {"architecture", "N", "M", "activation", "pooling", "F", "window", "patch_order", "shared", "weights",
+           "Z", "widths", "Y"}
+MAX_POINTS = 1 << 26
+
+
+def _fail(msg):
+    raise CertificateError(msg)
+
+
+def _int(d, key, lo, hi, default=None):
+    v = d.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        _fail(f"spec.{key}={v!r}: expected an int in [{lo}, {hi}]")
+    return v
+
+
+def _extremum(kind, args):
+    """Max or Min in a canonical form (nested ones flattened, numbers merged, arguments sorted and
+    distinct), without sympy's costly simplification: equal inputs give identical expressions."""
+    flat, nums = [], []
+    for a in args:
+        for b in (a.args if isinstance(a, kind) else (a,)):
+            if isinstance(b, (int, Fraction)) or (isinstance(b, sympy.Basic) and b.is_Rational):
+                nums.append(sympy.Rational(str(b)) if not isinstance(b, sympy.Basic) else b)
+            else:
+                flat.append(b)
+    if nums:
+        flat.append((max if kind is sympy.Max else min)(nums))
+    flat = sorted(set(flat), key=sympy.default_sort_key)
+    return flat[0] if len(flat) == 1 else kind(*flat, evaluate=False)
+
+
+def kmax(*args):
+    """max of numbers, or a canonical sympy Max."""
+    if not any(isinstance(a, sympy.Basic) and not a.is_Rational for a in args):
+        return max(args)
+    return _extremum(sympy.Max, args)
+
+
+def kmin(*args):
+    if not any(isinstance(a, sympy.Basic) and not a.is_Rational for a in args):
+        return min(args)
+    return _extremum(sympy.Min, args)
+
+
+def activation(name: str):
+    """(exact function or None, sympy function) of an activation name."""
+    if not isinstance(name, str):
+        _fail(f"activation={name!r} is not a name")
+    if name.startswith("leaky_relu:"):
+        s = parse_rational(name.split(":", 1)[1], field="activation slope")
+        if s < 0:
+            _fail(f"activation={name!r}: negative slope")
+        big = s > 1
+        return ((lambda x: x if x > 0 else s * x),
+                (lambda x: (kmin if big else kmax)(x, sympy.Rational(s.numerator, s.denominator) * x)))
+    table = {"linear": (lambda x: x, lambda x: x),
+             "relu": (lambda x: x if x > 0 else 0, lambda x: kmax(x, sympy.Integer(0))),
+             "abs": (abs, sympy.Abs),
+             "square": (lambda x: x * x, lambda x: x**2),
+             "tanh": (None, sympy.tanh),
+             "sigmoid": (None, lambda x: 1 / (1 + sympy.exp(-x)))}
+    if name not in table:
+        _fail(f"activation={name!r} is not one of {ACTIVATIONS + ('leaky_relu:p/q',)}")
+    return table[name]
+
+
+def pool(name: str, values: list):
+    """P over a window of values (numbers, sympy expressions or numpy object arrays)."""
+    if name == "product":
+        return math.prod(values[1:], start=values[0])
+    if name == "max":
+        if any(isinstance(v, sympy.Basic) for v in values):
+            return kmax(*values)
+        out = values[0]
+        for v in values[1:]:
+            out = np.maximum(out, v) if isinstance(out, np.ndarray) else max(out, v)
+        return out
+    total = sum(values[1:], start=values[0])
+    if name == "sum":
+        return total
+    if name == "average":
+        return total * Fraction(1, len(values)) if not isinstance(total, sympy.Basic) else total / len(values)
+    _fail(f"pooling={name!r} is not one of {POOLINGS}")
+
+
+@dataclass(frozen=True)
+class Net:
+    """A network as the kernel reads it: layers of weight arrays (exact numbers or sympy)."""
+
+    architecture: str
+    N: int
+    M: int
+    activation: str
+    pooling: str
+    F: tuple | None
+    window: int
+    order: tuple
+    shared: bool
+    layers: tuple  # per layer: per position (or one, shared): per channel: weight vector
+    output: tuple  # per y: weight vector
+    symbolic: bool  # weights are symbols ("weights": "symbolic")
+
+    @property
+    def widths(self) -> tuple:
+        return tuple(len(lay[0]) for lay in self.layers)
+
+    @property
+    def Y(self) -> int:
+        return len(self.output)
+
+    def weights(self):
+        """Every weight (and F entry), flattened."""
+        out = [x for lay in self.layers for pos in lay for ch in pos for x in ch]
+        out += [x for row in self.output for x in row]
+        return out + ([x for row in self.F for x in row] if self.F else [])
+
+    def family(self) -> dict:
+        """What a statement about a family of networks fixes (everything but the weight values)."""
+        d = {"architecture": self.architecture, "N": self.N, "M": self.M, "activation": self.activation,
+             "pooling": self.pooling, "shared": self.shared}
+        if self.architecture == "deep":
+            d.update(window=self.window, patch_order=list(self.order), widths=list(self.widths))
+        else:
+            d["Z"] = self.widths[0]
+        return d
+
+
+def _array(x, dims, path, parse):
+    if not dims:
+        return parse(x, path)
+    if not isinstance(x, list) or len(x) != dims[0]:
+        _fail(f"{path}: expected a list of {dims[0]}, got {type(x).__name__}"
+              + (f" of {len(x)}" if isinstance(x, list) else ""))
+    return tuple(_array(y, dims[1:], f"{path}[{i}]", parse) for i, y in enumerate(x))
+
+
+def _number(x, path):
+    if isinstance(x, (bool, float)) or not isinstance(x, (int, str)):
+        _fail(f"{path}={x!r}: expected an exact number (int or 'p/q')")
+    q = parse_rational(x, field=path)
+    return q.numerator if q.denominator == 1 else q
+
+
+def _expression(x, path):
+    if isinstance(x, str) and any(c.isalpha() for c in x):
+        return parse_expr(x, field=path)
+    q = _number(x, path)
+    return sympy.Rational(q.numerator, q.denominator) if isinstance(q, Fraction) else sympy.Integer(q)
+
+
+def read_net(d, field: str = "spec") -> Net:
+    """Validate a spec dict (the format of docs/spec-format.md) and read it into a :class:`Net`."""
+    if not isinstance(d, dict):
+        _fail(f"{field}: expected a spec object")
+    extra = set(d) - _FIELDS
+    if extra:
+        _fail(f"{field}: unknown fields {sorted(extra)}")
+    arch = d.get("architecture")
+    if arch not in ("shallow", "deep"):
+        _fail(f"{field}.architecture={arch!r}: expected shallow or deep")
+    N, M = _int(d, "N", 1, 64), _int(d, "M", 1, 4096)
+    act, pl = d.get("activation"), d.get("pooling")
+    activation(act)
+    if pl not in POOLINGS:
+        _fail(f"{field}.pooling={pl!r}: expected one of {POOLINGS}")
+    shared = d.get("shared", False)
+    if not isinstance(shared, bool):
+        _fail(f"{field}.shared={shared!r}: expected true or false")
+    symbolic = d.get("weights") == "symbolic"
+    if not symbolic and {"Z", "widths", "Y"} & set(d):
+        _fail(f"{field}: Z, widths and Y are fields of symbolic specs only")
+    has_symbols = symbolic
+
+    def contains_names(x):
+        if isinstance(x, list):
+            return any(contains_names(y) for y in x)
+        return isinstance(x, str) and any(c.isalpha() for c in x)
+
+    w = d.get("weights")
+    if not symbolic and not isinstance(w, dict):
+        _fail(f"{field}.weights: expected an object or 'symbolic'")
+    if not symbolic and (contains_names(w.get("hidden", w.get("layers"))) or contains_names(w.get("output"))
+                         or contains_names(d.get("F"))):
+        has_symbols = True
+    parse = _expression if has_symbols else _number
+    F = _array(d["F"], [M, M], f"{field}.F", parse) if d.get("F") is not None else None
+    window, order = 2, tuple(range(N))
+    if arch == "deep":
+        window = _int(d, "window", 2, 64, default=2)
+        L = round(math.log(N, window)) if N > 1 else 0
+        if L < 1 or window**L != N:
+            _fail(f"{field}.N={N}: a deep network needs N = window^L (window={window})")
+        po = d.get("patch_order")
+        if po is not None:
+            if not isinstance(po, list) or any(isinstance(x, bool) or not isinstance(x, int) for x in po) \
+                    or sorted(po) != list(range(N)):
+                _fail(f"{field}.patch_order={po!r}: expected a permutation of 0..{N - 1}")
+            order = tuple(po)
+        sizes = [(N // window**l, window) for l in range(L)]
+    else:
+        if "window" in d or "patch_order" in d:
+            _fail(f"{field}: window and patch_order are fields of deep networks only")
+        sizes = [(N, N)]
+    if symbolic:
+        return _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes)
+    keys = ("hidden", "output") if arch == "shallow" else ("layers", "output")
+    if set(w) != set(keys):
+        _fail(f"{field}.weights: expected exactly the fields {keys}, got {sorted(w)}")
+    raw = [w["hidden"]] if arch == "shallow" else w["layers"]
+    if not isinstance(raw, list) or len(raw) != len(sizes):
+        _fail(f"{field}.weights: expected {len(sizes)} layers")
+    layers, prev = [], M
+    for l, (lay, (npos, _)) in enumerate(zip(raw, sizes)):
+        path = f"{field}.weights.{'hidden' if arch == 'shallow' else f'layers[{l}]'}"
+        if arch == "shallow":  # [Z][N][M] -> per position, per channel
+            Z = len(lay) if isinstance(lay, list) else 0
+            a = _array(lay, [Z, M] if shared else [Z, N, M], path, parse)
+            lay_t = (a,) if shared else tuple(tuple(a[z][i] for z in range(Z)) for i in range(N))
+        else:
+            inner = lay if shared else (lay[0] if isinstance(lay, list) and lay else None)
+            r = len(inner) if isinstance(inner, list) else 0
+            a = _array(lay, [r, prev] if shared else [npos, r, prev], path, parse)
+            lay_t = (a,) if shared else a
+        if not lay_t[0]:
+            _fail(f"{path}: a layer needs at least one channel")
+        layers.append(lay_t)
+        prev = len(lay_t[0])
+    out = w["output"]
+    Y = len(out) if isinstance(out, list) else 0
+    output = _array(out, [Y, prev], f"{field}.weights.output", parse)
+    if Y < 1:
+        _fail(f"{field}.weights.output: at least one output")
+    return Net(arch, N, M, act, pl, F, window, order, shared, tuple(layers), output, False)
+
+
+def _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes) -> Net:
+    S = sympy.Symbol
+    Y = _int(d, "Y", 1, 64, default=1)
+    if arch == "shallow":
+        if "widths" in d:
+            _fail(f"{field}.widths: a field of deep networks")
+        Z = _int(d, "Z", 1, 4096, default=M)
+        if shared:
+            layers = ((tuple(tuple(S(f"a_{z}_{j}") for j in range(M)) for z in range(Z)),),)
+        else:
+            layers = (tuple(tuple(tuple(S(f"a_{z}_{i}_{j}") for j in range(M)) for z in range(Z))
+                            for i in range(N)),)
+        widths = [Z]
+    else:
+        if "Z" in d:
+            _fail(f"{field}.Z: a field of shallow networks")
+        widths = d.get("widths", [M] * len(sizes))
+        if not isinstance(widths, list) or len(widths) != len(sizes) or \
+                any(isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= 4096 for r in widths):
+            _fail(f"{field}.widths={widths!r}: expected {len(sizes)} positive ints")
+        layers, prev = [], M
+        for l, r in enumerate(widths):
+            def mat(k, l=l, r=r, prev=prev):
+                pre = f"w{l}_" if k is None else f"w{l}_{k}_"
+                return tuple(tuple(S(f"{pre}{c}_{a}") for a in range(prev)) for c in range(r))
+            layers.append((mat(None),) if shared else tuple(mat(k) for k in range(sizes[l][0])))
+            prev = r
+        layers = tuple(layers)
+    output = tuple(tuple(S(f"o_{y}_{c}") for c in range(widths[-1])) for y in range(Y))
+    return Net(arch, N, M, act, pl, F, window, order, shared, layers, output, True)
+
+
+def substitute(net: Net, point: dict) -> Net:
+    """The net with every symbol replaced by an exact rational of ``point`` (all symbols required)."""
+    def sub(x):
+        if isinstance(x, tuple):
+            return tuple(sub(y) for y in x)
+        if isinstance(x, sympy.Basic):
+            v = x.xreplace(point)
+            if not v.is_Rational:
+                _fail(f"the point does not give a rational value to {x}")
+            return int(v) if v.is_Integer else Fraction(int(v.p), int(v.q))
+        return x
+    return Net(net.architecture, net.N, net.M, net.activation, net.pooling, sub(net.F) if net.F else None,
+               net.window, net.order, net.shared, sub(net.layers), sub(net.output), False)
+
+
+def is_numeric(net: Net) -> bool:
+    return not any(isinstance(x, sympy.Basic) for x in net.weights())
+
+
+def grid(net: Net, points=None, modulus: int | None = None) -> list:
+    """The grid tensors (one flat row-major array per output) by the forward pass.
+
+    ``points``: an int array (P, N) of template indices (default: every grid point).
+    ``modulus``: evaluate modulo a prime (int64 residues; polynomial operators, weights
+    without that prime in a denominator).
+    """
+    N, M = net.N, net.M
+    if points is None:
+        if M**N > MAX_POINTS:
+            _fail(f"not re-checked: {M ** N:,} grid points exceed the kernel's limit {MAX_POINTS:,}")
+        points = np.indices((M,) * N).reshape(N, -1).T
+    exact, symb = activation(net.activation)
+    numeric = is_numeric(net) and exact is not None
+    if modulus is not None:
+        if net.activation not in ("linear", "square") or net.pooling == "max" or not numeric:
+            _fail("modular evaluation needs a polynomial operator and numeric weights")
+        p = modulus
+
+        def cv(x):
+            x = Fraction(x)
+            if x.denominator % p == 0:
+                _fail(f"prime={p} divides a denominator of the weights")
+            return x.numerator * pow(x.denominator, -1, p) % p
+        conv = lambda vec, xs: sum((cv(w) * x for w, x in zip(vec, xs)), start=np.zeros(len(points), np.int64)) % p  # noqa: E731
+        act = (lambda x: x) if net.activation == "linear" else (lambda x: x * x % p)
+        inv = lambda n: pow(n, -1, p)  # noqa: E731
+    else:
+        cv = lambda x: x  # noqa: E731
+        conv = lambda vec, xs: sum((w * x for w, x in zip(vec, xs) if w != 0), start=np.zeros(len(points), object))  # noqa: E731
+        act = np.frompyfunc(exact if numeric else symb, 1, 1)
+    # symbolic linear combinations are expanded as they are built, so that equal functions of the
+    # weights give identical expressions inside Max/Min (cheap: their arguments are atoms or sums)
+    norm = (lambda v: v) if modulus is not None or numeric else normalizer(net.activation)
+    F = net.F or tuple(tuple(int(i == j) for j in range(M)) for i in range(M))
+    Farr = np.array([[cv(x) for x in row] for row in F], dtype=np.int64 if modulus else object)
+    vecs = [[Farr[points[:, net.order[k]], j] for j in range(M)] for k in range(N)]  # per position: channels
+    for lay in net.layers:
+        w = N if net.architecture == "shallow" else net.window
+        acts = []
+        for k, xs in enumerate(vecs):
+            mats = lay[0] if net.shared else lay[k]
+            acts.append([act(norm(conv(vec, xs))) for vec in mats])
+        pooled = []
+        for j in range(len(acts) // w):
+            window = acts[j * w:(j + 1) * w]
+            if modulus is not None:
+                pl = [math.prod(c[1:], start=c[0]) % p if net.pooling == "product" else
+                      sum(c[1:], start=c[0]) * (inv(w) if net.pooling == "average" else 1) % p
+                      for c in zip(*window)]
+            else:
+                pl = [_pool_vec(net.pooling, list(c)) for c in zip(*window)]
+            pooled.append(pl)
+        vecs = pooled
+    return [conv(vec, vecs[0]) for vec in net.output]
+
+
+def normalizer(act: str):
+    """Elementwise expansion of symbolic values before a piecewise activation (none before linear or
+    square, where expanding nested products would only cost time)."""
+    if act in ("linear", "square"):
+        return lambda v: v
+    return np.frompyfunc(lambda e: sympy.expand(e) if isinstance(e, sympy.Basic) else e, 1, 1)
+
+
+def _pool_vec(name, cols):
+    if any(isinstance(x, sympy.Basic) for c in cols for x in c[:1]):
+        return np.array([pool(name, list(v)) for v in zip(*cols)], dtype=object)
+    return pool(name, cols)

@@ -1,0 +1,46 @@
+"""``convac recheck FILE``: re-verify a saved --json answer with the trusted kernel alone.
+
+This module imports only the kernel (:mod:`symbolic.kernel`), so what ``recheck`` trusts is
+the kernel's code and nothing else (a test counts its lines).  Exit 0 when every statement
+is verified, 1 when one fails (naming the statement and the reason), 2 on malformed input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from symbolic.errors import ConvacError
+
+USAGE = "convac recheck [-h] [--json] [--quiet] FILE"
+
+
+def main(argv) -> int:
+    p = argparse.ArgumentParser(prog="convac recheck", description=(
+        "Re-verify every statement of a saved --json answer of convac (rank, verify, verify --variants, check laws, "
+        "check universality, search) with the small trusted kernel: each certificate must prove exactly the "
+        "statement and status written beside it. Nothing in the file is evaluated. Exit 0 if all are verified, "
+        "1 if one fails, 2 on malformed input."),
+        epilog="example: convac rank net.json --json > rank.json && convac recheck rank.json")
+    p.add_argument("file", help="the answer file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the total line")
+    p.error = lambda msg: (sys.stderr.write(f"convac recheck: {msg}\n"), sys.exit(2))  # one line, exit 2
+    args = p.parse_args(argv)
+    try:
+        from symbolic.kernel.recheck import recheck_file
+
+        report = recheck_file(args.file)
+    except ConvacError as e:
+        sys.stderr.write(f"convac recheck: {e}\n")
+        return 2
+    except (RecursionError, MemoryError) as e:
+        sys.stderr.write(f"convac recheck: {args.file}: too large or too deeply nested ({type(e).__name__})\n")
+        return 2
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        text = report.render()
+        print(text.splitlines()[-1] if args.quiet else text)
+    return report.exit_code
