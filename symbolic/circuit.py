@@ -213,7 +213,7 @@ def expand(G: nx.DiGraph, *, symbolic_inputs: bool = True, point=None) -> list:
     F = G.graph["F"]
 
     def rep(i, j):
-        return sympy.Symbol(f"f_{i}_{j}") if symbolic_inputs else sympy.sympify(F[point[i]][j])
+        return sympy.Symbol(f"f_{i}_{j}") if symbolic_inputs else sympy.sympify(F[point[i]][j], strict=True)
 
-    return _evaluate(G, rep, lambda terms: sympy.Add(*(sympy.sympify(w) * x for w, x in terms)),
+    return _evaluate(G, rep, lambda terms: sympy.Add(*(sympy.sympify(w, strict=True) * x for w, x in terms)),
                      act.sympy, lambda vals: pool.sympy(*vals))

@@ -70,7 +70,7 @@ def sym_max(*args):
     import sympy
 
     flat, numbers = [], []
-    stack = [sympy.sympify(a) for a in args]
+    stack = [sympy.sympify(a, strict=True) for a in args]
     while stack:
         x = stack.pop()
         if isinstance(x, sympy.Max):
@@ -101,7 +101,7 @@ def canonical(e):
     """
     import sympy
 
-    e = sympy.sympify(e)
+    e = sympy.sympify(e, strict=True)
     if not e.args or e.is_Number:
         return e
     args = [canonical(a) for a in e.args]
@@ -181,7 +181,7 @@ class Activation:
         """sigma(x) as a sympy expression."""
         import sympy
 
-        x = sympy.sympify(x)
+        x = sympy.sympify(x, strict=True)
         n = self.name
         if n == "linear":
             return x
@@ -264,7 +264,7 @@ class Pooling:
     def sympy(self, *values):
         import sympy
 
-        vals = [sympy.sympify(v) for v in values]
+        vals = [sympy.sympify(v, strict=True) for v in values]
         n = self.name
         if n == "product":
             return sympy.Mul(*vals)
@@ -334,13 +334,17 @@ def activation(name: str) -> Activation:
     if not isinstance(name, str):
         raise DomainError(f"activation={name!r} is not one of {ACTIVATIONS}")
     if name.startswith("leaky_relu"):
+        from .kernel.parse import ParseError, parse_rational
+
         _, _, slope = name.partition(":")
-        try:
-            s = Fraction(slope)
-        except (ValueError, ZeroDivisionError):
-            raise DomainError(f"activation={name!r}: expected leaky_relu:p/q with an exact rational slope, e.g. leaky_relu:1/10") from None
+        shown = name if len(name) <= 60 else name[:57] + "..."
         if "." in slope or "e" in slope.lower():
-            raise DomainError(f"activation={name!r}: the slope must be an exact rational p/q, not a decimal")
+            raise DomainError(f"activation={shown!r}: the slope must be an exact rational p/q, not a decimal")
+        try:
+            s = parse_rational(slope, field="activation")  # never Fraction(str): "1e99999999" would hang
+        except ParseError:
+            raise DomainError(f"activation={shown!r}: expected leaky_relu:p/q with an exact rational slope, "
+                              f"e.g. leaky_relu:1/10 (at most 1000 digits)") from None
         return Activation("leaky_relu", s)
     return Activation(name)
 

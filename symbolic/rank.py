@@ -266,6 +266,18 @@ def _is_rational(x) -> bool:
     return isinstance(x, (int, np.integer, Fraction)) or bool(getattr(x, "is_Rational", False))
 
 
+def _sympify_entry(x, idx):
+    """A matrix entry as sympy; strings are refused, never parsed (parse them with
+    :func:`symbolic.kernel.parse.parse_expr` first)."""
+    import sympy
+
+    try:
+        return sympy.sympify(x, strict=True)
+    except sympy.SympifyError:
+        raise DomainError(f"matrix[{idx[0]}, {idx[1]}] = {x!r:.60}: expected an int, a Fraction or a sympy "
+                          f"expression ({type(x).__name__} is not converted)") from None
+
+
 def _prepare(matrix, modulus) -> _Input:
     import sympy
 
@@ -303,7 +315,7 @@ def _prepare(matrix, modulus) -> _Input:
         return _Input("integer", data, denominator * d)
     data = np.empty(A.shape, dtype=object)
     for idx, x in np.ndenumerate(A):
-        data[idx] = sympy.sympify(x)
+        data[idx] = _sympify_entry(x, idx)
         if not data[idx].free_symbols and not data[idx].is_Rational:
             raise DomainError(f"matrix[{idx[0]}, {idx[1]}] = {x}: not rational; expected rationals or expressions in symbols")
     return _Input("symbolic", data, denominator)
@@ -555,7 +567,8 @@ def rank_over_fraction_field(matrix) -> RankResult:
     if A.ndim != 2:
         raise ShapeError(f"matrix has shape {A.shape}: expected a 2-D array")
     n, m = A.shape
-    dM = DomainMatrix.from_list_sympy(n, m, [[sympy.sympify(x) for x in row] for row in A.tolist()])
+    dM = DomainMatrix.from_list_sympy(n, m, [[_sympify_entry(x, (i, j)) for j, x in enumerate(row)]
+                                            for i, row in enumerate(A.tolist())])
     K = dM.domain
     if K.is_EX or any(not isinstance(g, sympy.Symbol) for g in getattr(K, "symbols", ())):
         raise DomainError(f"entries span the domain {K}: expected rational functions of symbols")

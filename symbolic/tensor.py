@@ -212,7 +212,7 @@ class GridTensor:
         """An immutable sympy ``Array`` with the exact entries."""
         import sympy
 
-        return sympy.ImmutableDenseNDimArray([sympy.sympify(e) for e in self.entries()], self.shape)
+        return sympy.ImmutableDenseNDimArray([sympy.sympify(e, strict=True) for e in self.entries()], self.shape)
 
     def to_numpy(self) -> np.ndarray:
         """A numpy object array of exact entries (ints, Fractions or sympy expressions)."""
@@ -246,7 +246,7 @@ class GridTensor:
             r, c = (", ".join(f"d_{i}" for i in g) for g in (m.rows, m.cols))
             note = rf"[\mathcal{{A}}]_{{\text{{halves}}}}:\ \text{{rows }}({r}),\ \text{{columns }}({c}),\ \text{{row-major}}"
         mod = rf"\ (\mathrm{{mod}}\ {self.modulus})" if self.modulus else ""
-        return "$" + sympy.latex(sympy.Matrix([[sympy.sympify(x) for x in row] for row in body])) + mod + r"\quad " + note + "$"
+        return "$" + sympy.latex(sympy.Matrix([[sympy.sympify(x, strict=True) for x in row] for row in body])) + mod + r"\quad " + note + "$"
 
 
 def _sym_zero(d) -> bool:
@@ -254,4 +254,4 @@ def _sym_zero(d) -> bool:
 
     if d == 0:
         return True
-    return sympy.expand(sympy.sympify(d)) == 0
+    return sympy.expand(sympy.sympify(d, strict=True)) == 0

@@ -474,12 +474,17 @@ def substitute(spec, values: dict):
     from symbolic.numbers import to_json_number
     from symbolic.spec import load_spec
 
-    point = {sympy.Symbol(k): sympy.Rational(str(v)) for k, v in values.items()}
+    from symbolic.kernel.parse import parse_rational
+
+    point = {}
+    for k, v in values.items():  # exact values only; strings are parsed by the whitelist, never by sympy
+        q = parse_rational(Fraction(int(v.p), int(v.q)) if getattr(v, "is_Rational", False) else v, field=f"values[{k!r}]")
+        point[sympy.Symbol(k)] = sympy.Rational(q.numerator, q.denominator)
 
     def sub(x):
         if isinstance(x, tuple):
             return [sub(y) for y in x]
-        v = sympy.sympify(x).xreplace(point)
+        v = sympy.sympify(x, strict=True).xreplace(point)
         if not v.is_Rational:
             raise DomainError(f"values: the weight {x} does not become a number (missing {sorted(map(str, v.free_symbols))})")
         return to_json_number(Fraction(int(v.p), int(v.q)))
@@ -508,7 +513,10 @@ def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolutio
     from symbolic.spec import load_spec
 
     cert = _box_certificate(obj)
-    box = {k: (Fraction(str(a)), Fraction(str(b))) for k, (a, b) in cert["box"].items()}
+    from symbolic.kernel.parse import parse_rational
+
+    box = {k: (parse_rational(a, field=f"box[{k!r}]"), parse_rational(b, field=f"box[{k!r}]"))
+           for k, (a, b) in cert["box"].items()}
     spec = load_spec(cert["left"]["spec"])
     names = list(box)
     x = x or next(n for n in names if n.startswith("w0_0_"))

@@ -165,7 +165,7 @@ def latex_expansion(obj, output: int = 0, *, lhs: str | None = None) -> Rendered
     import sympy
 
     if isinstance(obj, (sympy.Basic, int, Fraction)):
-        expr = sympy.sympify(obj)
+        expr = sympy.sympify(obj, strict=True)
     else:
         from symbolic.circuit import expand
 
@@ -174,7 +174,7 @@ def latex_expansion(obj, output: int = 0, *, lhs: str | None = None) -> Rendered
         if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < len(outs):
             raise DomainError(f"output={output!r} is out of range: the network has Y={len(outs)} outputs")
         expr = outs[output]
-    body = sympy.latex(sympy.sympify(expr), symbol_names=latex_symbol_names(expr))
+    body = sympy.latex(sympy.sympify(expr, strict=True), symbol_names=latex_symbol_names(expr))
     left = lhs if lhs is not None else f"h_{{{output}}}"
     return Rendered(f"{lhs if lhs is not None else f'h_{output}'} = {_plain(expr)}", latex=f"$${left} = {body}$$")
 
@@ -182,7 +182,7 @@ def latex_expansion(obj, output: int = 0, *, lhs: str | None = None) -> Rendered
 def _vec_latex(v) -> str:
     import sympy
 
-    return r"\begin{pmatrix}" + r"\\".join(sympy.latex(sympy.sympify(x)) for x in v) + r"\end{pmatrix}"
+    return r"\begin{pmatrix}" + r"\\".join(sympy.latex(sympy.sympify(x, strict=True)) for x in v) + r"\end{pmatrix}"
 
 
 def latex_decomposition(obj, output: int = 0) -> Rendered:
@@ -205,7 +205,7 @@ def latex_decomposition(obj, output: int = 0) -> Rendered:
             terms = []
             for z in range(dec.Z):
                 factors = r" \otimes_g ".join(F + _vec_latex(dec.vectors[z][i]) for i in range(dec.N))
-                terms.append(f"{sympy.latex(sympy.sympify(dec.coefficients[output][z]))}\\,\\Big({factors}\\Big)")
+                terms.append(f"{sympy.latex(sympy.sympify(dec.coefficients[output][z], strict=True))}\\,\\Big({factors}\\Big)")
             body = " + ".join(terms).replace("+ -", "- ")
         else:
             body = rf"\sum_{{z=0}}^{{{dec.Z - 1}}} o^{{{output}}}_z\, (F a^{{z,0}}) \otimes_g \cdots \otimes_g (F a^{{z,{dec.N - 1}}})"

@@ -38,6 +38,7 @@ import numpy as np
 import sympy
 
 from symbolic.errors import CertificateError, ConvacError, DomainError
+from symbolic.kernel.parse import _max_min
 from symbolic.spec import Spec, load_spec, spec_to_dict, tree_depth
 
 from .common import source
@@ -474,6 +475,7 @@ def parse_bound(text: str):
             if isinstance(node.op, ast.Pow):
                 if b.is_Number and abs(b) > 64:
                     raise bad(f"the exponent {b}")
+                _pow_guard(a, b, text)
                 return a**b
             raise bad(f"the operator {type(node.op).__name__}")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
@@ -483,12 +485,35 @@ def parse_bound(text: str):
             args = [conv(a) for a in node.args]
             if not args or (f not in (sympy.Min, sympy.Max) and len(args) != 1):
                 raise bad(f"{node.func.id} with {len(args)} arguments")
-            return f(*args)
+            return _max_min(f, args) if f in (sympy.Min, sympy.Max) else f(*args)  # sympy's Max is slow
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             raise bad(f"{node.func.id!r}")
         raise bad(f"'{ast.unparse(node)}'" if hasattr(ast, "unparse") else "this syntax")
 
     return conv(tree)
+
+
+_MAX_BITS = 1 << 17
+
+
+def _pow_guard(a, b, text):
+    """Refuse a power of numbers whose value would have more than _MAX_BITS bits (a tower such as
+    ((9^64)^64)^64 or N^N^N at N = 16 would never finish)."""
+    if a.is_Rational and b.is_Rational and abs(a) != 1 and a != 0:
+        if max(abs(a.p).bit_length(), a.q.bit_length()) * abs(b) > _MAX_BITS:
+            raise DomainError(f"--bound {text!r}: a power with more than {_MAX_BITS} bits; refused")
+
+
+def _bounded_xreplace(expr, subs, text=""):
+    """``expr.xreplace(subs)``, refusing powers of numbers that would be too large to compute."""
+    if expr in subs:
+        return subs[expr]
+    if not expr.args:
+        return expr
+    args = [_bounded_xreplace(a, subs, text) for a in expr.args]
+    if isinstance(expr, sympy.Pow):
+        _pow_guard(args[0], args[1], text or str(expr))
+    return expr.func(*args)
 
 
 def bound_values(spec: Spec) -> dict:
@@ -514,7 +539,7 @@ def _evaluate(expr, spec: Spec):
             raise DomainError(f"--bound: {s.name} is not defined for a {spec.architecture} network with "
                               f"{spec.L} level(s) (defined: {names})")
         subs[s] = sympy.Integer(vals[s.name])
-    v = sympy.sympify(expr).xreplace(subs)
+    v = _bounded_xreplace(expr, subs)
     v = sympy.nsimplify(v) if not v.is_Rational else v
     if not v.is_Rational:
         if v.is_real and v.is_finite:
@@ -538,7 +563,7 @@ def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
     from symbolic.matricize import matricize_array, parse_partition
     from symbolic.rank import exact_rank
 
-    expr = parse_bound(bound) if isinstance(bound, str) else sympy.sympify(bound)
+    expr = parse_bound(bound) if isinstance(bound, str) else sympy.sympify(bound, strict=True)
     text = bound if isinstance(bound, str) else str(bound)
     statement = statement or f"rank [A]_{partition} <= {text}"
 

@@ -22,7 +22,7 @@ class SymbolicArithmetic(Arithmetic):
     def matrix(self, rows):
         a = np.array(rows, dtype=object)
         out = np.empty(a.size, dtype=object)
-        out[:] = [sympy.sympify(x) for x in a.flat]
+        out[:] = [sympy.sympify(x, strict=True) for x in a.flat]  # never parses a string
         return out.reshape(a.shape)
 
     def rep(self, F, P):
