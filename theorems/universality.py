@@ -401,7 +401,7 @@ def universality_answer(verdict) -> bool | None:
     """
     if verdict.status is not Status.PROVED:
         return None
-    return {"proved": True, "refuted": False}.get(verdict.typed_status)
+    return {"proved": True, "refuted": False}.get(verdict.result()["status"])
 
 
 def decide_universality(*, activation: str, pooling: str, architecture: str = "shallow", N: int, M: int,

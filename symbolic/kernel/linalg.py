@@ -108,6 +108,8 @@ def _fmpq_mat(rows):
 def check_upper(A: np.ndarray, c) -> int:
     """Verify a rank_upper_bound certificate on the exact matrix A; return k."""
     kind = c.get("kind") if isinstance(c, dict) else None
+    if c.get("certificate") != "rank_upper_bound":
+        _fail(f"certificate={c.get('certificate')!r}: expected rank_upper_bound")
     if kind == "trivial":
         keys(c, ("certificate", "k", "kind"), (), "rank_upper_bound")
         if c["k"] != min(A.shape) or isinstance(c["k"], bool):

@@ -66,7 +66,7 @@ class Report:
 
 
 def _malformed(msg):
-    raise ParseError(f"answer: {msg}")
+    raise ParseError("answer", msg, kind="json", hint=False)
 
 
 def check_result(res) -> Line:
