@@ -34,7 +34,7 @@ function of the patches in S only).  Then, node by node in topological order:
   can have full rank);
 
 each capped by T(S).  For a deep ConvAC this is the recursion of ICLR 2017 Theorem 1
-(:func:`symbolic.checker.iclr_upper_bound`, whose value is also taken; the minimum of the
+(:func:`iclr_upper_bound`, whose value is also taken; the minimum of the
 two is reported), e.g. rank [A]_halves <= r_{L-1}; for a shallow net with product pooling
 and any activation it gives rank <= Z; with sum or average pooling the top pool is a sum of
 functions of disjoint scopes, so rank [A]_halves <= 2 for every activation (the paper's
@@ -89,7 +89,8 @@ import networkx as nx
 from .errors import ShapeError
 from .matricize import parse_partition
 
-__all__ = ["trivial_bound", "widths_bound", "min_cut_bound", "min_cut", "bounds", "is_convac", "VALIDITY"]
+__all__ = ["trivial_bound", "widths_bound", "min_cut_bound", "min_cut", "bounds", "is_convac", "VALIDITY",
+           "iclr_upper_bound", "iclr_lower_exponent"]
 
 #: Which operators each bound is valid for (as reported by ``convac rank``).
 VALIDITY = {
@@ -201,7 +202,7 @@ def widths_bound(spec, rows, output: int = 0) -> int:
     """The structural bound of the scope recursion (module docstring), valid for every operator.
 
     For deep ConvACs it is also compared with ICLR 2017 Theorem 1
-    (:func:`symbolic.checker.iclr_upper_bound`) and the smaller value is returned.
+    (:func:`iclr_upper_bound`) and the smaller value is returned.
 
     Parameters
     ----------
@@ -225,8 +226,6 @@ def widths_bound(spec, rows, output: int = 0) -> int:
     I = frozenset(parse_partition(rows, N))
     b = _recursion_bound(G, I, output)
     if spec is not None and spec.architecture == "deep" and is_convac(G):
-        from .checker import iclr_upper_bound
-
         b = min(b, iclr_upper_bound(N, spec.M, spec.window, list(spec.widths), list(spec.order), sorted(I)))
     return b
 
@@ -363,3 +362,30 @@ def bounds(spec, rows, output: int = 0, G=None) -> dict:
     if mc is not None:
         out["min_cut"] = mc
     return out
+
+
+# -- ICLR 2017 Theorem 1 (the prover's copy; the kernel re-derives it with its own code) ------------
+def iclr_upper_bound(N, M, window, widths, order, rows) -> int:
+    """ICLR 2017 Theorem 1 upper bound on rank [A]_I of a deep ConvAC (pooling tree, patch order)."""
+    pos_in_I = [order[k] in set(rows) for k in range(N)]
+    c = [1] * N
+    size = 1
+    for l in range(len(widths)):
+        size *= window
+        nxt = []
+        for k in range(N // size):
+            block = pos_in_I[k * size:(k + 1) * size]
+            i = sum(block)
+            prod = 1
+            for t in range(window):
+                prod *= c[k * window + t]
+            nxt.append(min(M ** min(i, size - i), widths[l] * prod) if l < len(widths) - 1 else prod)
+        c = nxt
+    i = sum(pos_in_I)
+    return min(M ** min(i, N - i), widths[-1] * c[0])
+
+
+def iclr_lower_exponent(N, window, order, rows) -> int:
+    """S = number of size-w blocks (level 1) with modes on both sides of the partition."""
+    inI = [order[k] in set(rows) for k in range(N)]
+    return sum(1 for k in range(N // window) if 0 < sum(inI[k * window:(k + 1) * window]) < window)

@@ -180,7 +180,7 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     for w in spec.output[0]:
         box[w.name] = ["1", "2"]
     # the deep tensor on the box depends on d_0 only: g(j) = A[j, 0, ..., 0], resolved on the box
-    from symbolic.checker import resolve_on_box
+    from symbolic.kernel.intervals import resolve_on_box
     from symbolic.circuit import circuit, forward
 
     boxq = {k: (sympy.Rational(a), sympy.Rational(b)) for k, (a, b) in box.items()}

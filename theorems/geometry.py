@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 
-from symbolic.checker import iclr_lower_exponent, iclr_upper_bound
+from symbolic.bounds import iclr_lower_exponent, iclr_upper_bound
 from symbolic.matricize import parse_partition
 from symbolic.spec import deep
 

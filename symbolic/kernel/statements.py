@@ -269,4 +269,4 @@ def check_rank_bound_result(st, res):
 
 
 TYPES = {"rank": check_rank_result, "law": check_law_result, "universality": check_universality_result,
-         "rank_bound": check_rank_bound_result, "claim": claims.check_claim_result}
+         "rank_bound": check_rank_bound_result, "claim": lambda st, res: claims.check_claim_result(st, res)}

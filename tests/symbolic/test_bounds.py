@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from symbolic.bounds import VALIDITY, bounds, is_convac, min_cut, min_cut_bound, trivial_bound, widths_bound
-from symbolic.checker import iclr_upper_bound
+from symbolic.bounds import iclr_upper_bound
 from symbolic.circuit import circuit
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ShapeError
