@@ -201,7 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one subcommand; every failure is one line on stderr: exit 2 for bad input or work that
+    does not fit (ConvacError, MemoryError, RecursionError), 130 on Ctrl-C, 1 for a bug (``--debug``
+    shows its traceback)."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     if argv[:1] == ["recheck"]:  # the trusted path: loads the kernel only, not the provers
         from .cli_recheck import main as recheck_main
 
@@ -213,14 +218,23 @@ def main(argv=None) -> int:
     except ConvacError as e:
         sys.stderr.write(f"convac {args.command}: {e}\n")
         return 2
-    except (ValueError, TypeError, KeyError) as e:  # a bug or unvalidated input: still one line
-        sys.stderr.write(f"convac {args.command}: error: {type(e).__name__}: {e}\n")
+    except MemoryError:
+        sys.stderr.write(f"convac {args.command}: out of memory; try a smaller network (see --help for limits)\n")
+        return 2
+    except RecursionError:
+        sys.stderr.write(f"convac {args.command}: the input is nested too deeply\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("convac: interrupted\n")
+        sys.stderr.write(f"convac {args.command}: interrupted\n")
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as e:  # noqa: BLE001 - a bug: one line, the traceback only with --debug
+        if debug:
+            raise
+        sys.stderr.write(f"convac {args.command}: internal error ({type(e).__name__}: {str(e)[:200]}); "
+                         "rerun with --debug for the traceback and please report it\n")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

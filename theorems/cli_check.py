@@ -2,7 +2,7 @@
 
 Any activation with any pooling: the laws of g(a, b) = P(sigma(a), sigma(b)) and the
 universality of shallow and deep networks are decided exactly, each answer with a
-certificate that the trusted checker re-verifies before anything is printed; and
+certificate that the trusted kernel re-verifies before anything is printed; and
 conjectured rank bounds are searched for counterexamples (:mod:`theorems.search`).
 
 Every ``--json`` answer has a top-level ``certificate`` and a ``results`` list (one entry per
@@ -18,7 +18,7 @@ import sys
 
 from symbolic.errors import DomainError
 
-from .report import dumps, table
+from .report import check_writable, dumps, table
 
 __all__ = ["register", "laws_answer", "universality_json", "rank_bound_answer"]
 
@@ -124,7 +124,7 @@ def _cmd_laws(args):
         print(table(rows, ["law", "statement", "holds", "proof"]))
         it = {True: "yes", False: "no", None: "undecided"}[a["iterable"]]
         print(f"iterating the binary form over a window is justified (associative and pooled_fixed): {it}")
-        print("every certificate re-verified by the trusted checker" if a["status"] == "proved" else
+        print("every result re-verified by the trusted kernel" if a["status"] == "proved" else
               "some law is undecided (inconclusive)")
     return 0 if a["status"] == "proved" else 1
 
@@ -200,7 +200,7 @@ def _cmd_universality(args):
             idx.append(r)
         print(f"  unrealizable: the one-hot tensor at {tuple(reversed(idx))} (phi != 0 on it)")
     if a["status"] == "proved":
-        print("  certificate re-verified by the trusted checker (use --json and `convac recheck` to re-check)")
+        print("  re-verified by the trusted kernel (use --json and `convac recheck` to re-check)")
     return 0 if a["status"] == "proved" else 1
 
 
@@ -268,6 +268,8 @@ def _cmd_rank_bound(args):
     if args.low > args.high:
         raise DomainError(f"--low {args.low} > --high {args.high}")
     widths = (args.Z,) if args.Z is not None else tuple(args.widths)
+    if args.save:
+        check_writable(args.save, "--save")
     a = rank_bound_answer(architecture=args.architecture, activation=args.activation, pooling=args.pooling,
                           N=args.N, M=args.M, widths=widths, partition=args.partition, bound=args.bound,
                           shared=args.shared, window=args.window, examples=args.examples, seconds=args.budget,
@@ -294,7 +296,7 @@ def _cmd_rank_bound(args):
     rhs = ce["bound"] if ce["bound_expression"].replace(" ", "") == ce["bound"] else f"{ce['bound_expression']} = {ce['bound']}"
     print(f"  rank [A]_{{{','.join(map(str, ce['rows']))}}} >= {ce['rank']} > {rhs}: "
           f"a {c['k']}x{c['k']} minor (rows {c['rows']}, columns {c['cols']}) is nonzero modulo {c['prime']}")
-    print("  re-checked: grid tensor recomputed by the forward pass, certificate verified by the trusted checker")
+    print("  re-checked by the trusted kernel: its own forward pass and rank check")
     if a.get("note"):
         print(f"  note: {a['note']}")
     spec_file = args.save or "spec.json"
@@ -318,7 +320,7 @@ def register(sub):
     ops = "activation: linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid"
     c = sub.add_parser("check", help="decide laws and universality for any activation and pooling, with certificates",
                        description="Exact decisions for any activation/pooling pair; every certificate is re-verified "
-                                   "by the trusted checker. Exit 0 when decided, 1 when inconclusive, 2 on bad input.")
+                                   "by the trusted kernel. Exit 0 when decided, 1 when inconclusive, 2 on bad input.")
     cs = c.add_subparsers(dest="what", metavar="WHAT", parser_class=type(c))
     cs.required = True
     la = cs.add_parser("laws", help="commutativity, associativity, pooled_fixed of g(a,b) = P(sigma(a), sigma(b))")

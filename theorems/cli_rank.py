@@ -9,7 +9,7 @@ certificate (symbolic.certificates) and reports it beside the structural upper b
    proves rank >= k over Q.  When k = min(rows, cols) the trivial upper bound meets it and
    the rank is exact without ever building the exact tensor.  For a large square ConvAC
    matricization whose structural bounds allow full rank, the full-rank certificate is
-   proposed at once and handed to the trusted checker (one elimination instead of two).
+   proposed at once and handed to the rank checker (one elimination instead of two).
 2. *exact*: when k is below min(rows, cols), the exact tensor (integers) and an exact
    factorization A = A[:, C] V of inner size k (the upper bound), with the same prime.
 3. *symbolic* weights: the generic rank at a random wide-range point (Schwartz-Zippel), the
@@ -199,7 +199,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
 def _verify(matrix, cert, notes):
     from symbolic.certificates import check_rank_certificate
 
-    notes("verifying the certificate with the trusted checker")
+    notes("verifying the certificate with the rank checker")
     try:
         check_rank_certificate(matrix, cert)
     except CertificateError as e:  # pragma: no cover - a bug in the rank backends
@@ -222,13 +222,13 @@ def _modular_tensor(spec, output, seed, attempt0, notes):
 
 
 def _try_full_rank(m, p, notes):
-    """Propose rank = n for a square residue matrix and let the trusted checker decide."""
+    """Propose rank = n for a square residue matrix and let the rank checker decide."""
     from symbolic.certificates import RankCertificate, RankLowerBound, RankUpperBound, check_rank_certificate
     from symbolic.rank import RankResult
 
     n = m.matrix.shape[0]
     cert = RankCertificate(RankLowerBound(n, tuple(range(n)), tuple(range(n)), p), RankUpperBound(n, "trivial"))
-    notes(f"checking the full-rank certificate ({n} x {n} minor modulo {p}) with the trusted checker")
+    notes(f"checking the full-rank certificate ({n} x {n} minor modulo {p}) with the rank checker")
     try:
         check_rank_certificate(m, cert)
     except CertificateError:

@@ -9,7 +9,7 @@ import time
 from symbolic.errors import ConvacError
 
 from .catalog import CATALOG, SIZES, get_claim, instances
-from .report import dumps, progress, table
+from .report import check_writable, dumps, progress, table
 from .verdict import Status, answer
 
 __all__ = ["register", "run_sweep", "summary"]
@@ -102,11 +102,13 @@ def _cmd_variants(args):
         print(table(rows, ["false variant", "status", "seconds", "certificate", "detail"], fmt=args.format))
         if args.format == "table":
             print(f"\n{sum(r['status'] == 'refuted' for r in results)}/{len(results)} false variants refuted "
-                  "(every counterexample re-verified by the trusted checker)")
+                  "(every counterexample re-verified by the trusted kernel)")
     return 0 if ok else 1
 
 
 def _cmd_verify(args):
+    if args.save:
+        check_writable(args.save, "--save")
     if args.variants:
         return _cmd_variants(args)
     if args.only:
@@ -133,7 +135,7 @@ def _cmd_verify(args):
             print()
             print(f"{summ['proved']}/{summ['results']} proved ({summ['claims_proved']}/{summ['claims']} claims), "
                   f"{summ['refuted']} refuted, {summ['inconclusive']} inconclusive, {summ['tested']} tested; "
-                  f"{wall:.1f} s wall, seed {args.seed}; every certificate re-verified by the trusted checker")
+                  f"{wall:.1f} s wall, seed {args.seed}; every result re-verified by the trusted kernel")
             bad = [r for r in results if r["status"] != "proved"]
             for r in bad[:10]:
                 print(f"  {r['claim']} {_fmt_instance(r['instance'])}: {r['status']}: {r['detail']}")
@@ -181,7 +183,7 @@ def register(sub):
         description="Check every claim of the catalog (the papers' statements; 'convac show ID' prints one)\n"
                     "exactly, on small instances. Each (claim, instance) gets a status: proved, tested\n"
                     "(sampled only, never called proved), refuted or inconclusive, with a certificate that\n"
-                    "the trusted checker re-verifies. Exit status 0 exactly when every result is proved,\n"
+                    "the trusted kernel re-verifies. Exit status 0 exactly when every result is proved,\n"
                     "1 otherwise, 2 on bad input.",
         epilog="examples:\n"
                "  convac verify                          # the small sweep: one row per (claim, instance)\n"

@@ -7,7 +7,7 @@
   (weights rescaled by the window sizes).
 
 Proof, per instance: every weight and every entry of F is a symbol; the
-decomposition is computed with the symbolic engine, and the trusted checker
+decomposition is computed with the symbolic engine, and the trusted kernel
 recomputes the network by its forward pass and checks that every difference
 expands to 0. That covers all weights at once.
 

@@ -3,7 +3,7 @@
 product/linear, max/relu and sum/relu are commutative and associative (as operators
 on the reals); average/relu and max/tanh are not associative. Each law is decided by
 :mod:`symbolic.laws` (identity, or exact / interval counterexample) and re-checked
-by the trusted checker, which rebuilds both sides of every law itself.
+by the trusted kernel, which rebuilds both sides of every law itself.
 
 >>> v = check_laws()
 >>> v.status.value

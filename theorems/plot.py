@@ -83,10 +83,9 @@ def check_output_path(path) -> str:
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in ("png", "svg", "pdf"):
         raise DomainError(f"output file {path!r}: expected a .png, .svg or .pdf name")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise DomainError(f"output file {path!r}: the folder {folder} does not exist")
-    return path
+    from .report import check_writable
+
+    return check_writable(path, "-o")
 
 
 def save(fig, path, *, dpi: int = 150) -> str:

@@ -88,3 +88,27 @@ class progress:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def check_writable(path: str, flag: str) -> str:
+    """Refuse, before any work, an output path that cannot be written: a folder, a missing or
+    read-only folder, a read-only file.  One line naming the flag and the path.
+
+    >>> check_writable("/nonexistent/x.json", "--save")
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.DomainError: --save /nonexistent/x.json: the folder /nonexistent does not exist
+    """
+    import os
+
+    from symbolic.errors import DomainError
+
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise DomainError(f"{flag} {path}: is a folder; expected a file name")
+    if not os.path.isdir(folder):
+        raise DomainError(f"{flag} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise DomainError(f"{flag} {path}: not writable (permission denied)")
+    return path
