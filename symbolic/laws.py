@@ -37,7 +37,7 @@ from fractions import Fraction
 import sympy
 
 from .errors import DomainError
-from .identity import prove_zero
+from .identity import evaluated, prove_zero
 from .numbers import to_json_number
 from .operators import Operator, operator
 
@@ -178,7 +178,8 @@ def _decide(law, op: Operator, lhs, rhs, names, exact_sides, *, max_regions=4096
         if found is not None:
             return found
     try:
-        result = prove_zero(diff, variables, max_regions=max_regions)
+        # evaluated: the certificate is re-checked on the sides re-read from their text (sympy evaluates them)
+        result = prove_zero(evaluated(diff), variables, max_regions=max_regions)
     except DomainError as e:
         return LawResult(law, op.name, None, "inconclusive", {"kind": "none", "reason": str(e), **sides})
     if result.holds:

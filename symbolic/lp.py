@@ -6,15 +6,22 @@ sympy 1.14 returns wrong answers on some infeasible LPs (a point violating a
 constraint; sympy/sympy#28089). Every answer here is checked before it is
 returned: an optimum by a dual vector y >= 0 with A^T y = c and b.y = value, an
 infeasibility by a Farkas vector y >= 0 with A^T y = 0 and b.y < 0, an unbounded
-objective by a feasible point and a ray d with A d <= 0, c.d > 0.
+objective by a feasible point and a ray d with A d <= 0, c.d > 0. These
+certificates are returned (the dual vector of an optimum, the ray of an unbounded
+objective) or carried by the exception (``Infeasible.farkas``), so that
+:mod:`symbolic.identity` can put them into its certificates, which the kernel
+(:mod:`symbolic.kernel.regions`) checks by linear combinations alone.
 
 >>> from fractions import Fraction as Q
 >>> simplex([Q(1), Q(1)], [[Q(1), Q(0)], [Q(0), Q(1)]], [Q(1), Q(2)])[:2]
 ('optimal', Fraction(3, 1))
->>> simplex([Q(1)], [[Q(1)], [Q(-1)]], [Q(0), Q(-1)])
-Traceback (most recent call last):
-...
-symbolic.lp.Infeasible
+>>> simplex([Q(1), Q(1)], [[Q(1), Q(0)], [Q(0), Q(1)]], [Q(1), Q(2)])[3]  # the dual y: A^T y = c, b.y = 3
+(Fraction(1, 1), Fraction(1, 1))
+>>> try:
+...     simplex([Q(1)], [[Q(1)], [Q(-1)]], [Q(0), Q(-1)])
+... except Infeasible as e:
+...     e.farkas  # y >= 0, A^T y = 0, b.y = -1 < 0
+(Fraction(1, 1), Fraction(1, 1))
 """
 
 from __future__ import annotations
@@ -25,7 +32,11 @@ __all__ = ["simplex", "Infeasible"]
 
 
 class Infeasible(Exception):
-    """The constraint set of an LP is empty."""
+    """The constraint set of an LP is empty; ``farkas`` is y >= 0 with A^T y = 0 and b.y < 0."""
+
+    def __init__(self, farkas=()):
+        super().__init__()
+        self.farkas = tuple(farkas)
 
 
 def _pivot(T, d, basis, r, j):
@@ -59,10 +70,13 @@ def _dot(u, v):
 
 
 def simplex(c, A, b):
-    """max c.x subject to A x <= b, x free, exactly. Returns ("optimal", value, x) or ("unbounded", None, x).
+    """max c.x subject to A x <= b, x free, exactly.
+
+    Returns ``("optimal", value, x, y)`` with the dual y >= 0 (A^T y = c, b.y = value), or
+    ``("unbounded", None, x, ray)`` with A ray <= 0 and c.ray > 0.
 
     Columns: u, v (x = u - v), the slacks s, the artificials of the rows with b_i < 0.
-    Raises Infeasible.
+    Raises Infeasible, carrying a Farkas vector.
     """
     m, n = len(A), len(c)
     flipped = [i for i in range(m) if b[i] < 0]
@@ -91,7 +105,7 @@ def simplex(c, A, b):
         y = duals(d)
         if not (min(y, default=zero) >= 0 and all(_dot(y, cols(k)) == 0 for k in range(n)) and _dot(y, b) < 0):
             raise AssertionError("bug: the simplex found no Farkas certificate of infeasibility")
-        raise Infeasible()
+        raise Infeasible(y)
     for r, j in enumerate(basis):  # drive the artificials (now 0) out of the basis
         if j >= 2 * n + m:
             _pivot(T, d, basis, r, next(k for k in range(2 * n + m) if T[r][k] != 0))
@@ -115,8 +129,8 @@ def simplex(c, A, b):
         ray = [dz[k] - dz[n + k] for k in range(n)]
         if not (all(_dot(A[i], ray) <= 0 for i in range(m)) and _dot(c, ray) > 0):
             raise AssertionError("bug: the simplex found no unbounded ray")
-        return "unbounded", None, tuple(x)
+        return "unbounded", None, tuple(x), tuple(ray)
     value, y = _dot(c, x), duals(d)
     if not (min(y, default=zero) >= 0 and all(_dot(y, cols(k)) == c[k] for k in range(n)) and _dot(y, b) == value):
         raise AssertionError("bug: the simplex found no dual certificate of optimality")
-    return "optimal", value, tuple(x)
+    return "optimal", value, tuple(x), tuple(y)

@@ -1,4 +1,5 @@
-"""Tests of symbolic/identity.py: exact identity proofs by case analysis, counterexamples, the certificate checker, the LP."""
+"""Tests of symbolic/identity.py: exact identity proofs by case analysis, counterexamples, the certificates (checked by
+the kernel, symbolic/kernel/regions.py; forged certificates are in tests/kernel/test_regions.py), the LP."""
 
 import copy
 import itertools
@@ -11,7 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import CertificateError, DomainError
-from symbolic.identity import _Infeasible, _lp, _simplex, check_counterexample, check_identity_certificate, prove_zero
+import symbolic.identity as identity
+from symbolic.identity import check_counterexample, check_identity_certificate, prove_zero
+from symbolic.identity_certificates import _upper
+from symbolic.kernel.regions import check_zero_certificate
+from symbolic.lp import Infeasible, simplex
 
 a, b, c = sympy.symbols("a b c", real=True)
 V = [a, b, c]
@@ -56,7 +61,7 @@ class TestKnownIdentities:
     def test_relu_difference(self):
         r = proved(relu(a) - relu(-a) - a, [a])
         assert r.regions == 2
-        assert sorted(leaf["constraints"][0] for leaf in r.certificate["regions"]) == ["-a <= 0", "a <= 0"]
+        assert r.certificate["tree"] == {"split": "a", "ge": {"region": 0}, "le": {"region": 1}}
 
     def test_three_way_max_min(self):
         proved(Max(a, b, c) + Min(a, b, c) + Max(Min(a, b), Min(b, c), Min(a, c)) - a - b - c)
@@ -87,7 +92,7 @@ class TestKnownIdentities:
 
     def test_empty_region_is_vacuous(self):
         r = proved(Max(a, b) - a, region=[a >= 1, a <= 0])
-        assert r.regions == 0 and r.certificate["tree"] == {"empty": True}
+        assert r.regions == 0 and r.certificate["tree"] == {"empty": [[0, 1], [1, 1]]}  # (1 - a) + a = 1 > 0
 
 
 class TestRefuted:
@@ -167,6 +172,8 @@ class TestErrors:
 
 
 class TestCertificateChecker:
+    """check_identity_certificate is a thin wrapper of the kernel (forgeries: tests/kernel/test_regions.py)."""
+
     EXPR = Max(a, b) + Min(a, b) - a - b
 
     def cert(self):
@@ -174,48 +181,61 @@ class TestCertificateChecker:
 
     def test_accepts(self):
         assert check_identity_certificate(self.EXPR, V, self.cert())
+        assert check_zero_certificate(self.EXPR, V, self.cert()) is None
 
     def test_round_trip_through_json(self):
         assert check_identity_certificate(self.EXPR, V, json.loads(json.dumps(self.cert())))
 
+    def test_format(self):
+        cert = self.cert()
+        assert cert["kind"] == "case-analysis" and cert["variables"] == ["a", "b", "c"]
+        assert cert["tree"] == {"split": "a - b", "ge": {"region": 0}, "le": {"region": 1}}
+        # on a - b >= 0 (constraint 0: -a + b <= 0) Max(a, b) takes a: b - a = 1 * (-a + b) + 0
+        assert cert["regions"][0] == {"picks": [{"arg": 0, "proofs": [[[0, 1]]]}, {"arg": 1, "proofs": [[[0, 1]]]}],
+                                      "zero": {"by": "expand"}}
+
     def test_wrong_claim(self):
-        with pytest.raises(CertificateError, match="does not match the claim"):
+        with pytest.raises(CertificateError, match="regions\\[0\\]: the leaf polynomial a is not 0"):
             check_identity_certificate(self.EXPR + a, V, self.cert())
+        with pytest.raises(CertificateError, match="the leaf polynomial 1 is not 0"):
+            check_identity_certificate(self.EXPR + 1, V, self.cert())
 
     def test_wrong_region(self):
-        with pytest.raises(CertificateError, match="region=\\[\\] does not match the claim \\['a <= 0'\\]"):
+        with pytest.raises(CertificateError, match="region=\\[\\] does not match the claim's \\[a\\]"):
             check_identity_certificate(self.EXPR, V, self.cert(), region=[a <= 0])
+        cert = prove_zero(Max(a, b) - b, V, region=[a - b <= 0]).certificate
+        assert check_identity_certificate(Max(a, b) - b, V, cert, region=[a - b <= 0])
+        with pytest.raises(CertificateError, match="region=\\[a - b\\] does not match the claim's \\[\\]"):
+            check_identity_certificate(Max(a, b) - b, V, cert)
 
     def test_missing_half_is_not_coverage(self):
         cert = self.cert()
-        cert["tree"] = cert["tree"]["ge"]  # only the half a - b >= 0 remains: Min(a, b) is not resolved on R^3
+        cert["tree"] = cert["tree"]["ge"]  # only the half a - b >= 0 remains: the proofs refer to a missing constraint
         cert["regions"] = cert["regions"][:1]
-        with pytest.raises(CertificateError, match="the fact a >= b does not hold on \\[\\]"):
+        with pytest.raises(CertificateError, match="index 0 is not an int in range\\(0\\)"):
             check_identity_certificate(self.EXPR, V, cert)
 
     def test_fake_empty_region(self):
         cert = self.cert()
-        cert["tree"]["le"] = {"empty": True}
+        cert["tree"]["le"] = {"empty": [[0, 1]]}
         cert["regions"] = cert["regions"][:1]
-        with pytest.raises(CertificateError, match="is marked empty but is feasible"):
+        with pytest.raises(CertificateError, match="tree.le.empty: the multipliers do not prove that R is empty"):
             check_identity_certificate(self.EXPR, V, cert)
 
-    def test_false_fact(self):
+    def test_wrong_pick(self):
         cert = self.cert()
-        cert["regions"][0]["facts"] = [["b", "a"]]
-        with pytest.raises(CertificateError, match="the fact b >= a does not hold"):
+        cert["regions"][0]["picks"][0]["arg"] = 1  # Max(a, b) = b on a >= b: false
+        with pytest.raises(CertificateError, match="Max\\(a, b\\) = b rather than a is not proved: regions\\[0\\]"):
             check_identity_certificate(self.EXPR, V, cert)
-
-    def test_false_identity_is_not_certified(self):
-        cert = self.cert()
-        cert["expr"] = str(Max(a, b) - a)
-        with pytest.raises(CertificateError, match="the expression is -a \\+ b on"):
-            check_identity_certificate(Max(a, b) - a, V, cert)
 
     def test_float_in_certificate(self):
         cert = self.cert()
         cert["tree"]["split"] = "a - 0.5*b"
-        with pytest.raises(CertificateError, match="split='a - 0.5\\*b' is not an exact expression string"):
+        with pytest.raises(CertificateError, match="tree.split"):
+            check_identity_certificate(self.EXPR, V, cert)
+        cert = self.cert()
+        cert["regions"][0]["picks"][0]["proofs"][0] = [[0, 1.0]]
+        with pytest.raises(CertificateError, match="the float 1.0 is refused"):
             check_identity_certificate(self.EXPR, V, cert)
 
     def test_counterexample_checker(self):
@@ -226,6 +246,36 @@ class TestCertificateChecker:
             check_counterexample(Max(a, b) - a, [a, b], {"a": 0.5, "b": 0})
 
 
+class TestEvidence:
+    """The kinds of evidence the prover emits, each accepted by the kernel."""
+
+    def kinds(self, node, acc):
+        if isinstance(node, dict):
+            acc.update(k if k != "by" else f"by:{node[k]}" for k in node)
+            for v in node.values():
+                self.kinds(v, acc)
+        elif isinstance(node, list):
+            for v in node:
+                self.kinds(v, acc)
+        return acc
+
+    def test_factorised_comparisons(self):
+        r = proved(Abs(Abs(a) * b) - Abs(a) * Abs(b))
+        assert {"unit", "factors", "signs"} <= self.kinds(r.certificate, set())
+
+    def test_affine_leaf_on_a_region(self):
+        r = proved(Max(a, b) - b, region=[sympy.Eq(a, b)])  # Max takes a; the leaf a - b is 0 on the region
+        assert "by:affine" in self.kinds(r.certificate, set())
+
+    def test_hull_leaf(self):
+        r = proved(Max(a, b) ** 2 - b * Max(a, b), region=[a >= b, a <= b])  # the leaf a**2 - a*b, 0 on a = b
+        assert "by:hull" in self.kinds(r.certificate, set())
+
+    def test_piecewise_branches(self):
+        r = proved(Piecewise((a, a > 0), (2 * a, True)) - Min(a, 2 * a))
+        assert {"branches", "by:empty"} & self.kinds(r.certificate, set())
+
+
 # ----------------------------------------------------------------------------- the exact LP
 
 
@@ -233,8 +283,11 @@ def test_lp_regression_sympy_28089():
     """sympy 1.14's lpmax returns max 4/5 at a point violating 3a + 3b + 2 <= 0 here (sympy/sympy#28089)."""
     F = lambda *xs: tuple(map(Fr, xs))
     region = (F(2, 2, -2), F(-3, 2, -1), F(-1, -3, 1), F(-1, -3, -1), F(3, 3, 2))
-    with pytest.raises(_Infeasible):
-        _lp(F(2, 3, -2), region, "max")
+    with pytest.raises(Infeasible) as e:
+        _upper(F(2, 3, -2), region)
+    y = e.value.farkas  # sum y_i g_i is a positive constant
+    assert min(y) >= 0 and all(sum(yi * g[k] for yi, g in zip(y, region)) == 0 for k in range(2))
+    assert sum(yi * g[-1] for yi, g in zip(y, region)) > 0
 
 
 small = st.integers(-3, 3).map(Fr)
@@ -245,19 +298,26 @@ small = st.integers(-3, 3).map(Fr)
     st.lists(small, min_size=n, max_size=n),
     st.lists(st.tuples(st.lists(small, min_size=n, max_size=n), small), max_size=5))))
 def test_simplex_answers_are_consistent(problem):
-    """Every answer carries an internal certificate; here: the point is feasible and attains the value."""
+    """Every answer carries its certificate: a Farkas vector, a dual vector or a ray; all checked here."""
     c, rows = problem
     A, b = [r for r, _ in rows], [r0 for _, r0 in rows]
+    dot = lambda u, v: sum((x * y for x, y in zip(u, v)), Fr(0))  # noqa: E731
+    col = lambda k: [row[k] for row in A]  # noqa: E731
     try:
-        status, value, x = _simplex(c, A, b)
-    except _Infeasible:  # certified internally by a Farkas vector
+        status, value, x, cert = simplex(c, A, b)
+    except Infeasible as e:
+        y = e.farkas
+        assert min(y) >= 0 and all(dot(y, col(k)) == 0 for k in range(len(c))) and dot(y, b) < 0
         return
-    assert all(sum(ai * xi for ai, xi in zip(row, x)) <= bi for row, bi in zip(A, b))
-    if status == "optimal":  # and no point of a small grid does better
-        assert value == sum(ci * xi for ci, xi in zip(c, x))
+    assert all(dot(row, x) <= bi for row, bi in zip(A, b))
+    if status == "optimal":
+        assert value == dot(c, x) and min(cert, default=0) >= 0 and dot(cert, b) == value
+        assert all(dot(cert, col(k)) == c[k] for k in range(len(c)))
         for y in itertools.product([Fr(k, 2) for k in range(-6, 7)], repeat=len(c)):
-            if all(sum(ai * yi for ai, yi in zip(row, y)) <= bi for row, bi in zip(A, b)):
-                assert sum(ci * yi for ci, yi in zip(c, y)) <= value
+            if all(dot(row, y) <= bi for row, bi in zip(A, b)):
+                assert dot(c, y) <= value
+    else:
+        assert all(dot(row, cert) <= 0 for row in A) and dot(c, cert) > 0
 
 
 # ----------------------------------------------------------------------------- random PL expressions
