@@ -204,6 +204,7 @@ def load_spec(source) -> Spec:
             raise
     if not isinstance(source, dict):
         raise SpecError("spec", source, "a JSON object")
+    _check_nesting(source)
     if "spec" in source and "architecture" not in source:
         source = source["spec"]
         if not isinstance(source, dict):
@@ -305,6 +306,17 @@ def _load_dict(d: dict) -> Spec:
     _width(w["output"], "weights.output", "outputs (Y)")
     output = _array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (prev, f"entries (r_{L - 1})")], parse)
     return Spec(arch, N, M, act, pool, output, layers=tuple(layers), F=F, window=window, patch_order=order, shared=shared)
+
+
+def _check_nesting(d, limit: int = 64) -> None:
+    """Refuse a dict nested deeper than ``limit`` (iteratively: a Python dict given to load_spec may be
+    nested past the recursion limit, and every error message shows its value)."""
+    stack = [(d, 1)]
+    while stack:
+        x, depth = stack.pop()
+        if depth > limit:
+            raise ParseError("spec", f"nested deeper than {limit} levels", kind="depth", hint=False)
+        stack.extend((y, depth + 1) for y in (x.values() if isinstance(x, dict) else x) if isinstance(y, (list, dict)))
 
 
 def _contains_symbol_strings(x) -> bool:

@@ -29,8 +29,9 @@ __all__ = ["ParseError", "parse_expr", "parse_rational", "load_json", "read_json
 
 ALLOWED = "integers, p/q rationals, declared symbols, + - * / ^, parentheses, Max, Min, Abs, relu, exp, tanh, sigmoid"
 MAX_DIGITS = 1000
-#: Nested calls of exp, tanh, ... (sympy's assumptions on them grow exponentially with nesting).
-MAX_CALL_NESTING = 4
+#: Calls nested deeper, or more calls of exp/tanh/sigmoid in one expression, are refused: sympy's
+#: assumptions on such expressions grow exponentially with the nesting and take ~0.03 s per call.
+MAX_CALL_NESTING, MAX_TRANSCENDENTAL = 4, 64
 _POW_BITS = 1 << 17  # all numbers computed by ^ in one expression together: at most this many bits
 _ARITY = {"Max": None, "Min": None, "Abs": 1, "exp": 1, "tanh": 1, "relu": 1, "sigmoid": 1}
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "u+": 3, "u-": 3}
@@ -131,7 +132,12 @@ def _call(name: str, args: list):
         return sympy.Abs(a)
     ev = bool(a.is_Number)  # tanh's own evaluation is exponential in nesting: only on numbers
     return sympy.tanh(a, evaluate=ev) if name == "tanh" else (
-        sympy.exp(a, evaluate=ev) if name == "exp" else 1 / (1 + sympy.exp(-a, evaluate=bool((-a).is_Number))))
+        sympy.exp(a, evaluate=ev) if name == "exp" else _pow(1 + sympy.exp(-a, evaluate=bool((-a).is_Number)), -1))
+
+
+def _pow(b, e: int):
+    """b**e; a sum with symbols is left as it is (sympy's evaluation would only ask costly assumptions)."""
+    return sympy.Pow(b, e, evaluate=False) if b.is_Add and not b.is_number and e not in (0, 1) else b**e
 
 
 class _Chain:
@@ -177,7 +183,7 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
     if not toks:
         raise ParseError(field, "empty expression")
     vals, ops, budget = [], [], [_POW_BITS]  # ops: operators, ("(",) and ("call", name, first value)
-    depth = calls = i = 0
+    depth = calls = trans = i = 0
 
     def fail(what, k=None):
         at = f" at position {toks[k][2]}" if k is not None and k < len(toks) else " at the end"
@@ -197,7 +203,7 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
         if op == "/":
             if b == 0:
                 fail("division by zero", i - 1)
-            b = b**-1
+            b = _pow(b, -1)
         vals.append(_Chain("*", a.items + [b]) if isinstance(a, _Chain) and a.op == "*" else _Chain("*", [_m(a), b]))
 
     def exponent():  # ^ [(] [+|-] integer [)]
@@ -227,7 +233,7 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
             budget[0] -= max(abs(c.p).bit_length(), c.q.bit_length()) * abs(e) if c.is_Rational else 0
             if budget[0] < 0:
                 fail(f"powers of numbers too large (more than {_POW_BITS} bits)", i - 1)
-            r = base**e
+            r = _pow(base, e)
             for t in (r.args if r.is_Mul else (r,)):
                 if t.is_Pow and t.exp.is_Integer and abs(t.exp) > max_exponent:
                     fail(f"the combined exponent {t.exp} (at most {max_exponent})", i - 1)
@@ -246,8 +252,11 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
                     if v not in _ARITY:
                         fail(f"calls of {v!r} are not allowed", i)
                     calls, depth, i = calls + 1, depth + 1, i + 2
+                    trans += v in ("exp", "tanh", "sigmoid")
                     if calls > MAX_CALL_NESTING:
                         fail(f"function calls nested more than {MAX_CALL_NESTING} deep", i - 2)
+                    if trans > MAX_TRANSCENDENTAL:
+                        fail(f"more than {MAX_TRANSCENDENTAL} calls of exp, tanh and sigmoid", i - 2)
                     ops.append(("call", v, len(vals)))
                     continue
                 if v in _ARITY:
@@ -381,7 +390,7 @@ def load_json(text_or_bytes, *, field="FILE", max_bytes=64 * 2**20, max_depth=64
                          detail=(e.lineno, e.colno, e.msg)) from None
     except ValueError as e:  # undecodable bytes
         raise ParseError(field, f"not JSON ({type(e).__name__}: not UTF-8 text)", kind="json", hint=False) from None
-    stack = [(obj, 1)]
+    stack = [(obj, 1)] if isinstance(obj, (list, dict)) else []
     while stack:
         x, d = stack.pop()
         if d > max_depth:
