@@ -21,7 +21,7 @@ from symbolic.spec import deep, dump_spec, load_spec, shallow
 from symbolic.tensor import GridTensor
 from theorems.cli import main
 
-EXAMPLES = (Path(__file__).parents[2] / "../shared/examples").resolve()
+from tests.test_examples import EXAMPLES
 SPEC = {"architecture": "shallow", "N": 3, "M": 2, "activation": "linear", "pooling": "product",
         "weights": {"hidden": [[[0, 1], [-1, 2], ["-3/2", 1]], [[-4, -1], [-2, 2], [2, -2]]], "output": [[3, 2], [1, 0]]}}
 ENTRIES_0 = [32, -32, -32, 32, "25/2", -11, -17, 14]  # shallow_convac_N3_M2 (output 0)
@@ -119,7 +119,6 @@ class TestGrid:
         assert main(["grid", "-", "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["entries"] == ENTRIES_0
 
-    @pytest.mark.skipif(not EXAMPLES.is_dir(), reason=f"golden examples not found at {EXAMPLES}")
     def test_example_wrapper_file(self, capsys):
         """An examples/ file ({"spec": ..., "grid_tensor": ...}) is accepted as a spec."""
         path = EXAMPLES / "shallow_convac_N3_M2.json"
@@ -168,10 +167,12 @@ class TestSpecCommand:
         assert err == ""
 
     @pytest.mark.parametrize("argv, pattern", [
-        (["deep", "--N", "6", "--M", "2"], r"^convac spec: N=6 is not a power of window=2"),
+        (["deep", "--N", "6", "--M", "2"],
+         r"^convac spec: --N: expected a power of the window 2 \(N = 2\^L, L >= 1\), got 6$"),
         (["shallow", "--N", "2", "--M", "2", "--activation", "gelu"], r"^convac spec: activation: expected one of .*'gelu'"),
-        (["shallow", "--N", "2", "--M", "2", "--Z", "0"], r"^convac spec: weights\.hidden: expected a nonempty list"),
-        (["deep", "--N", "4", "--M", "2", "--widths", "2"], r"^convac spec: widths=\(2,\): expected 2 widths"),
+        (["shallow", "--N", "2", "--M", "2", "--Z", "0"], r"^convac spec: --Z: expected an int >= 1, got 0$"),
+        (["deep", "--N", "4", "--M", "2", "--widths", "2"],
+         r"^convac spec: --widths: expected 2 ints >= 1, one per layer \(L = log_2 4 = 2\), got 2$"),
         (["deep", "--N", "4", "--M", "2", "--widths", "a,b"], r"^convac: argument --widths: expected a comma list of ints"),
     ])
     def test_errors(self, capsys, argv, pattern):
