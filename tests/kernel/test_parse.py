@@ -104,6 +104,14 @@ def test_field_is_named():
     assert msg.startswith("weights.output[0][0]: ")
 
 
+def test_nested_calls_within_the_limits():
+    e = parse_expr("relu(" * MAX_CALL_NESTING + "x" + ")" * MAX_CALL_NESTING)
+    assert e == sympy.Max(x, 0)  # relu(relu(x)) = Max(0, x): flattened
+    e = parse_expr("Abs(" * MAX_CALL_NESTING + "x - 1" + ")" * MAX_CALL_NESTING)
+    assert e == sympy.Abs(x - 1)
+    assert parse_expr("tanh(exp(sigmoid(tanh(x))))") == sympy.tanh(sympy.exp(1 / (1 + sympy.exp(-sympy.tanh(x)))))
+
+
 def test_long_chains_are_fast():
     t = time.perf_counter()
     assert parse_expr("+".join(f"a{i}" for i in range(3000))) == sympy.Add(*sympy.symbols("a0:3000"))
@@ -165,7 +173,9 @@ def test_long_chains_are_fast():
     ("\x00", "the character"),
     ("é", "the character"),
     ("x\n+\ny\\", "the character"),
-    ("tanh(tanh(tanh(tanh(tanh(x)))))", f"function calls nested more than {MAX_CALL_NESTING} deep"),
+    ("tanh(tanh(tanh(tanh(tanh(x)))))", "exp, tanh, sigmoid nested more than 4 deep"),
+    ("exp(Abs(sigmoid(relu(tanh(Max(exp(tanh(x))))))))", "exp, tanh, sigmoid nested more than 4 deep"),
+    ("Abs(" * (MAX_CALL_NESTING + 1) + "x" + ")" * (MAX_CALL_NESTING + 1), f"function calls nested more than {MAX_CALL_NESTING} deep"),
     ("+".join(["exp(x)"] * 65), "more than 64 calls of exp, tanh and sigmoid"),
     ("1" * 1001, "an integer literal with 1001 digits; at most 1000"),
     ("x + " + "1" * 5000, "an integer literal with 5000 digits; at most 1000"),
