@@ -1,19 +1,21 @@
 """The claim catalog: every claim proved on its small instances, every false variant refuted,
-and tampered certificates rejected by the trusted checker."""
+and tampered certificates rejected by the trusted kernel (statement first: a result must prove
+exactly its typed statement with its status)."""
 
 import copy
 import json
+import re
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 
-from symbolic.checker import check_certificate, verified
-from symbolic.errors import CertificateError
+from symbolic.kernel.recheck import check_result, recheck
 from theorems.catalog import CATALOG, get_claim, instances
 from theorems.cli_verify import run_sweep, summary
 from theorems.variants import FALSE_VARIANTS
-from theorems.verdict import Status
+from theorems.verdict import Status, answer
 
 IDS = ["laws", "equivalence.shallow", "equivalence.deep", "equivalence.average", "universality.convac",
        "universality.relu_max", "universality.relu_avg", "sharing", "depth.convac.shallow_bound",
@@ -36,9 +38,16 @@ def test_small_sweep_proves_every_claim(small_sweep):
     assert not bad
     assert s["claims_proved"] == 14 and s["all_proved"]
     assert all(r["checked"] for r in small_sweep)
-    # every certificate is plain JSON and re-verifies on its own
+    # every result is plain JSON and re-verifies on its own, as the claim it names
     for r in small_sweep[::7]:
-        check_certificate(json.loads(json.dumps(r["certificate"])))
+        res = json.loads(json.dumps(r["result"]))
+        assert res["statement"] == {"type": "claim", "claim": r["claim"], "instance": r["instance"]}
+        assert res["status"] == "proved" and res["certificate"] == r["certificate"]
+        line = check_result(res)
+        assert line.ok, (r["claim"], line.reason)
+    ans = answer("verify", [r["result"] for r in small_sweep], summary=True)
+    assert ans["summary"] == {"proved": len(small_sweep), "tested": 0, "refuted": 0, "inconclusive": 0,
+                              "total": len(small_sweep)}
 
 
 def test_small_instances_cover_the_small_grid():
@@ -52,6 +61,9 @@ def test_false_variants_are_refuted(name):
     v = FALSE_VARIANTS[name](seed=0)
     assert v.status is Status.REFUTED, v.detail
     assert v.checked and v.certificate
+    res = v.result()
+    assert res["status"] == "refuted" and check_result(res).ok
+    assert check_result(dict(res, status="proved")).ok is False  # a counterexample proves nothing
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -77,103 +89,160 @@ def _find(cert, kind):
     return None
 
 
+def _result(v):
+    """A verdict's result, checked by the kernel untampered, as a fresh copy to tamper with."""
+    res = v.result()
+    line = check_result(res)
+    assert v.checked and line.ok, line.reason
+    return copy.deepcopy(res)
+
+
+def _rejected(res, reason=None):
+    line = check_result(res)
+    assert line.ok is False, "the kernel accepted a tampered result"
+    assert reason is None or re.search(reason, line.reason), line.reason
+    assert recheck(answer("verify", [res])).exit_code == 1
+
+
 def test_tampered_tensor_entry_rejected():
+    v = _first("universality.convac", N=2, M=2)
+    res = _result(v)
+    eq = _find(res["certificate"], "tensor_equality")
+    e = eq["items"][1]["tensor"]["entries"]
+    e[0] = str(Fraction(e[0]) + 1)  # the target no longer is the tensor of the network
+    _rejected(res, "does not realize the target")
+
+
+def test_tampered_decomposition_source_rejected():
+    """equivalence.shallow: the forward pass = the generalized CP, for all weights and all F."""
     v = _first("equivalence.shallow", N=2, M=2, activation="relu", pooling="max")
-    cert = copy.deepcopy(v.certificate)
-    cert["items"][1]["tensor"]["entries"][0] = "0"
-    with pytest.raises(CertificateError, match="differs"):
-        check_certificate(cert)
+    for tamper, reason in (
+        (lambda s: s.pop("F"), "F must be symbolic"),  # only for F = identity
+        (lambda s: s.update(pooling="sum"), "pooling"),  # another operator than the instance's
+        (lambda s: s.update(weights={"hidden": [[[1, 0], [0, 1]], [[2, 1], [1, 1]]], "output": [[1, 1]]}),
+         "symbolic"),  # one network, not all weights
+    ):
+        res = _result(v)
+        tamper(res["certificate"]["source"]["spec"])
+        _rejected(res, reason)
 
 
 def test_tampered_weight_in_universality_target_rejected():
     v = _first("universality.convac", N=2, M=2)
-    cert = copy.deepcopy(v.certificate)
-    eq = _find(cert, "tensor_equality")
-    eq["items"][0]["spec"]["weights"]["output"][0][0] += 1
-    assert not verified(cert)
+    res = _result(v)
+    eq = _find(res["certificate"], "tensor_equality")
+    out = eq["items"][0]["spec"]["weights"]["output"]
+    out[0][0] = str(Fraction(out[0][0]) + 1)
+    _rejected(res, "does not realize the target")
 
 
 def test_tampered_rank_prime_and_index_rejected():
     v = _first("depth.convac.generic", N=4, M=3)
     for field, new in (("prime", 4), ("rows", None)):
-        cert = copy.deepcopy(v.certificate)
+        res = _result(v)
+        cert = res["certificate"]
         if field == "rows":
             cert["certificate"]["rows"][0] = cert["certificate"]["rows"][1]
         else:
             cert["certificate"]["prime"] = new
-        assert not verified(cert), field
+        _rejected(res, "repeated index" if field == "rows" else "prime")
 
 
 def test_tampered_functional_rejected():
     v = _first("universality.relu_avg", N=2, M=2, architecture="shallow")
-    cert = copy.deepcopy(v.certificate)
-    cert["coefficients"][0][1] = "2"
-    with pytest.raises(CertificateError, match="does not expand to 0"):
-        check_certificate(cert)
+    res = _result(v)
+    res["certificate"]["coefficients"][0][1] = "2"
+    _rejected(res, "does not expand to 0")
 
 
 def test_functional_on_universal_family_rejected():
-    """The same functional does not vanish on ReLU/max nets: the checker must say so."""
+    """The same functional does not vanish on ReLU/max nets: the kernel must say so."""
     v = _first("universality.relu_avg", N=2, M=2, architecture="shallow")
-    cert = copy.deepcopy(v.certificate)
-    cert["source"]["spec"]["pooling"] = "max"
-    assert not verified(cert)
+    res = _result(v)
+    res["certificate"]["source"]["spec"]["pooling"] = "max"
+    _rejected(res, "pooling")  # not the claim's family
+    # stated for the ReLU/max family itself, the functional is checked and fails
+    st = {"type": "universality", "architecture": "shallow", "N": 2, "M": 2, "activation": "relu", "pooling": "max",
+          "shared": False}
+    _rejected({"statement": st, "status": "refuted", "certificate": res["certificate"]}, "does not expand to 0")
 
 
 def test_invariance_of_unshared_net_rejected():
     v = _first("sharing", N=2, M=2, architecture="shallow", activation="linear")
-    cert = copy.deepcopy(v.certificate)
-    cert["source"]["spec"].pop("shared")
-    assert not verified(cert)
+    res = _result(v)
+    res["certificate"]["source"]["spec"].pop("shared")
+    _rejected(res, "shared")
 
 
 def test_box_identity_on_wider_box_rejected():
     v = _first("depth.relu_max.incomplete", N=2, M=2)
-    cert = copy.deepcopy(v.certificate)
-    name = next(iter(cert["box"]))
-    cert["box"][name] = ["-2", "2"]
-    with pytest.raises(CertificateError, match="not resolved|changes|differ"):
-        check_certificate(cert)
+    res = _result(v)
+    name = next(iter(res["certificate"]["box"]))
+    res["certificate"]["box"][name] = ["-2", "2"]
+    _rejected(res, "not resolved|changes|differ")
 
 
 def test_box_must_be_open():
     v = _first("depth.relu_max.incomplete", N=2, M=2)
-    cert = copy.deepcopy(v.certificate)
-    name = next(iter(cert["box"]))
-    cert["box"][name] = ["1", "1"]
-    with pytest.raises(CertificateError, match="empty or a point"):
-        check_certificate(cert)
+    res = _result(v)
+    name = next(iter(res["certificate"]["box"]))
+    res["certificate"]["box"][name] = ["1", "1"]
+    _rejected(res, "empty or a point")
 
 
 def test_factorization_with_wrong_factor_rejected():
     v = _first("depth.convac.shallow_bound", N=2, M=2)
-    cert = copy.deepcopy(v.certificate)
-    cert["parts"][0]["V"][0][0] = "0"
-    assert not verified(cert)
+    res = _result(v)
+    res["certificate"]["parts"][0]["V"][0][0] = "0"
+    _rejected(res, "U V")
+    res = _result(_first("depth.convac.shallow_bound", N=4, M=2))
+    parts = res["certificate"]["parts"]  # the partition {0} | {1, 2, 3} left out (both of its sides)
+    res["certificate"]["parts"] = [p for p in parts if p["rows"] not in ([0], [1, 2, 3])]
+    assert len(res["certificate"]["parts"]) == len(parts) - 2
+    _rejected(res, "not covered")
 
 
 def test_law_counterexample_tampered():
     v = FALSE_VARIANTS["relu_average_associative"]()
-    cert = copy.deepcopy(v.certificate)
-    cert["certificate"]["point"] = {"a": 1, "b": 1, "c": 1}
-    with pytest.raises(CertificateError, match="both sides equal"):
-        check_certificate(cert)
+    res = _result(v)
+    assert res["statement"]["type"] == "law" and res["status"] == "refuted"
+    res["certificate"]["point"] = {"a": 1, "b": 1, "c": 1}
+    _rejected(res, "not proved different")
+
+
+def test_laws_claim_tampered():
+    v = _first("laws")
+    res = _result(v)
+    part = next(p for p in res["certificate"]["parts"] if not p["holds"])
+    part["holds"] = True  # relu/average associativity stated as a fact of the claim
+    _rejected(res)
+    res = _result(v)
+    res["certificate"]["parts"].pop()  # a fact missing
+    _rejected(res, "missing facts|not one of")
 
 
 def test_structural_bound_tampered():
     v = _first("geometry", N=4, M=3, window=2)
-    cert = copy.deepcopy(v.certificate)
-    sb = _find(cert, "structural_bound")
+    res = _result(v)
+    sb = _find(res["certificate"], "structural_bound")
     sb["bound"] -= 1
-    with pytest.raises(CertificateError, match="formula gives"):
-        check_certificate(cert)
+    _rejected(res, "ICLR 2017 bound")
 
 
 def test_max_term_rows_bound_tampered():
     v = _first("depth.relu_max.term_bound", N=4, M=2)
-    cert = copy.deepcopy(v.certificate)
-    cert["bound"] = 3
-    assert not verified(cert)
+    res = _result(v)
+    res["certificate"]["bound"] = 3
+    _rejected(res, "max_term_rows")
+
+
+def test_status_and_claim_swapped():
+    """Statement first: a certificate proves its own claim, with its own status, and nothing else."""
+    v = _first("universality.relu_avg", N=2, M=2, architecture="shallow")
+    res = _result(v)
+    _rejected(dict(res, status="refuted"), "status must be proved")
+    res["statement"]["claim"] = "sharing"
+    _rejected(res)
 
 
 # ------------------------------------------------------------------- command line
@@ -185,10 +254,16 @@ def test_verify_json_shape_and_exit_code():
     r = run("verify", "--only", "laws", "depth.relu_max.exists", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert set(out) == {"results", "summary"}
+    assert set(out) == {"convac", "command", "results", "summary"} and out["command"] == "verify"
     first = out["results"][0]
-    assert {"claim", "instance", "status", "seconds", "certificate"} <= set(first)
-    assert out["summary"]["all_proved"] is True
+    assert set(first) == {"statement", "status", "certificate", "seconds", "seed"}
+    assert first["statement"]["type"] == "claim" and first["statement"]["claim"] == "laws"
+    assert {r["statement"]["claim"] for r in out["results"]} == {"laws", "depth.relu_max.exists"}
+    n = len(out["results"])
+    assert out["summary"] == {"proved": n, "tested": 0, "refuted": 0, "inconclusive": 0, "total": n}
+    assert recheck(out).exit_code == 0
+    out["summary"]["proved"] -= 1  # the summary is recomputed by the kernel
+    assert recheck(out).exit_code == 1
 
 
 @pytest.mark.parametrize("fmt, marker", [("markdown", "| claim |"), ("latex", "\\begin{tabular}")])
@@ -212,4 +287,8 @@ def test_variants_command():
     r = run("verify", "--variants", "--json")
     assert r.returncode == 0
     out = json.loads(r.stdout)
-    assert out["summary"]["all_refuted"] and all(x["status"] == "refuted" for x in out["results"])
+    assert out["command"] == "verify --variants" and len(out["results"]) == len(FALSE_VARIANTS)
+    assert all(x["status"] == "refuted" for x in out["results"])
+    n = len(FALSE_VARIANTS)
+    assert out["summary"] == {"proved": 0, "tested": 0, "refuted": n, "inconclusive": 0, "total": n}
+    assert recheck(out).exit_code == 0
