@@ -19,8 +19,8 @@ Format (JSON; numbers are ints or ``"p/q"`` strings, never floats; strings are p
                                                splits from the root down), rationals y_i >= 0
   LEAF = {"picks": [PICK, ...], "zero": Z}     one PICK per non-smooth node, in the order below
   PICK = {"arg": j, "proofs": [P, ...]}        Max/Min(u_1..u_k) = u_j: one P per i != j, in order,
-                                               proving u_j - u_i >= 0 (Min: u_i - u_j >= 0);
-                                               Abs(u) is Max(u, -u)
+                                               proving u_j - u_i >= 0 (Min: u_i - u_j >= 0); no
+                                               u_i equal to u_j with i < j; Abs(u) is Max(u, -u)
        | {"branches": [[side, P, Z], ...]}     Piecewise((e_1, c_1), .., (e_m, True)), c_j "q_j > 0"
                                                or ">=" (or "<", "<=": q_j = rhs - lhs), q_j affine.
                                                For j = m-1 down to 1, from v = e_m: side "ge": P
@@ -260,6 +260,8 @@ class _Kernel:
         others = [i for i in range(len(cands)) if i != j]
         for n, (i, P) in enumerate(zip(others, _list(proofs, f"{w}.proofs", len(others)))):
             d = cands[i] - cands[j] if isinstance(node, sympy.Min) else cands[j] - cands[i]
+            if d.is_zero and i < j:  # equal arguments: the first one (canonical, as the prover picks)
+                _fail(f"{w}: {node} has equal arguments {i} and {j}; the first one is taken")
             try:
                 self.nonneg(d, R, P, f"{w}.proofs[{n}]")
             except CertificateError as err:

@@ -116,6 +116,17 @@ def test_wrong_max_argument():
     refused(PIECEWISE, cert, "picks\\[1\\].branches\\[0\\]\\[1\\]")
 
 
+def test_equal_arguments_take_the_first():
+    ra, rb = Max(0, a, evaluate=False), Max(0, b, evaluate=False)
+    expr = Max(0, ra + rb, evaluate=False) - ra - rb  # on a, b <= 0: Max(0, 0 + 0)
+    cert = cert_of(expr)
+    assert cert["tree"]["split"] == "-a" and cert["tree"]["ge"]["split"] == "-b"  # ge, ge: -a >= 0, -b >= 0
+    leaf = cert["regions"][cert["tree"]["ge"]["ge"]["region"]]
+    assert leaf["picks"][2] == {"arg": 0, "proofs": [[]]}
+    leaf["picks"][2]["arg"] = 1  # also true, but not canonical: refused, so a certificate has one form
+    refused(expr, cert, "has equal arguments 0 and 1; the first one is taken")
+
+
 def test_split_with_a_missing_half():
     cert = cert_of(MAXMIN)
     del cert["tree"]["le"]
