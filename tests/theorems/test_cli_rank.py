@@ -1,9 +1,10 @@
-"""Tests of ``convac rank`` and ``convac recheck`` (theorems/cli_rank.py).
+"""Tests of ``convac rank`` (theorems/cli_rank.py) and ``convac recheck`` (theorems/cli_recheck.py).
 
-Ranks are compared with the golden examples (../shared/examples, computed independently)
+Ranks are compared with the golden examples (tests/data/examples, computed independently)
 and, for held-out specs, with a second route: the circuit's forward pass and sympy's
-DomainMatrix.  Every answer must be accepted by ``recheck``; tampered answers must not.
-Exit statuses are checked in real subprocesses with the installed console script too.
+DomainMatrix.  Every answer must be accepted by the trusted kernel's ``recheck``; tampered
+answers must not.  Exit statuses are checked in real subprocesses with the installed console
+script too, and every command's ``--json`` answer makes a round trip through ``convac recheck``.
 """
 
 import copy
@@ -20,20 +21,22 @@ import pytest
 import sympy
 
 from symbolic.circuit import circuit, forward_tensor
+from symbolic.kernel.recheck import check_result, recheck
 from symbolic.matricize import matricize
 from symbolic.rank import exact_rank
 from symbolic.spec import deep, dump_spec, load_spec, shallow, spec_to_dict
+from tests.test_examples import EXAMPLES, FILES
 from theorems.cli import main
-from theorems.cli_rank import rank_answer, recheck
+from theorems.cli_rank import rank_answer, rank_result
+from theorems.verdict import answer
 
-EXAMPLES = (Path(__file__).resolve().parents[2].parent / "shared" / "examples")
-FILES = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.is_dir() else []
-needs_examples = pytest.mark.skipif(not FILES, reason=f"golden examples not found at {EXAMPLES}")
+#: ``convac`` as the console script runs it (theorems.entry: recheck loads the kernel only).
+ENTRY = [sys.executable, "-c", "import sys; from theorems.entry import main; sys.exit(main())"]
 
 
 def console_script():
     exe = Path(sys.executable).parent / "convac"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "theorems.cli"]
+    return [str(exe)] if exe.exists() else ENTRY
 
 
 def run(*args, stdin=None):
@@ -42,10 +45,23 @@ def run(*args, stdin=None):
 
 
 def rank_json(capsys, *args):
+    """``convac rank ... --json``: the answer envelope's one result."""
     assert main(["rank", *map(str, args), "--json"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    return json.loads(out)
+    env = json.loads(out)
+    assert set(env) == {"convac", "command", "results"} and (env["convac"], env["command"]) == (1, "rank")
+    assert len(env["results"]) == 1
+    res = env["results"][0]
+    assert set(res) == {"statement", "status", "lower", "upper", "bounds", "certificate", "seconds", "seed"}
+    assert res["status"] == "proved" and res["statement"]["type"] == "rank"
+    return res
+
+
+def same_result(res, a, seed=0):
+    """The command line's result is the internal answer's, converted (up to the seconds)."""
+    want = rank_result(a, seed=seed)
+    return {**res, "seconds": 0} == {**want, "seconds": 0}
 
 
 def independent_rank(spec, rows, output=0):
@@ -54,9 +70,11 @@ def independent_rank(spec, rows, output=0):
     return exact_rank(matricize(A, rows), method="sympy").rank
 
 
-def recheck_answer(capsys, answer):
-    code = recheck(answer)
-    return code, capsys.readouterr().out
+def recheck_answer(capsys, a):
+    """(exit code, rendered report) of the kernel's recheck of a rank answer (internal dict or result)."""
+    res = a if isinstance(a.get("statement"), dict) else rank_result(a)
+    report = recheck(answer("rank", [res]))
+    return report.exit_code, report.render()
 
 
 def write(tmp_path, obj, name="answer.json"):
@@ -66,35 +84,43 @@ def write(tmp_path, obj, name="answer.json"):
 
 
 # ----------------------------------------------------------------------------- golden examples
-@needs_examples
+def test_examples_are_there():
+    assert len(FILES) == 9, EXAMPLES
+
+
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 @pytest.mark.parametrize("partition", ["odd-even", "halves"])
 def test_examples(capsys, path, partition):
     expected = json.loads(path.read_text())["ranks"][partition]
-    a = rank_json(capsys, path, "--partition", partition)
-    assert (a["rank"], a["lower"], a["upper"], a["exact"]) == (expected, expected, expected, True)
-    assert a["certificate_verified"] is True and a["partition"] == partition
-    assert all(expected <= b for b in a["bounds"].values())
-    code, out = recheck_answer(capsys, a)
+    res = rank_json(capsys, path, "--partition", partition)
+    assert (res["lower"], res["upper"]) == (expected, expected) and res["statement"]["partition"] == partition
+    assert all(expected <= b for b in res["bounds"].values())
+    a = rank_answer(load_spec(path.read_text()), partition)
+    assert (a["rank"], a["exact"], a["certificate_verified"], a["kernel_verified"]) == (expected, True, True, True)
+    assert same_result(res, a)
+    code, out = recheck_answer(capsys, res)
     assert code == 0 and out.startswith("ok ")
 
 
-@needs_examples
 def test_console_script_and_recheck_from_file_and_stdin(tmp_path):
     path = EXAMPLES / "deep_relu_sum_N8_M2.json"
     p = run("rank", path, "--partition", "halves", "--json")
     assert p.returncode == 0 and p.stderr == ""
     a = json.loads(p.stdout)
-    assert a["rank"] == 2 and a["exact"] and a["bounds"]["widths"] == 2
+    res = a["results"][0]
+    assert res["lower"] == res["upper"] == 2 and res["bounds"]["widths"] == 2
     f = write(tmp_path, a)
     q = run("recheck", f)
-    assert q.returncode == 0 and q.stdout.startswith("ok ") and q.stdout.count("\n") == 1
+    assert q.returncode == 0 and q.stdout.startswith("ok ") and q.stdout.count("\n") == 2
+    assert q.stdout.splitlines()[-1] == "1 of 1 statements verified"
     q = run("recheck", "-", stdin=p.stdout)
     assert q.returncode == 0 and "ok " in q.stdout
     bad = copy.deepcopy(a)
-    bad["certificate"]["upper"]["V"][0][0] = str(Fraction(bad["certificate"]["upper"]["V"][0][0]) + 1)
+    V = bad["results"][0]["certificate"]["upper"]["V"]
+    V[0][0] = str(Fraction(V[0][0]) + 1)
     q = run("recheck", write(tmp_path, bad, "bad.json"))
-    assert q.returncode == 1 and q.stdout.startswith("FAILED ") and "A[:, cols] V != A" in q.stdout
+    assert q.returncode == 1 and q.stdout.startswith("FAILED ") and "A[:, cols] V differs from A" in q.stdout
+    assert q.stdout.splitlines()[-1] == "0 of 1 statements verified, 1 failed"
 
 
 def test_text_output_spec_on_stdin(capsys, monkeypatch):
@@ -124,60 +150,79 @@ HELD_OUT = [
 def test_held_out_specs_explicit_partitions(capsys, tmp_path, spec):
     f = write(tmp_path, spec_to_dict(spec), "spec.json")
     for P in ["0,3", "1", "odd-even", "halves"]:
-        a = rank_json(capsys, f, "--partition", P)
+        res = rank_json(capsys, f, "--partition", P)
+        a = rank_answer(spec, P)
+        assert same_result(res, a)
         rows = [int(x) for x in P.split(",")] if P[0].isdigit() else a["rows"]
-        assert a["rows"] == sorted(rows)
-        assert a["rank"] == independent_rank(spec, rows) and a["exact"]
+        assert a["rows"] == res["statement"]["rows"] == sorted(rows) and res["statement"]["partition"] == P
+        assert a["rank"] == res["lower"] == res["upper"] == independent_rank(spec, rows) and a["exact"]
         assert a["cols"] == [i for i in range(spec.N) if i not in rows]
         assert a["shape"] == [spec.M ** len(rows), spec.M ** (spec.N - len(rows))]
-        assert recheck_answer(capsys, a)[0] == 0
+        assert recheck_answer(capsys, res)[0] == 0
 
 
 def test_engines_agree_and_second_output(capsys, tmp_path):
     s = deep(N=4, M=3, widths=(2, 2), seed=3, Y=2)
     f = write(tmp_path, spec_to_dict(s), "spec.json")
     for y in ("0", "1"):
-        answers = [rank_json(capsys, f, "-p", "0,3", "--output", y, *e) for e in ([], ["--engine", "exact"],
-                                                                                   ["--engine", "modular"])]
+        engines = ([], ["--engine", "exact"], ["--engine", "modular"])
+        results = [rank_json(capsys, f, "-p", "0,3", "--output", y, *e) for e in engines]
+        answers = [rank_answer(s, "0,3", output=int(y), engine=e[1] if e else None) for e in engines]
+        assert all(same_result(r, a) for r, a in zip(results, answers))
+        assert all(r["statement"]["output"] == int(y) for r in results)
         k = independent_rank(s, [0, 3], int(y))
         assert [a["lower"] for a in answers] == [k, k, k]
         assert answers[0]["exact"] and answers[1]["exact"] and answers[1]["engine"] == "exact"
         assert answers[2]["engine"] == "modular" and answers[2]["upper"] == (9 if k < 9 else k)
-        assert all(recheck_answer(capsys, a)[0] == 0 for a in answers)
+        assert all(recheck_answer(capsys, r)[0] == 0 for r in results)
 
 
 def test_lower_bound_only(capsys, tmp_path):
     s = deep(N=4, M=3, widths=(3, 2), seed=1)  # halves has rank 2 < 9
     f = write(tmp_path, spec_to_dict(s), "spec.json")
-    a = rank_json(capsys, f, "-p", "halves", "--lower-bound-only")
-    assert (a["lower"], a["upper"], a["exact"], a["certificate"]["upper"]["kind"]) == (2, 9, False, "trivial")
-    assert a["engine"] == "modular" and recheck_answer(capsys, a)[0] == 0
-    b = rank_json(capsys, f, "-p", "halves")
-    assert (b["lower"], b["upper"], b["exact"], b["certificate"]["upper"]["kind"]) == (2, 2, True, "factorization")
+    r = rank_json(capsys, f, "-p", "halves", "--lower-bound-only")
+    assert (r["lower"], r["upper"], r["certificate"]["upper"]["kind"]) == (2, 9, "trivial")
+    a = rank_answer(s, "halves", lower_bound_only=True)
+    assert same_result(r, a) and (a["exact"], a["engine"]) == (False, "modular")
+    assert recheck_answer(capsys, r)[0] == 0
+    r = rank_json(capsys, f, "-p", "halves")
+    assert (r["lower"], r["upper"], r["certificate"]["upper"]["kind"]) == (2, 2, "factorization")
+    assert rank_answer(s, "halves")["exact"] is True
     capsys.readouterr()
 
 
 def test_seed_changes_the_prime(capsys, tmp_path):
     f = write(tmp_path, spec_to_dict(deep(N=4, M=2, seed=2)), "spec.json")
-    p0 = rank_json(capsys, f, "--seed", "0")["prime"]
-    p1 = rank_json(capsys, f, "--seed", "1")["prime"]
-    assert p0 != p1 and sympy.isprime(p0) and sympy.isprime(p1)
+    r0 = rank_json(capsys, f, "--seed", "0")
+    r1 = rank_json(capsys, f, "--seed", "1")
+    p0, p1 = r0["certificate"]["lower"]["prime"], r1["certificate"]["lower"]["prime"]
+    assert p0 != p1 and sympy.isprime(p0) and sympy.isprime(p1) and (r0["seed"], r1["seed"]) == (0, 1)
 
 
 # ----------------------------------------------------------------------------- symbolic weights
 def test_symbolic_generic_rank(capsys, tmp_path):
     s = deep(N=4, M=2, widths=(2, 2), weights="symbolic")
     f = write(tmp_path, spec_to_dict(s), "sym.json")
-    a = rank_json(capsys, f, "-p", "odd-even")
+    r = rank_json(capsys, f, "-p", "odd-even")
+    a = rank_answer(s, "odd-even")
+    assert same_result(r, a) and r["lower"] == r["upper"] == 4
     assert a["engine"] == "symbolic" and a["rank"] == 4 and a["exact"] and a["generic"]["exact"]
-    assert "Schwartz-Zippel" in a["statement"] and a["certificate"]["lower"]["point"]
-    point = a["certificate"]["lower"]["point"]
+    assert "Schwartz-Zippel" in a["statement"] and r["certificate"]["lower"]["point"]
+    point = r["certificate"]["lower"]["point"]
     assert len(point) == 4 * 2 * 2 + 2 * 2 * 2 + 2 and max(abs(Fraction(v)) for v in point.values()) > 1000  # a wide-range point
-    h = rank_json(capsys, f, "-p", "halves")
+    hr = rank_json(capsys, f, "-p", "halves")
+    h = rank_answer(s, "halves")
+    assert same_result(hr, h) and (hr["lower"], hr["upper"]) == (2, 4)
     assert (h["rank"], h["upper"], h["exact"]) == (2, 4, False)
     assert h["generic"] == {**h["generic"], "lower": 2, "upper": 2, "exact": True}
     assert "generic rank is exactly 2" in h["generic"]["statement"]
-    assert recheck_answer(capsys, a)[0] == 0 and recheck_answer(capsys, h)[0] == 0
+    for res in (r, hr):
+        code, out = recheck_answer(capsys, res)
+        assert code == 0 and "almost all weights: rank" in out
+    bad = copy.deepcopy(r)
+    del bad["certificate"]["lower"]["point"]  # symbolic weights: the minor must be evaluated at a point
+    code, out = recheck_answer(capsys, bad)
+    assert code == 1 and "needs a point" in out
     assert main(["rank", str(f), "-p", "halves"]) == 0
     out = capsys.readouterr().out
     assert "generic rank    2 (exact: meets the structural bound)" in out and "Schwartz-Zippel" in out
@@ -189,7 +234,7 @@ def test_symbolic_fraction_field_rank_is_compared(capsys, tmp_path):
     a = rank_answer(s, "odd-even")
     g = a["generic"]
     assert g["lower"] == 1 < g["upper"] and g["fraction_field_rank"] == 1 and not g["exact"]
-    assert recheck(a) == 0
+    assert recheck_answer(capsys, a)[0] == 0
     capsys.readouterr()
 
 
@@ -222,20 +267,24 @@ def test_errors_in_subprocess(tmp_path):
     p = run("rank", tmp_path / "missing.json")
     assert p.returncode == 2 and p.stderr.count("\n") == 1
     p = run("recheck", write(tmp_path, {"hello": 1}, "none.json"))
-    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "no certificate found" in p.stderr
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "a --json answer of convac" in p.stderr
 
 
 @pytest.mark.parametrize("content, pattern", [
     ("", r"empty"),
     ("{not json", r"not JSON \(line 1 column 2"),
-    ("[1, 2]", r"no certificate found"),
+    ("[1, 2]", r"a --json answer of convac"),
+    ("{}", r"a --json answer of convac"),
+    ('{"convac": 1, "command": "rank", "results": []}', r"results: expected a nonempty list"),
+    ('{"convac": 1, "command": "prove everything", "results": [{}]}', r"command='prove everything' is not one of"),
+    ("[" * 100_000 + "]" * 100_000, r"nested deeper than"),
 ])
 def test_recheck_bad_input(capsys, tmp_path, content, pattern):
     f = tmp_path / "x.json"
     f.write_text(content)
     assert main(["recheck", str(f)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and re.search(pattern, err)
+    assert out == "" and err.count("\n") == 1 and re.search(pattern, err) and err.startswith("convac recheck: ")
     assert main(["recheck", str(tmp_path / "missing.json")]) == 2
     assert "cannot be read" in capsys.readouterr().err
 
@@ -247,28 +296,43 @@ def deficient():
     return rank_answer(deep(N=4, M=3, widths=(3, 2), seed=7), "halves")
 
 
-def _rejected(capsys, a, reason):
-    code, out = recheck_answer(capsys, a)
+def tampered(a, change):
+    """A copy of the answer file's result of ``a``, changed by ``change(result)``."""
+    res = copy.deepcopy(rank_result(a))
+    change(res)
+    return res
+
+
+def _rejected(capsys, res, reason):
+    code, out = recheck_answer(capsys, res)
     assert code == 1 and out.startswith("FAILED ") and re.search(reason, out), out
+    assert check_result(res).ok is False
 
 
 def test_untampered_is_accepted(capsys, deficient):
     assert deficient["certificate"]["upper"]["kind"] == "factorization" and deficient["rank"] == 2
+    assert deficient["kernel_verified"] is True
     assert recheck_answer(capsys, deficient)[0] == 0
 
 
 def test_tampered_index(capsys, deficient):
     low = deficient["certificate"]["lower"]
-    a = copy.deepcopy(deficient)
-    a["certificate"]["lower"]["rows"][0] = low["rows"][1]  # a repeated row
-    _rejected(capsys, a, "distinct indices")
-    a = copy.deepcopy(deficient)
-    a["certificate"]["lower"]["cols"][0] = 81  # out of range
-    _rejected(capsys, a, "out of range")
-    a = copy.deepcopy(deficient)
-    cols = a["certificate"]["upper"]["cols"]
-    cols[0] = next(c for c in range(9) if c not in cols)  # another column: A[:, C'] V != A
-    _rejected(capsys, a, r"A\[:, cols\] V != A")
+
+    def repeated_row(r):
+        r["certificate"]["lower"]["rows"][0] = low["rows"][1]
+
+    _rejected(capsys, tampered(deficient, repeated_row), "repeated index")
+
+    def out_of_range(r):
+        r["certificate"]["lower"]["cols"][0] = 81
+
+    _rejected(capsys, tampered(deficient, out_of_range), r"expected a list of indices in 0\.\.8")
+
+    def other_column(r):  # another column: A[:, C'] V != A
+        cols = r["certificate"]["upper"]["cols"]
+        cols[0] = next(c for c in range(9) if c not in cols)
+
+    _rejected(capsys, tampered(deficient, other_column), r"A\[:, cols\] V differs from A")
 
 
 def test_tampered_index_singular_minor(capsys):
@@ -276,44 +340,48 @@ def test_tampered_index_singular_minor(capsys):
     s = shallow(N=3, M=2, Z=1, weights={"hidden": [[[1, 0], [2, 3], [4, 5]]], "output": [[1]]})
     a = rank_answer(s, "0")
     assert a["rank"] == 1 and a["certificate"]["lower"]["rows"] == [0] and recheck_answer(capsys, a)[0] == 0
-    a["certificate"]["lower"]["rows"] = [1]
-    _rejected(capsys, a, "minor is singular")
+    _rejected(capsys, tampered(a, lambda r: r["certificate"]["lower"].update(rows=[1])), "minor is zero modulo")
 
 
 def test_tampered_prime(capsys, deficient):
-    a = copy.deepcopy(deficient)
-    a["certificate"]["lower"]["prime"] += 1  # even: not a prime
-    _rejected(capsys, a, "is not prime")
-    a = copy.deepcopy(deficient)
-    a["certificate"]["lower"]["prime"] = 1
-    _rejected(capsys, a, "is not prime")
+    p = deficient["certificate"]["lower"]["prime"]
+    for q in (p + 1, 1):  # even: not a prime; 1
+        _rejected(capsys, tampered(deficient, lambda r: r["certificate"]["lower"].update(prime=q)), "is not a prime")
 
 
 def test_tampered_V_entry(capsys, deficient):
-    a = copy.deepcopy(deficient)
-    V = a["certificate"]["upper"]["V"]
-    V[1][4] = str(Fraction(V[1][4]) + Fraction(1, 3))
-    _rejected(capsys, a, r"A\[:, cols\] V != A")
+    def change(r):
+        V = r["certificate"]["upper"]["V"]
+        V[1][4] = str(Fraction(V[1][4]) + Fraction(1, 3))
+
+    _rejected(capsys, tampered(deficient, change), r"A\[:, cols\] V differs from A")
 
 
 def test_tampered_k(capsys, deficient):
-    for part, k in (("lower", 3), ("upper", 1)):
-        a = copy.deepcopy(deficient)
-        a["certificate"][part]["k"] = k
-        _rejected(capsys, a, "the answer says (rank|lower|upper)=")  # the answer's numbers must be the certificate's
-        a[part] = k  # and with the answer changed to match, the checker itself refuses it
-        a.update(rank=a["lower"], exact=a["lower"] == a["upper"])
-        _rejected(capsys, a, "expected 3 distinct|exceeds|V: expected a 1 x 9")
-    for key, value in (("rank", 3), ("upper", 3), ("exact", False), ("lower", 1)):
-        a = copy.deepcopy(deficient)
-        a[key] = value
-        _rejected(capsys, a, f"the answer says {key}={value}, its certificate states")
-    a = copy.deepcopy(deficient)
-    a["bounds"]["min_cut"] = 1
-    _rejected(capsys, a, "structural bounds")
-    a = copy.deepcopy(deficient)
-    a["rows"] = [0, 2]
-    _rejected(capsys, a, "partition 'halves' does not give rows")
+    for part, k, reason in (("lower", 3, "a 3 x 3 minor needs 3 rows and 3 columns"),
+                            ("upper", 1, "k=1 but 2 columns are given")):
+        res = tampered(deficient, lambda r: r["certificate"][part].update(k=k))
+        _rejected(capsys, res, reason)
+        res[part] = k  # and with the answer changed to match, the kernel refuses it all the same
+        _rejected(capsys, res, reason)
+
+    def one_column(r):  # a consistent, smaller factorization: A[:, c] V cannot be A (rank 2)
+        u = r["certificate"]["upper"]
+        u.update(k=1, cols=u["cols"][:1], V=u["V"][:1])
+        r["upper"] = 1
+
+    _rejected(capsys, tampered(deficient, one_column), r"A\[:, cols\] V differs from A")
+    # the answer's numbers must be the certificate's
+    for key, value in (("upper", 3), ("lower", 1)):
+        _rejected(capsys, tampered(deficient, lambda r: r.update({key: value})),
+                  r"the answer says lower=\d+, upper=\d+; the certificate proves 2, 2")
+    # a file can assert nothing the kernel did not check: derived fields are refused
+    for key, value in (("rank", 3), ("exact", False), ("certificate_verified", True)):
+        _rejected(capsys, tampered(deficient, lambda r: r.update({key: value})), f"unexpected fields \\['{key}'\\]")
+    _rejected(capsys, tampered(deficient, lambda r: r["bounds"].update(min_cut=1)), "differ from the re-derived")
+    _rejected(capsys, tampered(deficient, lambda r: r["statement"].update(rows=[0, 2])),
+              r"partition 'halves' does not give rows \[0, 2\]")
+    _rejected(capsys, tampered(deficient, lambda r: r.update(status="refuted")), "status is proved")
 
 
 def test_tampered_spec_weight(capsys, deficient):
@@ -321,73 +389,168 @@ def test_tampered_spec_weight(capsys, deficient):
 
     (A changed weight of the left half, or of the output, keeps every column relation, so the
     certificate still holds for that changed spec, rightly.)"""
-    a = copy.deepcopy(deficient)
-    a["spec"]["weights"]["layers"][0][2][0][1] += 1
-    _rejected(capsys, a, r"V != A")
-    a = copy.deepcopy(deficient)
-    a["spec"]["weights"]["output"][0][0] = 1.5  # a float: the spec no longer loads
-    _rejected(capsys, a, "spec does not load")
+    def right_half(r):
+        r["statement"]["spec"]["weights"]["layers"][0][2][0][1] += 1
+
+    _rejected(capsys, tampered(deficient, right_half), r"V differs from A")
+
+    def float_weight(r):  # a float: the spec no longer loads
+        r["statement"]["spec"]["weights"]["output"][0][0] = 1.5
+
+    _rejected(capsys, tampered(deficient, float_weight), r"output\[0\]\[0\]=1\.5: expected an exact number")
 
 
 def test_tampered_full_rank_lower_bound(capsys):
-    """A full-rank answer (trivial upper bound): a changed prime or minor index breaks it."""
+    """A full-rank answer (trivial upper bound): a changed k, prime or minor index breaks it."""
     a = rank_answer(deep(N=4, M=2, widths=(2, 2), seed=9), "odd-even")
     assert a["exact"] and a["certificate"]["upper"]["kind"] == "trivial" and recheck_answer(capsys, a)[0] == 0
-    b = copy.deepcopy(a)
-    b["certificate"]["lower"]["k"] = 5
-    b.update(rank=5, lower=5, exact=False)
-    _rejected(capsys, b, "exceeds|expected 5 distinct indices")
-    b = copy.deepcopy(a)
-    b["certificate"]["upper"]["k"] = 3
-    b["upper"], b["exact"] = 3, False
-    _rejected(capsys, b, "trivial upper bound k=3 is below|lower bound 4 exceeds upper bound 3")
-    b = copy.deepcopy(a)
-    b["certificate"]["lower"]["prime"] = 2 * 3 * 5 * 7 + 1 + 2  # 213 = 3 * 71
-    _rejected(capsys, b, "is not prime")
+
+    def lower5(r):
+        r["certificate"]["lower"]["k"] = 5
+        r["lower"] = 5
+
+    _rejected(capsys, tampered(a, lower5), r"k=5: expected an int in 0\.\.4")
+
+    def upper3(r):
+        r["certificate"]["upper"]["k"] = 3
+        r["upper"] = 3
+
+    _rejected(capsys, tampered(a, upper3), "trivial upper bound k=3, but min\\(rows, cols\\) = 4")
+    _rejected(capsys, tampered(a, lambda r: r["certificate"]["lower"].update(prime=2 * 3 * 5 * 7 + 1 + 2)),
+              "is not a prime")  # 213 = 3 * 71
 
 
 # ----------------------------------------------------------------------------- verify answers
 def test_recheck_verify_answer(capsys, tmp_path, deficient):
-    good = {"kind": "matricization_rank", "source": {"spec": deficient["spec"], "output": 0},
-            "rows": deficient["rows"], "certificate": deficient["certificate"]}
-    bad = copy.deepcopy(good)
-    bad["certificate"]["upper"]["V"][0][0] = str(Fraction(bad["certificate"]["upper"]["V"][0][0]) - 1)
-    sb = {"kind": "structural_bound", "formula": "shallow_terms", "Z": 3, "per_term": 1, "bound": 3}
-    answer = {"results": [
-        {"claim": "depth.convac.generic", "status": "proved", "certificate": good},
-        {"claim": "depth.convac.shallow_bound", "status": "proved", "certificate": sb},
-        {"claim": "laws", "status": "tested"},
-    ]}
-    f = write(tmp_path, answer, "verify.json")
+    from theorems.catalog import get_claim
+
+    good = get_claim("depth.convac.generic").check(N=4, M=3, seed=0).result()
+    sb = get_claim("depth.convac.shallow_bound").check(N=2, M=2, Z=2, seed=0).result()
+    tested = {"statement": {"type": "claim", "claim": "laws", "instance": {}}, "status": "tested", "certificate": None}
+    results = [good, sb, tested, rank_result(deficient)]
+    f = write(tmp_path, answer("verify", results, summary=True), "verify.json")
     assert main(["recheck", str(f)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("ok      depth.convac.generic") and out[1].startswith("ok      depth.convac.shallow_bound")
-    assert out[2].startswith("-       laws: no certificate")
-    answer["results"].append({"claim": "tampered", "status": "proved", "certificate": bad})
-    f = write(tmp_path, answer, "verify2.json")
+    assert out[0].startswith("ok      proved       depth.convac.generic")
+    assert out[1].startswith("ok      proved       depth.convac.shallow_bound")
+    assert out[2].startswith("ok      tested       claim")
+    assert out[3].startswith("ok      proved       rank [A^0]_[0, 1] = 2")
+    assert out[4] == "4 of 4 statements verified"
+    bad = copy.deepcopy(good)  # the witness's minor changed: a repeated row
+    bad["certificate"]["certificate"]["rows"][0] = bad["certificate"]["certificate"]["rows"][1]
+    bad["statement"]["instance"] = {"N": 4, "M": 3}  # (another statement than ``good``'s)
+    f = write(tmp_path, answer("verify", results + [bad], summary=True), "verify2.json")
     assert main(["recheck", str(f)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 4 and out[3].startswith("FAILED  tampered:")
-    # a list of rank answers and a bare certificate are accepted too
-    assert recheck([deficient, good]) == 0
-    assert len(capsys.readouterr().out.splitlines()) == 2
-    assert recheck(np.array([bad], dtype=object).tolist()) == 1
-    capsys.readouterr()
+    assert len(out) == 6 and out[4].startswith("FAILED  proved       claim") and "repeated index" in out[4]
+    assert out[5] == "4 of 5 statements verified, 1 failed"
+    # the same statement twice, a wrong summary, a tested result with a certificate: all refused
+    for res, summ, reason in ((results + [good], True, "the same statement appears twice"),
+                              (results, {"proved": 4, "total": 4}, "differs from the results"),
+                              ([dict(tested, certificate=good["certificate"])], False, "may assert nothing")):
+        ans = answer("verify", res, summary=summ is True)
+        if isinstance(summ, dict):
+            ans["summary"] = summ
+        report = recheck(ans)
+        assert report.exit_code == 1 and any(reason in x.reason for x in report.lines), report.render()
+    # bare certificates and lists of results are not answers: malformed (exit 2)
+    for obj in ([rank_result(deficient)], deficient["certificate"], rank_result(deficient)):
+        assert main(["recheck", str(write(tmp_path, obj, "bare.json"))]) == 2
+        assert "a --json answer of convac" in capsys.readouterr().err
+    assert recheck(answer("verify", np.array([bad], dtype=object).tolist())).exit_code == 1
 
 
-# ----------------------------------------------------------------------------- the chunked forward route
-@pytest.mark.parametrize("partition, upper_kind", [("odd-even", "trivial"), ("halves", "factorization")])
-def test_recheck_in_chunks_with_progress(capsys, monkeypatch, partition, upper_kind):
-    """Large specs are rechecked by the forward pass in chunks of grid points, with progress notes."""
-    import theorems.cli_rank as cr
+# ----------------------------------------------------------------------------- the modular route of large specs
+@pytest.mark.parametrize("partition, upper_kind, modular", [("odd-even", "trivial", True),
+                                                             ("halves", "factorization", False)])
+def test_recheck_large_specs_modulo_the_certificates_prime(capsys, monkeypatch, partition, upper_kind, modular):
+    """Above statements.SMALL grid points a full-rank ConvAC answer (trivial upper bound) is rechecked
+    on the kernel's forward pass modulo the certificate's prime; a factorization needs the exact tensor."""
+    import symbolic.kernel.statements as st
 
     a = rank_answer(deep(N=4, M=3, widths=(3, 2), seed=4), partition)
     assert a["certificate"]["upper"]["kind"] == upper_kind
-    monkeypatch.setattr(cr, "CHUNK_POINTS", 20)
-    code = recheck(a, notes=cr._Notes(True, "convac recheck"))
-    out, err = capsys.readouterr()
+    seen = []
+    real_grid = st.grid
+
+    def spy(net, modulus=None):
+        seen.append(modulus)
+        return real_grid(net, modulus=modulus)
+
+    monkeypatch.setattr(st, "SMALL", 20)
+    monkeypatch.setattr(st, "grid", spy)
+    code, out = recheck_answer(capsys, a)
     assert code == 0 and out.startswith("ok ")
-    assert "forward pass 20/81 grid points" in err and "forward pass 81/81 grid points (100.0%" in err
-    a["certificate"]["lower"]["cols"][0] = a["certificate"]["lower"]["cols"][1]
-    assert recheck(a, notes=cr._Notes(False)) == 1
-    assert "distinct indices" in capsys.readouterr().out
+    assert seen == [a["certificate"]["lower"]["prime"] if modular else None]
+    res = tampered(a, lambda r: r["certificate"]["lower"]["cols"].__setitem__(0, r["certificate"]["lower"]["cols"][1]))
+    assert recheck_answer(capsys, res)[0] == 1 and "repeated index" in recheck_answer(capsys, res)[1]
+
+
+# ----------------------------------------------------------------------------- every command, through recheck
+def convac(*args):
+    """The console entry point (theorems.entry) in a fresh interpreter."""
+    return subprocess.run(ENTRY + [str(a) for a in args], capture_output=True, text=True, timeout=600)
+
+
+def _flip(ans):
+    bad = copy.deepcopy(ans)
+    r = bad["results"][0]
+    r["status"] = {"proved": "refuted", "refuted": "proved"}[r["status"]]
+    return bad
+
+
+@pytest.fixture(scope="module")
+def spec_file(tmp_path_factory):
+    f = tmp_path_factory.mktemp("spec") / "net.json"
+    f.write_text(dump_spec(deep(N=4, M=2, activation="relu", pooling="max", seed=1)))
+    return f
+
+
+ROUND_TRIPS = {
+    "rank": ["rank", "SPEC", "--json"],
+    "check laws": ["check", "laws", "--activation", "relu", "--pooling", "average", "--json"],
+    "check universality": ["check", "universality", "--activation", "relu", "--pooling", "average",
+                           "--architecture", "deep", "--N", "4", "--M", "2", "--json"],
+    "search": ["search", "rank-bound", "--architecture", "shallow", "--activation", "relu", "--pooling", "max",
+               "--N", "4", "--M", "2", "--Z", "1", "--partition", "odd-even", "--bound", "Z", "--examples", "100",
+               "--json"],
+    "verify": ["verify", "--only", "laws", "sharing", "--json"],
+    "verify --variants": ["verify", "--variants", "--save", "FILE"],
+}
+
+
+@pytest.mark.parametrize("command", list(ROUND_TRIPS))
+def test_every_command_round_trips_through_recheck(tmp_path, spec_file, command):
+    f = tmp_path / "answer.json"
+    argv = [str(spec_file) if x == "SPEC" else str(f) if x == "FILE" else x for x in ROUND_TRIPS[command]]
+    p = convac(*argv)
+    assert p.returncode == 0, p.stderr
+    if "FILE" not in ROUND_TRIPS[command]:
+        f.write_text(p.stdout)
+    ans = json.loads(f.read_text())
+    assert ans["convac"] == 1 and ans["command"] == command
+    n = len(ans["results"])
+    assert n >= 1 and all(r["status"] in ("proved", "refuted") for r in ans["results"])
+    q = convac("recheck", f)
+    assert q.returncode == 0 and q.stderr == "", q.stdout + q.stderr
+    lines = q.stdout.splitlines()
+    assert len(lines) == n + 1 and all(x.startswith("ok      ") for x in lines[:-1])
+    assert [x.split()[1] for x in lines[:-1]] == [r["status"] for r in ans["results"]]
+    assert lines[-1] == f"{n} of {n} statements verified"
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(_flip(ans)))
+    q = convac("recheck", bad)
+    assert q.returncode == 1 and q.stderr == ""
+    assert q.stdout.splitlines()[0].startswith("FAILED  ") and "failed" in q.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("content", ["{not json", "{}", "[" * 100_000 + "]" * 100_000],
+                         ids=["not-json", "empty-object", "deep-list"])
+def test_recheck_malformed_exits_2_with_one_line(tmp_path, content):
+    f = tmp_path / "bad.json"
+    f.write_text(content)
+    for argv, stdin in (((f,), None), (("-",), content)):
+        p = subprocess.run(ENTRY + ["recheck", *map(str, argv)], input=stdin, capture_output=True, text=True,
+                           timeout=120)
+        assert p.returncode == 2 and p.stdout == "", p.stdout
+        assert p.stderr.count("\n") == 1 and p.stderr.startswith("convac recheck: ") and "Traceback" not in p.stderr
