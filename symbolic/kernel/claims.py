@@ -42,11 +42,16 @@ LAWS_FACTS = {(a, p, law, True) for a, p in PAPER_OPS for law in ("commutativity
     ("relu", "average", "associativity", False), ("tanh", "max", "associativity", False)}
 
 
+LAWS_INSTANCE = ({}, {"operators": ["product/linear", "max/relu", "sum/relu", "average/relu", "max/tanh"]})
+
+
 def laws(inst, cert):
+    need(inst in LAWS_INSTANCE, "instance: the laws claim has one instance")
     got = set()
     for n, part in enumerate(parts(cert)):
         keys(part, ("kind", "activation", "pooling", "law", "holds", "certificate"), (), f"part {n}")
         fact = (part["activation"], part["pooling"], part["law"], part["holds"])
+        need(part["kind"] == "law", f"part {n}: kind={part['kind']!r}, expected law")
         need(fact in LAWS_FACTS and fact not in got, f"part {n}: {fact} is not one of the claim's facts (or repeated)")
         S.check_law(*fact, part["certificate"])
         got.add(fact)
