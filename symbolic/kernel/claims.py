@@ -184,7 +184,7 @@ def sharing(inst, cert):
     if inst["architecture"] == "deep":
         fam.update(window=inst.get("window", 2), patch_order=list(range(inst["N"])))
     _, perms = invariant(cert, fam, "certificate")
-    W = literal(cert["witness"], (inst["M"],) * inst["N"], "witness")
+    W = literal(cert["witness"], (inst["M"],) * inst["N"], "witness", numbers_only=True)
     need(any(not invariant_under(W, p, inst["N"], inst["M"]) for p in perms), "the witness is invariant too")
 
 
@@ -269,6 +269,7 @@ def incomplete(inst, cert):
     sh = net_of(cert["right"], "right")
     family_is(sh, dict(architecture="shallow", N=N, M=M, activation="relu", pooling="max", shared=False), "right")
     need(sh.widths[0] <= 2, "right: a shallow net with Z <= 2")
+    need(sh.F == deep.F, "right: the same representation F as the deep net")
     syms = {str(s) for x in deep.weights() for s in sympy.sympify(x).free_symbols}
     need(isinstance(cert["box"], dict) and set(cert["box"]) == syms, "box: an interval for every deep weight")
     need(all(set(map(str, sympy.sympify(x).free_symbols)) <= syms for x in sh.weights()), "right: weights of the deep symbols")

@@ -60,8 +60,9 @@ def tensor_of(source, what="source") -> np.ndarray:
     return _grid(json.dumps(source["spec"], sort_keys=True))[source["output"]]
 
 
-def literal(t, shape, what="tensor") -> np.ndarray:
-    """A literal tensor {"shape", "entries"} of the expected shape (exact numbers or expressions)."""
+def literal(t, shape, what="tensor", *, numbers_only=False) -> np.ndarray:
+    """A literal tensor {"shape", "entries"} of the expected shape (exact numbers; expressions
+    too unless ``numbers_only``: a witness must be a concrete tensor)."""
     keys(t, ("shape", "entries"), (), what)
     need(t["shape"] == list(shape), f"{what}: shape {t['shape']} differs from {list(shape)}")
     n = math.prod(shape)
@@ -69,6 +70,7 @@ def literal(t, shape, what="tensor") -> np.ndarray:
     out = []
     for e in t["entries"]:
         if isinstance(e, str) and any(c.isalpha() for c in e):
+            need(not numbers_only, f"{what}: a witness holds exact numbers, not expressions")
             out.append(parse_expr(e, field=what))
         else:
             need(not isinstance(e, (bool, float)), f"{what}: {e!r} is not exact")

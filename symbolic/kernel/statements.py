@@ -183,7 +183,7 @@ def not_universal(cert, fam, what):
     if cert.get("kind") == "invariance":
         need(fam["architecture"] == "shallow" and fam["shared"], f"{what}: invariance refutes shared shallow families")
         net, perms = claims.invariant(cert, {**fam, "architecture": "shallow"}, what, any_width=True)
-        W = literal(cert["witness"], (M,) * N, f"{what}.witness")
+        W = literal(cert["witness"], (M,) * N, f"{what}.witness", numbers_only=True)
         need(any(not claims.invariant_under(W, p, N, M) for p in perms), f"{what}: the witness is invariant too")
         return
     keys(cert, ("kind", "source", "coefficients", "witness"), ("identity", "reduction"), what)
@@ -207,7 +207,7 @@ def not_universal(cert, fam, what):
         regions.check_zero_certificate(total, variables, cert["identity"])
     else:
         need(zero(total), f"{what}: sum_d c_d A_d does not expand to 0")
-    W = literal(cert["witness"], (M,) * N, f"{what}.witness")
+    W = literal(cert["witness"], (M,) * N, f"{what}.witness", numbers_only=True)
     need(not zero(apply_functional(coeffs, W, M)), f"{what}: the functional vanishes on the witness too")
 
 
