@@ -31,6 +31,7 @@ from ..errors import CertificateError
 from .parse import parse_rational
 
 MAX_PRIME = 1 << 62
+MAX_CERT_DIGITS = 100_000  # factorization entries of exact ranks can be long rationals
 
 
 def _fail(msg):
@@ -127,7 +128,7 @@ def check_upper(A: np.ndarray, c) -> int:
         _fail(f"factorization: V must be {k} x {A.shape[1]}")
     if A.dtype == np.int64:
         _fail("factorization: an exact matrix is needed, not residues")
-    Vq = [[parse_rational(x, field="V") for x in r] for r in V]
+    Vq = [[parse_rational(x, field="V", max_digits=MAX_CERT_DIGITS) for x in r] for r in V]
     Aq = [[Fraction(x) for x in r] for r in A]
     C = [[r[j] for j in cols] for r in Aq]
     if _fmpq_mat(C) * _fmpq_mat(Vq) != _fmpq_mat(Aq):

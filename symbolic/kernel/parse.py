@@ -292,7 +292,7 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
     return _m(vals[0])
 
 
-def parse_rational(value, *, field) -> Fraction:
+def parse_rational(value, *, field, max_digits: int = MAX_DIGITS) -> Fraction:
     """An exact rational from an int (or Fraction) or a string ``"-3"``, ``"3/4"``, ``" -3 / 4 "``;
     floats, bools, other strings, zero denominators and more than 1000 digits are refused.
 
@@ -302,8 +302,8 @@ def parse_rational(value, *, field) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, (int, str, Fraction)):
         what = "a boolean" if isinstance(value, bool) else "a float" if isinstance(value, float) else type(value).__name__
         raise ParseError(field, f"expected an int or a string 'p/q', got {what}")
-    if isinstance(value, str) and len(value) > 2 * MAX_DIGITS + 64:
-        raise ParseError(field, f"{len(value)} characters; at most {MAX_DIGITS} digits each side of '/'", kind="digits")
+    if isinstance(value, str) and len(value) > 2 * max_digits + 64:
+        raise ParseError(field, f"{len(value)} characters; at most {max_digits} digits each side of '/'", kind="digits")
     parts = [value.numerator, value.denominator] if not isinstance(value, str) else value.split("/")
     nums = []
     for k, p in enumerate(parts if len(parts) <= 2 else ()):
@@ -313,14 +313,24 @@ def parse_rational(value, *, field) -> Fraction:
             if not digits or any(ch not in _DIGITS for ch in digits):
                 break
         n = len(digits) if isinstance(p, str) else _ndigits(p) if abs(p) >= _BIG else 0
-        if n > MAX_DIGITS:
-            raise ParseError(field, f"an integer with {n} digits; at most {MAX_DIGITS}", kind="digits", detail=n)
-        nums.append(int(p))
+        if n > max_digits:
+            raise ParseError(field, f"an integer with {n} digits; at most {max_digits}", kind="digits", detail=n)
+        nums.append(_int(p) if isinstance(p, str) and n > 4000 else int(p))
     if len(nums) != len(parts):
         raise ParseError(field, f"expected an integer or p/q, got {_clip(value)}")
     if len(nums) == 2 and nums[1] == 0:
         raise ParseError(field, f"a zero denominator in {_clip(str(value))}", kind="zero_denominator")
     return Fraction(*nums)
+
+
+def _int(digits: str) -> int:
+    """int() of a long decimal string (Python refuses more than 4300 digits by default)."""
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return int(digits)
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 def load_json(text_or_bytes, *, field="FILE", max_bytes=64 * 2**20, max_depth=64, max_digits=MAX_DIGITS):
