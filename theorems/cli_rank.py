@@ -43,10 +43,6 @@ NOTE_ENTRIES = 1 << 18
 FRACTION_FIELD_ENTRIES = 64
 #: Time limit of that computation (sympy's fraction-field elimination can blow up even on 4 x 4).
 FRACTION_FIELD_SECONDS = 3.0
-#: Above this many grid points ``recheck`` runs the forward pass in chunks, with progress.
-CHUNK_POINTS = 1 << 16
-#: Seconds between two progress notes of a long forward pass.
-PROGRESS_SECONDS = 10.0
 _PRIME_ATTEMPTS = 4
 #: Up to this many grid points, ``rank_answer`` has the kernel re-verify its answer before returning it
 #: (larger answers are verified by the rank checker and re-verified by ``convac recheck``).

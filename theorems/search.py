@@ -346,14 +346,18 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     if conjecture.holds(found, t):
         return inconclusive("a violation found by the search did not survive the re-check by the forward pass "
                             f"(a bug): {spec_to_dict(found)}")
-    if conjecture.certify is None:
-        return inconclusive("the conjecture has no certificate of its violation")
-    cert, details = conjecture.certify(found, t)
     try:
-        A = kernel_matricize(np.asarray(tensor_of(cert["source"])), found.N, found.M, list(cert["rows"]))
-        if check_lower(A, cert["certificate"]) != details.get("rank", cert["certificate"]["k"]):
-            raise CertificateError("the certified rank differs from the one found")
-    except CertificateError as e:
+        if conjecture.certify is None:  # a plain predicate: the kernel re-checks the witness's tensor by its own
+            # forward pass; the predicate is the user's own code, evaluated exactly on that tensor
+            cert, details = {"kind": "tensor_equality", "items": [source(found), {"tensor": t.to_json()}]}, {}
+            if [str(x) for x in tensor_of(source(found))] != [str(x) for x in t.entries()]:
+                raise CertificateError("the kernel's forward pass gives another tensor")
+        else:
+            cert, details = conjecture.certify(found, t)
+            A = kernel_matricize(np.asarray(tensor_of(cert["source"])), found.N, found.M, list(cert["rows"]))
+            if check_lower(A, cert["certificate"]) != details.get("rank", cert["certificate"]["k"]):
+                raise CertificateError("the certified rank differs from the one found")
+    except (CertificateError, KeyError, TypeError) as e:
         return inconclusive(f"the certificate of the violation did not verify: {e}")
     latex = conjecture.latex(found, t, details) if conjecture.latex else ""
     return SearchResult("refuted", conjecture.statement, fam, found, t, cert, details, state["tried"], seed,

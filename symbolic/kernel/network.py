@@ -77,9 +77,7 @@ def activation(name: str):
         _fail(f"activation={name!r} is not a name")
     if name.startswith("leaky_relu:"):
         s = parse_rational(name.split(":", 1)[1], field="activation slope")
-        if s < 0:
-            _fail(f"activation={name!r}: negative slope")
-        big = s > 1
+        big = s > 1  # x if x > 0 else s x: max(x, s x) for s <= 1 (negative slopes too), min(x, s x) for s > 1
         return ((lambda x: x if x > 0 else s * x),
                 (lambda x: (kmin if big else kmax)(x, sympy.Rational(s.numerator, s.denominator) * x)))
     table = {"linear": (lambda x: x, lambda x: x),

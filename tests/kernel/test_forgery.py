@@ -333,3 +333,76 @@ def test_injection_strings_are_refused(genuine, tmp_path, payload):
         t0 = time.perf_counter()
         assert not _accepted(_set(base, t, payload))
         assert time.perf_counter() - t0 < 1.0
+
+
+# ----------------------------------------------------------------------------- the forgeries of issue 9
+def _one(genuine, name, pred):
+    ans = copy.deepcopy(genuine[name])
+    ans["results"] = [r for r in ans["results"] if pred(r)][:1]
+    ans.pop("summary", None)
+    assert ans["results"] and _accepted(ans)
+    return ans
+
+
+def test_symbolic_quantifier_cannot_be_met_by_numeric_zero_weights(genuine):
+    """A functional that vanishes on a network with numeric all-zero weights proves nothing."""
+    ans = _one(genuine, "universality", lambda r: r["status"] == "refuted")
+    src = ans["results"][0]["certificate"]["source"]["spec"]
+    zero = {"hidden": [[[0] * src["M"]] * src["N"]], "output": [[0]]}
+    for spec_change in ({"weights": zero}, {"weights": zero, "Z": None}):
+        m = copy.deepcopy(ans)
+        s = m["results"][0]["certificate"]["source"]["spec"]
+        s.update({k: v for k, v in spec_change.items() if v is not None})
+        s.pop("Z", None)
+        assert not _accepted(m)
+
+
+def test_universality_yes_from_literal_tensors_is_refused(genuine):
+    ans = _one(genuine, "universality", lambda r: r["status"] == "proved")
+    m = copy.deepcopy(ans)
+    cert = m["results"][0]["certificate"]
+    M, N = m["results"][0]["statement"]["M"], m["results"][0]["statement"]["N"]
+    cert["source"]["stack"] = [{"tensor": {"shape": [M] * N, "entries": [int(i == j) for i in range(M**N)]}}
+                               for j in range(M**N)]
+    cert["certificate"]["prime"] = 2
+    assert not _accepted(m)
+
+
+def test_rank_certificate_cut_to_zero_is_refused(genuine):
+    ans = _one(genuine, "rank", lambda r: r["lower"] >= 2)
+    m = copy.deepcopy(ans)
+    low = m["results"][0]["certificate"]["lower"]
+    low.update(k=0, rows=[], cols=[])
+    assert not _accepted(m)
+    m["results"][0]["lower"] = 0  # with the stated answer cut too, it states the (true, weak) rank >= 0
+    assert _accepted(m) and recheck(m).lines[0].text.endswith(f"in [0, {m['results'][0]['upper']}]")
+
+
+def test_statement_flips_of_the_issue_are_refused(genuine):
+    flips = [("verify", lambda r: r["status"] == "proved", "status", "refuted"),
+             ("variants", lambda r: r["status"] == "refuted", "status", "proved"),
+             ("laws", lambda r: r["statement"] == {"type": "law", "activation": "square", "pooling": "sum",
+                                                   "law": "associativity"}, "status", "proved"),
+             ("universality", lambda r: True, "status", "refuted"),
+             ("search", lambda r: True, "status", "proved")]
+    for name, pred, key, value in flips:
+        m = _one(genuine, name, pred)
+        m["results"][0][key] = value
+        assert not _accepted(m), name
+    for name, field, value in (("search", "rank", 1), ("rank", "generic", {"lower": 1}), ("verify", "detail", "ok")):
+        m = _one(genuine, name, lambda r: True)
+        m["results"][0][field] = value  # a second copy of a fact, or an unchecked assertion
+        assert not _accepted(m), (name, field)
+
+
+def test_out_of_range_coefficients_and_rows_are_refused(genuine):
+    ans = _one(genuine, "universality", lambda r: r["certificate"].get("kind") == "vanishing_functional")
+    for bad in ([-1, 0], [0, 2], [0, 0, 0]):
+        m = copy.deepcopy(ans)
+        m["results"][0]["certificate"]["coefficients"][0][0] = bad
+        assert not _accepted(m)
+    ans = _one(genuine, "verify", lambda r: r["statement"].get("claim") == "depth.relu_max.term_bound")
+    for rows in ([1], [0, 1], [0, 0], [-1]):
+        m = copy.deepcopy(ans)
+        m["results"][0]["certificate"]["rows"] = rows
+        assert not _accepted(m)

@@ -105,11 +105,6 @@ def test_true_conjectures_are_never_refuted(fam, partition, bound):
     assert r.to_dict()["status"] != "true"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "library regression: theorems.search.find_counterexample returns 'inconclusive' (\"the conjecture has no "
-    "certificate of its violation\") for every plain callable conjecture, although its docstring, the module "
-    "docstring and notebook 04 accept plain predicates and used to refute them (with a tensor_equality "
-    "certificate that the kernel has no statement type for)"))
 def test_plain_callable_conjecture_and_shrinking_to_fewest_nonzero_weights():
     def nonnegative(spec, t):
         """every relu/max network has nonnegative grid tensor entries"""

@@ -37,11 +37,7 @@ TABLE = [
     ("relu", "average", "shallow", 2, 2, False, False),
     ("relu", "sum", "shallow", 2, 2, False, False),
     ("square", "sum", "shallow", 2, 2, False, False),
-    pytest.param("leaky_relu:-1/2", "average", "shallow", 2, 2, False, False, marks=pytest.mark.xfail(
-        strict=True, raises=CertificateError,
-        reason="library bug: theorems.universality.prove_functional builds the functional with the kernel's "
-               "tensor_of, whose network reader refuses a negative leaky_relu slope; the CertificateError escapes "
-               "decide_universality instead of an answer (or inconclusive)")),
+    ("leaky_relu:-1/2", "average", "shallow", 2, 2, False, False),
     ("linear", "product", "shallow", 2, 2, True, False),
     ("relu", "max", "shallow", 3, 2, True, False),
     ("relu", "max", "shallow", 3, 3, False, True),
