@@ -6,14 +6,14 @@
 - ``equivalence.average``: average and sum pooling nets realize the same grid tensors
   (weights rescaled by the window sizes).
 
-Proof, per instance: every weight and every entry of F is a symbol; the
-decomposition is computed with the symbolic engine, and the trusted kernel
-recomputes the network by its forward pass and checks that every difference
-expands to 0. That covers all weights at once.
+Proof, per instance: every weight and every entry of F is a symbol; the trusted
+kernel computes the network by its forward pass and, independently, the generalized
+CP / HT decomposition of its weights, and checks that every difference expands to 0.
+That covers all weights at once.
 
 >>> v = check_equivalence_shallow(N=2, M=2, Z=1, activation="relu", pooling="max")
 >>> v.status.value, v.method
-('proved', 'tensor_equality')
+('proved', 'decomposition')
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ with a checked counterexample (issue 4; ``convac verify --variants``).
 
 >>> v = relu_average_associative()
 >>> v.status.value, v.method
-('refuted', 'law')
+('refuted', 'counterexample')
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ modulo a prime for polynomial operators).
 >>> net = read_net({"architecture": "shallow", "N": 2, "M": 2, "activation": "relu",
 ...                 "pooling": "max", "weights": {"hidden": [[[1, -1], [2, 0]]], "output": [[3]]}})
 >>> [int(x) for x in grid(net)[0]]
-[6, 6, 3, 0]
+[6, 3, 6, 0]
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ checked).  ``summary`` is recomputed.  Nothing in the input is evaluated.
 (0, 'commutativity of relu/max')
 >>> ans["results"][0]["status"] = "refuted"
 >>> recheck(ans).lines[0].reason
-"keys: 'law certificate': missing ['point'], unexpected ['method']"
+"law certificate: missing ['point'], unexpected ['method']"
 """
 
 from __future__ import annotations
