@@ -276,7 +276,7 @@ def _true(ans, genuine_ans) -> bool:
     return True
 
 
-def _sampled(ans, limit=30):
+def _sampled(ans, limit=12):
     """Every statement-level mutant, and at most ``limit`` certificate-internal mutants per result."""
     import random
 
