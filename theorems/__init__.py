@@ -1,0 +1,21 @@
+"""convac's claims, checked: the catalog sweep, laws, universality, counterexample search, recheck.
+
+Every function returns a typed result whose ``to_dict()`` is the command line's ``--json``
+answer (docs/answers.md); nothing prints. Names load lazily (PEP 562)::
+
+    from theorems import verify_catalog, check_laws, check_universality, find_counterexample, recheck
+"""
+
+_API = {"verify_catalog": "api", "check_laws": "api", "check_universality": "api", "recheck": "api",
+        "find_counterexample": "search", "rank_bound": "search", "Family": "search", "get_claim": "catalog",
+        "answer": "verdict", "Status": "verdict"}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name):
+    if name in _API:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_API[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
