@@ -2,7 +2,7 @@
 
 Validity: on random specs (every operator, Hypothesis) the exact rank of [A]_I never
 exceeds a reported bound.  Attainment: the golden examples' ranks (computed independently,
-../shared/examples) lie below the bounds and equal them where the structure forces it;
+tests/data/examples) lie below the bounds and equal them where the structure forces it;
 generic wide-range ConvACs attain the min-cut bound for odd-even and halves.
 """
 
@@ -23,7 +23,7 @@ from symbolic.rank import exact_rank
 from symbolic.spec import deep, load_spec, shallow
 from symbolic.strategies import specs
 
-EXAMPLES = (Path(__file__).resolve().parents[2].parent / "shared" / "examples")
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 FILES = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.is_dir() else []
 
 
