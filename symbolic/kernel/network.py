@@ -29,6 +29,7 @@ POOLINGS = ("product", "max", "sum", "average")
 _FIELDS = {"architecture", "N", "M", "activation", "pooling", "F", "window", "patch_order", "shared", "weights",
            "Z", "widths", "Y"}
 MAX_POINTS = 1 << 26
+CHUNK = 1 << 16
 
 
 def _fail(msg):
@@ -322,7 +323,10 @@ def grid(net: Net, points=None, modulus: int | None = None) -> list:
     if points is None:
         if M**N > MAX_POINTS:
             _fail(f"not re-checked: {M ** N:,} grid points exceed the kernel's limit {MAX_POINTS:,}")
-        points = np.indices((M,) * N).reshape(N, -1).T
+        if M**N > CHUNK:  # in chunks of grid points: memory stays bounded
+            parts = [grid(net, _points(a, min(a + CHUNK, M**N), N, M), modulus) for a in range(0, M**N, CHUNK)]
+            return [np.concatenate([p[y] for p in parts]) for y in range(net.Y)]
+        points = _points(0, M**N, N, M)
     exact, symb = activation(net.activation)
     numeric = is_numeric(net) and exact is not None
     if modulus is not None:
@@ -366,6 +370,12 @@ def grid(net: Net, points=None, modulus: int | None = None) -> list:
             pooled.append(pl)
         vecs = pooled
     return [conv(vec, vecs[0]) for vec in net.output]
+
+
+def _points(a: int, b: int, N: int, M: int) -> np.ndarray:
+    """Grid points a..b-1 in row-major order (d_0 slowest), as an int array (b - a, N)."""
+    n = np.arange(a, b, dtype=np.int64)
+    return np.stack([(n // M ** (N - 1 - i)) % M for i in range(N)], axis=1)
 
 
 def normalizer(act: str):
