@@ -191,7 +191,7 @@ def _norm(x):
 def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
     """The grid tensor of one output by the forward pass on every grid point (the second route)."""
     N, M = G.graph["N"], G.graph["M"]
-    check_size(M**N * max(1, G.number_of_nodes() // 8), 40, f"a forward pass over all {M**N:,} grid points")
+    check_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8), f"the forward pass over all grid points (N={N}, M={M})")
     pts = list(_iproduct(range(M), repeat=N))
     outs = forward(G, pts)
     if not 0 <= output < len(outs):

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .engines import ENGINES, get_engine
-from .errors import DomainError, TooLarge
+from .errors import DomainError
 from .operators import Operator
 from .spec import Spec
-from .tensor import MAX_ENTRIES, GridTensor, check_size
+from .tensor import GridTensor
 
 __all__ = ["GeneralizedCP", "GeneralizedHT", "decomposition", "cp_to_tensor", "ht_to_tensor", "grid_tensor",
            "grid_tensors", "binary_form_valid"]
@@ -135,23 +135,39 @@ def _levels(dec):
     return [(lay, dec.window) for lay in dec.layers], dec.output, dec.patch_order
 
 
-def _contract(dec, engine: str, modulus: int | None) -> list:
+def _dec_cost(dec, engine: str, outputs: int):
+    """The cost (:mod:`symbolic.cost`) of contracting a decomposition, from its sizes and weights."""
+    from .cost import _l1_bits, grid_cost
+
+    levels, out_w, _ = _levels(dec)
+    cp = isinstance(dec, GeneralizedCP)
+    widths = (dec.Z,) if cp else dec.widths
+    op = dec.operator
+    kw = dict(N=dec.N, M=dec.M, widths=widths, Y=len(out_w), window=None if cp else dec.window,
+              architecture="shallow" if cp else "deep", activation=op.activation, pooling=op.pooling, outputs=outputs)
+    if engine == "symbolic" or dec.M ** min(dec.N, 64) > (1 << 40):  # no weight scan for what is refused anyway
+        return grid_cost(engine=engine, **kw)
+    return grid_cost(engine=engine, level_bits=[_l1_bits(W) for W, _ in levels], output_bits=_l1_bits([out_w]),
+                     F_bits=_l1_bits([[[x] for row in dec.F for x in row]]), **kw)
+
+
+def _contract(dec, engine: str, modulus: int | None, outputs=None, checked: bool = False) -> list:
+    """The grid tensors of the outputs ``outputs`` (default all) of a decomposition; the cost is
+    checked first (:mod:`symbolic.cost`) unless the caller did (``checked``)."""
     if engine not in ENGINES:
         raise DomainError(f"engine={engine!r} is not one of {ENGINES}")
     N, M = dec.N, dec.M
-    check_size(M**N, 8, f"the grid tensor of N={N}, M={M}")
-    if M**N > MAX_ENTRIES:
-        raise TooLarge(f"the grid tensor of N={N}, M={M} would have {M**N:,} entries, more than the limit of {MAX_ENTRIES:,}")
+    if not checked:
+        _dec_cost(dec, engine, len(dec.coefficients if isinstance(dec, GeneralizedCP) else dec.output)
+                  if outputs is None else len(outputs)).check()
     op = dec.operator
     reduce_to = None
     if engine == "modular" and not op.is_polynomial:  # exact values, then residues
         reduce_to, engine = get_engine("modular", modulus).p, "exact"
-    if engine == "symbolic" and M**N > 4096:
-        raise DomainError(f"engine='symbolic' is for tiny tensors; N={N}, M={M} gives {M**N:,} entries (limit 4096)")
     ar = get_engine(engine, modulus)
     levels, out_w, order = _levels(dec)
-    widest = max(len(w[0]) if isinstance(w[0][0], tuple) else len(w) for w, _ in levels)
-    check_size(M**N * max(widest, len(out_w)), 8 if engine != "exact" else 16, f"the top level of N={N}, M={M}")
+    if outputs is not None:
+        out_w = tuple(out_w[y] for y in outputs)
     X = ar.rep(dec.F, N)
     fused = None
     for n, (W, w) in enumerate(levels):
@@ -168,20 +184,33 @@ def _contract(dec, engine: str, modulus: int | None) -> list:
     return ar.finish(X, (M,) * N, axes)
 
 
-def _pick(tensors, output: int):
-    if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < len(tensors):
-        raise DomainError(f"output={output!r} is out of range: the network has Y={len(tensors)} outputs (0..{len(tensors) - 1})")
-    return tensors[output]
+def _check_output(output: int, Y: int) -> int:
+    if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < Y:
+        raise DomainError(f"output={output!r} is out of range: the network has Y={Y} outputs (0..{Y - 1})")
+    return output
 
 
 def cp_to_tensor(cp: GeneralizedCP, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
-    """The grid tensor of a generalized CP decomposition (one output)."""
-    return _pick(_contract(cp, engine, modulus), output)
+    """The grid tensor of a generalized CP decomposition (one output; only that one is computed)."""
+    return _contract(cp, engine, modulus, [_check_output(output, len(cp.coefficients))])[0]
 
 
 def ht_to_tensor(ht: GeneralizedHT, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
-    """The grid tensor of a generalized HT decomposition (one output)."""
-    return _pick(_contract(ht, engine, modulus), output)
+    """The grid tensor of a generalized HT decomposition (one output; only that one is computed)."""
+    return _contract(ht, engine, modulus, [_check_output(output, len(ht.output))])[0]
+
+
+def _checked_decomposition(spec: Spec, engine: str, outputs):
+    from .cost import spec_grid_cost
+
+    if spec.is_symbolic and engine != "symbolic":
+        raise DomainError(f"engine={engine!r} needs numeric weights; this spec has symbolic weights: use engine='symbolic'")
+    if not spec.operator.is_exact and engine != "symbolic":
+        raise DomainError(f"activation={spec.activation.spec_name!r} has no exact rational values; use engine='symbolic'")
+    if engine not in ENGINES:
+        raise DomainError(f"engine={engine!r} is not one of {ENGINES}")
+    spec_grid_cost(spec, engine, len(outputs) if outputs is not None else None).check()  # before F or any array
+    return decomposition(spec)
 
 
 def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None) -> list:
@@ -195,16 +224,18 @@ def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None) 
         residues modulo ``modulus`` (default the largest prime below 2^26);
         ``symbolic``: sympy expressions (tiny sizes; required for symbolic weights
         or tanh/sigmoid).
+
+    Raises
+    ------
+    TooLarge
+        Before any work, when the tensors would not fit the limits of :mod:`symbolic.cost`.
     """
-    if spec.is_symbolic and engine != "symbolic":
-        raise DomainError(f"engine={engine!r} needs numeric weights; this spec has symbolic weights: use engine='symbolic'")
-    if not spec.operator.is_exact and engine != "symbolic":
-        raise DomainError(f"activation={spec.activation.spec_name!r} has no exact rational values; use engine='symbolic'")
-    return _contract(decomposition(spec), engine, modulus)
+    return _contract(_checked_decomposition(spec, engine, None), engine, modulus, checked=True)
 
 
 def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
     """The grid tensor A^y of a network: A[d_0, ..., d_{N-1}] = h_y(x^(d_0), ..., x^(d_{N-1})) (eq. 3).
+    Only output ``y`` is computed.
 
     >>> from symbolic.spec import deep
     >>> s = deep(N=4, M=2, activation="linear", pooling="product", seed=3, low=-3, high=3)
@@ -214,7 +245,8 @@ def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int
     >>> grid_tensor(s, engine="modular").modulus
     67108859
     """
-    return _pick(grid_tensors(spec, engine, modulus), output)
+    outputs = [_check_output(output, spec.Y)]
+    return _contract(_checked_decomposition(spec, engine, outputs), engine, modulus, outputs, checked=True)[0]
 
 
 _ = math  # math is used in doc examples of callers

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from .cost import MAX_SPEC_BYTES, check_weights
 from .errors import DomainError, SpecError
 from .kernel.parse import ParseError, load_json, read_json_file
 from .numbers import parse_exact, parse_symbolic, to_json_number
@@ -105,7 +106,8 @@ class Spec:
     @property
     def is_symbolic(self) -> bool:
         """True when some weight or F entry is a sympy expression with free symbols."""
-        return any(hasattr(x, "free_symbols") and x.free_symbols for x in _flat(self.all_weights() + (self.representation,)))
+        arrays = self.all_weights() + ((self.F,) if self.F is not None else ())  # the identity F has no symbols
+        return any(hasattr(x, "free_symbols") and x.free_symbols for x in _flat(arrays))
 
     def all_weights(self) -> tuple:
         if self.architecture == "shallow":
@@ -130,12 +132,16 @@ class Spec:
 
 
 def _flat(x):
-    if isinstance(x, tuple):
-        out = ()
-        for y in x:
-            out += _flat(y)
-        return out
-    return (x,)
+    """The leaves of nested tuples, in order (iterative: a generator, linear time)."""
+    stack = [iter((x,))]
+    while stack:
+        for y in stack[-1]:
+            if isinstance(y, tuple):
+                stack.append(iter(y))
+                break
+            yield y
+        else:
+            stack.pop()
 
 
 # ----------------------------------------------------------------------------- loading
@@ -194,7 +200,8 @@ def load_spec(source) -> Spec:
     if isinstance(source, (str, bytes, Path)):
         is_path = isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{"))
         try:
-            source = read_json_file(source) if is_path else load_json(source, field="json")
+            source = (read_json_file(source, max_bytes=MAX_SPEC_BYTES) if is_path
+                      else load_json(source, field="json", max_bytes=MAX_SPEC_BYTES))
         except ParseError as e:
             if e.kind == "unreadable":
                 raise SpecError("file", str(source), f"a readable JSON file ({e.detail})") from None
@@ -275,6 +282,7 @@ def _load_dict(d: dict) -> Spec:
     for k in expected_keys:
         if k not in w:
             raise SpecError(f"weights.{k}", "<missing>", f"a weight array (required for a {arch} network)")
+    _check_declared_weights(arch, w, N, M, window, shared)
     if arch == "shallow":
         Z = _width(w["hidden"], "weights.hidden", "channels (Z)")
         dims = [(Z, "channels (Z)")] + ([] if shared else [(N, "positions (N)")]) + [(M, "entries (M)")]
@@ -306,6 +314,31 @@ def _load_dict(d: dict) -> Spec:
     _width(w["output"], "weights.output", "outputs (Y)")
     output = _array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (prev, f"entries (r_{L - 1})")], parse)
     return Spec(arch, N, M, act, pool, output, layers=tuple(layers), F=F, window=window, patch_order=order, shared=shared)
+
+
+def _check_declared_weights(arch, w, N, M, window, shared) -> None:
+    """Refuse, before any leaf is parsed, a spec whose arrays declare more weights than
+    :data:`symbolic.cost.MAX_WEIGHTS` (their lengths only; malformed arrays are left to the parser)."""
+    out = w.get("output")
+    Y = len(out) if isinstance(out, list) else 1
+    if arch == "shallow":
+        hid = w.get("hidden")
+        if not isinstance(hid, list) or not hid:
+            return
+        widths = (len(hid),)
+    else:
+        lays = w.get("layers")
+        if not isinstance(lays, list):
+            return
+        widths = []
+        for lay in lays:
+            first = lay if shared else (lay[0] if isinstance(lay, list) and lay else None)
+            if not isinstance(first, list) or not first:
+                return
+            widths.append(len(first))
+        if not widths:
+            return
+    check_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, where="weights")
 
 
 def _check_nesting(d, limit: int = 64) -> None:
@@ -358,6 +391,7 @@ def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
     Y = _int_field(d, "Y", 1, default=1)
     if arch == "shallow":
         Z = _int_field(d, "Z", 1, default=M)
+        check_weights(arch, N=N, M=M, widths=(Z,), Y=Y, shared=shared, symbolic=True)
         if shared:
             hidden = tuple(tuple(sympy.Symbol(f"a_{z}_{j}") for j in range(M)) for z in range(Z))
         else:
@@ -369,6 +403,7 @@ def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
     if (not isinstance(widths, list) or len(widths) != L
             or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in widths)):
         raise SpecError("widths", widths, f"a list of {L} positive ints (r_0 .. r_{L - 1})")
+    check_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, symbolic=True)
     layers, prev = [], M
     for l, r in enumerate(widths):
         def mat(k):
@@ -459,6 +494,7 @@ def shallow(*, N: int, M: int, Z: int = None, activation="linear", pooling="prod
         d.update(weights="symbolic", Z=Z, Y=Y)
         return load_spec(d)
     if weights == "random":
+        check_weights("shallow", N=N, M=M, widths=(Z,), Y=Y, shared=shared)
         rng = random.Random(seed)
         dr = lambda: to_json_number(_draw(rng, low, high, tuple(denominators)))  # noqa: E731
         hid = [[dr() for _ in range(M)] for _ in range(Z)] if shared else [
@@ -499,6 +535,7 @@ def deep(*, N: int, M: int, widths=None, window: int = 2, patch_order=None, acti
     if weights == "random":
         if len(widths) != L:
             raise DomainError(f"widths={widths!r}: expected {L} widths (log_{window} N)")
+        check_weights("deep", N=N, M=M, widths=widths, Y=Y, window=window, shared=shared)
         rng = random.Random(seed)
         dr = lambda: to_json_number(_draw(rng, low, high, tuple(denominators)))  # noqa: E731
         layers, prev = [], M

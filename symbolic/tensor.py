@@ -28,42 +28,27 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .errors import ShapeError, TooLarge
+from .cost import DEFAULT_MAX_ENTRIES, check_entries
+from .errors import ShapeError
 from .numbers import lcm_of_denominators, to_json_number
 
 __all__ = ["GridTensor", "check_size", "MAX_ENTRIES"]
 
-#: Largest number of grid-tensor entries any engine agrees to build (refused beyond).
-MAX_ENTRIES = 1 << 27
+#: Default largest number of grid-tensor entries any engine agrees to build (``--max-entries`` changes it;
+#: see :mod:`symbolic.cost`, which every size check goes through).
+MAX_ENTRIES = DEFAULT_MAX_ENTRIES
 
 
-def check_size(entries: int, bytes_per_entry: int, what: str, limit_bytes: int = 12 << 30) -> None:
-    """Refuse work that would not fit in memory, saying how large it would be.
+def check_size(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
+    """Refuse work that would not fit, saying how large it would be: the limits of :mod:`symbolic.cost`
+    (``--max-entries``, ``--max-memory``; ``limit_bytes`` lowers the memory limit).
 
-    >>> check_size(10**12, 8, "grid tensor of N=40, M=2")
+    >>> check_size(10**12, 8, "the grid tensor of N=40, M=2")
     Traceback (most recent call last):
     ...
-    symbolic.errors.TooLarge: grid tensor of N=40, M=2 would need 10^12 entries (7.3 TiB at 8 bytes each); the limit is 12.0 GiB
+    symbolic.errors.TooLarge: the grid tensor of N=40, M=2 would have 1,000,000,000,000 entries (about 7.3 TiB); the limit is 16,777,216 entries (--max-entries)
     """
-    need = entries * bytes_per_entry
-    if need > limit_bytes:
-        raise TooLarge(
-            f"{what} would need {_fmt_count(entries)} entries ({_fmt_bytes(need)} at "
-            f"{bytes_per_entry} bytes each); the limit is {_fmt_bytes(limit_bytes)}"
-        )
-
-
-def _fmt_count(n: int) -> str:
-    e = int(math.log10(n)) if n > 0 else 0
-    return f"10^{e}" if n == 10**e and e >= 6 else f"{n:,}"
-
-
-def _fmt_bytes(b: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if b < 1024 or unit == "PiB":
-            return f"{b:.1f} {unit}"
-        b /= 1024
-    return f"{b:.1f} PiB"  # pragma: no cover
+    check_entries(entries, bytes_per_entry, what, limit_bytes)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

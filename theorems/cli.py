@@ -9,14 +9,21 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
+from symbolic.cost import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, set_limits
 from symbolic.errors import ConvacError
 
 __all__ = ["main", "build_parser"]
 
 #: Subcommands defined in other modules: name -> module exposing ``register(subparsers)``.
 _PLUGINS = ("theorems.cli_rank", "theorems.cli_verify", "theorems.cli_check", "theorems.cli_plot")
+#: The commands each plugin registers: a command line naming another command does not import the plugin
+#: (theorems.cli_verify loads the whole catalog, 0.7 s), so that a refusal comes at once.
+_PLUGIN_COMMANDS = {"theorems.cli_rank": ("rank",), "theorems.cli_verify": ("verify", "show"),
+                    "theorems.cli_check": ("check", "search"), "theorems.cli_plot": ("plot",)}
+_CORE_COMMANDS = ("spec", "grid", "recheck")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,9 +46,11 @@ def read_spec(path: str):
     from symbolic.kernel.parse import ParseError, read_json_file
     from symbolic.spec import load_spec
 
+    from symbolic.cost import MAX_SPEC_BYTES
+
     if path == "-":
         try:
-            data = read_json_file("-", field="stdin")
+            data = read_json_file("-", field="stdin", max_bytes=MAX_SPEC_BYTES)
         except ParseError as e:
             if e.kind == "empty":
                 raise SpecError("stdin", "", "a JSON spec on standard input (it was empty)") from None
@@ -89,6 +98,7 @@ def _cmd_spec(args):
         if args.widths is not None and (len(args.widths) != L or min(args.widths) < 1):
             raise ConvacError(f"--widths: expected {L} ints >= 1, one per layer (L = log_{window} {args.N} = {L}), "
                               f"got {','.join(map(str, args.widths))}")
+    _check_spec_size(args, window)  # before a single weight is drawn or a symbol created
     common = dict(N=args.N, M=args.M, activation=args.activation, pooling=args.pooling,
                   weights=args.weights, seed=seed, low=low, high=high, shared=args.shared, Y=args.Y)
     if args.architecture == "shallow":
@@ -101,35 +111,80 @@ def _cmd_spec(args):
     return 0
 
 
+def _check_spec_size(args, window: int) -> None:
+    """``convac spec``: refuse a network with too many weights (or symbols) from its flags alone."""
+    from symbolic.cost import check_weights
+
+    L = 1
+    if args.architecture == "deep":
+        n = window
+        while n < args.N:
+            n, L = n * window, L + 1
+    widths = ((args.Z or args.M,) if args.architecture == "shallow" else tuple(args.widths or (args.M,) * L))
+    flags = [f"--N {args.N}", f"--M {args.M}"]
+    if args.architecture == "shallow" and args.Z is not None:
+        flags.append(f"--Z {args.Z}")
+    if args.architecture == "deep" and args.widths is not None:
+        flags.append("--widths " + ",".join(map(str, args.widths)))
+    if args.Y != 1:
+        flags.append(f"--Y {args.Y}")
+    check_weights(args.architecture, N=args.N, M=args.M, widths=widths, Y=args.Y, window=window, shared=args.shared,
+                  symbolic=args.weights == "symbolic", where=" ".join(flags))
+
+
 def _cmd_grid(args):
-    from symbolic.decompositions import grid_tensors
+    from symbolic.decompositions import grid_tensor, grid_tensors
 
     spec = read_spec(args.spec)
     engine = args.engine or ("symbolic" if spec.is_symbolic or not spec.operator.is_exact else "exact")
-    tensors = grid_tensors(spec, engine=engine, modulus=args.modulus)
+    Y = spec.Y
     if args.output == "all":
-        chosen = list(enumerate(tensors))
+        chosen = list(enumerate(grid_tensors(spec, engine=engine, modulus=args.modulus)))
     else:
         try:
             y = int(args.output)
         except ValueError:
-            raise ConvacError(f"--output: expected an int in 0..{len(tensors) - 1} or 'all', got {args.output!r}") from None
-        if not 0 <= y < len(tensors):
-            raise ConvacError(f"--output: {y} is out of range; the network has Y={len(tensors)} outputs (0..{len(tensors) - 1})")
-        chosen = [(y, tensors[y])]
+            raise ConvacError(f"--output: expected an int in 0..{Y - 1} or 'all', got {args.output!r}") from None
+        if not 0 <= y < Y:
+            raise ConvacError(f"--output: {y} is out of range; the network has Y={Y} outputs (0..{Y - 1})")
+        chosen = [(y, grid_tensor(spec, y, engine=engine, modulus=args.modulus))]  # only this output is computed
     if args.json:
         objs = [dict(t.to_json(), **({"modulus": t.modulus} if t.modulus else {})) for _, t in chosen]
         print(json.dumps(objs[0] if len(objs) == 1 else {"outputs": objs}))
     else:
         for y, t in chosen:
-            print(f"{spec!r}, output {y} of {len(tensors)}, engine {engine}")
+            print(f"{spec!r}, output {y} of {Y}, engine {engine}")
             from .report import render_tensor
 
             print(render_tensor(t))
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands that compute: they (and their subcommands) take --max-memory and --max-entries.
+_COMPUTING = ("spec", "grid", "rank", "verify", "check", "search", "plot")
+_LIMITS_HELP = ("resource limits (checked before any work; see symbolic/cost.py; also set by the environment "
+                "variables CONVAC_MAX_MEMORY and CONVAC_MAX_ENTRIES)")
+
+
+def _add_limit_flags(parser, suppress: bool = True, recurse: bool = True) -> None:
+    """Add ``--max-memory`` and ``--max-entries`` to a parser and (``recurse``) to every subcommand parser below it."""
+    default = argparse.SUPPRESS if suppress else None
+    g = parser.add_argument_group("limits", _LIMITS_HELP)
+    g.add_argument("--max-memory", default=default, metavar="SIZE",
+                   help="memory one job may use, e.g. 8G or 500M (default 4G); larger work is refused at once")
+    g.add_argument("--max-entries", default=default, metavar="N",
+                   help="largest grid tensor, in entries, e.g. 2^26 (default 2^24 = 16,777,216)")
+    for action in parser._actions if recurse else ():
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_limit_flags(child)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``convac`` parser; given the ``command`` about to run, only the plugin that defines it is loaded."""
+    known = _CORE_COMMANDS + tuple(c for cs in _PLUGIN_COMMANDS.values() for c in cs)
+    if command not in known:
+        command = None
     p = _Parser(prog="convac", description="Exact, certified checks of convolutional arithmetic circuits and "
                 "rectifier networks as generalized tensor decompositions (Cohen & Shashua, ICML 2016).")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -190,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     rc.add_argument("rest", nargs=argparse.REMAINDER)
     rc.set_defaults(func=lambda args: __import__("theorems.cli_recheck", fromlist=["main"]).main(args.rest))
     for name in _PLUGINS:
+        if command is not None and command not in _PLUGIN_COMMANDS.get(name, (command,)):
+            continue
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as e:
@@ -197,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         mod.register(sub)
+    _add_limit_flags(p, suppress=False, recurse=False)  # convac --max-memory 8G grid ... (before the command)
+    for name in _COMPUTING:
+        if name in sub.choices:
+            _add_limit_flags(sub.choices[name])
     return p
 
 
@@ -211,9 +272,16 @@ def main(argv=None) -> int:
         from .cli_recheck import main as recheck_main
 
         return recheck_main(argv[1:])
-    parser = build_parser()
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if argv and argv[0].startswith("-") and command is not None:  # convac --max-memory 8G grid ...: skip the value
+        command = next((a for i, a in enumerate(argv) if not a.startswith("-") and not (
+            i and argv[i - 1] in ("--max-memory", "--max-entries"))), None)
+    parser = build_parser(command)
     args = parser.parse_args(argv)
+    saved = {k: os.environ.get(k) for k in (ENV_MAX_MEMORY, ENV_MAX_ENTRIES)}
     try:
+        # the limits reach library code (and worker processes) through the environment, for this run only
+        set_limits(getattr(args, "max_memory", None), getattr(args, "max_entries", None))
         return int(args.func(args) or 0)
     except ConvacError as e:
         sys.stderr.write(f"convac {args.command}: {e}\n")
@@ -235,6 +303,12 @@ def main(argv=None) -> int:
         sys.stderr.write(f"convac {args.command}: internal error ({type(e).__name__}: {str(e)[:200]}); "
                          "rerun with --debug for the traceback and please report it\n")
         return 1
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 if __name__ == "__main__":  # pragma: no cover

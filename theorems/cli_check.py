@@ -14,6 +14,7 @@ decided (a law proved or refuted, universality proved either way, a conjecture r
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 from symbolic.errors import DomainError
@@ -206,7 +207,7 @@ def _cmd_universality(args):
 
 # ----------------------------------------------------------------------------- search rank-bound
 def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partition, bound, shared=False,
-                      window=2, examples=300, seconds=None, seed=0, weight_range=(-10, 10)) -> dict:
+                      window=2, examples=300, seconds=None, seed=0, weight_range=(-10, 10), progress=None) -> dict:
     """Search a family for a network with rank [A]_partition > bound; the JSON answer.
 
     >>> a = rank_bound_answer(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,),
@@ -231,7 +232,7 @@ def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partit
     conj = rank_bound(partition, bound,
                       statement=f"every {'shared ' if shared else ''}{architecture} {activation}/{pooling} network "
                                 f"with N={N}, M={M}, widths {tuple(widths)} has rank [A]_{partition} <= {bound}")
-    r = find_counterexample(conj, fam, budget=examples, seed=seed, seconds=seconds)
+    r = find_counterexample(conj, fam, budget=examples, seed=seed, seconds=seconds, progress=progress)
     d = r.to_dict()
     first_N = N[0] if isinstance(N, (tuple, list)) else N
     first_M = M[0] if isinstance(M, (tuple, list)) else M
@@ -270,10 +271,23 @@ def _cmd_rank_bound(args):
     widths = (args.Z,) if args.Z is not None else tuple(args.widths)
     if args.save:
         check_writable(args.save, "--save")
-    a = rank_bound_answer(architecture=args.architecture, activation=args.activation, pooling=args.pooling,
-                          N=args.N, M=args.M, widths=widths, partition=args.partition, bound=args.bound,
-                          shared=args.shared, window=args.window, examples=args.examples, seconds=args.budget,
-                          seed=args.seed, weight_range=(args.low, args.high))
+    from symbolic.cost import rank_cost
+
+    well_formed = args.N >= 1 and args.M >= 1 and min(widths) >= 1 and (
+        args.architecture == "shallow" or (args.window >= 2 and args.window ** len(widths) == args.N))
+    if well_formed:  # the network's cost, refused before the search (and its imports) starts
+        rank_cost(N=args.N, M=args.M, rows=args.N // 2, widths=widths, window=args.window if args.architecture == "deep"
+                  else None, architecture=args.architecture, activation=args.activation.split(":")[0],
+                  pooling=args.pooling, engine="exact",
+                  weight_bits=math.log2(max(abs(args.low), abs(args.high), 1))).check()
+    from .report import progress
+
+    with progress(args.examples, "convac search", unit="networks tried") as bar:  # a line every 10 s off a terminal
+        a = rank_bound_answer(architecture=args.architecture, activation=args.activation, pooling=args.pooling,
+                              N=args.N, M=args.M, widths=widths, partition=args.partition, bound=args.bound,
+                              shared=args.shared, window=args.window, examples=args.examples, seconds=args.budget,
+                              seed=args.seed, weight_range=(args.low, args.high),
+                              progress=lambda tried: bar.update(tried - bar.done))
     print(f"# seed {args.seed}", file=sys.stderr)
     ce = a["counterexample"]
     if args.save and ce:

@@ -139,6 +139,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     """
     from symbolic.bounds import VALIDITY, bounds as structural_bounds
     from symbolic.circuit import circuit
+    from symbolic.cost import spec_rank_cost
     from symbolic.matricize import parse_partition
     from symbolic.spec import spec_to_dict
 
@@ -152,10 +153,16 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
         raise ShapeError(f"N={N}: a matricization needs at least two modes")
     rows = parse_partition(partition, N)
     cols = tuple(i for i in range(N) if i not in rows)
+    symbolic = spec.is_symbolic or not spec.operator.is_exact
+    use_modular = engine == "modular" or (engine is None and spec.operator.is_polynomial)
+    first = "symbolic" if symbolic else ("modular" if use_modular else "exact")
+    spec_rank_cost(spec, rows, first, output).check()  # before the circuit, the tensor or the matrix
     shape = (M ** len(rows), M ** len(cols))
     notes = notes or _Notes(M**N >= NOTE_ENTRIES)
     G = circuit(spec)
     bnds = structural_bounds(spec, rows, output, G=G)
+    if first == "modular" and engine is None and not lower_bound_only and min(bnds.values()) < min(shape):
+        spec_rank_cost(spec, rows, "exact", output).check()  # rank < full: the exact route will be needed too
     answer = {
         "spec": spec_to_dict(spec),
         "output": output,
@@ -164,7 +171,6 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
         "cols": list(cols),
         "shape": list(shape),
     }
-    symbolic = spec.is_symbolic or not spec.operator.is_exact
     if symbolic:
         result, extra = _symbolic_rank(spec, rows, output, seed, bnds, notes)
     else:
@@ -259,6 +265,9 @@ def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, note
             _verify(m, r.certificate, notes)
             return (r, r.certificate), {"engine": "modular", "method": r.method, "prime": r.certificate.lower.prime}
         notes(f"rank {r.lower} < {n_min} modulo p: building the exact tensor for an exact upper bound")
+    from symbolic.cost import spec_rank_cost
+
+    spec_rank_cost(spec, rows, "exact", output).check()
     notes(f"exact grid tensor ({spec.M ** spec.N:,} entries, exact engine)")
     E = grid_tensor(spec, output, engine="exact")
     me = matricize(E, rows)

@@ -28,11 +28,18 @@ from symbolic.errors import BackendUnavailable, DomainError, ShapeError
 from .render import (Rendered, _spec_and_graph, latex_decomposition, latex_expansion,  # noqa: F401 (re-exported)
                      latex_symbol_names, show_search, show_verdict, verdicts_table)
 
-__all__ = ["INSTALL_HINT", "Rendered", "save", "check_output_path", "draw_circuit", "plot_matricization", "plot_tensor",
+__all__ = ["INSTALL_HINT", "Rendered", "save", "check_output_path", "check_dpi", "check_heatmap", "check_box_cost",
+           "check_circuit_drawing", "draw_circuit", "plot_matricization", "plot_tensor",
            "rank_growth_data", "plot_rank_growth", "substitute", "box_slice_data", "plot_box_slice", "show_verdict",
            "verdicts_table", "show_search", "latex_expansion", "latex_decomposition", "latex_symbol_names"]
 
 INSTALL_HINT = "pip install 'convac[notebooks]'"
+#: Bounds of what a picture may cost (checked before the work, see :mod:`symbolic.cost`): the resolution of
+#: a PNG, its pixels, the cells of a heatmap and the nodes and edges of a drawn circuit.
+MIN_DPI, MAX_DPI = 10, 600
+MAX_PIXELS = 1 << 26
+MAX_HEATMAP_CELLS = 1 << 20
+MAX_DRAWN_NODES, MAX_DRAWN_EDGES = 2000, 20000
 
 
 # ----------------------------------------------------------------------------- matplotlib
@@ -88,11 +95,65 @@ def check_output_path(path) -> str:
     return check_writable(path, "-o")
 
 
+def check_dpi(dpi, flag: str = "--dpi") -> int:
+    """Refuse a resolution outside :data:`MIN_DPI`..:data:`MAX_DPI`.
+
+    >>> check_dpi(100000)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.DomainError: --dpi: expected an int in 10..600, got 100000
+    """
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise DomainError(f"{flag}: expected an int in {MIN_DPI}..{MAX_DPI}, got {dpi!r}")
+    return dpi
+
+
 def save(fig, path, *, dpi: int = 150) -> str:
-    """Write a figure to ``path`` (format from the suffix: png, svg or pdf); returns the path."""
+    """Write a figure to ``path`` (format from the suffix: png, svg or pdf); returns the path.
+    The resolution and the pixels are bounded (:data:`MAX_DPI`, :data:`MAX_PIXELS`) before rendering."""
+    from symbolic.errors import TooLarge
+
     path = check_output_path(path)
+    check_dpi(dpi)
+    w, h = fig.get_size_inches()
+    px = int(w * dpi) * int(h * dpi)
+    if px > MAX_PIXELS:
+        raise TooLarge(f"-o {path}: a {w:.0f} x {h:.0f} inch figure at {dpi} dpi has {int(w * dpi):,} x {int(h * dpi):,} "
+                       f"pixels; the limit is {MAX_PIXELS:,} pixels (lower --dpi)")
     fig.savefig(path, dpi=dpi)
     return path
+
+
+def check_heatmap(cells: int, where: str) -> None:
+    """Refuse a heatmap of more than :data:`MAX_HEATMAP_CELLS` cells (before its tensor is computed)."""
+    from symbolic.errors import TooLarge
+
+    if cells > MAX_HEATMAP_CELLS:
+        from symbolic.cost import format_count
+
+        raise TooLarge(f"{where}: a heatmap of {format_count(cells)} cells; the limit is {MAX_HEATMAP_CELLS:,} cells "
+                       "(one per grid-tensor entry)")
+
+
+def check_circuit_drawing(spec=None, G=None) -> None:
+    """Refuse a circuit drawing beyond :data:`MAX_DRAWN_NODES` nodes or :data:`MAX_DRAWN_EDGES` edges
+    (from a spec's weight count, before its graph is built)."""
+    from symbolic.errors import TooLarge
+
+    if G is not None:
+        n, e = G.number_of_nodes(), G.number_of_edges()
+    else:
+        from symbolic.cost import weights_count
+
+        e = weights_count(spec.architecture, N=spec.N, M=spec.M, widths=spec.widths, Y=spec.Y, window=spec.window,
+                          shared=spec.shared)
+        if spec.shared:  # a shared weight is drawn once per position
+            e = weights_count(spec.architecture, N=spec.N, M=spec.M, widths=spec.widths, Y=spec.Y,
+                              window=spec.window)
+        n = 0
+    if n > MAX_DRAWN_NODES or e > MAX_DRAWN_EDGES:
+        raise TooLarge(f"the circuit has {f'{n:,} nodes and ' if n else ''}{e:,} weighted edges; a drawing is limited "
+                       f"to {MAX_DRAWN_NODES:,} nodes and {MAX_DRAWN_EDGES:,} edges")
 
 
 def _q(x) -> str:
@@ -157,7 +218,12 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
     ``multipartite_layout``; within a column nodes are sorted by (position, channel), so
     position 0 is at the top. Node kinds differ by marker and colour (see the legend).
     """
+    from symbolic.spec import Spec
+
+    if isinstance(obj, Spec):
+        check_circuit_drawing(obj)
     spec, G = _spec_and_graph(obj)
+    check_circuit_drawing(G=G)
     gens = [sorted(g, key=lambda v: (G.nodes[v].get("position", 0), G.nodes[v].get("channel", 0)))
             for g in nx.topological_generations(G)]
     pos = nx.multipartite_layout(G, subset_key={i: g for i, g in enumerate(gens)}, scale=1)
@@ -283,9 +349,12 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
             from symbolic.decompositions import grid_tensor
             from symbolic.spec import load_spec
 
-            obj = grid_tensor(load_spec(obj), output=output)
+            spec = load_spec(obj)
+            check_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
+            obj = grid_tensor(spec, output=output)
         if obj.order < 2:
             raise ShapeError(f"a matricization needs a tensor of order >= 2; this one has order {obj.order}")
+        check_heatmap(obj.size, f"shape {obj.shape}")
         m = matricize(obj, partition)
     values = _exact_matrix(m)
     nr, nc = m.matrix.shape
@@ -345,7 +414,9 @@ def plot_tensor(obj, *, output: int = 0, ax=None, title: str | None = None, **kw
         from symbolic.decompositions import grid_tensor
         from symbolic.spec import load_spec
 
-        obj = grid_tensor(load_spec(obj), output=output)
+        spec = load_spec(obj)
+        check_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
+        obj = grid_tensor(spec, output=output)
     if obj.order == 1:
         obj = GridTensor((1,) + obj.shape, obj.data.reshape((1,) + obj.shape), obj.denominator, obj.modulus)
         partition = [0]
@@ -496,6 +567,34 @@ def substitute(spec, values: dict):
     return load_spec(d)
 
 
+def check_box_cost(N: int, M: int, resolution: int = 25, widths=None) -> None:
+    """Refuse, before any work, a box slice that would not fit: each of its resolution^2 points computes a
+    deep ReLU/max grid tensor and its exact rank (:mod:`symbolic.cost`), and all of them together count
+    against ``--max-entries``.
+
+    >>> check_box_cost(64, 2)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.TooLarge: N=64, M=2: the grid tensor has about 1.8 x 10^19 entries (a 4,294,967,296 x 4,294,967,296 matrix; about 2.2 ZiB with the exact engine); the limit is 16,777,216 entries (--max-entries)
+    >>> check_box_cost(16, 2)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.TooLarge: N=16, M=2, --resolution 25: the slice computes 625 grid tensors of 65,536 entries (40,960,000 in all); the limit is 16,777,216 entries (--max-entries; or a lower --resolution)
+    """
+    from symbolic.cost import format_count, limits, rank_cost
+    from symbolic.errors import TooLarge
+
+    L = max(1, (N - 1).bit_length())
+    widths = tuple(widths) if widths is not None else (M,) * L
+    rank_cost(N=N, M=M, rows=N // 2, widths=widths, window=2, activation="relu", pooling="max", weight_bits=2).check()
+    total = resolution**2 * M**N
+    lim = limits().max_entries
+    if total > lim:
+        raise TooLarge(f"N={N}, M={M}, --resolution {resolution}: the slice computes {resolution ** 2:,} grid tensors of "
+                       f"{M ** N:,} entries ({format_count(total)} in all); the limit is {lim:,} entries "
+                       "(--max-entries; or a lower --resolution)")
+
+
 def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolution: int = 25,
                    span=(Fraction(-3), Fraction(3))) -> dict:
     """Exact ranks on a 2-D slice through the open box of ``depth.relu_max.incomplete``.
@@ -525,6 +624,7 @@ def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolutio
             raise DomainError(f"{what}={name!r} is not a weight of the box; allowed: {', '.join(names)}")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 201:
         raise DomainError(f"resolution={resolution!r}: expected an int in 2..201")
+    check_box_cost(spec.N, spec.M, resolution, spec.widths)
     lo, hi = Fraction(span[0]), Fraction(span[1])
     grid = [lo + (hi - lo) * Fraction(i, resolution - 1) for i in range(resolution)]
     centre = {k: (a + b) / 2 for k, (a, b) in box.items()}

@@ -257,8 +257,39 @@ class _OutOfTime(Exception):
     pass
 
 
+def check_family_cost(family: Family) -> None:
+    """Refuse, before the search starts, a family with fixed widths whose networks would not fit the
+    limits of :mod:`symbolic.cost`: the grid tensor (exact engine) and the rank of a matricization, for
+    every N and M the family may draw (families without fixed widths draw at most 4096 entries).
+
+    >>> check_family_cost(Family(architecture="shallow", activation="relu", pooling="max", N=40, M=8, widths=(1,)))
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.TooLarge: N=40, M=8, Z=1: the grid tensor has about 1.3 x 10^36 entries (a 1.1 x 10^18 x 1.1 x 10^18 matrix; about 1.8 x 10^38 bytes with the exact engine); the limit is 16,777,216 entries (--max-entries)
+    """
+    from symbolic.cost import rank_cost
+
+    if family.widths is None:
+        return
+    lo, hi = family.weight_range
+    den = 1
+    for q in family.denominators:
+        den = math.lcm(den, abs(int(q)) or 1)
+    bits = math.log2(max(abs(lo), abs(hi), 1) * den)
+    acts = (family.activation,) if isinstance(family.activation, str) else tuple(family.activation)
+    pools = (family.pooling,) if isinstance(family.pooling, str) else tuple(family.pooling)
+    Ms = (family.M,) if isinstance(family.M, int) else tuple(family.M)
+    for n in family._Ns():
+        for m in Ms:
+            for a in acts:
+                for p in pools:
+                    rank_cost(N=n, M=m, rows=n // 2, widths=family.widths, window=None if family.architecture == "shallow"
+                              else family.window, architecture=family.architecture, activation=a.split(":")[0],
+                              pooling=p, engine="exact", weight_bits=bits).check()
+
+
 def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: int = 0,
-                        seconds: float | None = None) -> SearchResult:
+                        seconds: float | None = None, progress=None) -> SearchResult:
     """Search ``family`` for a network that violates ``conjecture``; shrink it; re-check it.
 
     Parameters
@@ -273,6 +304,13 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     seconds : float, optional
         Wall-clock limit; when it runs out during shrinking, the simplest violation seen so
         far (by :func:`simplicity`) is re-checked and reported.
+    progress : callable, optional
+        Called as ``progress(tried)`` after each network (e.g. :class:`theorems.report.progress`'s update).
+
+    Raises
+    ------
+    TooLarge
+        Before the search, when the family's networks would not fit (:func:`check_family_cost`).
 
     Returns
     -------
@@ -291,6 +329,7 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
                                 conjecture)
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise DomainError(f"budget={budget!r}: expected an int >= 1 (networks to try)")
+    check_family_cost(family)
     t0 = time.perf_counter()
     deadline = None if seconds is None else t0 + seconds
     state = {"tried": 0, "best": None, "timeout": False}
@@ -300,6 +339,8 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
             state["timeout"] = True
             raise _OutOfTime()
         state["tried"] += 1
+        if progress is not None:
+            progress(state["tried"])
         bad = not conjecture.holds(spec, grid_tensor(spec))
         if bad and (state["best"] is None or simplicity(spec) < simplicity(state["best"])):
             state["best"] = spec

@@ -20,7 +20,7 @@ from symbolic.circuit import circuit, forward_tensor
 from symbolic.decompositions import (GeneralizedCP, GeneralizedHT, cp_to_tensor, decomposition, grid_tensor, grid_tensors,
                                      ht_to_tensor)
 from symbolic.engines import DEFAULT_PRIME, ENGINES, get_engine
-from symbolic.errors import DomainError
+from symbolic.errors import DomainError, TooLarge
 from symbolic.generalized_product import generalized_window_product, vector
 from symbolic.operators import POOLINGS
 from symbolic.spec import deep, load_spec, shallow, spec_to_dict
@@ -224,7 +224,8 @@ class TestAPI:
             grid_tensor(s, engine="float")
         with pytest.raises(DomainError, match=r"modulus=1: expected a prime below 2\^31"):
             grid_tensor(s, engine="modular", modulus=1)
-        with pytest.raises(DomainError, match=r"engine='symbolic' is for tiny tensors; N=13, M=2 gives 8,192 entries"):
+        with pytest.raises(TooLarge, match=r"^N=13, M=2, Z=1: the grid tensor has 8,192 entries \(sympy expressions\); "
+                                          r"the symbolic engine's limit is 4,096 entries$"):
             grid_tensor(shallow(N=13, M=2, Z=1, seed=0), engine="symbolic")
 
     def test_modulus_dividing_a_denominator(self):

@@ -174,23 +174,30 @@ class TestImmutability:
 
 
 class TestSizeRefusals:
+    """Every size check goes through symbolic.cost: one line with the fields, the estimate and the limit."""
+
     def test_check_size_message(self):
-        with pytest.raises(TooLarge, match=r"^grid tensor of N=40, M=2 would need 10\^12 entries \(7\.3 TiB at 8 bytes each\); the limit is 12\.0 GiB$"):
+        with pytest.raises(TooLarge, match=r"^grid tensor of N=40, M=2 would have 1,000,000,000,000 entries "
+                                           r"\(about 7\.3 TiB\); the limit is 16,777,216 entries \(--max-entries\)$"):
             check_size(10**12, 8, "grid tensor of N=40, M=2")
+        with pytest.raises(TooLarge, match=r"^big would need about 8 GiB \(1,000,000 entries at 8589 bytes each\); "
+                                           r"the limit is 4 GiB \(--max-memory\)$"):
+            check_size(10**6, 8589, "big")
         check_size(1000, 8, "small")  # no error
 
     def test_deep_N32(self):
         s = deep(N=32, M=2, widths=(1,) * 5, seed=0)
-        with pytest.raises(TooLarge, match=r"^the grid tensor of N=32, M=2 would need 4,294,967,296 entries \(32\.0 GiB"):
+        with pytest.raises(TooLarge, match=r"^N=32, M=2, widths 1,1,1,1,1: the grid tensor has 4,294,967,296 entries "
+                                           r"\(about .* with the exact engine\); the limit is 16,777,216 entries"):
             grid_tensor(s)
-        with pytest.raises(TooLarge, match=r"4,294,967,296"):
+        with pytest.raises(TooLarge, match=r"4,294,967,296 entries \(about .* with the modular engine"):
             grid_tensor(s, engine="modular")
         e = pytest.raises(TooLarge, grid_tensor, s).value
         assert isinstance(e, MemoryError)
 
     def test_shallow_N30_is_refused_naming_the_size(self):
         s = shallow(N=30, M=2, Z=1, seed=0)
-        with pytest.raises((TooLarge, DomainError), match=r"N=30, M=2 .*1,073,741,824 entries"):
+        with pytest.raises(TooLarge, match=r"^N=30, M=2, Z=1: the grid tensor has 1,073,741,824 entries"):
             grid_tensor(s)
 
     def test_shallow_N30_raises_too_large(self):
@@ -198,8 +205,21 @@ class TestSizeRefusals:
             grid_tensor(shallow(N=30, M=2, Z=1, seed=0))
 
     def test_forward_pass_refused(self):
-        with pytest.raises(TooLarge, match=r"a forward pass over all 4,294,967,296 grid points"):
+        with pytest.raises(TooLarge, match=r"^the forward pass over all grid points \(N=32, M=2\) would have "
+                                           r"4,294,967,296 entries"):
             forward_tensor(circuit(shallow(N=32, M=2, Z=1, seed=0)))
 
     def test_max_entries(self):
-        assert MAX_ENTRIES == 2**27 and math.log2(MAX_ENTRIES) == 27
+        assert MAX_ENTRIES == 2**24 and math.log2(MAX_ENTRIES) == 24
+
+    def test_limits_from_the_environment(self, monkeypatch):
+        s = shallow(N=10, M=2, Z=1, seed=0)
+        monkeypatch.setenv("CONVAC_MAX_ENTRIES", "1000")
+        with pytest.raises(TooLarge, match=r"1,024 entries .*; the limit is 1,000 entries \(--max-entries\)$"):
+            grid_tensor(s)
+        monkeypatch.setenv("CONVAC_MAX_ENTRIES", "2^10")
+        assert grid_tensor(s).size == 1024
+        monkeypatch.delenv("CONVAC_MAX_ENTRIES")
+        monkeypatch.setenv("CONVAC_MAX_MEMORY", "1M")
+        with pytest.raises(TooLarge, match=r"; the limit is 1 MiB \(--max-memory\)$"):
+            grid_tensor(shallow(N=16, M=2, Z=1, seed=0))
