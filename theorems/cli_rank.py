@@ -51,12 +51,15 @@ KERNEL_POINTS = 1 << 20
 
 # ----------------------------------------------------------------------------- helpers
 class _Notes:
-    """Progress notes on stderr, for large runs only."""
+    """Progress notes on stderr, for large runs only; ``beat`` (a :class:`theorems.report.progress`
+    heartbeat) learns the current stage for its line every 10 s."""
 
-    def __init__(self, enabled: bool, prefix: str = "convac rank"):
-        self.enabled, self.prefix, self.start = enabled, prefix, time.perf_counter()
+    def __init__(self, enabled: bool, prefix: str = "convac rank", beat=None):
+        self.enabled, self.prefix, self.start, self.beat = enabled, prefix, time.perf_counter(), beat
 
     def __call__(self, text: str):
+        if self.beat is not None:
+            self.beat.note = text
         if self.enabled:
             sys.stderr.write(f"{self.prefix}: [{time.perf_counter() - self.start:6.1f} s] {text}\n")
             sys.stderr.flush()
@@ -369,12 +372,16 @@ def _flint_threads():
 def cmd_rank(args) -> int:
     from .cli import read_spec
 
+    from .report import progress
+
     spec = read_spec(args.spec)
     y = _output_index(args.output, spec.Y)
-    notes = _Notes(False) if args.quiet else None
-    with _flint_threads():
-        a = rank_answer(spec, args.partition, output=y, engine=args.engine, lower_bound_only=args.lower_bound_only,
-                        seed=args.seed, notes=notes)
+    # off a terminal, a line every 10 s of long work, naming the stage (between the calls into python-flint)
+    with progress(None, "convac rank", unit="", interval=0 if args.quiet else 10.0) as beat:
+        notes = _Notes(False if args.quiet else spec.M ** spec.N >= NOTE_ENTRIES, beat=beat)
+        with _flint_threads():
+            a = rank_answer(spec, args.partition, output=y, engine=args.engine,
+                            lower_bound_only=args.lower_bound_only, seed=args.seed, notes=notes)
     if args.json:
         from .verdict import answer
 

@@ -99,6 +99,9 @@ class progress:
         """The progress line: ``label: 12/109 done after 20 s (last: claim)``."""
         count = f"{self.done}/{self.total}" if self.total is not None else f"{self.done}"
         note = f" (last: {self.note[:60]})" if self.note else ""
+        if not self.unit:  # a heartbeat: no count, the current stage
+            note = f" ({self.note[:80]})" if self.note else ""
+            return f"{self.label}: still working after {self._time() - self.start:.0f} s{note}"
         return f"{self.label}: {count} {self.unit} after {self._time() - self.start:.0f} s{note}"
 
     def _beat(self):
