@@ -29,7 +29,7 @@ grid entries           2^24 = 16,777,216            ``--max-entries N``, ``CONVA
 symbolic entries       4,096                        :data:`MAX_SYMBOLIC_ENTRIES`
 symbols of a spec      65,536                       :data:`MAX_SYMBOLS`
 numeric weights        1,048,576                    :data:`MAX_WEIGHTS`
-spec file              8 MiB                        :data:`MAX_SPEC_BYTES`
+spec file              4 MiB                        :data:`MAX_SPEC_BYTES`
 =====================  ===========================  =========================================
 
 The command line's ``--max-memory`` and ``--max-entries`` set the environment variables, so
@@ -80,8 +80,8 @@ MAX_SYMBOLIC_ENTRIES = 4096
 MAX_SYMBOLS = 1 << 16
 #: Most numeric weights a spec may hold (loaded at about 5 us each).
 MAX_WEIGHTS = 1 << 20
-#: Largest spec file or text (JSON): 8 MiB, read in about 3 s.
-MAX_SPEC_BYTES = 8 << 20
+#: Largest spec file or text (JSON): 4 MiB, read in about 2 s (room for about a million small weights).
+MAX_SPEC_BYTES = 4 << 20
 ENV_MAX_MEMORY = "CONVAC_MAX_MEMORY"
 ENV_MAX_ENTRIES = "CONVAC_MAX_ENTRIES"
 #: Bytes per entry of a sympy grid tensor (measured 2-10 KB on relu/max and ConvAC nets; rounded up).
@@ -266,12 +266,17 @@ class Cost:
                            f"{detail}; the limit is {format_bytes(lim.max_memory)} (--max-memory)")
 
 
+def _n(x) -> str:
+    """A size as given (``1000000000``), or abbreviated when huge (``1.0 x 10^300``)."""
+    return str(x) if x < 10**15 else format_count(x, about=False)
+
+
 def _where(N, M, widths, architecture, Y=1, outputs=None) -> str:
-    parts = [f"N={N}", f"M={M}"]
+    parts = [f"N={_n(N)}", f"M={_n(M)}"]
     if widths is not None and len(widths) and any(w != M for w in widths):
-        parts.append(f"Z={widths[0]}" if architecture == "shallow" else "widths " + ",".join(map(str, widths)))
+        parts.append(f"Z={_n(widths[0])}" if architecture == "shallow" else "widths " + ",".join(map(_n, widths)))
     if Y != 1 and (outputs is None or outputs > 1):
-        parts.append(f"Y={Y}")
+        parts.append(f"Y={_n(Y)}")
     return ", ".join(parts)
 
 
@@ -362,6 +367,8 @@ def grid_cost(*, N: int, M: int, widths=None, Y: int = 1, window: int | None = N
             detail = (f"{top} channels at the top, {math.ceil(out_bits)}-bit integers" if out_bits >= 62 else
                       f"{top} channels at the top, int64 values")
         nbytes += rep * 8
+        if rep * 8 > nbytes // 2:
+            detail = f"the representation layer alone holds N x M x M = {format_count(rep)} values"
     return Cost(where, what, grid, min(nbytes, _HUGE), engine, None, math.ceil(out_bits), detail)
 
 
@@ -376,15 +383,14 @@ def _l1_bits(matrices) -> float:
     """log2 of the largest row sum of |w| after clearing the common denominator of the matrices."""
     from fractions import Fraction
 
-    den, best = 1, 0
+    den = 1
     rows = [row for mat in matrices for row in mat]
     for row in rows:
         for x in row:
-            if isinstance(x, Fraction):
-                den = math.lcm(den, x.denominator)
-    for row in rows:
-        s = sum(abs(x) * den for x in row)
-        best = max(best, s)
+            if type(x) is not int:
+                if isinstance(x, Fraction):
+                    den = math.lcm(den, x.denominator)
+    best = max((sum(map(abs, row)) for row in rows), default=0) * den
     return math.log2(best) if best > 1 else 0.0
 
 
@@ -465,11 +471,13 @@ def check_weights(architecture: str, *, N: int, M: int, widths, Y: int = 1, wind
     n = weights_count(architecture, N=N, M=M, widths=widths, Y=Y, window=window, shared=shared)
     limit = MAX_SYMBOLS if symbolic else MAX_WEIGHTS
     if n > limit:
+        c = lambda x: format_count(x, about=False)  # noqa: E731
         if architecture == "shallow":
             Z = widths[0]
-            parts = (f"hidden {Z:,} x {M:,}" if shared else f"hidden {Z:,} x {N} x {M:,}") + f", output {Y:,} x {Z:,}"
+            parts = (f"hidden {c(Z)} x {c(M)}" if shared else f"hidden {c(Z)} x {c(N)} x {c(M)}") + \
+                f", output {c(Y)} x {c(Z)}"
         else:
-            parts = "widths " + ",".join(f"{r:,}" for r in widths) + f", Y={Y:,}"
+            parts = "widths " + ",".join(c(r) for r in widths) + f", Y={c(Y)}"
         where = where or _where(N, M, widths, architecture, Y)
         kind = "weight symbols" if symbolic else "weights"
         raise TooLarge(f"{where}: the network has {format_count(n)} {kind} ({parts}); "

@@ -23,7 +23,12 @@ __all__ = [
 
 
 def _short(value, limit: int = 60) -> str:
-    text = repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 200:
+        return f"<an integer of {abs(value).bit_length()} bits>"  # repr() refuses more than 4300 digits
+    try:
+        text = repr(value)
+    except ValueError:  # a huge int inside a container
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -36,7 +41,8 @@ class SpecError(ConvacError, ValueError):
 
     def __init__(self, field: str, value, expected: str):
         self.field, self.value, self.expected = field, value, expected
-        super().__init__(f"{field}: expected {expected}, got {_short(value)}")
+        shown = field if isinstance(field, str) and len(field) <= 200 and field.isprintable() else _short(field, 80)
+        super().__init__(f"{shown}: expected {expected}, got {_short(value)}")
 
 
 class ShapeError(ConvacError, ValueError):

@@ -23,6 +23,7 @@ from .kernel.parse import ALLOWED, MAX_DIGITS, ParseError, parse_expr, parse_rat
 
 __all__ = ["parse_exact", "parse_symbolic", "to_json_number", "lcm_of_denominators", "is_exact"]
 
+_SMALL = 10**18  # ints below this in magnitude need no digit check
 #: Limits of one expression string in a spec (deeper trees overflow sympy's own recursive printing).
 SPEC_EXPR_LENGTH, SPEC_EXPR_DEPTH = 20000, 50
 
@@ -43,6 +44,8 @@ def parse_exact(value, field: str):
     ...
     symbolic.errors.SpecError: weights.output[0][0]: expected an exact number with at most 1000 digits, got <an integer with 1001 digits>
     """
+    if type(value) is int and -_SMALL < value < _SMALL:  # the common case, at once (a spec may hold a million)
+        return value
     if isinstance(value, bool):
         raise SpecError(field, value, "an exact number (an int or a string 'p/q'), not a boolean")
     if isinstance(value, float):

@@ -20,6 +20,7 @@ symbolic.errors.SpecError: weights.layers[1]: expected 2 positions (N / w^1 = 2)
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -30,7 +31,7 @@ from pathlib import Path
 from .cost import MAX_SPEC_BYTES, check_weights
 from .errors import DomainError, SpecError
 from .kernel.parse import ParseError, load_json, read_json_file
-from .numbers import parse_exact, parse_symbolic, to_json_number
+from .numbers import _SMALL, parse_exact, parse_symbolic, to_json_number
 from .operators import Activation, Operator, Pooling, activation as _activation, pooling as _pooling
 
 __all__ = ["Spec", "load_spec", "spec_to_dict", "dump_spec", "shallow", "deep", "tree_depth", "FIELDS"]
@@ -103,11 +104,12 @@ class Spec:
             return self.F
         return tuple(tuple(1 if i == j else 0 for j in range(self.M)) for i in range(self.M))
 
-    @property
+    @functools.cached_property
     def is_symbolic(self) -> bool:
-        """True when some weight or F entry is a sympy expression with free symbols."""
+        """True when some weight or F entry is a sympy expression with free symbols (computed once)."""
         arrays = self.all_weights() + ((self.F,) if self.F is not None else ())  # the identity F has no symbols
-        return any(hasattr(x, "free_symbols") and x.free_symbols for x in _flat(arrays))
+        return any(type(x) is not int and type(x) is not Fraction and hasattr(x, "free_symbols") and x.free_symbols
+                   for x in _flat(arrays))
 
     def all_weights(self) -> tuple:
         if self.architecture == "shallow":
@@ -131,17 +133,16 @@ class Spec:
         return (f"<Spec {self.architecture} N={self.N} M={self.M} {self.operator.name} {w}, Y={self.Y}{extra}>")
 
 
-def _flat(x):
-    """The leaves of nested tuples, in order (iterative: a generator, linear time)."""
-    stack = [iter((x,))]
+def _flat(x) -> list:
+    """The leaves of nested tuples, in order (iterative, linear time)."""
+    out, stack = [], [x]
     while stack:
-        for y in stack[-1]:
-            if isinstance(y, tuple):
-                stack.append(iter(y))
-                break
-            yield y
+        y = stack.pop()
+        if type(y) is tuple:
+            stack.extend(reversed(y))
         else:
-            stack.pop()
+            out.append(y)
+    return out
 
 
 # ----------------------------------------------------------------------------- loading
@@ -166,6 +167,12 @@ def _array(value, path: str, dims: list, parse) -> tuple:
         raise SpecError(path, value, f"a list of {size} {what}")
     if len(value) != size:
         raise SpecError(path, _LenOnly(len(value)), f"{size} {what}")
+    if parse is parse_exact and len(dims) <= 2:  # rows of plain ints: nothing to parse, no paths to build
+        rows = [value] if len(dims) == 1 else value
+        width = len(rows[0]) if len(dims) == 1 else dims[1][0]
+        if all(type(r) is list and len(r) == width and all(type(v) is int and -_SMALL < v < _SMALL for v in r)
+               for r in rows):
+            return tuple(value) if len(dims) == 1 else tuple(map(tuple, value))
     return tuple(_array(v, f"{path}[{i}]", dims[1:], parse) for i, v in enumerate(value))
 
 
@@ -197,7 +204,8 @@ def load_spec(source) -> Spec:
     """
     if isinstance(source, Spec):
         return source
-    if isinstance(source, (str, bytes, Path)):
+    from_text = isinstance(source, (str, bytes, Path))
+    if from_text:
         is_path = isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{"))
         try:
             source = (read_json_file(source, max_bytes=MAX_SPEC_BYTES) if is_path
@@ -211,7 +219,8 @@ def load_spec(source) -> Spec:
             raise
     if not isinstance(source, dict):
         raise SpecError("spec", source, "a JSON object")
-    _check_nesting(source)
+    if not from_text:  # JSON text was walked by load_json already; a Python dict may be nested (or cyclic) at will
+        _check_nesting(source)
     if "spec" in source and "architecture" not in source:
         source = source["spec"]
         if not isinstance(source, dict):
@@ -246,17 +255,12 @@ def _load_dict(d: dict) -> Spec:
         pool = _pooling(d.get("pooling", "<missing>"))
     except (DomainError, TypeError):
         raise SpecError("pooling", d.get("pooling", "<missing>"), "one of product, max, sum, average") from None
-    num_has_symbols = _contains_symbol_strings(d.get("weights")) or _contains_symbol_strings(d.get("F"))
-    parse = parse_symbolic if (symbolic or num_has_symbols) else parse_exact
-    F = None
-    if "F" in d and d["F"] is not None:
-        F = _array(d["F"], "F", [(M, "rows (M)"), (M, "entries (M)")], parse)
     shared = d.get("shared", False)
     if not isinstance(shared, bool):
         raise SpecError("shared", shared, "true or false")
     window, order = 2, None
     if arch == "deep":
-        window = _int_field(d, "window", 2, default=2)
+        window = _int_field(d, "window", 2, default=2, hi=MAX_N)  # N = window^L <= 64
         L = _log(N, window)
         if L is None:
             raise SpecError("N", N, f"a power of window={window} for a deep network")
@@ -271,6 +275,13 @@ def _load_dict(d: dict) -> Spec:
             if k in d:
                 raise SpecError(k, d[k], "nothing: the field is for deep networks only")
     w = d.get("weights", "<missing>")
+    if isinstance(w, dict):  # counted before any leaf is looked at
+        _check_declared_weights(arch, w, N, M, window, shared)
+    num_has_symbols = _contains_symbol_strings(d.get("weights")) or _contains_symbol_strings(d.get("F"))
+    parse = parse_symbolic if (symbolic or num_has_symbols) else parse_exact
+    F = None
+    if "F" in d and d["F"] is not None:
+        F = _array(d["F"], "F", [(M, "rows (M)"), (M, "entries (M)")], parse)
     if symbolic:
         return _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared)
     if not isinstance(w, dict):
@@ -282,7 +293,6 @@ def _load_dict(d: dict) -> Spec:
     for k in expected_keys:
         if k not in w:
             raise SpecError(f"weights.{k}", "<missing>", f"a weight array (required for a {arch} network)")
-    _check_declared_weights(arch, w, N, M, window, shared)
     if arch == "shallow":
         Z = _width(w["hidden"], "weights.hidden", "channels (Z)")
         dims = [(Z, "channels (Z)")] + ([] if shared else [(N, "positions (N)")]) + [(M, "entries (M)")]

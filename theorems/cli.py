@@ -284,7 +284,8 @@ def main(argv=None) -> int:
         set_limits(getattr(args, "max_memory", None), getattr(args, "max_entries", None))
         return int(args.func(args) or 0)
     except ConvacError as e:
-        sys.stderr.write(f"convac {args.command}: {e}\n")
+        msg = str(e).replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the input held
+        sys.stderr.write(f"convac {args.command}: {msg[:2000]}\n")
         return 2
     except MemoryError:
         sys.stderr.write(f"convac {args.command}: out of memory; try a smaller network (see --help for limits)\n")

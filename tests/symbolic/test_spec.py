@@ -142,7 +142,7 @@ ERRORS = [
     (_with(SHALLOW, M="2"), r"^M: .*got '2'$"),
     (_with(DEEP, N=6), r"^N: expected a power of window=2 for a deep network, got 6$"),
     (_with(DEEP, window=3), r"^N: expected a power of window=3 for a deep network, got 4$"),
-    (_with(DEEP, window=1), r"^window: expected an int >= 2, got 1$"),
+    (_with(DEEP, window=1), r"^window: expected an int >= 2 and <= 64, got 1$"),
     (_with(DEEP, N=1, weights={"layers": [], "output": [[1]]}), r"^N: expected a power of window=2"),
     # positions, widths, layers
     (_with(DEEP, weights={"layers": [LAYERS[0], [[[1, -1], [2, 1]]] * 3], "output": [[1, -1]]}),
