@@ -91,9 +91,10 @@ def bench_4096(N: int, M: int, width: int, skip_float: bool):
         print(f"(a) {spec!r}, weights in [-1000, 1000], seed 0; odd-even matricization "
               f"{M ** (N // 2)} x {M ** (N - N // 2)}")
         out, err, t_convac = _run(_convac() + ["rank", str(path), "--partition", "odd-even", "--json"])
-        a = json.loads(out)
-        print(f"  convac rank --json          {t_convac:8.2f} s  rank {a['rank']} (exact={a['exact']}, "
-              f"certificate verified={a['certificate_verified']}, in-process {a['seconds']:.2f} s, {a['method']})")
+        a = json.loads(out)["results"][0]  # the answer envelope: one typed rank result
+        rank = a["lower"] if a["lower"] == a["upper"] else f"{a['lower']}..{a['upper']}"
+        print(f"  convac rank --json          {t_convac:8.2f} s  rank {rank} (exact={a['lower'] == a['upper']}, "
+              f"certificate {a['certificate']['upper']['kind']} upper bound, in-process {a['seconds']:.2f} s)")
         if skip_float:
             return
         env = dict(os.environ)
