@@ -42,7 +42,7 @@ class Sweep:
 
 def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0) -> Sweep:
     """Check every claim of the catalog on the sweep's instances (``convac verify``)."""
-    from .cli_verify import run_sweep
+    from .sweep import run_sweep
 
     return Sweep(tuple(run_sweep(size, only, jobs, seed, show_progress=False)), size, seed)
 
@@ -65,7 +65,7 @@ class Laws:
 
 
 def check_laws(activation: str, pooling: str) -> Laws:
-    from .cli_check import laws_answer
+    from .laws import laws_answer
 
     a = laws_answer(activation, pooling)
     return Laws(a["activation"], a["pooling"], tuple(a["results"]), tuple(a["details"]))

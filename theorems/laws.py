@@ -12,6 +12,7 @@ by the trusted kernel, which rebuilds both sides of every law itself.
 
 from __future__ import annotations
 
+
 import sympy
 
 from symbolic.identity import prove_zero
@@ -21,7 +22,7 @@ from symbolic.operators import operator
 
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_laws", "check_law", "EXPECTED"]
+__all__ = ["check_laws", "check_law", "laws_answer", "EXPECTED", "LAW_NAMES", "LAW_KEYS"]
 
 #: (activation, pooling, law, holds) — the catalog's expectations.
 EXPECTED = (
@@ -89,3 +90,89 @@ def check_laws(*, seed: int = 0):
                     {"operators": ["product/linear", "max/relu", "sum/relu", "average/relu", "max/tanh"]},
                     status, {"kind": "all", "parts": parts}, t, seed,
                     "6 identities and 2 counterexamples" if not wrong else "unexpected: " + ", ".join(wrong))
+
+
+LAW_NAMES = ("commutativity", "associativity", "pooled_fixed")
+
+
+LAW_KEYS = {"commutativity": "commutative", "associativity": "associative", "pooled_fixed": "pooled_fixed"}
+
+
+def laws_answer(activation: str, pooling: str) -> dict:
+    """The laws of one operator, each decided and re-verified by the trusted kernel.
+
+    ``results`` holds one kernel result per law (statement, status, certificate): the
+    answer file of ``convac check laws --json``.
+
+    >>> a = laws_answer("relu", "average")
+    >>> a["commutative"], a["associative"], a["pooled_fixed"], a["status"]
+    (True, False, True, 'proved')
+    >>> a["results"][1]["certificate"]["point"]
+    {'a': 1, 'b': 0, 'c': 0}
+    """
+    from symbolic.kernel.recheck import check_result
+    from symbolic.laws import associativity, commutativity, pooled_fixed
+    from symbolic.operators import operator
+
+    op = operator(activation, pooling)
+    act, pool = op.activation.spec_name, op.pooling.name
+    deciders = {"commutativity": commutativity, "associativity": associativity, "pooled_fixed": pooled_fixed}
+    out = {"operator": op.name, "activation": act, "pooling": pool,
+           "definition": f"g(a, b) = {pool}({act}(a), {act}(b))", "results": [], "details": []}
+    for law in LAW_NAMES:
+        r = deciders[law](op)
+        cert = law_certificate(act, pool, law, r)
+        res = {"statement": {"type": "law", "activation": act, "pooling": pool, "law": law},
+               "status": "inconclusive" if cert is None else "proved" if r.holds else "refuted", "certificate": cert}
+        line = check_result(res) if cert is not None else None
+        if line is not None and not line.ok:
+            res, cert = dict(res, status="inconclusive", certificate=None), None
+        holds = None if cert is None else r.holds
+        out[LAW_KEYS[law]] = holds
+        out["results"].append(res)
+        out["details"].append(_law_detail(r, cert, None if line is None or line.ok else line.reason))
+    out["iterable"] = (False if False in (out["associative"], out["pooled_fixed"]) else
+                       None if None in (out["associative"], out["pooled_fixed"]) else True)
+    out["status"] = "proved" if all(r["status"] != "inconclusive" for r in out["results"]) else "inconclusive"
+    return out
+
+
+def _law_detail(r, cert, note=None) -> str:
+    c = r.certificate or {}
+    if cert is None:
+        return f"undecided: {note or c.get('reason', '')}"
+    if r.holds:
+        how = cert.get("method", "identity")
+        if how == "case-analysis":
+            n = len((cert.get("identity") or {}).get("regions", []))
+            how = f"case analysis over {n} sign/order region{'s' if n != 1 else ''}"
+        elif how == "expansion":
+            how = "the difference expands to 0"
+        return f"identity: {how}"
+    pt = ", ".join(f"{k}={v}" for k, v in c.get("point", {}).items())
+    if "lhs_enclosure" in c:
+        return (f"counterexample at {pt}: lhs = {c.get('lhs_value')} in {_decimal_interval(c['lhs_enclosure'])}, "
+                f"rhs = {c.get('rhs_value')} in {_decimal_interval(c['rhs_enclosure'])} (disjoint enclosures, "
+                f"interval arithmetic with outward rounding, {c.get('precision_bits')} bits)")
+    return f"counterexample at {pt}: lhs = {c.get('lhs_value')}, rhs = {c.get('rhs_value')} (exact)"
+
+
+def _decimal_interval(enc, digits: int = 6) -> str:
+    """An exact enclosure [lo, hi] (ints, "p/q" strings) widened outward to ``digits`` decimals, for display.
+
+    >>> _decimal_interval(["1/3", "2/3"], 3)
+    '[0.333, 0.667]'
+    """
+    import math
+    from fractions import Fraction
+
+    def fmt(x, up):
+        if x in ("oo", "-oo"):
+            return x
+        q = Fraction(x) * 10**digits
+        n = math.ceil(q) if up else math.floor(q)
+        sign = "-" if n < 0 else ""
+        n = abs(n)
+        return f"{sign}{n // 10 ** digits}.{n % 10 ** digits:0{digits}d}"
+
+    return f"[{fmt(enc[0], False)}, {fmt(enc[1], True)}]"

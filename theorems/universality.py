@@ -40,7 +40,7 @@ from symbolic.spec import deep, load_spec, shallow, tree_depth
 from .common import apply, inverse, one_hot, random_invertible_F, source
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_universality_convac", "check_universality_relu_max", "check_universality_relu_avg",
+__all__ = ["universality_json", "check_universality_convac", "check_universality_relu_max", "check_universality_relu_avg",
            "decide_universality", "stack_spec"]
 
 
@@ -529,3 +529,23 @@ def _single(architecture, N, M, activation, pooling, v, window, shared):
     layers = [layer0] + [([[1]] if shared else [[[1]] for _ in range(N // window**l)]) for l in range(1, L)]
     return load_spec({"architecture": "deep", "N": N, "M": M, "activation": activation, "pooling": pooling,
                       "window": window, "shared": shared, "weights": {"layers": layers, "output": [[1]]}})
+
+
+def universality_json(verdict, *, question: str, extra: dict | None = None) -> dict:
+    """The JSON answer of ``convac check universality`` for a Verdict of
+    :func:`theorems.universality.decide_universality`."""
+    from .universality import universality_answer
+
+    cert = verdict.certificate
+    out = {"question": question, **verdict.instance, "answer": universality_answer(verdict),
+           "status": "proved" if verdict.status.value == "proved" else "inconclusive",
+           "detail": verdict.detail, "seconds": round(verdict.seconds, 3), "seed": verdict.seed,
+           "certificate": cert}
+    if out["answer"] is False and cert:
+        out["functional"] = cert.get("coefficients")
+        out["unrealizable"] = cert.get("witness")
+    if out["answer"] is True and cert:
+        out["networks"] = [s["spec"] for s in cert["source"]["stack"]]
+    out.update(extra or {})
+    out["results"] = [verdict.result()]
+    return out

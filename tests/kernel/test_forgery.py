@@ -34,8 +34,10 @@ INFO = {"seconds", "seed", "tried"}
 def genuine():
     from symbolic.spec import deep, shallow
     from theorems.catalog import CATALOG
-    from theorems.cli_check import laws_answer, rank_bound_answer, universality_json
-    from theorems.cli_rank import rank_answer, rank_result
+    from theorems.laws import laws_answer
+    from theorems.rank_bound import rank_bound_answer
+    from theorems.universality import universality_json
+    from symbolic.rank_pipeline import rank_answer, rank_result
     from theorems.universality import decide_universality
     from theorems.variants import FALSE_VARIANTS
 

@@ -13,7 +13,7 @@ import pytest
 
 from symbolic.kernel.recheck import check_result, recheck
 from theorems.catalog import CATALOG, get_claim, instances
-from theorems.cli_verify import run_sweep, summary
+from theorems.sweep import run_sweep, summary
 from theorems.variants import FALSE_VARIANTS
 from theorems.verdict import Status, answer
 

@@ -1,4 +1,4 @@
-"""Tests of ``convac check laws|universality`` and ``convac search rank-bound`` (theorems/cli_check.py).
+"""Tests of ``convac check laws|universality`` and ``convac search rank-bound`` (theorems/cli/check.py).
 
 Answers, JSON shapes (the answer envelope of docs/answers.md: typed statements, statuses,
 certificates), every answer re-verified by the trusted kernel (as ``convac recheck`` does) and
@@ -16,7 +16,9 @@ import pytest
 
 from symbolic.kernel.recheck import check_result, recheck
 from theorems.cli import main
-from theorems.cli_check import laws_answer, rank_bound_answer, universality_json
+from theorems.laws import laws_answer
+from theorems.rank_bound import rank_bound_answer
+from theorems.universality import universality_json
 
 
 def run_main(capsys, *argv):

@@ -1,4 +1,4 @@
-"""Tests of ``convac grid`` and ``convac spec`` (theorems/cli.py): text, JSON, engines, stdin, errors.
+"""Tests of ``convac grid`` and ``convac spec`` (theorems/cli/): text, JSON, engines, stdin, errors.
 
 Exit statuses and stderr are checked in real subprocesses with the installed console
 script; the rest runs ``main()`` in-process.

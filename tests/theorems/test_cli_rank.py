@@ -1,4 +1,4 @@
-"""Tests of ``convac rank`` (theorems/cli_rank.py) and ``convac recheck`` (theorems/cli_recheck.py).
+"""Tests of ``convac rank`` (theorems/cli/rank.py) and ``convac recheck`` (theorems/cli/recheck.py).
 
 Ranks are compared with the golden examples (tests/data/examples, computed independently)
 and, for held-out specs, with a second route: the circuit's forward pass and sympy's
@@ -27,7 +27,7 @@ from symbolic.rank import exact_rank
 from symbolic.spec import deep, dump_spec, load_spec, shallow, spec_to_dict
 from tests.test_examples import EXAMPLES, FILES
 from theorems.cli import main
-from theorems.cli_rank import rank_answer, rank_result
+from symbolic.rank_pipeline import rank_answer, rank_result
 from theorems.verdict import answer
 
 #: ``convac`` as the console script runs it (theorems.entry: recheck loads the kernel only).

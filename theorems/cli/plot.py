@@ -23,7 +23,7 @@ __all__ = ["register"]
 
 
 def _out(args, fig, what: str, extra: str = ""):
-    from .plot import save
+    from ..plot import save
 
     save(fig, args.out, dpi=args.dpi)
     print(f"wrote {args.out}: {what}{extra}")
@@ -31,13 +31,13 @@ def _out(args, fig, what: str, extra: str = ""):
 
 
 def _spec(args):
-    from .cli import read_spec
+    from .app import read_spec
 
     return read_spec(args.spec)
 
 
 def _cmd_circuit(args):
-    from .plot import check_circuit_drawing, draw_circuit
+    from ..plot import check_circuit_drawing, draw_circuit
 
     spec = _spec(args)
     check_circuit_drawing(spec)
@@ -47,7 +47,7 @@ def _cmd_circuit(args):
 def _grid(args, spec):
     from symbolic.decompositions import grid_tensor
 
-    from .plot import check_heatmap
+    from ..plot import check_heatmap
 
     if spec.is_symbolic:
         raise ConvacError("a heatmap needs numeric weights; this spec has symbolic weights")
@@ -59,14 +59,14 @@ def _grid(args, spec):
 
 
 def _cmd_tensor(args):
-    from .plot import plot_tensor
+    from ..plot import plot_tensor
 
     spec = _spec(args)
     return _out(args, plot_tensor(_grid(args, spec), title=args.title), f"grid tensor of {spec!r}")
 
 
 def _cmd_matricization(args):
-    from .plot import plot_matricization
+    from ..plot import plot_matricization
 
     spec = _spec(args)
     fig = plot_matricization(_grid(args, spec), args.partition, rank=args.rank, title=args.title)
@@ -76,7 +76,7 @@ def _cmd_matricization(args):
 def _cmd_rank_growth(args):
     from symbolic.numbers import to_json_number
 
-    from .plot import plot_rank_growth, rank_growth_data, save
+    from ..plot import plot_rank_growth, rank_growth_data, save
 
     data = rank_growth_data(M=args.M, N_max=args.N_max, seed=args.seed)
     fig = plot_rank_growth(data, title=args.title)
@@ -94,10 +94,10 @@ def _cmd_rank_growth(args):
 
 
 def _cmd_box(args):
-    from .depth_efficiency import check_relu_max_incomplete
-    from .plot import plot_box_slice
+    from ..depth_efficiency import check_relu_max_incomplete
+    from ..plot import plot_box_slice
 
-    from .plot import check_box_cost
+    from ..plot import check_box_cost
 
     if args.N < 2 or args.N & (args.N - 1) or args.M < 1:
         raise ConvacError(f"--N {args.N} --M {args.M}: expected N a power of 2, at least 2, and M >= 1")
@@ -114,7 +114,7 @@ def _cmd_box(args):
 def _checked(func):
     """Run ``func`` after checking the output path and the resolution (before any long computation)."""
     def run(args):
-        from .plot import check_dpi, check_output_path
+        from ..plot import check_dpi, check_output_path
 
         check_output_path(args.out)
         check_dpi(args.dpi)

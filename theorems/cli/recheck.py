@@ -44,3 +44,11 @@ def main(argv) -> int:
         text = report.render()
         print(text.splitlines()[-1] if args.quiet else text)
     return report.exit_code
+
+
+def register(sub) -> None:
+    """Add ``convac recheck`` (its own parser: the trusted path runs without this one)."""
+    rc = sub.add_parser("recheck", help="re-verify a saved --json answer with the small trusted kernel",
+                        add_help=False)
+    rc.add_argument("rest", nargs=argparse.REMAINDER)
+    rc.set_defaults(func=lambda args: main(args.rest))

@@ -1,4 +1,4 @@
-"""``convac rank``: certified matricization ranks.
+"""The certified rank of a matricization: the pipeline behind ``convac rank``.
 
 ``convac rank SPEC --partition P`` computes rank [A^y]_I of a network's grid tensor with a
 certificate (symbolic.certificates) and reports it beside the structural upper bounds of
@@ -25,32 +25,36 @@ which recomputes the tensor by its own forward pass.
 from __future__ import annotations
 
 import contextlib
-import itertools
-import json
 import os
 import sys
 import time
 
-from symbolic.errors import CertificateError, ConvacError, DomainError, ShapeError
+from symbolic.errors import CertificateError, DomainError, ShapeError
 
-from .report import table
+__all__ = ["rank_answer", "rank_result", "flint_threads", "Notes", "NOTE_ENTRIES"]
 
-__all__ = ["register", "rank_answer", "rank_result", "cmd_rank"]
 
 #: Grid tensors with at least this many entries get progress notes on stderr.
 NOTE_ENTRIES = 1 << 18
+
+
 #: Matrices with at most this many entries also get the rank over the field of rational functions.
 FRACTION_FIELD_ENTRIES = 64
+
+
 #: Time limit of that computation (sympy's fraction-field elimination can blow up even on 4 x 4).
 FRACTION_FIELD_SECONDS = 3.0
+
+
 _PRIME_ATTEMPTS = 4
+
+
 #: Up to this many grid points, ``rank_answer`` has the kernel re-verify its answer before returning it
 #: (larger answers are verified by the rank checker and re-verified by ``convac recheck``).
 KERNEL_POINTS = 1 << 20
 
 
-# ----------------------------------------------------------------------------- helpers
-class _Notes:
+class Notes:
     """Progress notes on stderr, for large runs only; ``beat`` (a :class:`theorems.report.progress`
     heartbeat) learns the current stage for its line every 10 s."""
 
@@ -63,16 +67,6 @@ class _Notes:
         if self.enabled:
             sys.stderr.write(f"{self.prefix}: [{time.perf_counter() - self.start:6.1f} s] {text}\n")
             sys.stderr.flush()
-
-
-def _output_index(text, Y: int) -> int:
-    try:
-        y = int(text)
-    except (TypeError, ValueError):
-        raise ConvacError(f"--output: expected an int in 0..{Y - 1}, got {text!r}") from None
-    if not 0 <= y < Y:
-        raise ConvacError(f"--output: {y} is out of range; the network has Y={Y} outputs (0..{Y - 1})")
-    return y
 
 
 def _partition_label(partition) -> str:
@@ -105,14 +99,6 @@ def _time_limited(fn, seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def _upper_words(cert) -> str:
-    u = cert.upper
-    if u.kind == "trivial":
-        return "trivial: min(rows, cols)"
-    return f"exact factorization A = A[:, C] V with {len(u.cols)} columns C"
-
-
-# ----------------------------------------------------------------------------- rank
 def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, lower_bound_only: bool = False,
                 seed: int = 0, notes=None) -> dict:
     """The JSON answer of ``convac rank`` (see the module docstring for the routes).
@@ -161,7 +147,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     first = "symbolic" if symbolic else ("modular" if use_modular else "exact")
     spec_rank_cost(spec, rows, first, output).check()  # before the circuit, the tensor or the matrix
     shape = (M ** len(rows), M ** len(cols))
-    notes = notes or _Notes(M**N >= NOTE_ENTRIES)
+    notes = notes or Notes(M**N >= NOTE_ENTRIES)
     G = circuit(spec)
     bnds = structural_bounds(spec, rows, output, G=G)
     if first == "modular" and engine is None and not lower_bound_only and min(bnds.values()) < min(shape):
@@ -309,88 +295,6 @@ def _symbolic_rank(spec, rows, output, seed, bnds, notes):
                                 "generic": generic}
 
 
-def _text(spec, a) -> str:
-    cert = a["certificate"]
-    lower = cert["lower"]
-    rows = [
-        ["network", repr(spec)],
-        ["output", a["output"]],
-        ["partition", a["partition"]],
-        ["row modes I", ", ".join(map(str, a["rows"]))],
-        ["column modes J", ", ".join(map(str, a["cols"]))],
-        ["matrix shape", f"{a['shape'][0]} x {a['shape'][1]}"],
-        ["rank", f"{a['rank']}" + (" (exact)" if a["exact"] else f" (certified lower bound; upper {a['upper']})")],
-        ["lower bound", f"{a['lower']}  (a {lower['k']} x {lower['k']} minor nonzero mod {lower['prime']})"],
-        ["upper bound", f"{a['upper']}  ({_upper_words(_cert(cert))})"],
-        ["exact", "yes" if a["exact"] else "no"],
-        ["certificate", "rank (lower: minor mod p; upper: " + cert["upper"]["kind"] + "), "
-         + ("re-verified by the trusted kernel" if a.get("kernel_verified") else
-            "verified by the rank checker; `convac recheck` re-verifies it with the kernel")],
-        ["prime", lower["prime"]],
-        ["engine", f"{a['engine']} ({a['method']})"],
-        ["seconds", f"{a['seconds']:.2f}"],
-    ]
-    if "generic" in a:
-        g = a["generic"]
-        rows.insert(7, ["generic rank", f"{g['lower']}" + ("" if g["exact"] else f" .. {g['upper']}")
-                        + (" (exact: meets the structural bound)" if g["exact"] else "")])
-        if "fraction_field_rank" in g:
-            ff = g["fraction_field_rank"]
-            rows.insert(8, ["rank over QQ(w)", "not computed (time limit or non-rational entries)" if ff is None else ff])
-        if lower.get("point"):
-            pt = lower["point"]
-            shown = ", ".join(f"{k}={v}" for k, v in list(pt.items())[:4]) + (", ..." if len(pt) > 4 else "")
-            rows.append(["point", shown])
-    out = [f"convac rank: {repr(spec)}, output {a['output']}", table(rows, ["quantity", "value"]), ""]
-    brows = [[k, v, a["bounds_valid_for"][k]] for k, v in a["bounds"].items()]
-    out.append("structural upper bounds (valid for all weights):")
-    out.append(table(brows, ["bound", "value", "valid for"]))
-    out.append("")
-    out.append((a["generic"]["statement"] if "generic" in a else a["statement"]) + ".")
-    return "\n".join(out)
-
-
-def _cert(d):
-    from symbolic.certificates import from_dict
-
-    return from_dict(d)
-
-
-@contextlib.contextmanager
-def _flint_threads():
-    """Let python-flint use every core for the duration (its LU is about 20% faster on two cores)."""
-    import flint
-
-    old = flint.ctx.threads
-    flint.ctx.threads = max(1, min(os.cpu_count() or 1, 8))
-    try:
-        yield
-    finally:
-        flint.ctx.threads = old
-
-
-def cmd_rank(args) -> int:
-    from .cli import read_spec
-
-    from .report import progress
-
-    spec = read_spec(args.spec)
-    y = _output_index(args.output, spec.Y)
-    # off a terminal, a line every 10 s of long work, naming the stage (between the calls into python-flint)
-    with progress(None, "convac rank", unit="", interval=0 if args.quiet else 10.0) as beat:
-        notes = _Notes(False if args.quiet else spec.M ** spec.N >= NOTE_ENTRIES, beat=beat)
-        with _flint_threads():
-            a = rank_answer(spec, args.partition, output=y, engine=args.engine,
-                            lower_bound_only=args.lower_bound_only, seed=args.seed, notes=notes)
-    if args.json:
-        from .verdict import answer
-
-        print(json.dumps(answer("rank", [rank_result(a, seed=args.seed)])))
-    else:
-        print(_text(spec, a))
-    return 0
-
-
 def rank_result(a: dict, seed: int = 0) -> dict:
     """A rank answer as the kernel reads it: the typed statement (spec, output, rows), the proved
     bounds, the structural bounds and the certificate; every other field is derived from these."""
@@ -400,21 +304,14 @@ def rank_result(a: dict, seed: int = 0) -> dict:
             "certificate": a["certificate"], "seconds": a.get("seconds", 0.0), "seed": seed}
 
 
-# ----------------------------------------------------------------------------- registration
-def register(sub) -> None:
-    """Add the ``rank`` and ``recheck`` subcommands to the ``convac`` parser."""
-    r = sub.add_parser("rank", help="the exact, certified rank of a matricization of a network's grid tensor",
-                       description="The rank of [A^y]_I with a certificate (verified before it is printed) and the "
-                                   "structural upper bounds (trivial, widths, min-cut).")
-    r.add_argument("spec", help="spec file (JSON) or - for standard input")
-    r.add_argument("--partition", "-p", default="odd-even",
-                   help="row modes I: odd-even (default), halves, or a comma list such as 0,3")
-    r.add_argument("--output", default="0", help="output index y (default 0)")
-    r.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by `convac recheck`)")
-    r.add_argument("--lower-bound-only", action="store_true",
-                   help="the fastest certified lower bound (residues mod p; upper bound min(rows, cols))")
-    r.add_argument("--engine", choices=["exact", "modular"], default=None,
-                   help="default: modular, then exact only when an exact upper bound is needed")
-    r.add_argument("--seed", type=int, default=0, help="chooses the prime (and the point for symbolic weights)")
-    r.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
-    r.set_defaults(func=cmd_rank)
+@contextlib.contextmanager
+def flint_threads():
+    """Let python-flint use every core for the duration (its LU is about 20% faster on two cores)."""
+    import flint
+
+    old = flint.ctx.threads
+    flint.ctx.threads = max(1, min(os.cpu_count() or 1, 8))
+    try:
+        yield
+    finally:
+        flint.ctx.threads = old

@@ -1,0 +1,50 @@
+"""``convac grid SPEC``: the grid tensor of a network, exactly."""
+
+from __future__ import annotations
+
+import json
+
+from symbolic.errors import ConvacError
+
+from .app import read_spec
+
+
+def _cmd_grid(args):
+    from symbolic.decompositions import grid_tensor, grid_tensors
+
+    spec = read_spec(args.spec)
+    engine = args.engine or ("symbolic" if spec.is_symbolic or not spec.operator.is_exact else "exact")
+    Y = spec.Y
+    if args.output == "all":
+        chosen = list(enumerate(grid_tensors(spec, engine=engine, modulus=args.modulus)))
+    else:
+        try:
+            y = int(args.output)
+        except ValueError:
+            raise ConvacError(f"--output: expected an int in 0..{Y - 1} or 'all', got {args.output!r}") from None
+        if not 0 <= y < Y:
+            raise ConvacError(f"--output: {y} is out of range; the network has Y={Y} outputs (0..{Y - 1})")
+        chosen = [(y, grid_tensor(spec, y, engine=engine, modulus=args.modulus))]  # only this output is computed
+    if args.json:
+        objs = [dict(t.to_json(), **({"modulus": t.modulus} if t.modulus else {})) for _, t in chosen]
+        print(json.dumps(objs[0] if len(objs) == 1 else {"outputs": objs}))
+    else:
+        for y, t in chosen:
+            print(f"{spec!r}, output {y} of {Y}, engine {engine}")
+            from ..report import render_tensor
+
+            print(render_tensor(t))
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``convac grid``."""
+    g = sub.add_parser("grid", help="the grid tensor of a network, exactly")
+    g.add_argument("spec", help="spec file (JSON) or - for standard input")
+    g.add_argument("--output", default="0", help="output index y, or 'all' (default 0)")
+    g.add_argument("--engine", choices=["symbolic", "exact", "modular"], default=None,
+                   help="default: exact (symbolic for symbolic weights or tanh/sigmoid)")
+    g.add_argument("--modulus", type=int, default=None, help="prime for --engine modular (default 67108859)")
+    g.add_argument("--json", action="store_true", help='print {"shape": [...], "entries": [...]}')
+    g.set_defaults(func=_cmd_grid)
+

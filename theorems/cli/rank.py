@@ -1,0 +1,116 @@
+"""``convac rank SPEC --partition P``: the certified rank of a matricization (:mod:`symbolic.rank_pipeline`)."""
+
+from __future__ import annotations
+
+import json
+
+from symbolic.errors import ConvacError
+
+from symbolic.rank_pipeline import NOTE_ENTRIES, Notes, flint_threads, rank_answer, rank_result
+
+from ..report import table
+
+
+def _output_index(text, Y: int) -> int:
+    try:
+        y = int(text)
+    except (TypeError, ValueError):
+        raise ConvacError(f"--output: expected an int in 0..{Y - 1}, got {text!r}") from None
+    if not 0 <= y < Y:
+        raise ConvacError(f"--output: {y} is out of range; the network has Y={Y} outputs (0..{Y - 1})")
+    return y
+
+
+def _upper_words(cert) -> str:
+    u = cert.upper
+    if u.kind == "trivial":
+        return "trivial: min(rows, cols)"
+    return f"exact factorization A = A[:, C] V with {len(u.cols)} columns C"
+
+
+def _text(spec, a) -> str:
+    cert = a["certificate"]
+    lower = cert["lower"]
+    rows = [
+        ["network", repr(spec)],
+        ["output", a["output"]],
+        ["partition", a["partition"]],
+        ["row modes I", ", ".join(map(str, a["rows"]))],
+        ["column modes J", ", ".join(map(str, a["cols"]))],
+        ["matrix shape", f"{a['shape'][0]} x {a['shape'][1]}"],
+        ["rank", f"{a['rank']}" + (" (exact)" if a["exact"] else f" (certified lower bound; upper {a['upper']})")],
+        ["lower bound", f"{a['lower']}  (a {lower['k']} x {lower['k']} minor nonzero mod {lower['prime']})"],
+        ["upper bound", f"{a['upper']}  ({_upper_words(_cert(cert))})"],
+        ["exact", "yes" if a["exact"] else "no"],
+        ["certificate", "rank (lower: minor mod p; upper: " + cert["upper"]["kind"] + "), "
+         + ("re-verified by the trusted kernel" if a.get("kernel_verified") else
+            "verified by the rank checker; `convac recheck` re-verifies it with the kernel")],
+        ["prime", lower["prime"]],
+        ["engine", f"{a['engine']} ({a['method']})"],
+        ["seconds", f"{a['seconds']:.2f}"],
+    ]
+    if "generic" in a:
+        g = a["generic"]
+        rows.insert(7, ["generic rank", f"{g['lower']}" + ("" if g["exact"] else f" .. {g['upper']}")
+                        + (" (exact: meets the structural bound)" if g["exact"] else "")])
+        if "fraction_field_rank" in g:
+            ff = g["fraction_field_rank"]
+            rows.insert(8, ["rank over QQ(w)", "not computed (time limit or non-rational entries)" if ff is None else ff])
+        if lower.get("point"):
+            pt = lower["point"]
+            shown = ", ".join(f"{k}={v}" for k, v in list(pt.items())[:4]) + (", ..." if len(pt) > 4 else "")
+            rows.append(["point", shown])
+    out = [f"convac rank: {repr(spec)}, output {a['output']}", table(rows, ["quantity", "value"]), ""]
+    brows = [[k, v, a["bounds_valid_for"][k]] for k, v in a["bounds"].items()]
+    out.append("structural upper bounds (valid for all weights):")
+    out.append(table(brows, ["bound", "value", "valid for"]))
+    out.append("")
+    out.append((a["generic"]["statement"] if "generic" in a else a["statement"]) + ".")
+    return "\n".join(out)
+
+
+def _cert(d):
+    from symbolic.certificates import from_dict
+
+    return from_dict(d)
+
+
+def cmd_rank(args) -> int:
+    from .app import read_spec
+
+    from ..report import progress
+
+    spec = read_spec(args.spec)
+    y = _output_index(args.output, spec.Y)
+    # off a terminal, a line every 10 s of long work, naming the stage (between the calls into python-flint)
+    with progress(None, "convac rank", unit="", interval=0 if args.quiet else 10.0) as beat:
+        notes = Notes(False if args.quiet else spec.M ** spec.N >= NOTE_ENTRIES, beat=beat)
+        with flint_threads():
+            a = rank_answer(spec, args.partition, output=y, engine=args.engine,
+                            lower_bound_only=args.lower_bound_only, seed=args.seed, notes=notes)
+    if args.json:
+        from ..verdict import answer
+
+        print(json.dumps(answer("rank", [rank_result(a, seed=args.seed)])))
+    else:
+        print(_text(spec, a))
+    return 0
+
+
+def register(sub) -> None:
+    """Add the ``rank`` and ``recheck`` subcommands to the ``convac`` parser."""
+    r = sub.add_parser("rank", help="the exact, certified rank of a matricization of a network's grid tensor",
+                       description="The rank of [A^y]_I with a certificate (verified before it is printed) and the "
+                                   "structural upper bounds (trivial, widths, min-cut).")
+    r.add_argument("spec", help="spec file (JSON) or - for standard input")
+    r.add_argument("--partition", "-p", default="odd-even",
+                   help="row modes I: odd-even (default), halves, or a comma list such as 0,3")
+    r.add_argument("--output", default="0", help="output index y (default 0)")
+    r.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by `convac recheck`)")
+    r.add_argument("--lower-bound-only", action="store_true",
+                   help="the fastest certified lower bound (residues mod p; upper bound min(rows, cols))")
+    r.add_argument("--engine", choices=["exact", "modular"], default=None,
+                   help="default: modular, then exact only when an exact upper bound is needed")
+    r.add_argument("--seed", type=int, default=0, help="chooses the prime (and the point for symbolic weights)")
+    r.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
+    r.set_defaults(func=cmd_rank)

@@ -1,0 +1,39 @@
+"""``convac show ID``: a claim's statement, source, proof method and instances."""
+
+from __future__ import annotations
+
+from ..catalog import SIZES, get_claim
+from ..report import dumps
+from ..sweep import fmt_instance
+
+
+def _cmd_show(args):
+    c = get_claim(args.id)
+    if args.json:
+        print(dumps({"id": c.id, "statement": c.statement, "source": c.source, "method": c.method,
+                     "instances": {s: list(c.instances(s)) for s in SIZES}}))
+        return 0
+    print(f"{c.id}\n{'=' * len(c.id)}")
+    print(f"statement: {c.statement}")
+    print(f"source:    {c.source}")
+    print(f"proof:     {c.method}")
+    doc = " ".join((c.check.__doc__ or "").strip().split("\n\n")[0].split())  # the first paragraph, whole
+    if doc:
+        print(f"check:     {c.check.__module__}.{c.check.__name__}: {doc}")
+    print(f"docs:      README.md, The claim catalog; the derivation: python -m pydoc {c.check.__module__}")
+    for s in SIZES:
+        insts = c.small if s == "small" else c.medium
+        print(f"{s} instances ({len(insts)}{' more' if s == 'medium' else ''}):")
+        for inst in insts:
+            print(f"  {fmt_instance(inst) or '(none)'}")
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``convac show``."""
+    from ..catalog import CATALOG
+
+    s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
+    s.add_argument("id", choices=[c.id for c in CATALOG], metavar="ID", help=", ".join(c.id for c in CATALOG))
+    s.add_argument("--json", action="store_true", help="print the claim as JSON")
+    s.set_defaults(func=_cmd_show)

@@ -1,0 +1,129 @@
+"""``convac verify``: the claim catalog, checked (:mod:`theorems.sweep`), and ``--variants``."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from symbolic.errors import ConvacError
+
+from ..report import check_writable, dumps, table
+from ..verdict import answer
+from ..catalog import CATALOG, SIZES, get_claim
+from ..sweep import fmt_instance, run_sweep, summary
+
+
+def _cmd_variants(args):
+    from ..variants import FALSE_VARIANTS
+
+    results = []
+    for name, f in FALSE_VARIANTS.items():
+        verdict = f(seed=args.seed)
+        v = dict(verdict.to_dict(), variant=name, result=verdict.result())
+        results.append(v)
+    ok = all(r["status"] == "refuted" for r in results)
+    ans = answer("verify --variants", [r["result"] for r in results], summary=True)
+    if args.save:
+        _save(args.save, ans)
+    if args.json or args.format == "json":
+        print(dumps(ans))
+    else:
+        rows = [[r["variant"], r["status"], f"{r['seconds']:.2f}", r["method"], r["detail"][:70]] for r in results]
+        print(table(rows, ["false variant", "status", "seconds", "certificate", "detail"], fmt=args.format))
+        if args.format == "table":
+            print(f"\n{sum(r['status'] == 'refuted' for r in results)}/{len(results)} false variants refuted "
+                  "(every counterexample re-verified by the trusted kernel)")
+    return 0 if ok else 1
+
+
+def _cmd_verify(args):
+    if args.save:
+        check_writable(args.save, "--save")
+    if args.journal:
+        if args.variants:
+            raise ConvacError("--journal: applies to the catalog sweep, not to --variants; drop it")
+        check_writable(args.journal, "--journal")
+        if args.save and os.path.abspath(args.save) == os.path.abspath(args.journal):
+            raise ConvacError(f"--journal {args.journal}: the same file as --save; use two files")
+    if args.variants:
+        return _cmd_variants(args)
+    if args.only:
+        for i in args.only:
+            get_claim(i)
+    if args.jobs < 1:
+        raise ConvacError(f"--jobs: expected an int >= 1, got {args.jobs}")
+    t0 = time.perf_counter()
+    results = run_sweep(args.size, args.only, args.jobs, args.seed, show_progress=not args.quiet, journal=args.journal)
+    wall = time.perf_counter() - t0
+    summ = summary(results)
+    summ["wall_seconds"] = round(wall, 2)
+    summ["seed"] = args.seed
+    summ["size"] = args.size
+    fmt = "json" if args.json else args.format
+    ans = answer("verify", [r["result"] for r in results], summary=True)
+    if fmt == "json":
+        print(dumps(ans))
+    else:
+        rows = [[r["claim"], fmt_instance(r["instance"]), r["status"], f"{r['seconds']:.2f}", r["method"]]
+                for r in results]
+        print(table(rows, ["claim", "instance", "status", "seconds", "certificate"], fmt=fmt))
+        if fmt == "table":
+            print()
+            print(f"{summ['proved']}/{summ['results']} proved ({summ['claims_proved']}/{summ['claims']} claims), "
+                  f"{summ['refuted']} refuted, {summ['inconclusive']} inconclusive, {summ['tested']} tested; "
+                  f"{wall:.1f} s wall, seed {args.seed}; every result re-verified by the trusted kernel")
+            bad = [r for r in results if r["status"] != "proved"]
+            for r in bad[:10]:
+                print(f"  {r['claim']} {fmt_instance(r['instance'])}: {r['status']}: {r['detail']}")
+    if args.save:
+        _save(args.save, ans)
+    return 0 if summ["all_proved"] else 1
+
+
+def _save(path, ans):
+    try:
+        with open(path, "w") as fh:
+            json.dump(ans, fh)
+    except OSError as e:
+        raise ConvacError(f"--save {path}: cannot be written ({e.strerror})") from None
+
+
+def register(sub):
+    import argparse
+
+    v = sub.add_parser(
+        "verify", help="check the paper's claims on small instances, exactly, with certificates",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Check every claim of the catalog (the papers' statements; 'convac show ID' prints one)\n"
+                    "exactly, on small instances. Each (claim, instance) gets a status: proved, tested\n"
+                    "(sampled only, never called proved), refuted or inconclusive, with a certificate that\n"
+                    "the trusted kernel re-verifies. Exit status 0 exactly when every result is proved,\n"
+                    "1 otherwise, 2 on bad input.",
+        epilog="examples:\n"
+               "  convac verify                          # the small sweep: one row per (claim, instance)\n"
+               "  convac verify --size medium --jobs 2   # larger instances (N up to 16), on 2 cores\n"
+               "  convac verify --only geometry laws --save v.json && convac recheck v.json\n"
+               "  convac verify --format latex > results.tex\n"
+               "  convac verify --size medium --journal m.jsonl   # interrupted? rerun it: done results are kept\n"
+               "  convac verify --variants               # deliberately false variants: each must be refuted")
+    v.add_argument("--size", choices=SIZES, default="small",
+                   help="small (default: N in {2,4}, M in {2,3}) or medium (small plus larger instances, N up to 16)")
+    v.add_argument("--only", nargs="+", metavar="ID",
+                   help="check only these claims (default: all): " + ", ".join(c.id for c in CATALOG))
+    v.add_argument("--jobs", type=int, default=1, help="worker processes, an int >= 1 (default 1)")
+    v.add_argument("--seed", type=int, default=0,
+                   help="seed of every random choice (weights, witnesses), any int; the same seed gives the same "
+                        "results (default 0)")
+    v.add_argument("--format", choices=["table", "json", "markdown", "latex"], default="table",
+                   help="table (default), json (every certificate), markdown or latex")
+    v.add_argument("--json", action="store_true", help="same as --format json")
+    v.add_argument("--save", metavar="FILE", help="also write the JSON answer to FILE (for convac recheck FILE)")
+    v.add_argument("--journal", metavar="FILE",
+                   help="append each finished result to FILE as one JSON line, as it arrives; rerun with the same "
+                        "FILE to skip the results already there (each re-verified by the kernel) and finish the rest")
+    v.add_argument("--quiet", action="store_true",
+                   help="no progress (a bar on a terminal; otherwise a line on stderr every 10 s of long work)")
+    v.add_argument("--variants", action="store_true",
+                   help="instead, run the deliberately false variants of the claims (each must come out refuted)")
+    v.set_defaults(func=_cmd_verify)
