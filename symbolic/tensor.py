@@ -224,11 +224,9 @@ class GridTensor:
         if self.order == 1:
             body, note = [list(self.entries())], r"\mathcal{A}[d_0]"
         else:
-            from .matricize import matricize
-
-            m = matricize(self, "halves")
-            body = [[self._value(x) for x in row] for row in m.matrix]
-            r, c = (", ".join(f"d_{i}" for i in g) for g in (m.rows, m.cols))
+            h = self.order // 2  # [A]_halves: modes 0..h-1 on the rows, row-major, so a plain reshape
+            body = [[self._value(x) for x in row] for row in self.data.reshape(math.prod(self.shape[:h]), -1)]
+            r, c = (", ".join(f"d_{i}" for i in g) for g in (range(h), range(h, self.order)))
             note = rf"[\mathcal{{A}}]_{{\text{{halves}}}}:\ \text{{rows }}({r}),\ \text{{columns }}({c}),\ \text{{row-major}}"
         mod = rf"\ (\mathrm{{mod}}\ {self.modulus})" if self.modulus else ""
         return "$" + sympy.latex(sympy.Matrix([[sympy.sympify(x, strict=True) for x in row] for row in body])) + mod + r"\quad " + note + "$"

@@ -22,6 +22,8 @@ import networkx as nx
 
 from symbolic.errors import DomainError
 
+from .verdict import BADGE, instance_text, verdict_markdown
+
 __all__ = ["Rendered", "show_verdict", "verdicts_table", "show_search", "latex_expansion", "latex_decomposition",
            "latex_symbol_names"]
 
@@ -55,40 +57,23 @@ class Rendered:
         return self.text
 
 
-_BADGE = {"proved": "✅ proved", "tested": "🧪 tested (evidence only)", "refuted": "❌ refuted",
-          "inconclusive": "❔ inconclusive"}
-
-
-def _instance_text(inst: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in inst.items() if k != "F")
-
-
 def show_verdict(v) -> Rendered:
     """A verdict (or its ``to_dict()``) as markdown: status, claim, statement, formula, certificate."""
     d = v.to_dict() if hasattr(v, "to_dict") else dict(v)
-    status = d["status"]
     kinds = d.get("method") or "none"
-    text = (f"{d['claim']} [{_instance_text(d['instance'])}]: {status} ({kinds}; "
+    text = (f"{d['claim']} [{instance_text(d['instance'])}]: {d['status']} ({kinds}; "
             f"{'re-checked' if d.get('checked') else 'not re-checked'} by the trusted checker)\n"
             f"  {d['statement']}\n  {d.get('detail', '')}")
-    md = [f"**{_BADGE.get(status, status)}** &nbsp; `{d['claim']}` &nbsp; ({_instance_text(d['instance'])})", "",
-          f"> {d['statement']}", ""]
-    if d.get("latex"):
-        md += [f"$${d['latex']}$$", ""]
-    md.append(f"- certificate: `{kinds}`, re-checked by the trusted checker: **{'yes' if d.get('checked') else 'no'}**")
-    if d.get("detail"):
-        md.append(f"- {d['detail']}")
-    md.append(f"- {d.get('seconds', 0):.2f} s, seed {d.get('seed', 0)}")
-    return Rendered(text, markdown="\n".join(md))
+    return Rendered(text, markdown=verdict_markdown(d))
 
 
 def verdicts_table(verdicts) -> Rendered:
     """Several verdicts as one markdown table (claim, instance, status, certificate, detail)."""
     rows = [v.to_dict() if hasattr(v, "to_dict") else dict(v) for v in verdicts]
     md = ["| claim | instance | status | certificate | detail |", "|---|---|---|---|---|"]
-    md += [f"| `{r['claim']}` | {_instance_text(r['instance'])} | {_BADGE.get(r['status'], r['status'])} | "
+    md += [f"| `{r['claim']}` | {instance_text(r['instance'])} | {BADGE.get(r['status'], r['status'])} | "
            f"`{r.get('method')}` | {r.get('detail', '').replace('|', '/')} |" for r in rows]
-    text = "\n".join(f"{r['claim']} [{_instance_text(r['instance'])}]: {r['status']}" for r in rows)
+    text = "\n".join(f"{r['claim']} [{instance_text(r['instance'])}]: {r['status']}" for r in rows)
     return Rendered(text, markdown="\n".join(md))
 
 
@@ -100,7 +85,7 @@ def show_search(result) -> Rendered:
     d = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     status = d["status"]
     fam = ", ".join(f"{k}={v}" for k, v in d.get("family", {}).items() if k not in ("weight_range", "denominators"))
-    head = f"**{_BADGE.get(status, status)}** &nbsp; {d['conjecture']}"
+    head = f"**{BADGE.get(status, status)}** &nbsp; {d['conjecture']}"
     md = [head, "", f"- family: {fam}", f"- {d.get('tried', 0)} networks tried, seed {d.get('seed', 0)}, "
           f"{d.get('seconds', 0):.2f} s"]
     text = f"{status}: {d['conjecture']} ({d.get('tried', 0)} networks tried)"

@@ -10,7 +10,7 @@ import time
 from symbolic.errors import ConvacError
 
 from .catalog import get_claim, instances
-from .report import progress
+from .progress import progress
 from .verdict import Status
 
 __all__ = ["run_sweep", "summary", "fmt_instance"]

@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 
-from symbolic.errors import CertificateError, ConvacError
 from symbolic.kernel.recheck import check_result
 
 __all__ = ["Status", "Verdict", "conclude", "Timer", "answer"]
@@ -62,9 +61,7 @@ class Verdict:
                 "checked": self.checked, "certificate": self.certificate}
 
     def _repr_markdown_(self):  # pragma: no cover - notebooks
-        from .plot import show_verdict
-
-        return show_verdict(self)._repr_markdown_()
+        return verdict_markdown(self.to_dict())
 
 
 class Timer:
@@ -124,3 +121,32 @@ def answer(command: str, results: list, *, summary: bool = False) -> dict:
         counts = {s.value: sum(1 for r in results if r["status"] == s.value) for s in Status}
         out["summary"] = {**counts, "total": len(results)}
     return out
+
+
+#: How a status reads in a notebook.
+BADGE = {"proved": "✅ proved", "tested": "🧪 tested (evidence only)", "refuted": "❌ refuted",
+         "inconclusive": "❔ inconclusive"}
+
+
+def instance_text(inst: dict) -> str:
+    """``N=4, M=2``: an instance's parameters (the representation F left out)."""
+    return ", ".join(f"{k}={v}" for k, v in inst.items() if k != "F")
+
+
+def verdict_markdown(d: dict) -> str:
+    """A verdict's ``to_dict()`` as markdown: status, claim, statement, formula, certificate.
+
+    >>> print(verdict_markdown({"claim": "laws", "instance": {}, "status": "proved", "statement": "g is associative",
+    ...                         "method": "identity", "checked": True, "seconds": 0.5, "seed": 0}).splitlines()[0])
+    **✅ proved** &nbsp; `laws` &nbsp; ()
+    """
+    status, kinds = d["status"], d.get("method") or "none"
+    md = [f"**{BADGE.get(status, status)}** &nbsp; `{d['claim']}` &nbsp; ({instance_text(d['instance'])})", "",
+          f"> {d['statement']}", ""]
+    if d.get("latex"):
+        md += [f"$${d['latex']}$$", ""]
+    md.append(f"- certificate: `{kinds}`, re-checked by the trusted checker: **{'yes' if d.get('checked') else 'no'}**")
+    if d.get("detail"):
+        md.append(f"- {d['detail']}")
+    md.append(f"- {d.get('seconds', 0):.2f} s, seed {d.get('seed', 0)}")
+    return "\n".join(md)

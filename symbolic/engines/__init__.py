@@ -5,6 +5,28 @@ Each engine implements the same small interface (:class:`~symbolic.engines.base.
 the decompositions of :mod:`symbolic.decompositions` are written once against it.
 """
 
-from .base import Arithmetic, ENGINES, get_engine, DEFAULT_PRIME
+from .base import DEFAULT_PRIME, ENGINES, Arithmetic
+from ..errors import DomainError
 
 __all__ = ["Arithmetic", "ENGINES", "get_engine", "DEFAULT_PRIME"]
+
+
+def get_engine(engine: str, modulus: int | None = None) -> Arithmetic:
+    """The engine object for a name in ENGINES.
+
+    >>> get_engine("modular", 7).p, type(get_engine("exact")).__name__
+    (7, 'ExactArithmetic')
+    """
+    if engine == "exact":
+        from .exact import ExactArithmetic
+
+        return ExactArithmetic()
+    if engine == "modular":
+        from .modular import ModularArithmetic
+
+        return ModularArithmetic(DEFAULT_PRIME if modulus is None else modulus)
+    if engine == "symbolic":
+        from .symbolic import SymbolicArithmetic
+
+        return SymbolicArithmetic()
+    raise DomainError(f"engine={engine!r} is not one of {ENGINES}")

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import DomainError
 
-__all__ = ["Arithmetic", "ENGINES", "get_engine", "DEFAULT_PRIME"]
+__all__ = ["Arithmetic", "ENGINES", "DEFAULT_PRIME", "outer_pool", "as_fraction"]
 
 ENGINES = ("symbolic", "exact", "modular")
 #: The largest prime below 2^26: products of two residues and sums of up to 2^11 of them fit in int64.
@@ -66,20 +66,3 @@ def as_fraction(x) -> Fraction:
     if isinstance(x, int) and not isinstance(x, bool):
         return Fraction(x)
     raise DomainError(f"value {x!r} is not an exact rational; use engine='symbolic' for symbolic weights")
-
-
-def get_engine(engine: str, modulus: int | None = None) -> Arithmetic:
-    """The engine object for a name in ENGINES."""
-    if engine == "exact":
-        from .exact import ExactArithmetic
-
-        return ExactArithmetic()
-    if engine == "modular":
-        from .modular import ModularArithmetic
-
-        return ModularArithmetic(DEFAULT_PRIME if modulus is None else modulus)
-    if engine == "symbolic":
-        from .symbolic import SymbolicArithmetic
-
-        return SymbolicArithmetic()
-    raise DomainError(f"engine={engine!r} is not one of {ENGINES}")

@@ -12,45 +12,13 @@ import sys
 from symbolic.cost import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, set_limits
 from symbolic.errors import ConvacError
 
-__all__ = ["main", "build_parser", "read_spec", "parse_ints"]
+__all__ = ["main", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         sys.stderr.write(f"convac: {message}\n")
         sys.exit(2)
-
-
-def parse_ints(text: str) -> list:
-    try:
-        return [int(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a comma list of ints such as 2,2, got {text!r}") from None
-
-
-def read_spec(path: str):
-    """Load a spec from a path or '-' (standard input), through the limits of
-    :func:`symbolic.kernel.parse.read_json_file` (size, nesting, digits)."""
-    from symbolic.errors import SpecError
-    from symbolic.kernel.parse import ParseError, read_json_file
-    from symbolic.spec import load_spec
-
-    from symbolic.cost import MAX_SPEC_BYTES
-
-    if path == "-":
-        try:
-            data = read_json_file("-", field="stdin", max_bytes=MAX_SPEC_BYTES)
-        except ParseError as e:
-            if e.kind == "empty":
-                raise SpecError("stdin", "", "a JSON spec on standard input (it was empty)") from None
-            if e.kind == "json" and e.detail:
-                line, column, msg = e.detail
-                raise SpecError("stdin", f"line {line} column {column}", f"valid JSON ({msg})") from None
-            raise
-        if not isinstance(data, dict):
-            raise SpecError("stdin", data, "a JSON object (a network spec)")
-        return load_spec(data)
-    return load_spec(path)
 
 
 #: The commands that compute: they (and their subcommands) take --max-memory and --max-entries.

@@ -9,7 +9,7 @@ from symbolic.errors import DomainError
 from ..laws import LAW_KEYS, LAW_NAMES, laws_answer
 from ..report import dumps, table
 from ..universality import universality_json
-from .app import parse_ints as _ints
+from .args import parse_ints as _ints
 
 
 _LAW_TEXT = {"commutativity": "g(a, b) = g(b, a)", "associativity": "g(g(a, b), c) = g(a, g(b, c))",

@@ -6,7 +6,7 @@ import json
 
 from symbolic.errors import ConvacError
 
-from .app import read_spec
+from .args import read_spec
 
 
 def _cmd_grid(args):

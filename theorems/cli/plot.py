@@ -31,7 +31,7 @@ def _out(args, fig, what: str, extra: str = ""):
 
 
 def _spec(args):
-    from .app import read_spec
+    from .args import read_spec
 
     return read_spec(args.spec)
 

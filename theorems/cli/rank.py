@@ -76,9 +76,9 @@ def _cert(d):
 
 
 def cmd_rank(args) -> int:
-    from .app import read_spec
+    from .args import read_spec
 
-    from ..report import progress
+    from ..progress import progress
 
     spec = read_spec(args.spec)
     y = _output_index(args.output, spec.Y)

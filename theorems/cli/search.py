@@ -10,7 +10,7 @@ from symbolic.errors import DomainError
 
 from ..rank_bound import rank_bound_answer
 from ..report import check_writable, dumps
-from .app import parse_ints as _ints
+from .args import parse_ints as _ints
 
 
 def _cmd_rank_bound(args):
@@ -38,7 +38,7 @@ def _cmd_rank_bound(args):
                   else None, architecture=args.architecture, activation=args.activation.split(":")[0],
                   pooling=args.pooling, engine="exact",
                   weight_bits=math.log2(max(abs(args.low), abs(args.high), 1))).check()
-    from ..report import progress
+    from ..progress import progress
 
     with progress(args.examples, "convac search", unit="networks tried") as bar:  # a line every 10 s off a terminal
         a = rank_bound_answer(architecture=args.architecture, activation=args.activation, pooling=args.pooling,

@@ -7,7 +7,7 @@ import sys
 
 from symbolic.errors import ConvacError
 
-from .app import parse_ints as _ints
+from .args import parse_ints as _ints
 
 
 def _cmd_spec(args):
