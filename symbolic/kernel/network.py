@@ -14,6 +14,7 @@ modulo a prime for polynomial operators).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,11 +30,16 @@ POOLINGS = ("product", "max", "sum", "average")
 _FIELDS = {"architecture", "N", "M", "activation", "pooling", "F", "window", "patch_order", "shared", "weights",
            "Z", "widths", "Y"}
 MAX_POINTS = 1 << 26
-CHUNK = 1 << 16
+CHUNK = 1 << 20
 
 
 def _fail(msg):
     raise CertificateError(msg)
+
+
+def _fail_if(cond, msg):
+    if cond:
+        _fail(msg)
 
 
 def _int(d, key, lo, hi, default=None):
@@ -74,8 +80,7 @@ def kmin(*args):
 
 def activation(name: str):
     """(exact function or None, sympy function) of an activation name."""
-    if not isinstance(name, str):
-        _fail(f"activation={name!r} is not a name")
+    _fail_if(not isinstance(name, str), f"activation={name!r} is not a name")
     if name.startswith("leaky_relu:"):
         s = parse_rational(name.split(":", 1)[1], field="activation slope")
         big = s > 1  # x if x > 0 else s x: max(x, s x) for s <= 1 (negative slopes too), min(x, s x) for s > 1
@@ -87,8 +92,7 @@ def activation(name: str):
              "square": (lambda x: x * x, lambda x: x**2),
              "tanh": (None, sympy.tanh),
              "sigmoid": (None, lambda x: 1 / (1 + sympy.exp(-x)))}
-    if name not in table:
-        _fail(f"activation={name!r} is not one of {ACTIVATIONS + ('leaky_relu:p/q',)}")
+    _fail_if(name not in table, f"activation={name!r} is not one of {ACTIVATIONS + ('leaky_relu:p/q',)}")
     return table[name]
 
 
@@ -178,25 +182,19 @@ def _expression(x, path):
 
 def read_net(d, field: str = "spec") -> Net:
     """Validate a spec dict (the format of docs/spec-format.md) and read it into a :class:`Net`."""
-    if not isinstance(d, dict):
-        _fail(f"{field}: expected a spec object")
+    _fail_if(not isinstance(d, dict), f"{field}: expected a spec object")
     extra = set(d) - _FIELDS
-    if extra:
-        _fail(f"{field}: unknown fields {sorted(extra)}")
+    _fail_if(extra, f"{field}: unknown fields {sorted(extra)}")
     arch = d.get("architecture")
-    if arch not in ("shallow", "deep"):
-        _fail(f"{field}.architecture={arch!r}: expected shallow or deep")
+    _fail_if(arch not in ("shallow", "deep"), f"{field}.architecture={arch!r}: expected shallow or deep")
     N, M = _int(d, "N", 1, 64), _int(d, "M", 1, 4096)
     act, pl = d.get("activation"), d.get("pooling")
     activation(act)
-    if pl not in POOLINGS:
-        _fail(f"{field}.pooling={pl!r}: expected one of {POOLINGS}")
+    _fail_if(pl not in POOLINGS, f"{field}.pooling={pl!r}: expected one of {POOLINGS}")
     shared = d.get("shared", False)
-    if not isinstance(shared, bool):
-        _fail(f"{field}.shared={shared!r}: expected true or false")
+    _fail_if(not isinstance(shared, bool), f"{field}.shared={shared!r}: expected true or false")
     symbolic = d.get("weights") == "symbolic"
-    if not symbolic and {"Z", "widths", "Y"} & set(d):
-        _fail(f"{field}: Z, widths and Y are fields of symbolic specs only")
+    _fail_if(not symbolic and {"Z", "widths", "Y"} & set(d), f"{field}: Z, widths and Y are fields of symbolic specs only")
     has_symbols = symbolic
 
     def contains_names(x):
@@ -205,8 +203,7 @@ def read_net(d, field: str = "spec") -> Net:
         return isinstance(x, str) and any(c.isalpha() for c in x)
 
     w = d.get("weights")
-    if not symbolic and not isinstance(w, dict):
-        _fail(f"{field}.weights: expected an object or 'symbolic'")
+    _fail_if(not symbolic and not isinstance(w, dict), f"{field}.weights: expected an object or 'symbolic'")
     if not symbolic and (contains_names(w.get("hidden", w.get("layers"))) or contains_names(w.get("output"))
                          or contains_names(d.get("F"))):
         has_symbols = True
@@ -216,8 +213,7 @@ def read_net(d, field: str = "spec") -> Net:
     if arch == "deep":
         window = _int(d, "window", 2, 64, default=2)
         L = round(math.log(N, window)) if N > 1 else 0
-        if L < 1 or window**L != N:
-            _fail(f"{field}.N={N}: a deep network needs N = window^L (window={window})")
+        _fail_if(L < 1 or window**L != N, f"{field}.N={N}: a deep network needs N = window^L (window={window})")
         po = d.get("patch_order")
         if po is not None:
             if not isinstance(po, list) or any(isinstance(x, bool) or not isinstance(x, int) for x in po) \
@@ -226,17 +222,14 @@ def read_net(d, field: str = "spec") -> Net:
             order = tuple(po)
         sizes = [(N // window**l, window) for l in range(L)]
     else:
-        if "window" in d or "patch_order" in d:
-            _fail(f"{field}: window and patch_order are fields of deep networks only")
+        _fail_if("window" in d or "patch_order" in d, f"{field}: window and patch_order are fields of deep networks only")
         sizes = [(N, N)]
     if symbolic:
         return _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes)
     keys = ("hidden", "output") if arch == "shallow" else ("layers", "output")
-    if set(w) != set(keys):
-        _fail(f"{field}.weights: expected exactly the fields {keys}, got {sorted(w)}")
+    _fail_if(set(w) != set(keys), f"{field}.weights: expected exactly the fields {keys}, got {sorted(w)}")
     raw = [w["hidden"]] if arch == "shallow" else w["layers"]
-    if not isinstance(raw, list) or len(raw) != len(sizes):
-        _fail(f"{field}.weights: expected {len(sizes)} layers")
+    _fail_if(not isinstance(raw, list) or len(raw) != len(sizes), f"{field}.weights: expected {len(sizes)} layers")
     layers, prev = [], M
     for l, (lay, (npos, _)) in enumerate(zip(raw, sizes)):
         path = f"{field}.weights.{'hidden' if arch == 'shallow' else f'layers[{l}]'}"
@@ -249,15 +242,13 @@ def read_net(d, field: str = "spec") -> Net:
             r = len(inner) if isinstance(inner, list) else 0
             a = _array(lay, [r, prev] if shared else [npos, r, prev], path, parse)
             lay_t = (a,) if shared else a
-        if not lay_t[0]:
-            _fail(f"{path}: a layer needs at least one channel")
+        _fail_if(not lay_t[0], f"{path}: a layer needs at least one channel")
         layers.append(lay_t)
         prev = len(lay_t[0])
     out = w["output"]
     Y = len(out) if isinstance(out, list) else 0
     output = _array(out, [Y, prev], f"{field}.weights.output", parse)
-    if Y < 1:
-        _fail(f"{field}.weights.output: at least one output")
+    _fail_if(Y < 1, f"{field}.weights.output: at least one output")
     return Net(arch, N, M, act, pl, F, window, order, shared, tuple(layers), output, False)
 
 
@@ -265,8 +256,7 @@ def _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes
     S = sympy.Symbol
     Y = _int(d, "Y", 1, 64, default=1)
     if arch == "shallow":
-        if "widths" in d:
-            _fail(f"{field}.widths: a field of deep networks")
+        _fail_if("widths" in d, f"{field}.widths: a field of deep networks")
         Z = _int(d, "Z", 1, 4096, default=M)
         if shared:
             layers = ((tuple(tuple(S(f"a_{z}_{j}") for j in range(M)) for z in range(Z)),),)
@@ -275,8 +265,7 @@ def _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes
                             for i in range(N)),)
         widths = [Z]
     else:
-        if "Z" in d:
-            _fail(f"{field}.Z: a field of shallow networks")
+        _fail_if("Z" in d, f"{field}.Z: a field of shallow networks")
         widths = d.get("widths", [M] * len(sizes))
         if not isinstance(widths, list) or len(widths) != len(sizes) or \
                 any(isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= 4096 for r in widths):
@@ -300,8 +289,7 @@ def substitute(net: Net, point: dict) -> Net:
             return tuple(sub(y) for y in x)
         if isinstance(x, sympy.Basic):
             v = x.xreplace(point)
-            if not v.is_Rational:
-                _fail(f"the point does not give a rational value to {x}")
+            _fail_if(not v.is_Rational, f"the point does not give a rational value to {x}")
             return int(v) if v.is_Integer else Fraction(int(v.p), int(v.q))
         return x
     return Net(net.architecture, net.N, net.M, net.activation, net.pooling, sub(net.F) if net.F else None,
@@ -312,70 +300,59 @@ def is_numeric(net: Net) -> bool:
     return not any(isinstance(x, sympy.Basic) for x in net.weights())
 
 
-def grid(net: Net, points=None, modulus: int | None = None) -> list:
+def grid(net: Net, modulus: int | None = None) -> list:
     """The grid tensors (one flat row-major array per output) by the forward pass.
 
-    ``points``: an int array (P, N) of template indices (default: every grid point).
-    ``modulus``: evaluate modulo a prime (int64 residues; polynomial operators, weights
-    without that prime in a denominator).
+    A neuron sees a block of patches (its receptive field); below the last pooling it is evaluated
+    once per distinct input of its block (the templates of its patches, row-major, first child
+    slowest), the last pooling and the output layer once per grid point, in chunks of ``CHUNK``
+    points, so that memory stays bounded. ``modulus``: evaluate modulo a prime below 2^26 (int64
+    residues; polynomial operators, weights without that prime in a denominator).
     """
     N, M = net.N, net.M
-    if points is None:
-        if M**N > MAX_POINTS:
-            _fail(f"not re-checked: {M ** N:,} grid points exceed the kernel's limit {MAX_POINTS:,}")
-        if M**N > CHUNK:  # in chunks of grid points: memory stays bounded
-            parts = [grid(net, _points(a, min(a + CHUNK, M**N), N, M), modulus) for a in range(0, M**N, CHUNK)]
-            return [np.concatenate([p[y] for p in parts]) for y in range(net.Y)]
-        points = _points(0, M**N, N, M)
+    _fail_if(M**N > MAX_POINTS, f"not re-checked: {M ** N:,} grid points exceed the kernel's limit {MAX_POINTS:,}")
     exact, symb = activation(net.activation)
     numeric = is_numeric(net) and exact is not None
     if modulus is not None:
-        if net.activation not in ("linear", "square") or net.pooling == "max" or not numeric:
-            _fail("modular evaluation needs a polynomial operator and numeric weights")
         p = modulus
-
-        def cv(x):
-            x = Fraction(x)
-            if x.denominator % p == 0:
-                _fail(f"prime={p} divides a denominator of the weights")
-            return x.numerator * pow(x.denominator, -1, p) % p
-        conv = lambda vec, xs: sum((cv(w) * x for w, x in zip(vec, xs)), start=np.zeros(len(points), np.int64)) % p  # noqa: E731
+        _fail_if(net.activation not in ("linear", "square") or net.pooling == "max" or not numeric or type(p) is not int
+                 or not 2 <= p < 1 << 26 or any(Fraction(x).denominator % p == 0 for x in net.weights()),
+                 f"modular evaluation needs a polynomial operator, numeric weights and a prime below 2^26 that "
+                 f"divides no denominator of the weights (prime={p!r})")
+        cv = lambda x: Fraction(x).numerator * pow(Fraction(x).denominator, -1, p) % p  # noqa: E731
+        conv = lambda vec, xs: sum((cv(w) * x % p for w, x in zip(vec, xs)), start=np.zeros(len(xs[0]), np.int64)) % p  # noqa: E731
         act = (lambda x: x) if net.activation == "linear" else (lambda x: x * x % p)
-        inv = lambda n: pow(n, -1, p)  # noqa: E731
+        pl = lambda c: (functools.reduce(lambda a, b: a * b % p, c) if net.pooling == "product" else  # noqa: E731
+                        sum(c) % p * (pow(len(c), -1, p) if net.pooling == "average" else 1) % p)
     else:
         cv = lambda x: x  # noqa: E731
-        conv = lambda vec, xs: sum((w * x for w, x in zip(vec, xs) if w != 0), start=np.zeros(len(points), object))  # noqa: E731
+        conv = lambda vec, xs: sum((w * x for w, x in zip(vec, xs) if w != 0), start=np.zeros(len(xs[0]), object))  # noqa: E731
         act = np.frompyfunc(exact if numeric else symb, 1, 1)
+        pl = lambda c: _pool_vec(net.pooling, list(c))  # noqa: E731
     # symbolic linear combinations are expanded as they are built, so that equal functions of the
     # weights give identical expressions inside Max/Min (cheap: their arguments are atoms or sums)
     norm = (lambda v: v) if modulus is not None or numeric else normalizer(net.activation)
     F = net.F or tuple(tuple(int(i == j) for j in range(M)) for i in range(M))
     Farr = np.array([[cv(x) for x in row] for row in F], dtype=np.int64 if modulus else object)
-    vecs = [[Farr[points[:, net.order[k]], j] for j in range(M)] for k in range(N)]  # per position: channels
-    for lay in net.layers:
-        w = N if net.architecture == "shallow" else net.window
-        acts = []
-        for k, xs in enumerate(vecs):
-            mats = lay[0] if net.shared else lay[k]
-            acts.append([act(norm(conv(vec, xs))) for vec in mats])
-        pooled = []
-        for j in range(len(acts) // w):
-            window = acts[j * w:(j + 1) * w]
-            if modulus is not None:
-                pl = [math.prod(c[1:], start=c[0]) % p if net.pooling == "product" else
-                      sum(c[1:], start=c[0]) * (inv(w) if net.pooling == "average" else 1) % p
-                      for c in zip(*window)]
-            else:
-                pl = [_pool_vec(net.pooling, list(c)) for c in zip(*window)]
-            pooled.append(pl)
-        vecs = pooled
-    return [conv(vec, vecs[0]) for vec in net.output]
+    vecs = [[Farr[:, j] for j in range(M)]] * N  # per position, per channel: values over the M templates
+    w = N if net.architecture == "shallow" else net.window
+    for l, lay in enumerate(net.layers):
+        acts = [[act(norm(conv(vec, xs))) for vec in (lay[0] if net.shared else lay[k])] for k, xs in enumerate(vecs)]
+        K = len(acts[0][0])
+        if l < len(net.layers) - 1:  # a pooled neuron at every input of its block: child t reads digit t
+            keys = np.arange(K**w)
+            vecs = [[pl(_digits(c, keys, K)) for c in zip(*acts[j * w:(j + 1) * w])] for j in range(len(acts) // w)]
+    out = []
+    for a in range(0, M**N, CHUNK):  # the last pooling and the output layer, at grid points a.. (tree order)
+        top = [pl(_digits(c, np.arange(a, min(a + CHUNK, M**N)), K)) for c in zip(*acts)]
+        out.append([conv(vec, top) for vec in net.output])
+    inv = [net.order.index(i) for i in range(N)]  # tree position of each patch
+    return [np.concatenate([o[y] for o in out]).reshape((M,) * N).transpose(inv).ravel() for y in range(net.Y)]
 
 
-def _points(a: int, b: int, N: int, M: int) -> np.ndarray:
-    """Grid points a..b-1 in row-major order (d_0 slowest), as an int array (b - a, N)."""
-    n = np.arange(a, b, dtype=np.int64)
-    return np.stack([(n // M ** (N - 1 - i)) % M for i in range(N)], axis=1)
+def _digits(cols, keys, K):
+    """Child t of a window of len(cols) at the parent's keys: its values at digit t (base K, first slowest)."""
+    return [x[keys // K ** (len(cols) - 1 - t) % K] for t, x in enumerate(cols)]
 
 
 def normalizer(act: str):
