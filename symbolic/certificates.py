@@ -36,24 +36,14 @@ import numpy as np
 import sympy
 
 from .errors import CertificateError
+from .numbers import rational, residue
 
 __all__ = ["RankLowerBound", "RankUpperBound", "RankCertificate", "check_rank_certificate", "check", "from_dict"]
 
 
 def _q(x) -> Fraction:
-    """An exact rational from an int, Fraction, sympy Rational or a 'p/q' string; refuse the rest."""
-    if isinstance(x, (bool, float)):
-        raise CertificateError(f"{x!r} is not an exact rational")
-    if isinstance(x, (int, np.integer, Fraction)):
-        return Fraction(int(x)) if not isinstance(x, Fraction) else x
-    if isinstance(x, str):
-        try:
-            return Fraction(x)
-        except ValueError:
-            raise CertificateError(f"{x!r} is not an exact rational 'p/q'") from None
-    if getattr(x, "is_Rational", False):
-        return Fraction(int(x.p), int(x.q))
-    raise CertificateError(f"{x!r} is not an exact rational")
+    """An exact rational (:func:`symbolic.numbers.rational`), refusals as CertificateError."""
+    return rational(x, CertificateError)
 
 
 def _json(x: Fraction):
@@ -181,7 +171,7 @@ def _residue(x, p: int, point: dict, where: tuple) -> int:
     q = _q(x)
     if q.denominator % p == 0:
         raise CertificateError(f"prime={p} divides the denominator of entry {list(where)}")
-    return q.numerator * pow(q.denominator, -1, p) % p
+    return residue(q, p)
 
 
 def _check_lower(A, c: RankLowerBound, denominator: int, modulus) -> None:

@@ -35,7 +35,7 @@ import sympy
 
 from .errors import DomainError
 from .lp import Infeasible, simplex
-from .numbers import to_json_number
+from .numbers import rational, to_json_number
 
 __all__ = ["Split", "form", "normal", "neg", "as_expr", "constraints", "nonneg", "zero_evidence", "farkas"]
 
@@ -56,16 +56,12 @@ def ev(expr):
     return sympy.expand(sympy.sympify(expr).doit())
 
 
-def _q(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
-
-
 def form(expr, variables):
     """The linear form of an expression, or None when it is not affine."""
     terms = ev(expr).as_coefficients_dict()
     if not set(terms) <= set(variables) | {sympy.S.One}:
         return None
-    return tuple(_q(terms.get(v, sympy.S.Zero)) for v in variables) + (_q(terms.get(sympy.S.One, sympy.S.Zero)),)
+    return tuple(rational(terms.get(v, sympy.S.Zero)) for v in variables) + (rational(terms.get(sympy.S.One, sympy.S.Zero)),)
 
 
 def normal(f) -> tuple:
@@ -260,7 +256,7 @@ def _nonlinear_witness(p_red, sub, eqs, region, variables):
     tstar, xt, _ = _upper((Fraction(0),) * n + (Fraction(1), Fraction(0)), ext)
     x0 = xt[:n]
     y0 = {v: _rat(x) for v, x in zip(variables, x0) if v not in sub}
-    lift = lambda y: tuple(_q(sub[v].xreplace(y)) if v in sub else _q(y[v]) for v in variables)  # noqa: E731
+    lift = lambda y: tuple(rational(sub[v].xreplace(y)) if v in sub else rational(y[v]) for v in variables)  # noqa: E731
     if p_red.xreplace(y0) != 0:
         return lift(y0)
     # move along v = (1, m, m^(d+1), ...) (Kronecker), where the top-degree part of p_red is non-zero

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from numbers import Integral
 
-from .errors import SpecError
+from .errors import DomainError, SpecError
 from .kernel.parse import ALLOWED, MAX_DIGITS, ParseError, parse_expr, parse_rational
 
-__all__ = ["parse_exact", "parse_symbolic", "to_json_number", "lcm_of_denominators", "is_exact"]
+__all__ = ["parse_exact", "parse_symbolic", "to_json_number", "lcm_of_denominators", "is_exact", "rational",
+           "residue"]
 
 _SMALL = 10**18  # ints below this in magnitude need no digit check
 #: Limits of one expression string in a spec (deeper trees overflow sympy's own recursive printing).
@@ -129,3 +131,47 @@ def lcm_of_denominators(values) -> int:
         if isinstance(v, Fraction):
             d = d * v.denominator // math.gcd(d, v.denominator)
     return d
+
+
+def rational(x, error=DomainError) -> Fraction:
+    """An exact rational as a Fraction: from an int (numpy ints too), a Fraction, a sympy Rational or a
+    ``'p/q'`` string; floats, booleans and anything else raise ``error`` (one line).
+
+    >>> import sympy
+    >>> rational(sympy.Rational(-3, 4)), rational("5/10"), rational(7)
+    (Fraction(-3, 4), Fraction(1, 2), Fraction(7, 1))
+    >>> rational(0.5)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.DomainError: 0.5 is not an exact rational
+    """
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (bool, float)):
+        raise error(f"{x!r} is not an exact rational")
+    if isinstance(x, Integral):  # int, numpy integers
+        return Fraction(int(x))
+    if isinstance(x, str):
+        try:
+            return Fraction(parse_rational(x, field="number"))
+        except ParseError:
+            raise error(f"{x!r} is not an exact rational 'p/q'") from None
+    if getattr(x, "is_Rational", False):
+        return Fraction(int(x.p), int(x.q))
+    raise error(f"{x!r} is not an exact rational")
+
+
+def residue(x, p: int, error=DomainError) -> int:
+    """An exact rational modulo the prime p, in [0, p); ``error`` when p divides its denominator.
+
+    >>> residue(Fraction(1, 2), 7), residue(-3, 7)
+    (4, 4)
+    >>> residue(Fraction(1, 7), 7)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.DomainError: the prime 7 divides the denominator of 1/7
+    """
+    q = rational(x, error)
+    if q.denominator % p == 0:
+        raise error(f"the prime {p} divides the denominator of {q}")
+    return q.numerator % p * pow(q.denominator, -1, p) % p

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import sympy
 
+from symbolic.numbers import rational
 from symbolic.spec import Spec, load_spec, spec_to_dict
 
 __all__ = ["source", "symbolic_F", "random_invertible_F", "inverse", "with_F", "PAPER_OPERATORS", "one_hot"]
@@ -36,13 +37,10 @@ def random_invertible_F(M: int, seed: int, low: int = -5, high: int = 5) -> list
 
 def inverse(F) -> list:
     """The exact inverse of F as rows of Fractions/ints."""
-    inv = sympy.Matrix(F).inv()
-    return [[_q(inv[i, j]) for j in range(inv.cols)] for i in range(inv.rows)]
+    from flint import fmpq, fmpq_mat
 
-
-def _q(x):
-    q = Fraction(int(x.p), int(x.q))
-    return int(q) if q.denominator == 1 else q
+    inv = fmpq_mat([[fmpq(q.numerator, q.denominator) for q in map(rational, row)] for row in F]).inv()  # exact
+    return [[rational(str(inv[i, j])) for j in range(inv.ncols())] for i in range(inv.nrows())]
 
 
 def apply(Finv, v) -> list:

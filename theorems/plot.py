@@ -156,7 +156,7 @@ def check_circuit_drawing(spec=None, G=None) -> None:
                        f"to {MAX_DRAWN_NODES:,} nodes and {MAX_DRAWN_EDGES:,} edges")
 
 
-def _q(x) -> str:
+def _exact_text(x) -> str:
     """An exact number as short text: 3, -1/2 (sympy expressions as they print)."""
     if isinstance(x, Fraction):
         return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
@@ -251,7 +251,7 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
                                        arrows=True, arrowsize=8, node_size=340, alpha=0.85)
         # straight edges labelled at their middle, slanted ones near their source: crossing labels stay apart
         for straight, at in ((True, 0.5), (False, 0.27)):
-            elabels = {(u, v): _q(d["weight"]) for u, v, d in G.edges(data=True)
+            elabels = {(u, v): _exact_text(d["weight"]) for u, v, d in G.edges(data=True)
                        if "weight" in d and (abs(pos[u][1] - pos[v][1]) < 1e-9) == straight}
             nx.draw_networkx_edge_labels(G, pos, edge_labels=elabels, ax=ax, font_size=8, label_pos=at, rotate=False,
                                          bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
@@ -359,7 +359,7 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
     values = _exact_matrix(m)
     nr, nc = m.matrix.shape
     if annotate is None:  # print exact entries when they fit in their cells
-        annotate = nr * nc <= 256 and max(len(_q(x)) for row in values for x in row) <= (7 if nc <= 8 else 4)
+        annotate = nr * nc <= 256 and max(len(_exact_text(x)) for row in values for x in row) <= (7 if nc <= 8 else 4)
     data = np.array([[float(x) for x in row] for row in values])
     fig, ax = _figure((min(12.0, max(5.5, 0.42 * nc + 3.0)), min(11.0, max(4.5, 0.36 * nr + 2.2))), ax)
     lo, hi = float(data.min()), float(data.max())
@@ -386,7 +386,7 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
             for c in range(nc):
                 red, green, blue, _ = im.cmap(im.norm(data[r, c]))
                 dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-                ax.text(c, r, _q(values[r][c]), ha="center", va="center", fontsize=11 if max(nr, nc) <= 4 else 9 if max(nr, nc) <= 8 else 7,
+                ax.text(c, r, _exact_text(values[r][c]), ha="center", va="center", fontsize=11 if max(nr, nc) <= 4 else 9 if max(nr, nc) <= 8 else 7,
                         color="white" if dark else "black")
     if title is None:
         name = next((n for n in ("odd-even", "halves") if partition == n), None) if m is not obj else None

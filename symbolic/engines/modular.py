@@ -12,16 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import DomainError
+from ..numbers import residue
 from ..tensor import GridTensor
 from .base import Arithmetic, as_fraction, outer_pool
 from .exact import ExactArithmetic
 
 
 def _residue(x, p: int) -> int:
-    q = as_fraction(x)
-    if q.denominator % p == 0:
-        raise DomainError(f"the prime {p} divides the denominator of {q}; choose another modulus")
-    return q.numerator % p * pow(q.denominator, -1, p) % p
+    return residue(as_fraction(x), p)  # as_fraction refuses symbolic values, naming engine='symbolic'
 
 
 class ModularArithmetic(Arithmetic):
