@@ -130,7 +130,8 @@ def check_relu_max_term_bound(*, N: int, M: int, seed: int = 0):
     t = Timer()
     rows = parse_partition("odd-even", N)
     bound = len(rows) * M
-    cert = {"kind": "max_term_rows", "N": N, "M": M, "rows": list(rows), "bound": bound}
+    channel = shallow(N=N, M=M, Z=1, activation="relu", pooling="max", weights="symbolic")
+    cert = {"kind": "max_term_rows", "source": source(channel), "rows": list(rows), "bound": bound}
     return conclude("depth.relu_max.term_bound",
                     f"a generalized rank-1 max term has rank [T]_odd-even <= M * |I| = {bound} for all v: [T] = "
                     "max(R(rows), C(cols)) and R takes at most M|I| values, so shallow ReLU/max nets need Z >= 2 rank/(MN)",

@@ -18,9 +18,10 @@ from sympy.combinatorics import Permutation, PermutationGroup
 from . import statements as S
 from .intervals import resolve_on_box
 from .linalg import check_lower, check_rank, iclr_upper_bound, keys, matricize
+from .network import activation, kmax
 from .parse import parse_expr, parse_rational
-from .sources import (decomposition, default_widths, fail, family_is, for_all_weights, literal, nat, need, net_of,
-                      numeric, same, tensor_of, zero)
+from .sources import (decomposition, default_widths, fail, family_is, for_all_weights, identity_F, literal, nat, need,
+                      net_of, numeric, same, tensor_of, zero)
 
 PAPER_OPS = (("linear", "product"), ("relu", "max"), ("relu", "sum"))
 
@@ -191,25 +192,39 @@ def sharing(inst, cert):
 
 
 # -- depth efficiency -----------------------------------------------------------------------------
+def factorized(A, U, V, syms, what) -> int:
+    """[A] = U V exactly (entries expand to 0), with U, V read by the whitelist parser; the inner size."""
+    U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in U]
+    V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in V]
+    n = len(V)
+    need(len(U) == A.shape[0] and all(len(r) == n for r in U) and n >= 1 and all(len(r) == A.shape[1] for r in V),
+         f"{what}: U, V must be {A.shape[0]} x n and n x {A.shape[1]}")
+    P = sympy.Matrix(U) * sympy.Matrix(V)
+    need(all(zero(sympy.sympify(A[i, j]) - P[i, j]) for i in range(A.shape[0]) for j in range(A.shape[1])),
+         f"{what}: [A]_rows != U V")
+    return n
+
+
+def factorization(part, fam, what):
+    """A factorization [A]_rows = U V over a symbolic network of the family, for all weights: (rows, inner size)."""
+    keys(part, ("kind", "source", "rows", "U", "V"), (), what)
+    need(part["kind"] == "factorization", f"{what}: expected a factorization")
+    net = net_of(part["source"], what)
+    for_all_weights(net, what)
+    family_is(net, fam, what)
+    rows = S.rows_of(part["rows"], net.N, f"{what}.rows")
+    syms = {str(s): s for x in net.weights() for s in sympy.sympify(x).free_symbols}
+    A = matricize(tensor_of(part["source"]), net.N, net.M, rows)
+    return rows, factorized(A, part["U"], part["V"], syms, what)
+
+
 def shallow_bound(inst, cert):
     N, M, Z = inst["N"], inst["M"], inst["Z"]
     fam = dict(architecture="shallow", N=N, M=M, Z=Z, activation="linear", pooling="product", shared=False)
     done = set()
     for n, part in enumerate(parts(cert)):
-        keys(part, ("kind", "source", "rows", "U", "V"), (), f"part {n}")
-        net = net_of(part["source"], f"part {n}")
-        for_all_weights(net, f"part {n}")
-        family_is(net, fam, f"part {n}")
-        rows = S.rows_of(part["rows"], N, f"part {n}.rows")
-        syms = {str(s): s for x in net.weights() for s in sympy.sympify(x).free_symbols}
-        U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in part["U"]]
-        V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in part["V"]]
-        A = matricize(tensor_of(part["source"]), N, M, rows)
-        need(len(U) == A.shape[0] and all(len(r) == Z for r in U) and len(V) == Z and all(len(r) == A.shape[1] for r in V),
-             f"part {n}: U, V must be {A.shape[0]} x {Z} and {Z} x {A.shape[1]}")
-        P = sympy.Matrix(U) * sympy.Matrix(V)
-        need(all(zero(sympy.sympify(A[i, j]) - P[i, j]) for i in range(A.shape[0]) for j in range(A.shape[1])),
-             f"part {n}: [A]_rows != U V")
+        rows, inner = factorization(part, fam, f"part {n}")
+        need(inner == Z, f"part {n}: inner size {inner}, expected Z = {Z}")
         done.add(frozenset(rows) if 0 in rows else frozenset(range(N)) - frozenset(rows))
     every = {frozenset(c) | {0} for k in range(N - 1) for c in itertools.combinations(range(1, N), k)}
     need(done == every, f"{len(every - done)} partitions I are not covered")
@@ -235,19 +250,29 @@ def convac_generic(inst, cert):
     need(k >= min(widths[0], M) ** (N // 2), f"certified rank {k} < min(r_0, M)^(N/2)")
 
 
+def max_rows(cert, fam, what="certificate"):
+    """One max-pooling channel o max_i sigma(a_{i, d_i}) of a symbolic shallow net (Z = 1, F = identity) is
+    o max(R(rows), C(cols)) with R a max of the values sigma(a_{i, j}), i in rows: a row depends only on R,
+    which takes at most M |rows| values, so rank [.]_rows <= M |rows| for all weights."""
+    keys(cert, ("kind", "source", "rows", "bound"), (), what)
+    net = net_of(cert["source"], f"{what}.source")
+    N, M, rows = net.N, net.M, odd_even(net.N)
+    need(cert["kind"] == "max_term_rows" and cert["rows"] == rows and cert["bound"] == M * len(rows),
+         f"{what}: max_term_rows for the odd modes and bound M |rows|")
+    for_all_weights(net, what)
+    identity_F(net, what)
+    family_is(net, dict(fam, Z=1), what)
+    sig = activation(net.activation)[1]
+    v = [[sig(net.layers[0][i][0][j]) for j in range(M)] for i in range(N)]
+    for d, t in zip(itertools.product(range(M), repeat=N), tensor_of(cert["source"])):
+        R, C = kmax(*(v[i][d[i]] for i in rows)), kmax(*(v[i][d[i]] for i in range(N) if i not in rows))
+        need(zero(sympy.sympify(t) - net.output[0][0] * kmax(R, C)), f"{what}: entry {d} != o max(R, C)")
+    return cert["bound"]
+
+
 def term_bound(inst, cert):
-    N, M = inst["N"], inst["M"]
-    keys(cert, ("kind", "N", "M", "rows", "bound"), (), "certificate")
-    rows = odd_even(N)
-    need(cert["kind"] == "max_term_rows" and (cert["N"], cert["M"], cert["rows"], cert["bound"]) == (N, M, rows, M * len(rows)),
-         "certificate: max_term_rows for this N, M, the odd modes and bound M N / 2")
-    cols = [i for i in range(N) if i not in rows]
-    v = [[sympy.Symbol(f"v_{i}_{j}") for j in range(M)] for i in range(N)]
-    for d in itertools.product(range(M), repeat=N):  # T = max(R(rows), C(cols)): rows with equal R are equal
-        T = sympy.Max(0, *(v[i][d[i]] for i in range(N)))
-        R = sympy.Max(*(sympy.Max(v[i][d[i]], 0) for i in rows))
-        C = sympy.Max(0, *(v[i][d[i]] for i in cols))
-        need(sympy.Max(R, C) == T, f"T{d} != max(R, C)")
+    fam = dict(architecture="shallow", N=inst["N"], M=inst["M"], activation="relu", pooling="max", shared=False)
+    max_rows(cert, fam)
 
 
 def relu_max_exists(inst, cert):
@@ -260,30 +285,40 @@ def relu_max_exists(inst, cert):
     need(k >= min(r0, M) ** (N // 2), f"certified rank {k} < min(r_0, M)^(N/2)")
 
 
+def box(cert, fam, what="certificate"):
+    """An open box of deep weights of the family on which the deep grid tensor equals a shallow net's of the
+    same operator and F (weights: expressions in the deep ones), by exact interval arithmetic on the whole box.
+    Returns the deep tensor resolved on the box, the symbols, and the shallow width Z."""
+    keys(cert, ("kind", "left", "right", "box"), ("U", "V"), what)
+    need(cert["kind"] == "box_identity", f"{what}: box_identity")
+    deep = net_of(cert["left"], f"{what}.left")
+    for_all_weights(deep, f"{what}.left")
+    family_is(deep, fam, f"{what}.left")
+    sh = net_of(cert["right"], f"{what}.right")
+    family_is(sh, {k: fam[k] for k in ("N", "M", "activation", "pooling", "shared")} | {"architecture": "shallow"},
+              f"{what}.right")
+    need(sh.F == deep.F, f"{what}.right: the same representation F as the deep net")
+    syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x).free_symbols}
+    need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms), f"{what}.box: an interval for every deep weight")
+    need(all(set(map(str, sympy.sympify(x).free_symbols)) <= set(syms) for x in sh.weights()),
+         f"{what}.right: weights of the deep symbols")
+    B = {}
+    for name, iv in cert["box"].items():
+        need(isinstance(iv, list) and len(iv) == 2, f"{what}.box.{name}: [lo, hi]")
+        lo, hi = (sympy.Rational(str(parse_rational(x, field=f"box.{name}"))) for x in iv)
+        need(lo < hi, f"{what}.box.{name}: the interval is empty or a point")
+        B[name] = (lo, hi)
+    left = [resolve_on_box(sympy.sympify(a), B) for a in tensor_of(cert["left"])]
+    for a, b in zip(left, tensor_of(cert["right"])):
+        need(zero(a - resolve_on_box(sympy.sympify(b), B)), f"{what}: the two tensors differ on the box")
+    return np.array(left, dtype=object), syms, sh.widths[0]
+
+
 def incomplete(inst, cert):
     N, M = inst["N"], inst["M"]
-    keys(cert, ("kind", "left", "right", "box"), (), "certificate")
-    need(cert["kind"] == "box_identity", "certificate: box_identity")
-    deep = net_of(cert["left"], "left")
-    for_all_weights(deep, "left")
-    family_is(deep, dict(architecture="deep", N=N, M=M, activation="relu", pooling="max", shared=False, window=2,
-                         patch_order=list(range(N)), widths=inst.get("widths") or default_widths(N, M)), "left")
-    sh = net_of(cert["right"], "right")
-    family_is(sh, dict(architecture="shallow", N=N, M=M, activation="relu", pooling="max", shared=False), "right")
-    need(sh.widths[0] <= 2, "right: a shallow net with Z <= 2")
-    need(sh.F == deep.F, "right: the same representation F as the deep net")
-    syms = {str(s) for x in deep.weights() for s in sympy.sympify(x).free_symbols}
-    need(isinstance(cert["box"], dict) and set(cert["box"]) == syms, "box: an interval for every deep weight")
-    need(all(set(map(str, sympy.sympify(x).free_symbols)) <= syms for x in sh.weights()), "right: weights of the deep symbols")
-    box = {}
-    for name, iv in cert["box"].items():
-        need(isinstance(iv, list) and len(iv) == 2, f"box.{name}: [lo, hi]")
-        lo, hi = (sympy.Rational(str(parse_rational(x, field=f"box.{name}"))) for x in iv)
-        need(lo < hi, f"box.{name}: the interval is empty or a point")
-        box[name] = (lo, hi)
-    for a, b in zip(tensor_of(cert["left"]), tensor_of(cert["right"])):
-        need(zero(resolve_on_box(sympy.sympify(a), box) - resolve_on_box(sympy.sympify(b), box)),
-             "the two tensors differ on the box")
+    _, _, Z = box(cert, dict(architecture="deep", N=N, M=M, activation="relu", pooling="max", shared=False, window=2,
+                             patch_order=list(range(N)), widths=inst.get("widths") or default_widths(N, M)))
+    need(Z <= 2, "right: a shallow net with Z <= 2")
 
 
 def geometry(inst, cert):

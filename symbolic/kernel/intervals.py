@@ -50,30 +50,35 @@ def interval(e, box) -> tuple:
         for _ in range(int(e.exp)):
             out = _mul(out, x)
         return out
+    if isinstance(e, (sympy.Max, sympy.Min)):  # max / min of the bounds, argument by argument
+        ivs = [interval(a, box) for a in e.args]
+        f = max if isinstance(e, sympy.Max) else min
+        return f(lo for lo, _ in ivs), f(hi for _, hi in ivs)
+    if isinstance(e, sympy.Abs):
+        lo, hi = interval(e.args[0], box)
+        return (lo, hi) if lo >= 0 else (-hi, -lo) if hi <= 0 else (sympy.Integer(0), max(-lo, hi))
     _fail(f"box_identity: cannot bound {str(e)[:60]}")
 
 
 def resolve_on_box(e, box):
-    """Replace each Max/Min/Abs by the argument that dominates on the whole closed box."""
+    """Replace each Max/Min/Abs by the argument that dominates on the whole closed box, outermost
+    first (an argument dominated on the whole box is dropped with whatever it contains)."""
     if not e.args:
         return e
-    args = [resolve_on_box(a, box) for a in e.args]
     if isinstance(e, (sympy.Max, sympy.Min)):
-        ivs = [interval(a, box) for a in args]
-        for a, (lo, hi) in zip(args, ivs):
-            if isinstance(e, sympy.Max) and all(lo >= h for b, (_, h) in zip(args, ivs) if b is not a):
-                return a
-            if isinstance(e, sympy.Min) and all(hi <= l for b, (l, _) in zip(args, ivs) if b is not a):
-                return a
+        ivs = [interval(a, box) for a in e.args]
+        for a, (lo, hi) in zip(e.args, ivs):
+            if isinstance(e, sympy.Max) and all(lo >= h for b, (_, h) in zip(e.args, ivs) if b is not a):
+                return resolve_on_box(a, box)
+            if isinstance(e, sympy.Min) and all(hi <= l for b, (l, _) in zip(e.args, ivs) if b is not a):
+                return resolve_on_box(a, box)
         _fail(f"box_identity: {e.func.__name__} is not resolved on the box: {str(e)[:80]}")
     if isinstance(e, sympy.Abs):
-        lo, hi = interval(args[0], box)
-        if lo >= 0:
-            return args[0]
-        if hi <= 0:
-            return -args[0]
-        _fail(f"box_identity: the sign of {args[0]} changes on the box")
-    return e.func(*args)
+        lo, hi = interval(e.args[0], box)
+        if lo >= 0 or hi <= 0:
+            return resolve_on_box(e.args[0] if lo >= 0 else -e.args[0], box)
+        _fail(f"box_identity: the sign of {e.args[0]} changes on the box")
+    return e.func(*(resolve_on_box(a, box) for a in e.args))
 
 
 def _arb(e):

@@ -27,7 +27,7 @@ from .parse import ParseError, read_json_file
 from .statements import TYPES
 
 STATUSES = ("proved", "refuted", "tested", "inconclusive")
-COMMANDS = ("rank", "verify", "verify --variants", "check laws", "check universality", "search")
+COMMANDS = ("rank", "verify", "verify --variants", "check laws", "check universality", "check depth", "search")
 ASSERTED = {"rank": ("lower", "upper", "bounds")}
 INFO = ("seconds", "seed", "tried")
 

@@ -29,7 +29,7 @@ import math
 import numpy as np
 import sympy
 
-from . import claims, regions
+from . import claims, depth, regions
 from .intervals import nonzero_constant
 from .linalg import check_lower, check_rank, index_list, keys, matricize, structural_bounds
 from .network import activation, grid, is_numeric, pool, substitute
@@ -269,4 +269,5 @@ def check_rank_bound_result(st, res):
 
 
 TYPES = {"rank": check_rank_result, "law": check_law_result, "universality": check_universality_result,
-         "rank_bound": check_rank_bound_result, "claim": lambda st, res: claims.check_claim_result(st, res)}
+         "rank_bound": check_rank_bound_result, "claim": lambda st, res: claims.check_claim_result(st, res),
+         "depth": lambda st, res: depth.check_depth_result(st, res)}
