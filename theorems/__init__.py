@@ -3,11 +3,11 @@
 Every function returns a typed result whose ``to_dict()`` is the command line's ``--json``
 answer (docs/answers.md); nothing prints. Names load lazily (PEP 562)::
 
-    from theorems import verify_catalog, check_laws, check_universality, find_counterexample, recheck
+    from theorems import verify_catalog, check_laws, check_universality, check_depth, find_counterexample, recheck
 """
 
-_API = {"verify_catalog": "api", "check_laws": "api", "check_universality": "api", "recheck": "api",
-        "find_counterexample": "search", "rank_bound": "search", "Family": "search", "get_claim": "catalog",
+_API = {"verify_catalog": "api", "check_laws": "api", "check_universality": "api", "check_depth": "api",
+        "recheck": "api", "find_counterexample": "search", "rank_bound": "search", "Family": "search", "get_claim": "catalog",
         "answer": "verdict", "Status": "verdict"}
 
 __all__ = sorted(_API)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from .verdict import answer
 
-__all__ = ["verify_catalog", "check_laws", "check_universality", "recheck", "Sweep", "Laws", "Universality"]
+__all__ = ["verify_catalog", "check_laws", "check_universality", "check_depth", "recheck", "Sweep", "Laws",
+           "Universality"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,16 @@ def check_universality(**kwargs) -> Universality:
     from .universality import decide_universality
 
     return Universality(decide_universality(**kwargs))
+
+
+def check_depth(activation: str, pooling: str, **kwargs):
+    """Depth efficiency of the pair (``convac check depth``): a frozen
+    :class:`theorems.depth_operators.DepthEfficiency` with the parts ``shallow_term_bound``,
+    ``deep_witness`` and ``completeness`` (``answer``: complete, incomplete or unknown), each
+    kernel-verified; keyword arguments ``N``, ``M``, ``widths``, ``N_max``, ``seed``, ``tries``."""
+    from .depth_operators import check_depth as run
+
+    return run(activation, pooling, **kwargs)
 
 
 def recheck(obj):
