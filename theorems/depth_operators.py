@@ -260,7 +260,7 @@ class DepthEfficiency:
         return "\n".join(lines)
 
 
-def _check_args(act, pl, N, M, N_max, tries):
+def _check_args(act, pl, N, M, widths, N_max, tries):
     make_activation(act)
     if pl not in POOLINGS:
         raise DomainError(f"pooling={pl!r} is not one of {POOLINGS}")
@@ -269,6 +269,10 @@ def _check_args(act, pl, N, M, N_max, tries):
             raise DomainError(f"{name}={n!r}: expected a power of 2 in [2, 64] (deep nets of window 2)")
     if isinstance(M, bool) or not isinstance(M, int) or not 1 <= M <= 64:
         raise DomainError(f"M={M!r}: expected an int in [1, 64]")
+    L = tree_depth(N, 2)
+    if widths is not None and (not isinstance(widths, (list, tuple)) or len(widths) != L or any(
+            isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= 64 for r in widths)):
+        raise DomainError(f"widths={widths!r}: expected {L} ints in [1, 64] (r_0..r_{{L-1}}, L = log2 N = {L})")
     if isinstance(tries, bool) or not isinstance(tries, int) or not 0 <= tries <= 1000:
         raise DomainError(f"tries={tries!r}: expected an int in [0, 1000]")
 
@@ -289,7 +293,7 @@ def check_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths
         The witness search draws ``tries`` random deep nets from ``seed`` on.
     """
     act = make_activation(activation).spec_name if isinstance(activation, str) else activation
-    _check_args(act, pooling, N, M, N_max, tries)
+    _check_args(act, pooling, N, M, widths, N_max, tries)
     t = Timer()
     term = _term_bound_verdict(act, pooling, N, M, seed)
     wv, witness = _witness_verdict(act, pooling, N, M, widths, seed, tries)

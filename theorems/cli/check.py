@@ -1,4 +1,5 @@
-"""``convac check laws|universality``: laws and universality of any activation and pooling, decided exactly."""
+"""``convac check laws|universality|depth``: laws, universality and depth efficiency of any activation and
+pooling, decided exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from symbolic.errors import DomainError
 
 from ..laws import LAW_KEYS, LAW_NAMES, laws_answer
 from ..report import dumps, table
-from ..universality import universality_json
+from ..universality_decision import universality_json
 from .args import parse_ints as _ints
 
 
@@ -47,7 +48,7 @@ def _fmt_functional(coeffs, limit=12) -> str:
 
 
 def _cmd_universality(args):
-    from ..universality import decide_universality
+    from ..universality_decision import decide_universality
 
     if args.widths is not None and args.architecture != "deep":
         raise DomainError("--widths: only for --architecture deep")
@@ -88,10 +89,26 @@ def _cmd_universality(args):
     return 0 if a["status"] == "proved" else 1
 
 
+def _cmd_depth(args):
+    from ..api import check_depth
+
+    r = check_depth(args.activation, args.pooling, N=args.N, M=args.M, widths=args.widths, N_max=args.N_max,
+                    seed=args.seed, tries=args.tries)
+    if args.json:
+        print(dumps(r.to_dict()))
+    else:
+        print(f"depth efficiency of {r.activation}/{r.pooling} (rank [A]_odd-even, M={r.M}, seed {r.seed}): "
+              f"{r.answer}")
+        print(table([list(row) for row in r.rows()], ["part", "N", "status", "detail"]))
+        print("proved parts re-verified by the trusted kernel (use --json and `convac recheck` to re-check)")
+    return 0 if r.answer != "unknown" else 1
+
+
 def register(sub):
 
     ops = "activation: linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid"
-    c = sub.add_parser("check", help="decide laws and universality for any activation and pooling, with certificates",
+    c = sub.add_parser("check", help="decide laws, universality and depth efficiency for any activation and "
+                       "pooling, with certificates",
                        description="Exact decisions for any activation/pooling pair; every certificate is re-verified "
                                    "by the trusted kernel. Exit 0 when decided, 1 when inconclusive, 2 on bad input.")
     cs = c.add_subparsers(dest="what", metavar="WHAT", parser_class=type(c))
@@ -115,3 +132,15 @@ def register(sub):
     u.add_argument("--seed", type=int, default=0)
     u.add_argument("--json", action="store_true")
     u.set_defaults(func=_cmd_universality)
+    d = cs.add_parser("depth", help="depth efficiency: shallow term bound, deep witness, complete or incomplete")
+    d.add_argument("--activation", required=True, help=ops)
+    d.add_argument("--pooling", required=True, help="product, max, sum, average")
+    d.add_argument("--N", type=int, default=4, help="number of patches, a power of 2 (default 4)")
+    d.add_argument("--M", type=int, default=2, help="number of templates (default 2)")
+    d.add_argument("--widths", type=_ints, default=None, help="deep widths r_0,...,r_{L-1} (default M each)")
+    d.add_argument("--N-max", dest="N_max", type=int, default=None,
+                   help="also witnesses for N = 2, 4, ..., N-max: the growth of the forced shallow Z (tested)")
+    d.add_argument("--tries", type=int, default=6, help="random deep nets of the witness search (default 6)")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=_cmd_depth)
