@@ -88,7 +88,7 @@ class Universality:
 
 def check_universality(**kwargs) -> Universality:
     """``decide_universality(activation=..., pooling=..., architecture=..., N=..., M=..., ...)``, typed."""
-    from .universality import decide_universality
+    from .universality_decision import decide_universality
 
     return Universality(decide_universality(**kwargs))
 

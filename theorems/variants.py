@@ -19,7 +19,7 @@ from .common import source
 from .depth_efficiency import check_convac_shallow_bound, check_relu_max_incomplete
 from .laws import check_law
 from .sharing import check_sharing
-from .universality import decide_universality
+from .universality_decision import decide_universality
 from .verdict import Status, Timer, conclude
 
 __all__ = ["FALSE_VARIANTS", "relu_average_universal", "shallow_relu_max_rank_at_most_Z",

@@ -36,9 +36,9 @@ def genuine():
     from theorems.catalog import CATALOG
     from theorems.laws import laws_answer
     from theorems.rank_bound import rank_bound_answer
-    from theorems.universality import universality_json
+    from theorems.universality_decision import universality_json
     from symbolic.rank_pipeline import rank_answer, rank_result
-    from theorems.universality import decide_universality
+    from theorems.universality_decision import decide_universality
     from theorems.variants import FALSE_VARIANTS
 
     out = {}
@@ -190,7 +190,7 @@ def _result_true(res) -> bool:
     from theorems.catalog import get_claim
     from theorems.depth_efficiency import check_relu_max_incomplete
     from theorems.search import parse_bound
-    from theorems.universality import decide_universality, universality_answer
+    from theorems.universality_decision import decide_universality, universality_answer
 
     if not isinstance(res, dict) or set(res) - {"statement", "status", "certificate", "lower", "upper", "bounds"} - INFO:
         return False

@@ -22,8 +22,8 @@ from symbolic.kernel.recheck import check_result
 from symbolic.kernel.sources import apply_functional, tensor_of, zero
 from symbolic.spec import deep, shallow
 from theorems.universality import (check_universality_convac, check_universality_relu_avg,
-                                   check_universality_relu_max, decide_universality, prove_functional,
-                                   universality_answer)
+                                   check_universality_relu_max)
+from theorems.universality_decision import decide_universality, prove_functional, universality_answer
 
 # (activation, pooling, architecture, N, M, shared) -> expected answer
 TABLE = [
