@@ -15,7 +15,7 @@ a given :class:`~symbolic.operators.Operator`, never assumed:
   exact counterexample: rationals where both sides, evaluated exactly with
   ints and Fractions, differ. For tanh and sigmoid, whose values are
   transcendental, the strict inequality of the two sides at a rational point
-  is proved by rigorous interval arithmetic (``mpmath.iv``, outward rounding):
+  is proved by rigorous interval arithmetic (python-flint ``arb``, outward rounding):
   the enclosures are disjoint. This is the only place where floating-point
   numbers enter, and only as the endpoints of rigorous enclosures;
 - otherwise the status is ``inconclusive`` (``holds=None``).
@@ -40,6 +40,7 @@ from .errors import DomainError
 from .identity import evaluated, prove_zero
 from .numbers import to_json_number
 from .operators import Operator, operator
+from .status import Status
 
 __all__ = [
     "LawResult",
@@ -53,7 +54,7 @@ __all__ = [
 
 _GRID = (0, 1, -1, 2, -2, Fraction(1, 2), Fraction(-1, 2), 3, -3)
 _GRID_TRANSCENDENTAL = (0, 1, -1, 2, -2)
-_STATUSES = ("proved", "inconclusive")
+_STATUSES = (Status.PROVED, Status.INCONCLUSIVE)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class LawResult:
         The operator's name, e.g. ``relu/max``.
     holds : bool or None
         The decided truth value; None when inconclusive.
-    status : str
-        ``proved`` (for ``holds`` True or False) or ``inconclusive``.
+    status : Status
+        ``Status.PROVED`` (for ``holds`` True or False) or ``Status.INCONCLUSIVE`` (a string is converted).
     certificate : dict
         JSON data: ``kind`` is ``identity`` (with ``method`` ``canonical``,
         ``expand`` or ``case-analysis``) or ``counterexample`` (with the point
@@ -79,14 +80,15 @@ class LawResult:
     law: str
     operator: str
     holds: bool | None
-    status: str
+    status: Status
     certificate: dict = field(hash=False)
 
     def __post_init__(self):
         if self.status not in _STATUSES:
-            raise DomainError(f"status={self.status!r} is not one of {_STATUSES}")
+            raise DomainError(f"status={self.status!r} is not one of {tuple(s.value for s in _STATUSES)}")
+        object.__setattr__(self, "status", Status(self.status))
         if (self.status == "proved") != (self.holds is not None):
-            raise DomainError(f"status={self.status!r} with holds={self.holds!r}: only a proved law has a truth value")
+            raise DomainError(f"status={self.status.value!r} with holds={self.holds!r}: only a proved law has a truth value")
 
     def to_dict(self) -> dict:
         """JSON-serializable form.
@@ -94,7 +96,7 @@ class LawResult:
         >>> commutativity(operator("linear", "product")).to_dict()["certificate"]["method"]
         'canonical'
         """
-        return {"law": self.law, "operator": self.operator, "holds": self.holds, "status": self.status,
+        return {"law": self.law, "operator": self.operator, "holds": self.holds, "status": self.status.value,
                 "certificate": self.certificate}
 
 
@@ -208,72 +210,76 @@ def _exact_counterexample(law, op, diff, variables, names, values, exact_sides, 
 # ----------------------------------------------------------------------------- transcendental: intervals
 
 
-def _enclose(expr, env, iv):
-    """A rigorous interval enclosure of a sympy expression at an exact rational point."""
-    rec = lambda e: _enclose(e, env, iv)
+def _enclose(expr, env):
+    """A rigorous enclosure (a python-flint ``arb`` ball, outward rounded) of a sympy expression at an
+    exact rational point ``env``.
+
+    >>> import flint, sympy
+    >>> a = sympy.Symbol("a")
+    >>> ball = _enclose(sympy.tanh(a) - a, {a: sympy.Rational(1, 2)})
+    >>> ball.upper() < 0, ball.contains(flint.arb("0.5").tanh() - flint.arb("0.5"))
+    (True, True)
+    """
+    import flint
+
+    rec = lambda e: _enclose(e, env)  # noqa: E731
     if isinstance(expr, sympy.Symbol):
         expr = env[expr]
     if isinstance(expr, sympy.Rational):
-        return iv.mpf(int(expr.p)) / iv.mpf(int(expr.q))
+        return flint.arb(int(expr.p)) / int(expr.q)
     if isinstance(expr, sympy.Add):
         return functools.reduce(lambda x, y: x + y, map(rec, expr.args))
     if isinstance(expr, sympy.Mul):
         return functools.reduce(lambda x, y: x * y, map(rec, expr.args))
     if isinstance(expr, sympy.Pow) and isinstance(expr.exp, sympy.Integer):
         x, n = rec(expr.base), int(expr.exp)
-        y = functools.reduce(lambda p, q: p * q, [x] * abs(n)) if n else iv.mpf(1)
-        return 1 / y if n < 0 else y
+        return x ** n
     if isinstance(expr, sympy.exp):
-        return iv.exp(rec(expr.args[0]))
-    if isinstance(expr, sympy.tanh):  # tanh x = 1 - 2 / (exp(2x) + 1): x occurs once, so this encloses
-        return 1 - 2 / (iv.exp(2 * rec(expr.args[0])) + 1)
-    # Max, Min, Abs: endpoints are compared and combined as point intervals (exact), never rounded
+        return rec(expr.args[0]).exp()
+    if isinstance(expr, sympy.tanh):
+        return rec(expr.args[0]).tanh()
+    # Max, Min, Abs: the exact endpoints are compared and combined (a ball over [lo, hi]), never rounded
     if isinstance(expr, (sympy.Max, sympy.Min)):
         xs = [rec(e) for e in expr.args]
-        pick = max if isinstance(expr, sympy.Max) else min
-        return iv.mpf([pick(x.a for x in xs), pick(x.b for x in xs)])
+        pick = (lambda v: functools.reduce(lambda a, b: b if b > a else a, v)) if isinstance(expr, sympy.Max) else \
+            (lambda v: functools.reduce(lambda a, b: b if b < a else a, v))
+        return pick([x.lower() for x in xs]).union(pick([x.upper() for x in xs]))
     if isinstance(expr, sympy.Abs):
         x = rec(expr.args[0])
-        if x.a >= 0:
+        if x.lower() >= 0:
             return x
-        if x.b <= 0:
+        if x.upper() <= 0:
             return -x
-        return iv.mpf([0, max(-x.a, x.b)])
+        return flint.arb(0).union(x.upper() if x.upper() > -x.lower() else -x.lower())
     raise DomainError(f"cannot enclose {expr} ({type(expr).__name__}) with interval arithmetic")
 
 
 def _endpoint(x):
-    """The exact value of a point interval (an endpoint) as an int, a "p/q" string, or "oo"/"-oo"."""
-    from mpmath.libmp import finf, fninf
-
-    raw = x._mpi_[0]
-    if raw in (finf, fninf):
-        return "oo" if raw == finf else "-oo"
-    sign, man, exp, _ = raw
-    q = Fraction(man) * 2**exp if exp >= 0 else Fraction(man, 2**-exp)
-    return _json(-q if sign else q)
+    """The exact value of an exact ball (an endpoint of an enclosure) as an int or a "p/q" string."""
+    man, exp = (int(v) for v in x.man_exp())
+    return _json(Fraction(man) * 2**exp if exp >= 0 else Fraction(man, 2**-exp))
 
 
 def _decide_transcendental(law, op, lhs, rhs, variables, names, sides):
-    from mpmath import iv
+    import flint
 
-    old = iv.prec
+    old = flint.ctx.prec
     try:
         for values in _grid_points(len(names), _GRID_TRANSCENDENTAL):
             env = {v: sympy.Integer(x) for v, x in zip(variables, values)}
             for prec in (64, 256):
-                iv.prec = prec
-                left, right = _enclose(lhs, env, iv), _enclose(rhs, env, iv)
-                if left.b < right.a or right.b < left.a:
+                flint.ctx.prec = prec
+                left, right = _enclose(lhs, env), _enclose(rhs, env)
+                if left.upper() < right.lower() or right.upper() < left.lower():
                     # display only (sympy's own evaluation); the decision is the disjoint enclosures
                     exact_l, exact_r = str(lhs.xreplace(env)), str(rhs.xreplace(env))
-                    enc = lambda x: [_endpoint(x.a), _endpoint(x.b)]
+                    enc = lambda x: [_endpoint(x.lower()), _endpoint(x.upper())]  # noqa: E731
                     return LawResult(law, op.name, False, "proved", {
-                        "kind": "counterexample", "method": "interval arithmetic (mpmath.iv, outward rounding)",
+                        "kind": "counterexample", "method": "interval arithmetic (python-flint arb, outward rounding)",
                         **sides, "point": _point(names, values), "lhs_value": exact_l, "rhs_value": exact_r,
                         "lhs_enclosure": enc(left), "rhs_enclosure": enc(right), "precision_bits": prec})
     finally:
-        iv.prec = old
+        flint.ctx.prec = old
     return LawResult(law, op.name, None, "inconclusive", {
         "kind": "none", **sides,
         "reason": "the sides differ symbolically (sympy), but no grid point separated them by interval arithmetic"})

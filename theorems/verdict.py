@@ -15,18 +15,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 
 from symbolic.kernel.recheck import check_result
+from symbolic.status import Status
 
 __all__ = ["Status", "Verdict", "conclude", "Timer", "answer"]
-
-
-class Status(str, Enum):
-    PROVED = "proved"
-    TESTED = "tested"
-    REFUTED = "refuted"
-    INCONCLUSIVE = "inconclusive"
 
 
 @dataclass(frozen=True)
