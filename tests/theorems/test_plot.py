@@ -1,4 +1,4 @@
-"""Tests of theorems/plot.py (figures, renderings) and theorems/cli/plot.py (``convac plot ...``).
+"""Tests of theorems/plot/ (figures, renderings) and theorems/cli/plot.py (``convac plot ...``).
 
 Figures are checked by what they state (titles, axis labels, tick labels, legend entries,
 cell texts), not by pixels; files by existence, size and the PNG signature.
