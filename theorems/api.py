@@ -41,11 +41,21 @@ class Sweep:
         return verdicts_table(list(self.rows))._repr_markdown_()
 
 
-def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0) -> Sweep:
-    """Check every claim of the catalog on the sweep's instances (``convac verify``)."""
+def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0, *, executor=None,
+                   workers: int | None = None, scheduler: str | None = None, journal: str | None = None) -> Sweep:
+    """Check every claim of the catalog on the sweep's instances (``convac verify``).
+
+    ``executor`` is ``"processes"`` (``jobs`` processes), ``"dask"`` (an embedded LocalCluster of
+    ``workers`` processes, or the cluster at ``scheduler``) or a :class:`theorems.executors.ExecutorChoice`;
+    ``journal`` a path to which each result is appended as it finishes (a rerun resumes from it).
+    The answer is the same whatever the executor.
+    """
+    from .executors import choose_executor
     from .sweep import run_sweep
 
-    return Sweep(tuple(run_sweep(size, only, jobs, seed, show_progress=False)), size, seed)
+    choice = choose_executor(executor, jobs=jobs, workers=workers, scheduler=scheduler)
+    return Sweep(tuple(run_sweep(size, only, seed=seed, show_progress=False, journal=journal, executor=choice)),
+                 size, seed)
 
 
 @dataclass(frozen=True)

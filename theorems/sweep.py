@@ -1,19 +1,30 @@
 """The catalog sweep behind ``convac verify``: every (claim, instance) checked, each verdict kernel-verified,
-optionally journalled (resumable) and run on several processes."""
+run on an executor (:mod:`theorems.executors`: local processes or a dask cluster), longest tasks first,
+optionally journalled in the order results arrive (resumable after Ctrl-C, a kill or a lost worker).
+
+The answer never depends on the executor, the number of workers or the order of completion: every task
+is a pure function of (claim, instance, seed) and the results are put back in catalog order.
+
+>>> rows = run_sweep("small", ["depth.relu_max.term_bound"], show_progress=False)
+>>> [r["status"] for r in rows] == ["proved"] * len(get_claim("depth.relu_max.term_bound").small)
+True
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 from symbolic.errors import ConvacError
 
 from .catalog import get_claim, instances
+from .executors import choose_executor, open_executor
 from .progress import progress
 from .verdict import Status
 
-__all__ = ["run_sweep", "summary", "fmt_instance"]
+__all__ = ["run_sweep", "summary", "fmt_instance", "sweep_tasks"]
 
 
 def fmt_instance(inst: dict) -> str:
@@ -26,13 +37,22 @@ def fmt_instance(inst: dict) -> str:
     return " ".join(parts)
 
 
-def _run_one(args):
-    claim_id, inst, seed = args
+def sweep_tasks(size="small", only=None, seed=0) -> list:
+    """The tasks of a sweep, in catalog order: ``(claim id, instance, seed)``, one per (claim, instance)."""
+    return [(c.id, inst, seed) for c, inst in instances(size, only)]
+
+
+def _run_one(task):
+    """One task: the claim checked on its instance (the verdict re-verified by the kernel inside
+    :func:`theorems.verdict.conclude`), as a row; ``limits`` (environment variables) are the resource
+    limits of the run, set here too because a worker of an external cluster has its own environment."""
+    claim_id, inst, seed, *rest = task
+    for k, v in (rest[0] if rest else {}).items():
+        os.environ[k] = v
     claim = get_claim(claim_id)
-    kwargs = {k: v for k, v in inst.items()}
     t0 = time.perf_counter()
     try:
-        v = claim.check(**kwargs, seed=seed)
+        v = claim.check(**dict(inst), seed=seed)
         return dict(v.to_dict(), result=v.result())
     except ConvacError as e:
         secs = round(time.perf_counter() - t0, 3)
@@ -48,15 +68,21 @@ def _plain(x):
     return json.loads(json.dumps(x))
 
 
+def _placeholder(v, w) -> bool:
+    return isinstance(v, str) and isinstance(w, (list, dict))
+
+
 def _matches(inst: dict, stated: dict) -> bool:
     """Can a result whose statement has instance ``stated`` be the answer to the task instance ``inst``?
-    (A sanity check of a journal's lines: the checks keep every given parameter, fill in defaults such
-    as widths, and resolve placeholders such as ``patch_order="random"`` into values.)"""
-    def same(v, w):
-        return _plain(v) == _plain(w) or (isinstance(v, str) and isinstance(w, (list, dict)))
+    (The checks keep every given parameter, fill in defaults such as widths, and resolve placeholders
+    such as ``patch_order="random"`` into values.)"""
+    return isinstance(stated, dict) and all(k in stated and (_plain(v) == _plain(stated[k]) or _placeholder(v, stated[k]))
+                                            for k, v in inst.items() if v is not None)
 
-    return isinstance(stated, dict) and all(k in stated and same(v, stated[k]) for k, v in inst.items()
-                                            if v is not None)
+
+def _exact_keys(inst: dict, stated: dict) -> int:
+    """How many parameters of ``inst`` the statement repeats as they are (no placeholder resolved)."""
+    return sum(1 for k, v in inst.items() if v is not None and k in stated and _plain(v) == _plain(stated[k]))
 
 
 def _read_journal(path: str, seed: int) -> list:
@@ -89,6 +115,32 @@ def _read_journal(path: str, seed: int) -> list:
     return out
 
 
+def assign_journal(lines: list, tasks: list, path: str = "FILE") -> dict:
+    """Which task each journal line answers: ``{task index: line index}``. Lines come in the order their
+    results arrived; a line answers the task of its claim whose parameters it repeats (the task that
+    repeats most of them exactly, placeholders such as ``patch_order="random"`` last). A line that answers
+    no task still open (another sweep's, or a second copy) is refused in one line.
+
+    >>> tasks = [("geometry", {"N": 4, "patch_order": [0, 1, 2, 3]}, 0), ("geometry", {"N": 4, "patch_order": "random"}, 0)]
+    >>> line = lambda order: {"statement": {"claim": "geometry", "instance": {"N": 4, "patch_order": order}}}
+    >>> assign_journal([line([2, 0, 1, 3]), line([0, 1, 2, 3])], tasks)
+    {1: 0, 0: 1}
+    """
+    by_claim, out = {}, {}
+    for i, (cid, inst, *_) in enumerate(tasks):
+        by_claim.setdefault(cid, []).append(i)
+    for n, r in enumerate(lines):
+        st = r["statement"]
+        open_ = [i for i in by_claim.get(st["claim"], ()) if i not in out and _matches(tasks[i][1], st["instance"])]
+        if not open_:
+            seen = any(_matches(tasks[i][1], st["instance"]) for i in by_claim.get(st["claim"], ()))
+            raise ConvacError(f"--journal {path}: line {n + 1} answers {st['claim']} {fmt_instance(st['instance'])}, "
+                              + ("which an earlier line answers already" if seen else "which is not a task of this "
+                                 "sweep: it was written by another sweep (other --size or --only)") + "; use another journal")
+        out[max(open_, key=lambda i: _exact_keys(tasks[i][1], st["instance"]))] = n
+    return out
+
+
 def _recheck(result) -> str:
     """The kernel's verdict on a result read back from a journal: '' when it verifies, else the reason
     (an inconclusive result asserts nothing)."""
@@ -111,87 +163,79 @@ def _row_of(result: dict) -> dict:
             "certificate": result["certificate"], "result": result}
 
 
-def _resume(path: str, tasks: list, seed: int, jobs: int) -> list:
-    """The rows of the tasks a journal already holds: line i is the result of task i (the journal is
-    written in task order), checked to answer it, and re-verified by the trusted kernel."""
-    done = _read_journal(path, seed)
-    if len(done) > len(tasks):
-        raise ConvacError(f"--journal {path}: holds {len(done)} results, but this sweep has {len(tasks)}; it was "
-                          "written by another sweep (other --size or --only): use another journal")
-    for i, r in enumerate(done):
-        cid, inst, _ = tasks[i]
-        st = r["statement"]
-        if st["claim"] != cid or not _matches(inst, st["instance"]):
-            raise ConvacError(f"--journal {path}: line {i + 1} answers {st['claim']} {fmt_instance(st['instance'])}, "
-                              f"but result {i + 1} of this sweep is {cid} {fmt_instance(inst) or '(no parameters)'}; "
-                              "it was written by another sweep (other --size or --only): use another journal")
-    for i, why in enumerate(_map(_recheck, done, jobs)):
+def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
+    """The rows of the tasks a journal already holds, ``{task index: row}``: each line assigned to its task
+    (:func:`assign_journal`) and re-verified by the trusted kernel, on the executor ``ex``."""
+    lines = _read_journal(path, seed)
+    if not lines:
+        return {}
+    which = assign_journal(lines, tasks, path)
+    order = sorted(which)
+    for k, why in ex.run(_recheck, [lines[which[i]] for i in order], costs=[costs[i] for i in order], big=True):
         if why:
-            raise ConvacError(f"--journal {path}: line {i + 1} ({done[i]['statement']['claim']}) does not "
+            n = which[order[k]]
+            raise ConvacError(f"--journal {path}: line {n + 1} ({lines[n]['statement']['claim']}) does not "
                               f"re-verify with the trusted kernel ({why[:100]}); use another journal")
-    return [_row_of(r) for r in done]
+    return {i: _row_of(lines[n]) for i, n in which.items()}
 
 
-def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None) -> list:
+def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None, executor=None) -> list:
     """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order.
 
-    With ``journal`` (a path), the results (each ``row["result"]``, the object of the answer's
-    ``results``) are appended to it as JSON lines, flushed as they arrive, in the order of the sweep
-    (a result that finishes early waits for the ones before it: line i is task i). A rerun with the
-    same journal takes the results already there (each re-verified by the trusted kernel) and computes
-    the rest, so a run stopped by Ctrl-C or a kill resumes where it stopped; each task appears once.
+    Parameters
+    ----------
+    size, only : the sweep (:func:`theorems.catalog.instances`)
+    jobs : processes of the default executor (``executor`` None or ``"processes"``)
+    seed : the seed of every random choice; the results are a function of it
+    show_progress : progress on stderr (done/total and the rate)
+    journal : path, optional
+        Each finished result (``row["result"]``, the object of the answer's ``results``) is appended as
+        one JSON line, flushed, in the order the results arrive. A rerun with the same journal takes the
+        results already there (each re-verified by the trusted kernel) and computes the rest, so a run
+        stopped by Ctrl-C, a kill or a lost worker resumes where it stopped; each task appears once.
+    executor : ``"processes"``, ``"dask"`` or an :class:`theorems.executors.ExecutorChoice`
+        (:func:`theorems.executors.choose_executor`); tasks start longest first by their estimated cost
+        (:meth:`theorems.catalog.Claim.estimate`).
     """
-    tasks = [(c.id, inst, seed) for c, inst in instances(size, only)]
+    from symbolic.cost import ENV_MAX_ENTRIES, ENV_MAX_MEMORY
+
+    choice = choose_executor(executor, jobs=jobs)
+    tasks = sweep_tasks(size, only, seed)
+    costs = [get_claim(c).estimate(inst) for c, inst, _ in tasks]
+    limits = {k: os.environ[k] for k in (ENV_MAX_MEMORY, ENV_MAX_ENTRIES) if os.environ.get(k)}
     results = [None] * len(tasks)
-    sink = None
-    if journal is not None:
-        for n, row in enumerate(_resume(journal, tasks, seed, jobs)):
-            results[n] = row
-        sink = open(journal, "a", encoding="utf-8")
-    todo = [n for n in range(len(tasks)) if results[n] is None]
-    state = {"written": len(tasks) - len(todo)}
-    bar = progress(len(tasks), f"verify {size}") if show_progress else None
-    if bar and state["written"]:
-        bar.update(state["written"], "from the journal")
-
-    def finished(n, row):
-        results[n] = row
-        if sink is not None:  # the finished prefix, in task order
-            while state["written"] < len(tasks) and results[state["written"]] is not None:
-                sink.write(json.dumps(results[state["written"]]["result"]) + "\n")
-                sink.flush()
-                state["written"] += 1
-        if bar:
-            bar.update(1, tasks[n][0])
-
-    try:
-        if jobs > 1 and len(todo) > 1:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-            import multiprocessing as mp
-
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as ex:
-                futs = {ex.submit(_run_one, tasks[n]): n for n in todo}
-                for f in as_completed(futs):
-                    finished(futs[f], f.result())
-        else:
-            for n in todo:
-                finished(n, _run_one(tasks[n]))
-    finally:
-        if bar:
-            bar.close()
-        if sink is not None:
-            sink.close()
+    sink = bar = None
+    with open_executor(choice) as ex:
+        if show_progress and choice.kind == "dask":
+            print(f"convac verify: {len(tasks)} tasks on {ex.describe()}", file=sys.stderr, flush=True)
+        if journal is not None:
+            for i, row in _resume(journal, tasks, seed, ex, costs).items():
+                results[i] = row
+            sink = open(journal, "a", encoding="utf-8")
+        todo = [i for i in range(len(tasks)) if results[i] is None]
+        bar = progress(len(tasks), f"verify {size}") if show_progress else None
+        if bar and len(todo) < len(tasks):
+            bar.update(len(tasks) - len(todo), "from the journal")
+        t0, runs = time.monotonic(), None
+        try:
+            runs = ex.run(_run_one, [tasks[i] + (limits,) for i in todo], costs=[costs[i] for i in todo],
+                          names=[tasks[i][0] for i in todo])
+            for k, (j, row) in enumerate(runs, 1):
+                i = todo[j]
+                results[i] = row
+                if sink is not None:
+                    sink.write(json.dumps(row["result"]) + "\n")
+                    sink.flush()
+                if bar:
+                    bar.update(1, f"{tasks[i][0]}; {k / max(time.monotonic() - t0, 1e-9):.2f} per s")
+        finally:
+            if runs is not None:
+                runs.close()  # stopped early (Ctrl-C, an error): the tasks still running are cancelled
+            if bar:
+                bar.close()
+            if sink is not None:
+                sink.close()
     return results
-
-
-def _map(fn, items, jobs):
-    if jobs > 1 and len(items) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        import multiprocessing as mp
-
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as ex:
-            return list(ex.map(fn, items, chunksize=max(1, len(items) // (4 * jobs))))
-    return [fn(x) for x in items]
 
 
 def summary(results) -> dict:

@@ -22,11 +22,15 @@ def _cmd_show(args):
         print(f"check:     {c.check.__module__}.{c.check.__name__}: {doc}")
     print(f"docs:      README.md, The claim catalog; the derivation: python -m pydoc {c.check.__module__}")
     for s in SIZES:
-        insts = c.small if s == "small" else c.medium
-        print(f"{s} instances ({len(insts)}{' more' if s == 'medium' else ''}):")
+        insts = getattr(c, s)
+        print(f"{s} instances ({len(insts)}{' more' if s != 'small' else ''}; estimated seconds on one core):")
         for inst in insts:
-            print(f"  {fmt_instance(inst) or '(none)'}")
+            print(f"  {fmt_instance(inst) or '(none)'}  ~{_seconds(c.estimate(inst))}")
     return 0
+
+
+def _seconds(x: float) -> str:
+    return f"{x:.2g} s" if x < 100 else f"{x / 60:.0f} min" if x < 5400 else f"{x / 3600:.1f} h"
 
 
 def register(sub) -> None:

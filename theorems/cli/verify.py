@@ -11,6 +11,7 @@ from symbolic.errors import ConvacError
 from ..report import check_writable, dumps, table
 from ..verdict import answer
 from ..catalog import CATALOG, SIZES, get_claim
+from ..executors import KINDS, choose_executor
 from ..sweep import fmt_instance, run_sweep, summary
 
 
@@ -53,8 +54,10 @@ def _cmd_verify(args):
             get_claim(i)
     if args.jobs < 1:
         raise ConvacError(f"--jobs: expected an int >= 1, got {args.jobs}")
+    choice = choose_executor(args.executor, jobs=args.jobs, workers=args.workers, scheduler=args.scheduler)
     t0 = time.perf_counter()
-    results = run_sweep(args.size, args.only, args.jobs, args.seed, show_progress=not args.quiet, journal=args.journal)
+    results = run_sweep(args.size, args.only, seed=args.seed, show_progress=not args.quiet, journal=args.journal,
+                        executor=choice)
     wall = time.perf_counter() - t0
     summ = summary(results)
     summ["wall_seconds"] = round(wall, 2)
@@ -106,12 +109,24 @@ def register(sub):
                "  convac verify --only geometry laws --save v.json && convac recheck v.json\n"
                "  convac verify --format latex > results.tex\n"
                "  convac verify --size medium --journal m.jsonl   # interrupted? rerun it: done results are kept\n"
+               "  convac verify --size medium --executor dask --workers 4   # an embedded dask cluster\n"
+               "  convac verify --size large --scheduler tcp://host:8786 --journal l.jsonl   # an existing cluster\n"
                "  convac verify --variants               # deliberately false variants: each must be refuted")
     v.add_argument("--size", choices=SIZES, default="small",
-                   help="small (default: N in {2,4}, M in {2,3}) or medium (small plus larger instances, N up to 16)")
+                   help="small (default: N in {2,4}, M in {2,3}), medium (small plus larger instances, N up to 16; "
+                        "minutes) or large (medium plus N=16 with M=3 and every window-2 pooling geometry of N=8; "
+                        "hours on one core: for a cluster)")
     v.add_argument("--only", nargs="+", metavar="ID",
                    help="check only these claims (default: all): " + ", ".join(c.id for c in CATALOG))
-    v.add_argument("--jobs", type=int, default=1, help="worker processes, an int >= 1 (default 1)")
+    v.add_argument("--jobs", type=int, default=1,
+                   help="worker processes of --executor processes, an int >= 1 (default 1); the longest tasks start first")
+    v.add_argument("--executor", choices=KINDS, default=None,
+                   help="processes (default: a local pool of --jobs processes) or dask (dask.distributed, "
+                        "pip install 'convac[dask]')")
+    v.add_argument("--workers", type=int, default=None, metavar="K",
+                   help="dask: start an embedded LocalCluster of K worker processes (default: one per core)")
+    v.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask: use the cluster of this scheduler, e.g. tcp://127.0.0.1:8786 (implies --executor dask)")
     v.add_argument("--seed", type=int, default=0,
                    help="seed of every random choice (weights, witnesses), any int; the same seed gives the same "
                         "results (default 0)")
@@ -120,8 +135,9 @@ def register(sub):
     v.add_argument("--json", action="store_true", help="same as --format json")
     v.add_argument("--save", metavar="FILE", help="also write the JSON answer to FILE (for convac recheck FILE)")
     v.add_argument("--journal", metavar="FILE",
-                   help="append each finished result to FILE as one JSON line, as it arrives; rerun with the same "
-                        "FILE to skip the results already there (each re-verified by the kernel) and finish the rest")
+                   help="append each finished result to FILE as one JSON line, as it arrives (in the order results "
+                        "finish); rerun with the same FILE to skip the results already there (each re-verified by the "
+                        "kernel) and finish the rest")
     v.add_argument("--quiet", action="store_true",
                    help="no progress (a bar on a terminal; otherwise a line on stderr every 10 s of long work)")
     v.add_argument("--variants", action="store_true",

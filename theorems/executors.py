@@ -1,0 +1,312 @@
+"""Executors: where the independent tasks of a sweep or a search run (issues 11 and 12).
+
+One interface, :meth:`Executor.run`, takes a function, its items and an estimated cost per
+item, starts the costliest first (longest processing time first: the classic greedy bound
+for scheduling independent jobs, Graham 1969) and yields ``(index, result)`` pairs in the
+order the tasks finish. Callers put the results back in their own order, so an answer never
+depends on the executor, the number of workers or the order of completion; every task is a
+pure function of its item (seeds included).
+
+- ``processes`` (the default, ``--jobs N``): this process when N is 1, else a pool of N
+  forked processes. Tasks are handed over by index (the function and items are inherited
+  by the fork), so closures run too; only results are pickled.
+- ``dask`` (``--executor dask --workers K``, or ``--scheduler ADDRESS``): dask.distributed,
+  an embedded LocalCluster of K single-threaded worker processes, or an existing cluster.
+  Tasks are submitted with their cost as priority; when a worker dies, the scheduler runs
+  its tasks again on another worker, and every task still yields exactly once. dask is an
+  optional extra (``pip install 'convac[dask]'``): this module imports it only when chosen.
+
+>>> choice = choose_executor(jobs=1)
+>>> choice.describe()
+'processes (1 job)'
+>>> with open_executor(choice) as ex:
+...     sorted(ex.run(abs, [-3, 2, -1], costs=[1, 3, 2]))
+[(0, 3), (1, 2), (2, 1)]
+>>> choose_executor("dask", jobs=2)
+Traceback (most recent call last):
+...
+symbolic.errors.DomainError: --jobs 2: applies to --executor processes; with dask, use --workers K (or --scheduler ADDRESS)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from symbolic.errors import ConvacError, DomainError
+
+__all__ = ["ExecutorChoice", "choose_executor", "open_executor", "Executor", "DaskExecutor", "longest_first",
+           "import_distributed", "DASK_HINT"]
+
+KINDS = ("processes", "dask")
+#: The one-line remedy when dask is chosen but not installed.
+DASK_HINT = "pip install 'convac[dask]'"
+
+
+@dataclass(frozen=True)
+class ExecutorChoice:
+    """Which executor runs the tasks: ``kind`` processes (``jobs`` processes) or dask (an embedded
+    cluster of ``workers`` processes, or the cluster of ``scheduler``, an address such as
+    ``tcp://host:8786``). Build it with :func:`choose_executor`, which checks the combination."""
+
+    kind: str = "processes"
+    jobs: int = 1
+    workers: int | None = None
+    scheduler: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise DomainError(f"--executor {self.kind!r}: expected one of {', '.join(KINDS)}")
+        for flag, v in (("--jobs", self.jobs), ("--workers", self.workers)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+                raise DomainError(f"{flag} {v!r}: expected an int >= 1")
+        if self.scheduler is not None and (not isinstance(self.scheduler, str) or not self.scheduler.strip()
+                                           or len(self.scheduler) > 500 or not self.scheduler.isprintable()):
+            raise DomainError(f"--scheduler {self.scheduler!r}: expected an address such as tcp://127.0.0.1:8786")
+
+    def describe(self) -> str:
+        """One line for logs, e.g. ``dask (embedded LocalCluster, 2 workers)``."""
+        if self.kind == "processes":
+            return f"processes ({self.jobs} job{'s' if self.jobs != 1 else ''})"
+        if self.scheduler:
+            return f"dask (scheduler {self.scheduler})"
+        return f"dask (embedded LocalCluster, {self.workers} worker{'s' if self.workers != 1 else ''})"
+
+
+def choose_executor(executor=None, *, jobs: int = 1, workers: int | None = None,
+                    scheduler: str | None = None) -> ExecutorChoice:
+    """The executor of the flags ``--executor``, ``--jobs``, ``--workers`` and ``--scheduler``.
+
+    ``executor`` is ``"processes"``, ``"dask"``, an :class:`ExecutorChoice` (returned as it is) or
+    None (dask when ``scheduler`` or ``workers`` is given, else processes). A scheduler address
+    implies dask; without one, dask starts an embedded LocalCluster of ``workers`` processes
+    (default: one per core).
+
+    >>> choose_executor(scheduler="tcp://127.0.0.1:8786").describe()
+    'dask (scheduler tcp://127.0.0.1:8786)'
+    >>> choose_executor("processes", workers=2)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.DomainError: --workers 2: applies to --executor dask; with processes, use --jobs N
+    """
+    if isinstance(executor, ExecutorChoice):
+        return executor
+    if executor is not None and executor not in KINDS:
+        raise DomainError(f"--executor {executor!r}: expected one of {', '.join(KINDS)}")
+    kind = executor or ("dask" if scheduler is not None or workers is not None else "processes")
+    if kind == "processes":
+        if scheduler is not None:
+            raise DomainError(f"--scheduler {scheduler}: runs on a dask cluster; drop --executor processes")
+        if workers is not None:
+            raise DomainError(f"--workers {workers}: applies to --executor dask; with processes, use --jobs N")
+        return ExecutorChoice("processes", jobs)
+    if jobs not in (None, 1):
+        raise DomainError(f"--jobs {jobs}: applies to --executor processes; with dask, use --workers K "
+                          "(or --scheduler ADDRESS)")
+    if scheduler is not None and workers is not None:
+        raise DomainError(f"--workers {workers}: the cluster at --scheduler {scheduler} has its own workers; "
+                          "drop --workers")
+    return ExecutorChoice("dask", 1, None if scheduler is not None else (workers or os.cpu_count() or 1), scheduler)
+
+
+def longest_first(costs) -> list:
+    """The indices of ``costs`` by decreasing cost (ties keep their order).
+
+    >>> longest_first([1, 5, 2, 5])
+    [1, 3, 2, 0]
+    """
+    return sorted(range(len(costs)), key=lambda i: -costs[i])
+
+
+class Executor:
+    """Runs independent tasks; ``slots`` of them at a time."""
+
+    slots = 1
+
+    def describe(self) -> str:
+        return "this process"
+
+    def run(self, fn: Callable, items: list, costs=None, names=None, big: bool = False) -> Iterator[tuple]:
+        """Yield ``(i, fn(items[i]))`` for every i, as the tasks finish; costliest first.
+
+        Closing the generator early (a ``break``, Ctrl-C) cancels the tasks not yet finished.
+        ``names`` (one short text per item) label the tasks where the executor shows them; ``big``
+        says the items are large (certificates), for executors that ship items over the network.
+        """
+        for i in longest_first(costs or [0] * len(items)):
+            yield i, fn(items[i])
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def open_executor(choice: ExecutorChoice | None = None) -> Executor:
+    """Start the executor of ``choice`` (a context manager: closing it stops the workers it started)."""
+    choice = choice or ExecutorChoice()
+    if choice.kind == "processes":
+        return Executor() if choice.jobs == 1 else _Processes(choice.jobs)
+    return DaskExecutor(choice)
+
+
+# the function and items of the running pool, inherited by its forked processes
+_FORKED: tuple = (None, ())
+
+
+def _call(i):
+    fn, items = _FORKED
+    return fn(items[i])
+
+
+def _ignore_sigint():
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the pool
+
+
+class _Processes(Executor):
+    """A pool of ``jobs`` forked processes; the tasks of one :meth:`run` are handed over by index."""
+
+    def __init__(self, jobs: int):
+        self.slots = jobs
+
+    def describe(self) -> str:
+        return f"{self.slots} processes"
+
+    def run(self, fn, items, costs=None, names=None, big=False):
+        global _FORKED
+        import multiprocessing as mp
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        order = longest_first(costs or [0] * len(items))
+        _FORKED = (fn, items)
+        pool = ProcessPoolExecutor(max_workers=min(self.slots, max(1, len(items))), mp_context=mp.get_context("fork"),
+                                   initializer=_ignore_sigint)
+        pending = {}
+        try:
+            for i in order:  # the pool starts queued work in submission order
+                pending[pool.submit(_call, i)] = i
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in sorted(done, key=lambda f: order.index(pending[f])):
+                    i = pending.pop(f)
+                    try:
+                        result = f.result()
+                    except BrokenProcessPool:
+                        raise ConvacError("a worker process died (killed, or out of memory); finished results are "
+                                          "kept with --journal FILE: rerun with it to finish the rest") from None
+                    yield i, result
+        finally:
+            _FORKED = (None, ())
+            if pending:  # stopped early: the running processes are not waited for
+                procs = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for p in procs:
+                    if p.is_alive():
+                        p.terminate()
+                for p in procs:
+                    p.join(timeout=5)
+            else:
+                pool.shutdown(wait=True)
+
+
+def rate_line(done: int, total, seconds: float) -> str:
+    """Progress as done/total and the current rate.
+
+    >>> rate_line(12, 109, 20.0)
+    '12/109 done after 20 s, 0.60 per s'
+    """
+    count = f"{done}/{total}" if total is not None else f"{done}"
+    rate = done / seconds if seconds > 0 else 0.0
+    return f"{count} done after {seconds:.0f} s, {rate:.2f} per s"
+
+
+# ----------------------------------------------------------------------------- dask
+#: How long a run waits for the first worker of an external cluster.
+WAIT_FOR_WORKERS = 120.0
+
+
+def import_distributed():
+    """The ``distributed`` module, or a one-line error naming the extra to install."""
+    try:
+        import distributed
+    except ImportError:
+        raise ConvacError(f"--executor dask: dask.distributed is not installed; {DASK_HINT}") from None
+    return distributed
+
+
+class DaskExecutor(Executor):
+    """Tasks on a dask cluster (embedded or at ``choice.scheduler``); ``slots`` is its thread count."""
+
+    def __init__(self, choice: ExecutorChoice):
+        distributed = import_distributed()
+        self.choice, self.cluster = choice, None
+        if choice.scheduler:
+            try:
+                self.client = distributed.Client(choice.scheduler, timeout=10, set_as_default=False)
+            except (OSError, ValueError, TypeError) as e:
+                raise ConvacError(f"--scheduler {choice.scheduler}: no dask scheduler answers there "
+                                  f"({str(e).splitlines()[0][:120]}); start one with `dask scheduler`") from None
+            try:
+                self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+            except (TimeoutError, OSError):
+                self.close()
+                raise ConvacError(f"--scheduler {choice.scheduler}: no worker joined in {WAIT_FOR_WORKERS:.0f} s; "
+                                  f"start one with `dask worker {choice.scheduler}`") from None
+        else:
+            self.cluster = distributed.LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True,
+                                                    dashboard_address=":0", silence_logs=logging.ERROR)
+            self.client = distributed.Client(self.cluster, set_as_default=False)
+        self.slots = max(1, sum(self.client.nthreads().values()))
+
+    def describe(self) -> str:
+        n = len(self.client.nthreads())
+        where = f"scheduler {self.choice.scheduler}" if self.choice.scheduler else "embedded LocalCluster"
+        return f"dask ({where}, {n} worker{'s' if n != 1 else ''})"
+
+    def run(self, fn, items, costs=None, names=None, big: bool = False):
+        """As :meth:`Executor.run`; ``big`` items (e.g. certificates to re-verify) are scattered to the
+        workers first instead of riding in the task graph."""
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        order = longest_first(costs or [0] * len(items))
+        token = uuid.uuid4().hex[:8]
+        args = self.client.scatter([items[i] for i in order], hash=False) if big else [items[i] for i in order]
+        pending = {}
+        for rank, (i, a) in enumerate(zip(order, args)):
+            label = str(names[i] if names else getattr(fn, "__name__", "task")).replace(" ", "_")[:60]
+            f = self.client.submit(fn, a, key=f"convac-{label}-{i}-{token}", priority=len(order) - rank, pure=False)
+            pending[f] = i
+        del args
+        try:
+            for f in as_completed(list(pending), loop=self.client.loop):
+                i = pending.pop(f)
+                try:
+                    result = f.result()
+                except KilledWorker:
+                    raise ConvacError(f"dask: task {f.key} killed every worker that ran it (out of memory?); "
+                                      "finished results are kept with --journal FILE") from None
+                f.release()
+                yield i, result
+        finally:
+            if pending:
+                self.client.cancel(list(pending), force=True)
+
+    def close(self):
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
