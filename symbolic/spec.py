@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -31,8 +30,10 @@ from pathlib import Path
 from .cost import MAX_SPEC_BYTES, check_weights
 from .errors import DomainError, SpecError
 from .kernel.parse import ParseError, load_json, read_json_file
-from .numbers import _SMALL, parse_exact, parse_symbolic, to_json_number
+from .numbers import parse_exact, parse_symbolic, to_json_number
 from .operators import Activation, Operator, Pooling, activation as _activation, pooling as _pooling
+from .spec_fields import (LenOnly, array, check_declared_weights, check_nesting, contains_symbol_strings,
+                          int_field, width)
 
 __all__ = ["Spec", "load_spec", "spec_to_dict", "dump_spec", "shallow", "deep", "tree_depth", "FIELDS"]
 
@@ -146,48 +147,6 @@ def _flat(x) -> list:
 
 
 # ----------------------------------------------------------------------------- loading
-def _int_field(d: dict, name: str, lo: int, default=None, hi: int | None = None) -> int:
-    if name not in d:
-        if default is None:
-            raise SpecError(name, "<missing>", f"an int >= {lo} (the field is required)")
-        return default
-    v = d[name]
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v > hi):
-        bound = f">= {lo}" + (f" and <= {hi}" if hi is not None else "")
-        raise SpecError(name, v, f"an int {bound}")
-    return v
-
-
-def _array(value, path: str, dims: list, parse) -> tuple:
-    """Parse a nested list with the given dims [(size, description)], leaves parsed by ``parse``."""
-    if not dims:
-        return parse(value, path)
-    size, what = dims[0]
-    if not isinstance(value, list):
-        raise SpecError(path, value, f"a list of {size} {what}")
-    if len(value) != size:
-        raise SpecError(path, _LenOnly(len(value)), f"{size} {what}")
-    if parse is parse_exact and len(dims) <= 2:  # rows of plain ints: nothing to parse, no paths to build
-        rows = [value] if len(dims) == 1 else value
-        width = len(rows[0]) if len(dims) == 1 else dims[1][0]
-        if all(type(r) is list and len(r) == width and all(type(v) is int and -_SMALL < v < _SMALL for v in r)
-               for r in rows):
-            return tuple(value) if len(dims) == 1 else tuple(map(tuple, value))
-    return tuple(_array(v, f"{path}[{i}]", dims[1:], parse) for i, v in enumerate(value))
-
-
-class _LenOnly:
-    def __init__(self, n):
-        self.n = n
-
-    def __repr__(self):
-        return str(self.n)
-
-
-def _width(value, path: str, what: str) -> int:
-    if not isinstance(value, list) or not value:
-        raise SpecError(path, value, f"a nonempty list of {what}")
-    return len(value)
 
 
 def load_spec(source) -> Spec:
@@ -220,7 +179,7 @@ def load_spec(source) -> Spec:
     if not isinstance(source, dict):
         raise SpecError("spec", source, "a JSON object")
     if not from_text:  # JSON text was walked by load_json already; a Python dict may be nested (or cyclic) at will
-        _check_nesting(source)
+        check_nesting(source)
     if "spec" in source and "architecture" not in source:
         source = source["spec"]
         if not isinstance(source, dict):
@@ -241,8 +200,8 @@ def _load_dict(d: dict) -> Spec:
     arch = d.get("architecture", "<missing>")
     if arch not in ("shallow", "deep"):
         raise SpecError("architecture", arch, "'shallow' or 'deep'")
-    N = _int_field(d, "N", 1, hi=MAX_N)
-    M = _int_field(d, "M", 1, hi=1 << 16)
+    N = int_field(d, "N", 1, hi=MAX_N)
+    M = int_field(d, "M", 1, hi=1 << 16)
     try:
         act = _activation(d.get("activation", "<missing>"))
     except DomainError as e:
@@ -260,7 +219,7 @@ def _load_dict(d: dict) -> Spec:
         raise SpecError("shared", shared, "true or false")
     window, order = 2, None
     if arch == "deep":
-        window = _int_field(d, "window", 2, default=2, hi=MAX_N)  # N = window^L <= 64
+        window = int_field(d, "window", 2, default=2, hi=MAX_N)  # N = window^L <= 64
         L = _log(N, window)
         if L is None:
             raise SpecError("N", N, f"a power of window={window} for a deep network")
@@ -276,12 +235,12 @@ def _load_dict(d: dict) -> Spec:
                 raise SpecError(k, d[k], "nothing: the field is for deep networks only")
     w = d.get("weights", "<missing>")
     if isinstance(w, dict):  # counted before any leaf is looked at
-        _check_declared_weights(arch, w, N, M, window, shared)
-    num_has_symbols = _contains_symbol_strings(d.get("weights")) or _contains_symbol_strings(d.get("F"))
+        check_declared_weights(arch, w, N, M, window, shared)
+    num_has_symbols = contains_symbol_strings(d.get("weights")) or contains_symbol_strings(d.get("F"))
     parse = parse_symbolic if (symbolic or num_has_symbols) else parse_exact
     F = None
     if "F" in d and d["F"] is not None:
-        F = _array(d["F"], "F", [(M, "rows (M)"), (M, "entries (M)")], parse)
+        F = array(d["F"], "F", [(M, "rows (M)"), (M, "entries (M)")], parse)
     if symbolic:
         return _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared)
     if not isinstance(w, dict):
@@ -294,85 +253,36 @@ def _load_dict(d: dict) -> Spec:
         if k not in w:
             raise SpecError(f"weights.{k}", "<missing>", f"a weight array (required for a {arch} network)")
     if arch == "shallow":
-        Z = _width(w["hidden"], "weights.hidden", "channels (Z)")
+        Z = width(w["hidden"], "weights.hidden", "channels (Z)")
         dims = [(Z, "channels (Z)")] + ([] if shared else [(N, "positions (N)")]) + [(M, "entries (M)")]
-        hidden = _array(w["hidden"], "weights.hidden", dims, parse)
-        _width(w["output"], "weights.output", "outputs (Y)")
-        output = _array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (Z, "entries (Z)")], parse)
+        hidden = array(w["hidden"], "weights.hidden", dims, parse)
+        width(w["output"], "weights.output", "outputs (Y)")
+        output = array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (Z, "entries (Z)")], parse)
         return Spec(arch, N, M, act, pool, output, hidden=hidden, F=F, shared=shared)
     layers_raw = w["layers"]
     if not isinstance(layers_raw, list) or len(layers_raw) != L:
-        raise SpecError("weights.layers", _LenOnly(len(layers_raw)) if isinstance(layers_raw, list) else layers_raw,
+        raise SpecError("weights.layers", LenOnly(len(layers_raw)) if isinstance(layers_raw, list) else layers_raw,
                         f"{L} layers (log_{window} N = log_{window} {N})")
     layers, prev = [], M
     for l, lay in enumerate(layers_raw):
         path = f"weights.layers[{l}]"
         npos = N // window**l
         if shared:
-            r = _width(lay, path, f"channels (r_{l})")
+            r = width(lay, path, f"channels (r_{l})")
             dims = [(r, f"channels (r_{l})")]
         else:
             if not isinstance(lay, list) or len(lay) != npos:
                 got = len(lay) if isinstance(lay, list) else lay
-                raise SpecError(path, _LenOnly(got) if isinstance(lay, list) else got,
+                raise SpecError(path, LenOnly(got) if isinstance(lay, list) else got,
                                 f"{npos} positions (N / w^{l} = {npos})")
-            r = _width(lay[0], f"{path}[0]", f"channels (r_{l})")
+            r = width(lay[0], f"{path}[0]", f"channels (r_{l})")
             dims = [(npos, f"positions (N / w^{l} = {npos})"), (r, f"channels (r_{l})")]
         dims.append((prev, "entries (M)" if l == 0 else f"entries (r_{l - 1})"))
-        layers.append(_array(lay, path, dims, parse))
+        layers.append(array(lay, path, dims, parse))
         prev = r
-    _width(w["output"], "weights.output", "outputs (Y)")
-    output = _array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (prev, f"entries (r_{L - 1})")], parse)
+    width(w["output"], "weights.output", "outputs (Y)")
+    output = array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (prev, f"entries (r_{L - 1})")], parse)
     return Spec(arch, N, M, act, pool, output, layers=tuple(layers), F=F, window=window, patch_order=order, shared=shared)
-
-
-def _check_declared_weights(arch, w, N, M, window, shared) -> None:
-    """Refuse, before any leaf is parsed, a spec whose arrays declare more weights than
-    :data:`symbolic.cost.MAX_WEIGHTS` (their lengths only; malformed arrays are left to the parser)."""
-    out = w.get("output")
-    Y = len(out) if isinstance(out, list) else 1
-    if arch == "shallow":
-        hid = w.get("hidden")
-        if not isinstance(hid, list) or not hid:
-            return
-        widths = (len(hid),)
-    else:
-        lays = w.get("layers")
-        if not isinstance(lays, list):
-            return
-        widths = []
-        for lay in lays:
-            first = lay if shared else (lay[0] if isinstance(lay, list) and lay else None)
-            if not isinstance(first, list) or not first:
-                return
-            widths.append(len(first))
-        if not widths:
-            return
-    check_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, where="weights")
-
-
-def _check_nesting(d, limit: int = 64) -> None:
-    """Refuse a dict nested deeper than ``limit`` (iteratively: a Python dict given to load_spec may be
-    nested past the recursion limit, and every error message shows its value)."""
-    stack = [(d, 1)]
-    while stack:
-        x, depth = stack.pop()
-        if depth > limit:
-            raise ParseError("spec", f"nested deeper than {limit} levels", kind="depth", hint=False)
-        stack.extend((y, depth + 1) for y in (x.values() if isinstance(x, dict) else x) if isinstance(y, (list, dict)))
-
-
-def _contains_symbol_strings(x) -> bool:
-    stack = [x]  # iterative: a spec given as a Python dict may be nested arbitrarily deep
-    while stack:
-        x = stack.pop()
-        if isinstance(x, dict):
-            stack.extend(x.values())
-        elif isinstance(x, list):
-            stack.extend(x)
-        elif isinstance(x, str) and any(c.isalpha() or c == "_" for c in x):
-            return True
-    return False
 
 
 def _log(N: int, w: int):
@@ -398,9 +308,9 @@ def tree_depth(N: int, window: int = 2) -> int:
 def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
     import sympy
 
-    Y = _int_field(d, "Y", 1, default=1)
+    Y = int_field(d, "Y", 1, default=1)
     if arch == "shallow":
-        Z = _int_field(d, "Z", 1, default=M)
+        Z = int_field(d, "Z", 1, default=M)
         check_weights(arch, N=N, M=M, widths=(Z,), Y=Y, shared=shared, symbolic=True)
         if shared:
             hidden = tuple(tuple(sympy.Symbol(f"a_{z}_{j}") for j in range(M)) for z in range(Z))
