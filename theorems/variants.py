@@ -16,15 +16,15 @@ from symbolic.rank import exact_rank
 from symbolic.spec import shallow
 
 from .common import source
-from .depth_efficiency import check_convac_shallow_bound, check_relu_max_incomplete
+from .depth_efficiency import check_convac_shallow_bound
 from .laws import check_law
 from .sharing import check_sharing
 from .universality_decision import decide_universality
 from .verdict import Status, Timer, conclude
 
 __all__ = ["FALSE_VARIANTS", "relu_average_universal", "shallow_relu_max_rank_at_most_Z",
-           "relu_max_depth_efficiency_complete", "relu_average_associative", "shallow_convac_rank_at_most_Z_minus_1",
-           "shared_shallow_universal"]
+           "relu_max_depth_efficiency_complete", "shallow_max_channel_rank_1", "relu_average_associative",
+           "shallow_convac_rank_at_most_Z_minus_1", "shared_shallow_universal"]
 
 
 def relu_average_universal(*, N: int = 2, M: int = 2, architecture: str = "shallow", seed: int = 0):
@@ -69,14 +69,37 @@ def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries
 
 
 def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0):
-    """False: "depth efficiency of ReLU/max networks is complete" (refuted by an open box)."""
+    """False: "depth efficiency of ReLU/max networks is complete": almost every deep weight gives the
+    witness's rank (refuted by an open box of deep weights with a lower rank, from ``check depth``)."""
+    from .depth_operators import check_depth
+
     t = Timer()
-    v = check_relu_max_incomplete(N=N, M=M, seed=seed)
+    c = check_depth("relu", "max", N=N, M=M, seed=seed, tries=0).completeness
+    st = {k: v for k, v in c.typed.items() if k not in ("Z_small", "box_rank")}
+    ok = c.status is Status.PROVED and c.typed["answer"] == "incomplete"
     return conclude("false: complete depth efficiency of relu/max",
-                    "all deep ReLU/max weights outside a null set need exponentially wide shallow nets", "",
-                    dict(N=N, M=M), Status.REFUTED if v.status is Status.PROVED else Status.INCONCLUSIVE,
-                    v.certificate, t, seed, v.detail,
-                    typed={"type": "claim", "claim": "false.depth.relu_max.complete", "instance": v.instance})
+                    "almost every deep ReLU/max weight gives rank [A]_odd-even >= the witness's rank", "",
+                    dict(N=N, M=M), Status.REFUTED if ok else Status.INCONCLUSIVE,
+                    c.certificate["parts"][1] if ok else None, t, seed, c.detail, typed=dict(st, answer="complete"))
+
+
+def shallow_max_channel_rank_1(*, N: int = 4, M: int = 2, tries: int = 50, seed: int = 0):
+    """False: "a shallow max-pooling channel (ReLU/max, Z = 1) has rank [A]_odd-even <= 1" (a certified witness)."""
+    t = Timer()
+    rows = parse_partition("odd-even", N)
+    typed = {"type": "depth", "part": "shallow_term_bound", "activation": "relu", "pooling": "max", "N": N, "M": M,
+             "bound": 1}
+    for k in range(tries):
+        spec = shallow(N=N, M=M, Z=1, activation="relu", pooling="max", seed=seed + k, low=-5, high=5)
+        r = exact_rank(matricize_array(np.asarray(grid_tensor(spec).data), rows), seed=seed, lower_bound_only=True)
+        if r.rank > 1:
+            cert = {"kind": "matricization_rank", "source": source(spec), "rows": list(rows),
+                    "certificate": r.certificate.lower.to_dict()}
+            return conclude("false: shallow max channels have rank 1", "one shallow ReLU/max channel has rank <= 1",
+                            "", dict(N=N, M=M), Status.REFUTED, cert, t, seed,
+                            f"witness (seed {seed + k}): one channel of rank {r.rank} > 1", typed=typed)
+    return conclude("false: shallow max channels have rank 1", "", "", dict(N=N, M=M), Status.INCONCLUSIVE, None, t,
+                    seed, f"no witness in {tries} tries", typed=typed)
 
 
 def relu_average_associative(*, seed: int = 0):
@@ -95,6 +118,7 @@ FALSE_VARIANTS = {
     "shared_shallow_universal": shared_shallow_universal,
     "shallow_relu_max_rank_at_most_Z": shallow_relu_max_rank_at_most_Z,
     "relu_max_depth_efficiency_complete": relu_max_depth_efficiency_complete,
+    "shallow_max_channel_rank_1": shallow_max_channel_rank_1,
     "relu_average_associative": relu_average_associative,
     "shallow_convac_rank_at_most_Z_minus_1": shallow_convac_rank_at_most_Z_minus_1,
 }

@@ -343,12 +343,6 @@ def geometry(inst, cert):
         need(lo >= min(widths[0], M) ** S_ and (up is None or up <= want), f"{label}: rank outside the claimed range")
 
 
-def _negated(check):
-    def refute(inst, cert):
-        check(inst, cert)
-    return refute
-
-
 CLAIMS = {
     "laws": ("the paper's operators' laws (commutativity, associativity)", {"operators"}, laws),
     "equivalence.shallow": ("shallow net = generalized CP, for all weights and F",
@@ -374,8 +368,6 @@ CLAIMS = {
                                   {"N", "M", "widths"}, incomplete),
     "geometry": ("ICLR 2017 Thm 1 bounds hold for these pooling geometries",
                  {"N", "M", "window", "widths", "patch_order", "partitions"}, geometry),
-    "false.depth.relu_max.complete": ("depth efficiency of ReLU/max nets is complete", {"N", "M", "widths"},
-                                      _negated(incomplete)),
 }
 
 
