@@ -83,24 +83,34 @@ class RankLowerBound:
 
 @dataclass(frozen=True)
 class RankUpperBound:
-    """rank <= k: ``kind`` "trivial" (k >= min shape) or "factorization" (A[:, cols] V == A)."""
+    """rank <= k: ``kind`` "trivial" (k >= min shape), "factorization" (A[:, cols] V == A) or "factors"
+    (A == U V, integer U and V, checked modulo ``primes``: :func:`symbolic.kernel.linalg.check_factors`)."""
 
     k: int
     kind: str
     cols: tuple = ()
-    V: tuple = ()  # k rows of Fractions
+    V: tuple = ()  # k rows of Fractions (factorization) or of ints (factors)
+    U: tuple = ()  # n rows of k ints (factors)
+    primes: tuple = ()  # factors
 
     def __post_init__(self):
-        if self.kind not in ("trivial", "factorization"):
-            raise CertificateError(f"kind={self.kind!r} is not one of ('trivial', 'factorization')")
+        if self.kind not in ("trivial", "factorization", "factors"):
+            raise CertificateError(f"kind={self.kind!r} is not one of ('trivial', 'factorization', 'factors')")
         object.__setattr__(self, "k", _ints([self.k], "k")[0])
         object.__setattr__(self, "cols", _ints(self.cols, "cols"))
-        object.__setattr__(self, "V", tuple(tuple(_q(x) for x in row) for row in self.V))
+        if self.kind == "factors":
+            for name in ("U", "V", "primes"):
+                x = getattr(self, name)
+                object.__setattr__(self, name, _ints(x, name) if name == "primes" else tuple(_ints(r, name) for r in x))
+        else:
+            object.__setattr__(self, "V", tuple(tuple(_q(x) for x in row) for row in self.V))
 
     def to_dict(self) -> dict:
         d = {"certificate": "rank_upper_bound", "k": self.k, "kind": self.kind}
         if self.kind == "factorization":
             d.update(cols=list(self.cols), V=[[_json(x) for x in row] for row in self.V])
+        elif self.kind == "factors":
+            d.update(U=[list(row) for row in self.U], V=[list(row) for row in self.V], primes=list(self.primes))
         return d
 
 
@@ -123,7 +133,7 @@ def from_dict(d: dict):
     if kind == "rank_lower_bound":
         return RankLowerBound(d["k"], d["rows"], d["cols"], d["prime"], tuple(d.get("point", {}).items()))
     if kind == "rank_upper_bound":
-        return RankUpperBound(d["k"], d["kind"], d.get("cols", ()), d.get("V", ()))
+        return RankUpperBound(d["k"], d["kind"], d.get("cols", ()), d.get("V", ()), d.get("U", ()), d.get("primes", ()))
     raise CertificateError(f"certificate={kind!r} is not one of ('rank', 'rank_lower_bound', 'rank_upper_bound')")
 
 
@@ -131,13 +141,10 @@ def _det_nonzero_mod(M: list, p: int) -> bool:
     """Is det M != 0 mod p?  Plain Gaussian elimination (python-flint's nmod_mat for large k)."""
     k = len(M)
     if k > 48 and p < 2**63:
-        try:
-            import flint
-        except ImportError:
-            pass
-        else:
-            flat = M.ravel().tolist() if isinstance(M, np.ndarray) else [x for r in M for x in r]
-            return int(flint.nmod_mat(flint.fmpz_mat(k, k, flat), p).det()) != 0  # flat fmpz_mat: fast
+        import flint
+
+        flat = M.ravel().tolist() if isinstance(M, np.ndarray) else [x for r in M for x in r]
+        return int(flint.nmod_mat(flint.fmpz_mat(k, k, flat), p).det()) != 0  # flat fmpz_mat: fast
     M = [list(map(int, row)) for row in M]
     for c in range(k):
         piv = next((r for r in range(c, k) if M[r][c]), None)
@@ -204,7 +211,12 @@ def _check_upper(A, c: RankUpperBound, modulus) -> None:
             raise CertificateError(f"trivial upper bound k={c.k} is below min(rows, cols) = {min(n, m)}")
         return
     if modulus is not None:
-        raise CertificateError("a factorization certificate needs the exact matrix, not residues")
+        raise CertificateError(f"a {c.kind} certificate needs the exact matrix, not residues")
+    if c.kind == "factors":  # exactly, on an exact matrix (the kernel checks it modulo its primes)
+        U, V = np.array(c.U, dtype=object).reshape(n, c.k), np.array(c.V, dtype=object).reshape(c.k, m)
+        if not (U.dot(V) == A).all():
+            raise CertificateError(f"U V != A: the factors of inner size {c.k} are wrong")
+        return
     _check_indices(c.cols, c.k, m, "cols")
     if len(c.V) != c.k or any(len(row) != m for row in c.V):
         raise CertificateError(f"V: expected a {c.k} x {m} matrix")
@@ -219,7 +231,7 @@ def _check_upper(A, c: RankUpperBound, modulus) -> None:
     AC = Ai[:, list(c.cols)]
     if c.k == 0:
         ok = all(x == 0 for x in Ai.flat)
-    elif n * m * c.k > 10**6 and _has_flint():
+    elif n * m * c.k > 10**6:
         import flint
 
         ok = flint.fmpz_mat(AC.tolist()) * flint.fmpz_mat(W.tolist()) == flint.fmpz_mat((Ai * e).tolist())
@@ -227,14 +239,6 @@ def _check_upper(A, c: RankUpperBound, modulus) -> None:
         ok = bool((AC.dot(W) == Ai * e).all())
     if not ok:
         raise CertificateError(f"A[:, cols] V != A: the factorization of inner size {c.k} is wrong")
-
-
-def _has_flint() -> bool:
-    try:
-        import flint  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def check_rank_certificate(matrix, cert, *, denominator: int = 1, modulus: int | None = None) -> None:

@@ -38,18 +38,21 @@ def _fail(msg):
     raise CertificateError(msg)
 
 
+def _fail_if(cond, msg):
+    if cond:
+        _fail(msg)
+
+
 def index_list(x, n: int, what: str, *, distinct=True) -> list:
     """A list of ints in range(n), distinct; anything else is refused."""
     if not isinstance(x, list) or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n for i in x):
         _fail(f"{what}={str(x)[:60]}: expected a list of indices in 0..{n - 1}")
-    if distinct and len(set(x)) != len(x):
-        _fail(f"{what}={str(x)[:60]}: repeated index")
+    _fail_if(distinct and len(set(x)) != len(x), f"{what}={str(x)[:60]}: repeated index")
     return x
 
 
 def keys(d, required, optional=(), what="object"):
-    if not isinstance(d, dict):
-        _fail(f"{what}: expected an object")
+    _fail_if(not isinstance(d, dict), f"{what}: expected an object")
     missing, extra = set(required) - set(d), set(d) - set(required) - set(optional)
     if missing or extra:
         _fail(f"{what}: missing {sorted(missing)}, unexpected {sorted(extra)}" if missing else
@@ -77,8 +80,7 @@ def _residue(x, p):
 def check_lower(A: np.ndarray, c, modulus: int | None = None) -> int:
     """Verify a rank_lower_bound certificate on A (residues mod ``modulus`` if given); return k."""
     keys(c, ("certificate", "k", "rows", "cols", "prime"), ("point",), "rank_lower_bound")
-    if c["certificate"] != "rank_lower_bound":
-        _fail(f"certificate={c['certificate']!r}: expected rank_lower_bound")
+    _fail_if(c["certificate"] != "rank_lower_bound", f"certificate={c['certificate']!r}: expected rank_lower_bound")
     k, p = c["k"], c["prime"]
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= min(A.shape):
         _fail(f"k={k!r}: expected an int in 0..{min(A.shape)}")
@@ -88,17 +90,15 @@ def check_lower(A: np.ndarray, c, modulus: int | None = None) -> int:
         _fail(f"a {k} x {k} minor needs {k} rows and {k} columns, got {len(rows)} and {len(cols)}")
     if isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < MAX_PRIME or not sympy.isprime(p):
         _fail(f"prime={p!r} is not a prime below 2^62")
-    if modulus is not None and modulus != p:
-        _fail(f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
+    _fail_if(modulus is not None and modulus != p, f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
     if k == 0:
         return 0
     sub = A[np.ix_(rows, cols)]
     if sub.dtype == np.int64 and modulus is not None:
-        entries = [int(x) for x in sub.ravel()]
+        entries = sub.ravel().tolist()
     else:
         entries = [_residue(x, p) for x in sub.ravel()]
-    if flint.nmod_mat(k, k, entries, p).det() == 0:
-        _fail(f"the {k} x {k} minor is zero modulo {p}")
+    _fail_if(flint.nmod_mat(k, k, entries, p).det() == 0, f"the {k} x {k} minor is zero modulo {p}")
     return k
 
 
@@ -109,42 +109,82 @@ def _fmpq_mat(rows):
 def check_upper(A: np.ndarray, c) -> int:
     """Verify a rank_upper_bound certificate on the exact matrix A; return k."""
     kind = c.get("kind") if isinstance(c, dict) else None
-    if c.get("certificate") != "rank_upper_bound":
-        _fail(f"certificate={c.get('certificate')!r}: expected rank_upper_bound")
+    _fail_if(c.get("certificate") != "rank_upper_bound", f"certificate={c.get('certificate')!r}: expected rank_upper_bound")
     if kind == "trivial":
         keys(c, ("certificate", "k", "kind"), (), "rank_upper_bound")
         if c["k"] != min(A.shape) or isinstance(c["k"], bool):
             _fail(f"trivial upper bound k={c['k']!r}, but min(rows, cols) = {min(A.shape)}")
         return c["k"]
-    if kind != "factorization":
-        _fail(f"rank_upper_bound kind={kind!r}: expected trivial or factorization")
+    _fail_if(kind != "factorization", f"rank_upper_bound kind={kind!r}: expected trivial or factorization")
     keys(c, ("certificate", "k", "kind", "cols", "V"), (), "rank_upper_bound")
     cols = index_list(c["cols"], A.shape[1], "upper.cols")
     k = c["k"]
-    if k != len(cols) or k < 1:
-        _fail(f"factorization: k={k!r} but {len(cols)} columns are given")
+    _fail_if(k != len(cols) or k < 1, f"factorization: k={k!r} but {len(cols)} columns are given")
     V = c["V"]
     if not isinstance(V, list) or len(V) != k or any(not isinstance(r, list) or len(r) != A.shape[1] for r in V):
         _fail(f"factorization: V must be {k} x {A.shape[1]}")
-    if A.dtype == np.int64:
-        _fail("factorization: an exact matrix is needed, not residues")
+    _fail_if(A.dtype == np.int64, "factorization: an exact matrix is needed, not residues")
     Vq = [[parse_rational(x, field="V", max_digits=MAX_CERT_DIGITS) for x in r] for r in V]
     Aq = [[Fraction(x) for x in r] for r in A]
     C = [[r[j] for j in cols] for r in Aq]
-    if _fmpq_mat(C) * _fmpq_mat(Vq) != _fmpq_mat(Aq):
-        _fail("factorization: A[:, cols] V differs from A")
+    _fail_if(_fmpq_mat(C) * _fmpq_mat(Vq) != _fmpq_mat(Aq), "factorization: A[:, cols] V differs from A")
+    return k
+
+
+def entry_bound(net) -> int:
+    """A bound on |A^y[d]| for every output y and grid point d of a net with integer weights, a linear or square
+    activation and product or sum pooling: |sum_a w_a x_a| <= sum_a |w_a| b_a, |x^2| <= b^2, and a product (sum)
+    of a window is at most the product (sum) of its bounds."""
+    if any(type(x) is not int for x in net.weights()) or net.activation not in ("linear", "square") \
+            or net.pooling not in ("product", "sum"):
+        _fail("factors: needs integer weights, a linear or square activation and product or sum pooling")
+    F = net.F or [[int(i == j) for j in range(net.M)] for i in range(net.M)]
+    b = [[max(abs(row[j]) for row in F) for j in range(net.M)]] * net.N  # per position, per channel
+    w, e = net.N if net.architecture == "shallow" else net.window, 2 if net.activation == "square" else 1
+    for lay in net.layers:
+        acts = [[sum(abs(x) * y for x, y in zip(v, bk)) ** e for v in (lay[0] if net.shared else lay[k])]
+                for k, bk in enumerate(b)]
+        b = [[(math.prod if net.pooling == "product" else sum)(c) for c in zip(*acts[j * w:(j + 1) * w])]
+             for j in range(len(acts) // w)]
+    return max(sum(abs(x) * y for x, y in zip(v, b[0])) for v in net.output)
+
+
+def _int_matrix(x, r, c, what) -> np.ndarray:
+    if not isinstance(x, list) or len(x) != r or any(not isinstance(row, list) or len(row) != c for row in x) \
+            or any(isinstance(v, bool) or not isinstance(v, int) for row in x for v in row):
+        _fail(f"factors: {what} must be an {r} x {c} matrix of ints")
+    return np.array(x, dtype=object).reshape(r, c)
+
+
+def check_factors(net, grid_mod, rows, c) -> int:
+    """Verify a rank_upper_bound of kind ``factors``, ``[A]_rows == U V`` with integer U (n x k) and V (k x m):
+    U V == A modulo distinct primes (``grid_mod(p)``: [A]_rows mod p) whose product exceeds the entry bound of A
+    plus k max|U| max|V|, so that U V - A, divisible by their product and smaller, is 0; return k."""
+    keys(c, ("certificate", "k", "kind", "U", "V", "primes"), (), "rank_upper_bound")
+    n, m, k, primes = net.M ** len(rows), net.M ** (net.N - len(rows)), c["k"], c["primes"]
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= min(n, m):
+        _fail(f"factors: k={k!r}: expected an int in 1..{min(n, m)}")
+    U, V = _int_matrix(c["U"], n, k, "U"), _int_matrix(c["V"], k, m, "V")
+    if not isinstance(primes, list) or any(isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < 1 << 26
+                                           or not sympy.isprime(p) for p in primes) or len(set(primes)) != len(primes):
+        _fail("factors: primes must be distinct primes below 2^26")
+    bound = entry_bound(net) + k * max(abs(x) for x in U.flat) * max(abs(x) for x in V.flat)
+    _fail_if(math.prod(primes) <= bound, f"factors: the primes' product is below the bound on |A| + |U V| ({bound.bit_length()} bits)")
+    for p in primes:
+        Up, Vp, UV = (U % p).astype(np.int64), (V % p).astype(np.int64), np.zeros((n, m), np.int64)
+        for a in range(0, k, 1 << 11):  # int64: 2^11 products of residues below 2^26 at a time
+            UV = (UV + Up[:, a:a + 2048] @ Vp[a:a + 2048]) % p
+        _fail_if(not (UV == grid_mod(p)).all(), f"factors: U V differs from A modulo {p}")
     return k
 
 
 def check_rank(A: np.ndarray, cert, modulus: int | None = None) -> tuple:
     """Verify a rank certificate {lower, upper}; return (lower k, upper k)."""
     keys(cert, ("certificate", "lower", "upper"), (), "rank certificate")
-    if cert["certificate"] != "rank":
-        _fail(f"certificate={cert['certificate']!r}: expected rank")
+    _fail_if(cert["certificate"] != "rank", f"certificate={cert['certificate']!r}: expected rank")
     lo = check_lower(A, cert["lower"], modulus)
     up = check_upper(A, cert["upper"])
-    if lo > up:
-        _fail(f"lower bound {lo} exceeds upper bound {up}")
+    _fail_if(lo > up, f"lower bound {lo} exceeds upper bound {up}")
     return lo, up
 
 

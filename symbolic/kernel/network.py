@@ -323,12 +323,12 @@ def grid(net: Net, modulus: int | None = None) -> list:
         conv = lambda vec, xs: sum((cv(w) * x % p for w, x in zip(vec, xs)), start=np.zeros(len(xs[0]), np.int64)) % p  # noqa: E731
         act = (lambda x: x) if net.activation == "linear" else (lambda x: x * x % p)
         pl = lambda c: (functools.reduce(lambda a, b: a * b % p, c) if net.pooling == "product" else  # noqa: E731
-                        sum(c) % p * (pow(len(c), -1, p) if net.pooling == "average" else 1) % p)
+                        sum(c) % p * (pow(len(c), -1, p) if net.pooling == "average" else 1) % p).ravel()
     else:
         cv = lambda x: x  # noqa: E731
         conv = lambda vec, xs: sum((w * x for w, x in zip(vec, xs) if w != 0), start=np.zeros(len(xs[0]), object))  # noqa: E731
         act = np.frompyfunc(exact if numeric else symb, 1, 1)
-        pl = lambda c: _pool_vec(net.pooling, list(c))  # noqa: E731
+        pl = lambda c: _pool_vec(net.pooling, [x.ravel() for x in np.broadcast_arrays(*c)])  # noqa: E731
     # symbolic linear combinations are expanded as they are built, so that equal functions of the
     # weights give identical expressions inside Max/Min (cheap: their arguments are atoms or sums)
     norm = (lambda v: v) if modulus is not None or numeric else normalizer(net.activation)
@@ -339,20 +339,19 @@ def grid(net: Net, modulus: int | None = None) -> list:
     for l, lay in enumerate(net.layers):
         acts = [[act(norm(conv(vec, xs))) for vec in (lay[0] if net.shared else lay[k])] for k, xs in enumerate(vecs)]
         K = len(acts[0][0])
-        if l < len(net.layers) - 1:  # a pooled neuron at every input of its block: child t reads digit t
-            keys = np.arange(K**w)
-            vecs = [[pl(_digits(c, keys, K)) for c in zip(*acts[j * w:(j + 1) * w])] for j in range(len(acts) // w)]
-    out = []
-    for a in range(0, M**N, CHUNK):  # the last pooling and the output layer, at grid points a.. (tree order)
-        top = [pl(_digits(c, np.arange(a, min(a + CHUNK, M**N)), K)) for c in zip(*acts)]
+        if l < len(net.layers) - 1:  # a pooled neuron at every input of its block (child 0 slowest)
+            vecs = [[pl(_outer(c)) for c in zip(*acts[j * w:(j + 1) * w])] for j in range(len(acts) // w)]
+    out, step = [], max(1, CHUNK // K ** (w - 1))
+    for a in range(0, K, step):  # the last pooling and the output layer, for the values a.. of child 0
+        top = [pl(_outer((c[0][a:a + step],) + c[1:])) for c in zip(*acts)]
         out.append([conv(vec, top) for vec in net.output])
     inv = [net.order.index(i) for i in range(N)]  # tree position of each patch
     return [np.concatenate([o[y] for o in out]).reshape((M,) * N).transpose(inv).ravel() for y in range(net.Y)]
 
 
-def _digits(cols, keys, K):
-    """Child t of a window of len(cols) at the parent's keys: its values at digit t (base K, first slowest)."""
-    return [x[keys // K ** (len(cols) - 1 - t) % K] for t, x in enumerate(cols)]
+def _outer(cols):
+    """The values of w children, broadcast to every combination of their inputs (child 0 slowest)."""
+    return [x.reshape((-1,) + (1,) * (len(cols) - 1 - t)) for t, x in enumerate(cols)]
 
 
 def normalizer(act: str):

@@ -31,7 +31,7 @@ import sympy
 
 from . import claims, depth, regions
 from .intervals import nonzero_constant
-from .linalg import check_lower, check_rank, index_list, keys, matricize, structural_bounds
+from .linalg import check_factors, check_lower, check_rank, index_list, keys, matricize, structural_bounds
 from .network import activation, grid, is_numeric, pool, substitute
 from .parse import parse_expr, parse_rational
 from .sources import (apply_functional, coefficients, fail, family_is, flat_index, for_all_weights, identity_F,
@@ -82,12 +82,16 @@ def check_rank_result(st, res):
     else:
         need(point is None, "a point is only for symbolic weights")
     need(activation(net.activation)[0] is not None, "not re-checked: the activation has no exact values")
-    p = cert["lower"].get("prime")
-    modular = (cert["upper"].get("kind") == "trivial" and net.M ** net.N > SMALL and net.pooling != "max"
-               and net.activation in ("linear", "square") and isinstance(p, int) and not isinstance(p, bool))
-    T = grid(net, modulus=p if modular else None)[st["output"]]
-    A = matricize(np.asarray(T), net.N, net.M, rows)
-    lo, up = check_rank(A, cert, modulus=p if modular else None)
+    p, kind = cert["lower"].get("prime"), cert["upper"].get("kind")
+    modular = ((kind == "factors" or kind == "trivial" and net.M ** net.N > SMALL) and net.pooling != "max"
+               and net.activation in ("linear", "square") and type(p) is int and 2 <= p < 1 << 26)
+    grid_mod = functools.lru_cache(maxsize=1)(lambda q: matricize(grid(net, modulus=q)[st["output"]], net.N, net.M, rows))
+    A = grid_mod(p) if modular else matricize(np.asarray(grid(net)[st["output"]]), net.N, net.M, rows)
+    if kind == "factors":
+        lo, up = check_lower(A, cert["lower"], p if modular else None), check_factors(net, grid_mod, rows, cert["upper"])
+        need(lo <= up, f"lower bound {lo} exceeds upper bound {up}")
+    else:
+        lo, up = check_rank(A, cert, modulus=p if modular else None)
     need(res.get("lower") == lo and res.get("upper") == up,
          f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the certificate proves {lo}, {up}")
     need(lo <= min(bounds.values()), f"certified rank {lo} exceeds a structural bound {bounds}")

@@ -145,7 +145,7 @@ def test_to_dict_shape():
 
 
 def test_malformed_certificates():
-    with pytest.raises(CertificateError, match=r"kind='kernel' is not one of \('trivial', 'factorization'\)"):
+    with pytest.raises(CertificateError, match=r"kind='kernel' is not one of \('trivial', 'factorization', 'factors'\)"):
         RankUpperBound(1, "kernel")
     with pytest.raises(CertificateError, match=r"rows: expected ints"):
         RankLowerBound(1, ("0",), (0,), 7)
