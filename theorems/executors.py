@@ -109,7 +109,9 @@ def choose_executor(executor=None, *, jobs: int = 1, workers: int | None = None,
     if scheduler is not None and workers is not None:
         raise DomainError(f"--workers {workers}: the cluster at --scheduler {scheduler} has its own workers; "
                           "drop --workers")
-    return ExecutorChoice("dask", 1, None if scheduler is not None else (workers or os.cpu_count() or 1), scheduler)
+    if scheduler is None and workers is None:
+        workers = os.cpu_count() or 1
+    return ExecutorChoice("dask", 1, workers, scheduler)
 
 
 def longest_first(costs) -> list:
@@ -233,8 +235,8 @@ def rate_line(done: int, total, seconds: float) -> str:
 
 
 # ----------------------------------------------------------------------------- dask
-#: How long a run waits for the first worker of an external cluster.
-WAIT_FOR_WORKERS = 120.0
+#: Seconds to reach an external scheduler, and to wait for its first worker.
+CONNECT_TIMEOUT, WAIT_FOR_WORKERS = 10.0, 120.0
 
 
 def import_distributed():
@@ -254,7 +256,7 @@ class DaskExecutor(Executor):
         self.choice, self.cluster = choice, None
         if choice.scheduler:
             try:
-                self.client = distributed.Client(choice.scheduler, timeout=10, set_as_default=False)
+                self.client = distributed.Client(choice.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
             except (OSError, ValueError, TypeError) as e:
                 raise ConvacError(f"--scheduler {choice.scheduler}: no dask scheduler answers there "
                                   f"({str(e).splitlines()[0][:120]}); start one with `dask scheduler`") from None
