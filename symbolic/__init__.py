@@ -3,12 +3,12 @@
 The public names load lazily (PEP 562), so that importing the package, or the kernel under it,
 costs nothing::
 
-    from symbolic import load_spec, shallow, deep, circuit, grid_tensor, matricize
+    from symbolic import load_spec, shallow, deep, circuit, grid_tensor, matricize, matricization_rank
 """
 
 _API = {"load_spec": "spec", "shallow": "spec", "deep": "spec", "spec_to_dict": "spec", "circuit": "circuit",
         "forward_tensor": "circuit", "grid_tensor": "decompositions", "matricize": "matricize",
-        "exact_rank": "rank", "bounds": "bounds"}
+        "exact_rank": "rank", "bounds": "bounds", "matricization_rank": "rank_pipeline", "RankAnswer": "rank_pipeline"}
 
 __all__ = sorted(_API)
 

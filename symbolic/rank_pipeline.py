@@ -10,14 +10,19 @@ certificate (symbolic.certificates) and reports it beside the structural upper b
    the rank is exact without ever building the exact tensor.  For a large square ConvAC
    matricization whose structural bounds allow full rank, the full-rank certificate is
    proposed at once and handed to the rank checker (one elimination instead of two).
-2. *exact*: when k is below min(rows, cols), the exact tensor (integers) and an exact
+2. *factors*: when the structural bounds are below min(rows, cols) and the net has integer
+   weights, a polynomial activation and product pooling, the factors [A]_I = U V read off the
+   decomposition (:mod:`symbolic.factors`), checked modulo primes whose product exceeds the proven
+   entry bound (:mod:`symbolic.multimodular`): both bounds without the exact tensor, for any partition.
+3. *exact*: otherwise, when k is below min(rows, cols), the exact tensor (integers) and an exact
    factorization A = A[:, C] V of inner size k (the upper bound), with the same prime.
-3. *symbolic* weights: the generic rank at a random wide-range point (Schwartz-Zippel), the
+4. *symbolic* weights: the generic rank at a random wide-range point (Schwartz-Zippel), the
    structural bounds as the generic upper bound (they hold for all weights), and for tiny
    matrices the rank over the field of rational functions, for comparison.
 
-Every certificate is verified by :func:`symbolic.certificates.check_rank_certificate`
-against the computed matrix before it is printed.  ``convac rank --json`` writes the answer
+Every certificate is verified before it is printed: by :func:`symbolic.certificates.check_rank_certificate`
+against the computed matrix, or (factors) against the modular engine's residues modulo each prime.
+:func:`matricization_rank` returns the answer as a typed :class:`RankAnswer`.  ``convac rank --json`` writes the answer
 file that ``convac recheck`` re-verifies with the trusted kernel (:mod:`symbolic.kernel`),
 which recomputes the tensor by its own forward pass.
 """
@@ -28,10 +33,12 @@ import contextlib
 import os
 import sys
 import time
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from symbolic.errors import CertificateError, DomainError, ShapeError
 
-__all__ = ["rank_answer", "rank_result", "flint_threads", "Notes", "NOTE_ENTRIES"]
+__all__ = ["matricization_rank", "RankAnswer", "rank_answer", "rank_result", "flint_threads", "Notes", "NOTE_ENTRIES"]
 
 
 #: Grid tensors with at least this many entries get progress notes on stderr.
@@ -110,8 +117,9 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
         ``odd-even``, ``halves``, ``"0,3"`` or a sequence of modes (the row modes I).
     output : int
     engine : None, "exact" or "modular"
-        None: modular first, exact only when an exact upper bound is needed.  "modular":
-        only the residues (exact only for full rank).  "exact": the exact tensor.
+        None: modular first, then the factors or the exact tensor when an upper bound below
+        min(rows, cols) is needed.  "modular": only the residues modulo one prime (exact only for
+        full rank).  "exact": the exact tensor (and the factorization A = A[:, C] V).
     lower_bound_only : bool
         The fastest certified lower bound (the trivial upper bound).
     seed : int
@@ -122,7 +130,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     >>> from symbolic.spec import deep
     >>> a = rank_answer(deep(N=4, M=2, widths=(2, 1), seed=1), "halves")
     >>> a["shape"], a["rank"], a["lower"], a["upper"], a["exact"], a["certificate"]["upper"]["kind"]
-    ([4, 4], 1, 1, 1, True, 'factorization')
+    ([4, 4], 1, 1, 1, True, 'factors')
     >>> a["bounds"]
     {'trivial': 4, 'widths': 1, 'min_cut': 1}
     """
@@ -150,7 +158,8 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     notes = notes or Notes(M**N >= NOTE_ENTRIES)
     G = circuit(spec)
     bnds = structural_bounds(spec, rows, output, G=G)
-    if first == "modular" and engine is None and not lower_bound_only and min(bnds.values()) < min(shape):
+    if first == "modular" and engine is None and not lower_bound_only and min(bnds.values()) < min(shape) \
+            and not _factors_apply(spec):
         spec_rank_cost(spec, rows, "exact", output).check()  # rank < full: the exact route will be needed too
     answer = {
         "spec": spec_to_dict(spec),
@@ -229,6 +238,12 @@ def _try_full_rank(m, p, notes):
     return RankResult(n, n, n, cert, "modular", True, stmt)
 
 
+def _factors_apply(spec) -> bool:
+    from symbolic.multimodular import supports
+
+    return supports(spec) and spec.pooling.name == "product"
+
+
 def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, notes):
     from symbolic.bounds import is_convac
     from symbolic.decompositions import grid_tensor
@@ -237,6 +252,13 @@ def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, note
 
     n_min = None
     p = None
+    small = min(spec.M ** len(rows), spec.M ** (spec.N - len(rows)))
+    if engine is None and not lower_bound_only and min(bnds.values()) < small and _factors_apply(spec):
+        from symbolic.factors import factor_certificate
+
+        r = factor_certificate(spec, rows, output, seed=seed, notes=notes)  # verified modulo every prime
+        if r is not None:
+            return (r, r.certificate), {"engine": "multimodular", "method": r.method, "prime": r.certificate.lower.prime}
     use_modular = engine == "modular" or (engine is None and spec.operator.is_polynomial)
     if use_modular:
         T, p = _modular_tensor(spec, output, seed, 0, notes)
@@ -315,3 +337,84 @@ def flint_threads():
         yield
     finally:
         flint.ctx.threads = old
+
+
+@dataclass(frozen=True, eq=False)
+class RankAnswer:
+    """The certified rank of a matricization, as :func:`matricization_rank` returns it.
+
+    ``rank`` is the certified lower bound (exact when ``exact``); ``lower <= rank [A^y]_I <= upper``;
+    ``certificate`` is the :class:`symbolic.certificates.RankCertificate`; ``bounds`` the structural
+    upper bounds by name; ``details`` every field of the answer (shape, engine, prime, statement,
+    seconds, ...).  :meth:`to_dict` is exactly the result object of ``convac rank --json``.
+    """
+
+    rank: int
+    lower: int
+    upper: int
+    exact: bool
+    certificate: object
+    bounds: MappingProxyType
+    seed: int
+    details: MappingProxyType
+
+    def to_dict(self) -> dict:
+        """The result object of ``convac rank --json`` (statement, status, bounds, certificate), which the
+        trusted kernel (``convac recheck``) re-verifies."""
+        return rank_result(dict(self.details), seed=self.seed)
+
+    def __repr__(self):
+        d = self.details
+        value = f"{self.rank}" if self.exact else f"in [{self.lower}, {self.upper}]"
+        return (f"RankAnswer(rank [A^{d['output']}]_{tuple(d['rows'])} {'=' if self.exact else ''} {value}, "
+                f"{d['shape'][0]} x {d['shape'][1]}, upper bound: {self.certificate.upper.kind}, "
+                f"prime {self.certificate.lower.prime})").replace("  ", " ")
+
+    def _repr_markdown_(self):  # pragma: no cover - notebooks
+        d = self.details
+        rows = [("rank", f"{self.rank}" + (" (exact)" if self.exact else f" (upper bound {self.upper})")),
+                ("matrix", f"{d['shape'][0]} x {d['shape'][1]}, rows I = {d['rows']}"),
+                ("lower bound", f"a {self.lower} x {self.lower} minor nonzero mod {self.certificate.lower.prime}"),
+                ("upper bound", self.certificate.upper.kind),
+                ("structural bounds", ", ".join(f"{k} {v}" for k, v in self.bounds.items())),
+                ("engine", f"{d['engine']} ({d['method']}), {d['seconds']:.2f} s")]
+        return "| quantity | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
+
+
+def matricization_rank(spec, partition, *, output: int = 0, engine: str | None = None, seed: int = 0,
+                       lower_bound_only: bool = False, notes=None) -> RankAnswer:
+    """The certified rank of [A^output]_I of a network's grid tensor (the routes of the module docstring).
+
+    Parameters
+    ----------
+    spec : Spec, or anything :func:`symbolic.spec.load_spec` reads (a path, JSON text, a dict)
+    partition : str or sequence of int
+        ``odd-even``, ``halves``, ``"0,3"`` or the row modes I.
+    output : int
+    engine : None, "exact" or "modular"
+        As in :func:`rank_answer`.
+    seed : int
+        Chooses the primes (and, for symbolic weights, the point).
+
+    Returns
+    -------
+    RankAnswer
+
+    Examples
+    --------
+    >>> from symbolic import deep, matricization_rank
+    >>> r = matricization_rank(deep(N=4, M=3, widths=(3, 2), seed=0), "halves")
+    >>> r.rank, r.exact, r.certificate.upper.kind, r.to_dict()["status"]
+    (2, True, 'factors', 'proved')
+    >>> r  # doctest: +ELLIPSIS
+    RankAnswer(rank [A^0]_(0, 1) = 2, 9 x 9, upper bound: factors, prime ...)
+    """
+    from symbolic.certificates import from_dict
+    from symbolic.spec import Spec, load_spec
+
+    if not isinstance(spec, Spec):
+        spec = load_spec(spec)
+    a = rank_answer(spec, partition, output=output, engine=engine, lower_bound_only=lower_bound_only, seed=seed,
+                    notes=notes)
+    return RankAnswer(a["rank"], a["lower"], a["upper"], a["exact"], from_dict(a["certificate"]),
+                      MappingProxyType(dict(a["bounds"])), seed, MappingProxyType(a))

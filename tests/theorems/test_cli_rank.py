@@ -186,7 +186,7 @@ def test_lower_bound_only(capsys, tmp_path):
     assert same_result(r, a) and (a["exact"], a["engine"]) == (False, "modular")
     assert recheck_answer(capsys, r)[0] == 0
     r = rank_json(capsys, f, "-p", "halves")
-    assert (r["lower"], r["upper"], r["certificate"]["upper"]["kind"]) == (2, 2, "factorization")
+    assert (r["lower"], r["upper"], r["certificate"]["upper"]["kind"]) == (2, 2, "factors")  # U V off the HT
     assert rank_answer(s, "halves")["exact"] is True
     capsys.readouterr()
 
@@ -292,8 +292,8 @@ def test_recheck_bad_input(capsys, tmp_path, content, pattern):
 # ----------------------------------------------------------------------------- tampering
 @pytest.fixture(scope="module")
 def deficient():
-    """A rank-deficient answer (factorization upper bound): deep ConvAC, halves rank 2 of 9 x 9."""
-    return rank_answer(deep(N=4, M=3, widths=(3, 2), seed=7), "halves")
+    """A rank-deficient answer (factorization upper bound, the exact engine): deep ConvAC, halves rank 2 of 9 x 9."""
+    return rank_answer(deep(N=4, M=3, widths=(3, 2), seed=7), "halves", engine="exact")
 
 
 def tampered(a, change):
@@ -461,14 +461,14 @@ def test_recheck_verify_answer(capsys, tmp_path, deficient):
 
 
 # ----------------------------------------------------------------------------- the modular route of large specs
-@pytest.mark.parametrize("partition, upper_kind, modular", [("odd-even", "trivial", True),
-                                                             ("halves", "factorization", False)])
-def test_recheck_large_specs_modulo_the_certificates_prime(capsys, monkeypatch, partition, upper_kind, modular):
+@pytest.mark.parametrize("partition, engine, upper_kind, modular", [("odd-even", None, "trivial", True),
+                                                                     ("halves", "exact", "factorization", False)])
+def test_recheck_large_specs_modulo_the_certificates_prime(capsys, monkeypatch, partition, engine, upper_kind, modular):
     """Above statements.SMALL grid points a full-rank ConvAC answer (trivial upper bound) is rechecked
     on the kernel's forward pass modulo the certificate's prime; a factorization needs the exact tensor."""
     import symbolic.kernel.statements as st
 
-    a = rank_answer(deep(N=4, M=3, widths=(3, 2), seed=4), partition)
+    a = rank_answer(deep(N=4, M=3, widths=(3, 2), seed=4), partition, engine=engine)
     assert a["certificate"]["upper"]["kind"] == upper_kind
     seen = []
     real_grid = st.grid

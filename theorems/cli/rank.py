@@ -6,7 +6,7 @@ import json
 
 from symbolic.errors import ConvacError
 
-from symbolic.rank_pipeline import NOTE_ENTRIES, Notes, flint_threads, rank_answer, rank_result
+from symbolic.rank_pipeline import NOTE_ENTRIES, Notes, flint_threads, matricization_rank
 
 from ..report import table
 
@@ -25,6 +25,8 @@ def _upper_words(cert) -> str:
     u = cert.upper
     if u.kind == "trivial":
         return "trivial: min(rows, cols)"
+    if u.kind == "factors":
+        return f"A = U V of inner size {u.k} from the decomposition, checked modulo {len(u.primes)} primes"
     return f"exact factorization A = A[:, C] V with {len(u.cols)} columns C"
 
 
@@ -86,14 +88,14 @@ def cmd_rank(args) -> int:
     with progress(None, "convac rank", unit="", interval=0 if args.quiet else 10.0) as beat:
         notes = Notes(False if args.quiet else spec.M ** spec.N >= NOTE_ENTRIES, beat=beat)
         with flint_threads():
-            a = rank_answer(spec, args.partition, output=y, engine=args.engine,
-                            lower_bound_only=args.lower_bound_only, seed=args.seed, notes=notes)
+            r = matricization_rank(spec, args.partition, output=y, engine=args.engine,
+                                   lower_bound_only=args.lower_bound_only, seed=args.seed, notes=notes)
     if args.json:
         from ..verdict import answer
 
-        print(json.dumps(answer("rank", [rank_result(a, seed=args.seed)])))
+        print(json.dumps(answer("rank", [r.to_dict()])))
     else:
-        print(_text(spec, a))
+        print(_text(spec, r.details))
     return 0
 
 

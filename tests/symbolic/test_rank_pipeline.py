@@ -1,0 +1,49 @@
+"""symbolic.matricization_rank: the typed library call behind ``convac rank``."""
+
+import json
+
+import pytest
+
+from symbolic import RankAnswer, matricization_rank
+from symbolic.kernel.recheck import check_result
+from symbolic.rank import exact_rank
+from symbolic.decompositions import grid_tensor
+from symbolic.matricize import matricize
+from symbolic.spec import deep, shallow, spec_to_dict
+from theorems.entry import main
+
+
+@pytest.mark.parametrize("spec, partition", [
+    (deep(N=4, M=3, widths=(3, 2), seed=0), "halves"),  # factors
+    (deep(N=4, M=2, seed=1), "odd-even"),  # full rank, residues
+    (deep(N=4, M=2, activation="relu", pooling="max", seed=2), "0,3"),  # exact
+    (shallow(N=3, M=2, Z=1, seed=3), "0"),
+])
+def test_to_dict_is_the_cli_json_result(tmp_path, capsys, spec, partition):
+    f = tmp_path / "spec.json"
+    f.write_text(json.dumps(spec_to_dict(spec)))
+    assert main(["rank", str(f), "-p", partition, "--json", "-q", "--seed", "3"]) == 0
+    cli = json.loads(capsys.readouterr().out)["results"][0]
+    r = matricization_rank(spec, partition, seed=3)
+    lib = r.to_dict()
+    cli.pop("seconds"), lib.pop("seconds")
+    assert lib == cli
+    assert isinstance(r, RankAnswer) and check_result(r.to_dict()).ok
+    rows = r.details["rows"]
+    assert r.rank == exact_rank(matricize(grid_tensor(spec), rows)).rank  # the second route
+    assert r.lower <= r.rank <= r.upper and r.exact == (r.lower == r.upper)
+    assert "RankAnswer(rank [A^0]" in repr(r) and "| rank |" in r._repr_markdown_()
+
+
+def test_reads_spec_files_and_refuses_bad_input(tmp_path):
+    spec = deep(N=4, M=2, seed=1)
+    f = tmp_path / "spec.json"
+    f.write_text(json.dumps(spec_to_dict(spec)))
+    assert matricization_rank(str(f), "halves").to_dict() | {"seconds": 0} == \
+        matricization_rank(spec, "halves").to_dict() | {"seconds": 0}
+    with pytest.raises(Exception, match="engine='gauss'"):
+        matricization_rank(spec, "halves", engine="gauss")
+    with pytest.raises(Exception, match="output=3"):
+        matricization_rank(spec, "halves", output=3)
+    with pytest.raises(AttributeError):
+        matricization_rank(spec, "halves").rank = 5  # frozen
