@@ -8,7 +8,8 @@ __all__ = ["rank_bound_answer"]
 
 
 def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partition, bound, shared=False,
-                      window=2, examples=300, seconds=None, seed=0, weight_range=(-10, 10), progress=None) -> dict:
+                      window=2, examples=300, seconds=None, seed=0, weight_range=(-10, 10), progress=None,
+                      executor=None) -> dict:
     """Search a family for a network with rank [A]_partition > bound; the JSON answer.
 
     >>> a = rank_bound_answer(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,),
@@ -33,7 +34,8 @@ def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partit
     conj = rank_bound(partition, bound,
                       statement=f"every {'shared ' if shared else ''}{architecture} {activation}/{pooling} network "
                                 f"with N={N}, M={M}, widths {tuple(widths)} has rank [A]_{partition} <= {bound}")
-    r = find_counterexample(conj, fam, budget=examples, seed=seed, seconds=seconds, progress=progress)
+    r = find_counterexample(conj, fam, budget=examples, seed=seed, seconds=seconds, progress=progress,
+                            executor=executor)  # an executor splits the search into seeded shards
     d = r.to_dict()
     first_N = N[0] if isinstance(N, (tuple, list)) else N
     first_M = M[0] if isinstance(M, (tuple, list)) else M

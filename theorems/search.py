@@ -289,7 +289,8 @@ def check_family_cost(family: Family) -> None:
 
 
 def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: int = 0,
-                        seconds: float | None = None, progress=None) -> SearchResult:
+                        seconds: float | None = None, progress=None, executor=None,
+                        shards: int | None = None) -> SearchResult:
     """Search ``family`` for a network that violates ``conjecture``; shrink it; re-check it.
 
     Parameters
@@ -306,6 +307,11 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
         far (by :func:`simplicity`) is re-checked and reported.
     progress : callable, optional
         Called as ``progress(tried)`` after each network (e.g. :class:`theorems.report.progress`'s update).
+    executor, shards : optional
+        Split the budget into ``shards`` seeded shards (default: one per worker of ``executor``,
+        ``"processes"``, ``"dask"`` or a :func:`theorems.executors.choose_executor` choice), shard i
+        with seed ``seed + i``; the refutation of the lowest-numbered shard that found one is reported
+        (:mod:`theorems.search_shards`), so the result depends on ``seed`` and the shards only.
 
     Raises
     ------
@@ -330,6 +336,11 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise DomainError(f"budget={budget!r}: expected an int >= 1 (networks to try)")
     check_family_cost(family)
+    if executor is not None or shards is not None:
+        from .search_shards import sharded_search
+
+        return sharded_search(find_counterexample, conjecture, family, budget=budget, seed=seed, seconds=seconds,
+                              executor=executor, shards=shards, progress=progress)
     t0 = time.perf_counter()
     deadline = None if seconds is None else t0 + seconds
     state = {"tried": 0, "best": None, "timeout": False}

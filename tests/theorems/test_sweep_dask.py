@@ -106,3 +106,17 @@ def test_an_interrupted_embedded_run_resumes_from_its_journal(tmp_path, referenc
     lines = [json.loads(x) for x in j.read_text().splitlines()]
     assert lines[:len(before)] == before  # the journal was kept, and only completed
     assert sorted(_keys(lines)) == sorted(_keys(reference)) and len(set(_keys(lines))) == len(lines)
+
+
+def test_a_search_on_the_cluster_is_the_search_of_its_shards(cluster):
+    from theorems.search import Family, find_counterexample, rank_bound
+
+    c, _ = cluster
+    fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
+    conj = rank_bound("odd-even", "Z")
+    on_dask = find_counterexample(conj, fam, budget=40, seed=2, executor=ExecutorChoice("dask", scheduler=c.scheduler_address))
+    here = find_counterexample(conj, fam, budget=40, seed=2, shards=on_dask.budget["shards"])  # one process
+    assert on_dask.budget["shards"] == 2 and on_dask.status == here.status == "refuted"
+    a, b = on_dask.to_dict(), here.to_dict()
+    a.pop("seconds"), b.pop("seconds")
+    assert a == b  # reproducible from the seed: the same shards, the same winner, shrunk and certified alike

@@ -38,14 +38,18 @@ def _cmd_rank_bound(args):
                   else None, architecture=args.architecture, activation=args.activation.split(":")[0],
                   pooling=args.pooling, engine="exact",
                   weight_bits=math.log2(max(abs(args.low), abs(args.high), 1))).check()
+    from ..executors import choose_executor
     from ..progress import progress
 
+    choice = choose_executor(args.executor, jobs=args.jobs, workers=args.workers, scheduler=args.scheduler)
+    sharded = choice.kind == "dask" or choice.jobs > 1
     with progress(args.examples, "convac search", unit="networks tried") as bar:  # a line every 10 s off a terminal
         a = rank_bound_answer(architecture=args.architecture, activation=args.activation, pooling=args.pooling,
                               N=args.N, M=args.M, widths=widths, partition=args.partition, bound=args.bound,
                               shared=args.shared, window=args.window, examples=args.examples, seconds=args.budget,
                               seed=args.seed, weight_range=(args.low, args.high),
-                              progress=lambda tried: bar.update(tried - bar.done))
+                              progress=lambda tried: bar.update(tried - bar.done),
+                              executor=choice if sharded else None)
     print(f"# seed {args.seed}", file=sys.stderr)
     ce = a["counterexample"]
     if args.save and ce:
@@ -107,7 +111,17 @@ def register(sub) -> None:
     rb.add_argument("--examples", type=int, default=300, help="networks to generate before shrinking (default 300)")
     rb.add_argument("--low", type=int, default=-10, help="smallest weight numerator (default -10)")
     rb.add_argument("--high", type=int, default=10, help="largest weight numerator (default 10)")
-    rb.add_argument("--seed", type=int, default=0)
+    rb.add_argument("--seed", type=int, default=0,
+                    help="the search is a function of the seed (and, on several workers, of their number: shard i "
+                         "searches with seed SEED+i)")
+    rb.add_argument("--jobs", type=int, default=1,
+                    help="split the search into this many seeded shards on local processes (default 1)")
+    rb.add_argument("--executor", choices=["processes", "dask"], default=None,
+                    help="processes (default) or dask: one seeded shard per worker (pip install 'convac[dask]')")
+    rb.add_argument("--workers", type=int, default=None, metavar="K",
+                    help="dask: an embedded LocalCluster of K worker processes (default: one per core)")
+    rb.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="dask: the cluster of this scheduler, e.g. tcp://127.0.0.1:8786 (implies --executor dask)")
     rb.add_argument("--save", metavar="FILE", help="write the counterexample's spec to FILE")
     rb.add_argument("--json", action="store_true")
     rb.set_defaults(func=_cmd_rank_bound)
