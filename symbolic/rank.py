@@ -156,16 +156,20 @@ def random_prime(seed: int = 0, attempt: int = 0, *, avoid: int = 1) -> int:
 
 # -- fast nmod_mat <-> numpy ----------------------------------------------------------------
 # python-flint builds an nmod_mat from a Python list one nmod at a time (~5 s for 16M
-# entries).  When the object layout is recognised by a probe (the word offset of the C
-# struct nmod_mat_struct {entries, r, c, stride, mod} inside the Python object, checked
-# on two matrices with known entries), residues are copied in and out with one memmove.
-# Otherwise, or with CONVAC_NO_FAST_NMOD=1, the portable route fmpz_mat -> nmod_mat is used.
+# entries).  For the python-flint versions in FAST_NMOD_VERSIONS only, and when the object
+# layout is recognised by a self-test (the word offset of the C struct nmod_mat_struct
+# {entries, r, c, stride, mod} inside the Python object, checked on two matrices with known
+# entries), residues are copied in and out with one memmove.  Any other version, a failed
+# self-test, or CONVAC_NO_FAST_NMOD=1 takes the public route fmpz_mat -> nmod_mat
+# (benchmarks/bench_rank_backends.py measures both).
+FAST_NMOD_VERSIONS = ("0.9.0",)
 _LAYOUT: list = []
 
 
 def _nmod_offset():
     if not _LAYOUT:
-        _LAYOUT.append(None if os.environ.get("CONVAC_NO_FAST_NMOD") else _probe_layout())
+        fast = not os.environ.get("CONVAC_NO_FAST_NMOD") and _flint().__version__ in FAST_NMOD_VERSIONS
+        _LAYOUT.append(_probe_layout() if fast else None)
     return _LAYOUT[0]
 
 

@@ -237,3 +237,21 @@ def test_random_prime():
     assert len(ps) > 15 and all(2**25 <= p < 2**26 and sympy.isprime(p) for p in ps)
     p = random_prime(5)
     assert random_prime(5, avoid=p) != p
+
+
+def test_fast_nmod_only_for_known_flint_versions(monkeypatch):
+    """The memmove path into python-flint's C struct is taken only for an exact tested version (after its
+    self-test); any other version takes the public constructors, with the same certified ranks."""
+    import flint
+
+    A = np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1]], dtype=np.int64)
+    fast = exact_rank(A, modulus=101)
+    monkeypatch.setattr(rk, "_LAYOUT", [])
+    monkeypatch.setattr(flint, "__version__", "0.0.0-untested")
+    assert rk._nmod_offset() is None
+    slow = exact_rank(A, modulus=101)
+    assert fast.rank == slow.rank == 2 and fast.certificate == slow.certificate
+    monkeypatch.setattr(rk, "_LAYOUT", [])
+    monkeypatch.setattr(flint, "__version__", rk.FAST_NMOD_VERSIONS[0])
+    monkeypatch.setenv("CONVAC_NO_FAST_NMOD", "1")
+    assert rk._nmod_offset() is None
