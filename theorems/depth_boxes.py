@@ -20,7 +20,7 @@ expressions in the deep ones is built to equal it, and [A]_odd-even = U V gives 
 
 >>> b = find_box("relu", "max", N=4, M=2)
 >>> b.recipe, b.Z, b.rank
-('dominant', 1, 1)
+('one_live', 1, 1)
 """
 
 from __future__ import annotations
@@ -123,25 +123,35 @@ def _shallow(act, pl, N, M, E, box):
                       "weights": {"hidden": hidden, "output": [out]}})
 
 
-def _factor(E, N, M):
-    """[E]_odd-even = U V: rank 1 (a function of the row modes), or 2 (additively separable); or None."""
+def _factor(E, N, M, seed=0):
+    """[E]_odd-even = U V: rank 1 (a function of the row modes), or 2 (additively separable); or None.
+    The form is guessed from E at two random rational points (the kernel then checks U V = [E] exactly)."""
+    import itertools
+    import random
+
     rows = parse_partition("odd-even", N)
     cols = [i for i in range(N) if i not in rows]
-    import itertools
+    rng = random.Random(seed)
+    syms = sorted({s for e in E.values() for s in sympy.sympify(e).free_symbols}, key=str)
+    points = [{s: sympy.Rational(rng.randint(-10**6, 10**6), rng.randint(1, 10**3)) for s in syms} for _ in range(2)]
+    vals = {d: [sympy.sympify(e).xreplace(p) for p in points] for d, e in E.items()}
 
-    def at(r, c):
+    def at(r, c, table=E):
         d = [0] * N
         for i, x in zip(rows, r):
             d[i] = x
         for i, x in zip(cols, c):
             d[i] = x
-        return E[tuple(d)]
+        return table[tuple(d)]
     R = list(itertools.product(range(M), repeat=len(rows)))
     C = list(itertools.product(range(M), repeat=len(cols)))
     r0, c0 = R[0], C[0]
-    if all(sympy.expand(at(r, c) - at(r, c0)) == 0 for r in R for c in C):
+
+    def holds(f):  # f(value, r, c) == 0 at both points, for every row r and column c
+        return all(f(lambda r_, c_: at(r_, c_, vals)[k], r, c) == 0 for k in range(2) for r in R for c in C)
+    if holds(lambda v, r, c: v(r, c) - v(r, c0)):
         return [[str(at(r, c0))] for r in R], [["1"] * len(C)], 1
-    if all(sympy.expand(at(r, c) - at(r, c0) - at(r0, c) + at(r0, c0)) == 0 for r in R for c in C):
+    if holds(lambda v, r, c: v(r, c) - v(r, c0) - v(r0, c) + v(r0, c0)):
         return ([[str(sympy.expand(at(r, c0) - at(r0, c0))), "1"] for r in R],
                 [["1"] * len(C), [str(at(r0, c)) for c in C]], 2)
     return None
@@ -164,13 +174,14 @@ def find_box(act: str, pl: str, *, N: int, M: int, widths=None, recipes=RECIPES,
             try:
                 if T is None:
                     T = grid_tensor(spec, engine="symbolic").data
-                E = {d: resolve_on_box(leaky_as_extremum(sympy.sympify(T[d])), boxq)
+                memo = {}
+                E = {d: resolve_on_box(leaky_as_extremum(sympy.sympify(T[d])), boxq, memo)
                      for d in itertools.product(range(M), repeat=N)}
             except ConvacError as e:
                 why = f"{recipe}{'' if B is None else f' (B = {B})'}: {str(e)[:80]}"
                 continue
             sh = _shallow(act, pl, N, M, E, box)
-            fac = _factor(E, N, M)
+            fac = _factor(E, N, M) if sh is not None else None
             if sh is None or fac is None:
                 why = f"{recipe}: the tensor on the box is not " + ("a small shallow net" if sh is None else
                                                                      "of rank <= 2 by a known form")

@@ -308,9 +308,10 @@ def box(cert, fam, what="certificate"):
         lo, hi = (sympy.Rational(str(parse_rational(x, field=f"box.{name}"))) for x in iv)
         need(lo < hi, f"{what}.box.{name}: the interval is empty or a point")
         B[name] = (lo, hi)
-    left = [resolve_on_box(sympy.sympify(a), B) for a in tensor_of(cert["left"])]
+    memo = {}
+    left = [resolve_on_box(sympy.sympify(a), B, memo) for a in tensor_of(cert["left"])]
     for a, b in zip(left, tensor_of(cert["right"])):
-        need(zero(a - resolve_on_box(sympy.sympify(b), B)), f"{what}: the two tensors differ on the box")
+        need(zero(a - resolve_on_box(sympy.sympify(b), B, memo)), f"{what}: the two tensors differ on the box")
     return np.array(left, dtype=object), syms, sh.widths[0]
 
 

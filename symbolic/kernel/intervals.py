@@ -16,6 +16,8 @@ True
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import flint
 import sympy
 
@@ -31,54 +33,60 @@ def _mul(x, y):
     return min(c), max(c)
 
 
-def interval(e, box) -> tuple:
-    """Exact bounds (lo, hi) of a polynomial expression over the box {name: (lo, hi)}."""
+def interval(e, box, memo=None) -> tuple:
+    """Exact bounds (lo, hi), as Fractions, of an expression of + * integer powers, Max, Min, Abs over the
+    box {name: (lo, hi)} (``memo`` caches the bounds of subexpressions on this box)."""
+    memo = {} if memo is None else memo
+    if e in memo:
+        return memo[e]
     if e.is_Rational:
-        return e, e
-    if e.is_Symbol:
+        out = (Fraction(int(e.p), int(e.q)),) * 2
+    elif e.is_Symbol:
         if e.name not in box:
             _fail(f"box_identity: the symbol {e} has no interval in the box")
-        return box[e.name]
-    if e.is_Add or e.is_Mul:
-        out = interval(e.args[0], box)
+        out = tuple(Fraction(int(sympy.Rational(x).p), int(sympy.Rational(x).q)) for x in box[e.name])
+    elif e.is_Add or e.is_Mul:
+        out = interval(e.args[0], box, memo)
         for a in e.args[1:]:
-            x = interval(a, box)
+            x = interval(a, box, memo)
             out = (out[0] + x[0], out[1] + x[1]) if e.is_Add else _mul(out, x)
-        return out
-    if e.is_Pow and e.exp.is_Integer and 0 < e.exp <= 64:
-        x, out = interval(e.base, box), (sympy.Integer(1), sympy.Integer(1))
+    elif e.is_Pow and e.exp.is_Integer and 0 < e.exp <= 64:
+        x, out = interval(e.base, box, memo), (Fraction(1), Fraction(1))
         for _ in range(int(e.exp)):
             out = _mul(out, x)
-        return out
-    if isinstance(e, (sympy.Max, sympy.Min)):  # max / min of the bounds, argument by argument
-        ivs = [interval(a, box) for a in e.args]
+    elif isinstance(e, (sympy.Max, sympy.Min)):  # max / min of the bounds, argument by argument
+        ivs = [interval(a, box, memo) for a in e.args]
         f = max if isinstance(e, sympy.Max) else min
-        return f(lo for lo, _ in ivs), f(hi for _, hi in ivs)
-    if isinstance(e, sympy.Abs):
-        lo, hi = interval(e.args[0], box)
-        return (lo, hi) if lo >= 0 else (-hi, -lo) if hi <= 0 else (sympy.Integer(0), max(-lo, hi))
-    _fail(f"box_identity: cannot bound {str(e)[:60]}")
+        out = f(lo for lo, _ in ivs), f(hi for _, hi in ivs)
+    elif isinstance(e, sympy.Abs):
+        lo, hi = interval(e.args[0], box, memo)
+        out = (lo, hi) if lo >= 0 else (-hi, -lo) if hi <= 0 else (Fraction(0), max(-lo, hi))
+    else:
+        _fail(f"box_identity: cannot bound {str(e)[:60]}")
+    memo[e] = out
+    return out
 
 
-def resolve_on_box(e, box):
+def resolve_on_box(e, box, memo=None):
     """Replace each Max/Min/Abs by the argument that dominates on the whole closed box, outermost
     first (an argument dominated on the whole box is dropped with whatever it contains)."""
+    memo = {} if memo is None else memo
     if not e.args:
         return e
     if isinstance(e, (sympy.Max, sympy.Min)):
-        ivs = [interval(a, box) for a in e.args]
+        ivs = [interval(a, box, memo) for a in e.args]
         for a, (lo, hi) in zip(e.args, ivs):
             if isinstance(e, sympy.Max) and all(lo >= h for b, (_, h) in zip(e.args, ivs) if b is not a):
-                return resolve_on_box(a, box)
+                return resolve_on_box(a, box, memo)
             if isinstance(e, sympy.Min) and all(hi <= l for b, (l, _) in zip(e.args, ivs) if b is not a):
-                return resolve_on_box(a, box)
+                return resolve_on_box(a, box, memo)
         _fail(f"box_identity: {e.func.__name__} is not resolved on the box: {str(e)[:80]}")
     if isinstance(e, sympy.Abs):
-        lo, hi = interval(e.args[0], box)
+        lo, hi = interval(e.args[0], box, memo)
         if lo >= 0 or hi <= 0:
-            return resolve_on_box(e.args[0] if lo >= 0 else -e.args[0], box)
+            return resolve_on_box(e.args[0] if lo >= 0 else -e.args[0], box, memo)
         _fail(f"box_identity: the sign of {e.args[0]} changes on the box")
-    return e.func(*(resolve_on_box(a, box) for a in e.args))
+    return e.func(*(resolve_on_box(a, box, memo) for a in e.args))
 
 
 def _arb(e):
