@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: The float pipeline, run as ``python -c FLOAT_PIPELINE SPEC``; prints {"rank": r, "seconds": s, "blas": ...}.
+#: The float pipeline, run as ``python -c FLOAT_PIPELINE SPEC [odd-even|halves]``; prints {"rank": r, "seconds": s, "blas": ...}.
 FLOAT_PIPELINE = r"""
 import json, sys, time
 from fractions import Fraction
@@ -53,7 +53,9 @@ for W in d["weights"]["layers"]:
         X = (X[:, :, :, None] * B[:, t][:, :, None, :]).reshape(P // w, C, -1)
 out = arr(d["weights"]["output"]) @ X[0]
 A = out[0].reshape((M,) * N).transpose(tuple(int(i) for i in np.argsort(order)))
-rows = tuple(range(0, N, 2)); cols = tuple(range(1, N, 2))
+part = sys.argv[2] if len(sys.argv) > 2 else "odd-even"  # odd-even or halves
+rows = tuple(range(0, N, 2)) if part == "odd-even" else tuple(range(N // 2))
+cols = tuple(i for i in range(N) if i not in rows)
 mat = np.ascontiguousarray(A.transpose(rows + cols)).reshape(M ** len(rows), M ** len(cols))
 t = time.perf_counter()
 r = int(np.linalg.matrix_rank(mat))

@@ -1,0 +1,171 @@
+"""Exact at scale (issue 11): certified ranks, their rechecks and the numpy float pipeline, side by side.
+
+Run:  python benchmarks/bench_scale.py [--skip-float] [--skip-n16] [--largest M] [--markdown]
+
+Every case runs in its own subprocess; the script measures its wall time and its peak RSS
+(``os.wait4``'s resource usage of that child), all in one run, so ratios compare like with like:
+
+- ``convac rank --json`` of the deep ConvAC N=8, M=8, widths 8,8,8, weights in [-1000, 1000]
+  (``convac spec deep --N 8 --M 8 --widths 8,8,8 --low -1000 --high 1000 --seed 0``), partitions
+  odd-even (4096 x 4096, full rank: residues and one determinant mod p) and halves (4096 x 4096 of
+  rank 8: factors U V off the decomposition, checked modulo primes), and ``convac recheck`` of each
+  answer (the trusted kernel's own forward pass mod p);
+- odd-even once more with ``CONVAC_NO_FAST_NMOD=1`` (python-flint's public constructors instead of the
+  version-checked memmove into its nmod_mat);
+- the deep ConvAC N=16, M=3 (6561 x 6561 odd-even) with ``--max-entries 2^26``, and its recheck;
+- the float64 pipeline of ``benchmarks/bench_rank.py`` (numpy tensor + ``numpy.linalg.matrix_rank``) on
+  the same matricizations: its time, RSS and whether its rank equals the certified one;
+- ``--largest M``: deep ConvAC N=8, M, widths M (an M^4 x M^4 odd-even matricization), rank and recheck.
+
+``--markdown`` prints the README table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_rank import FLOAT_PIPELINE  # noqa: E402
+
+
+def _convac() -> list:
+    exe = Path(sys.executable).parent / "convac"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "theorems.cli"]
+
+
+def measure(cmd, env=None, stdout_path=None) -> dict:
+    """Run cmd; its wall time (s), peak RSS (MB), exit status and standard output."""
+    out = open(stdout_path, "w") if stdout_path else subprocess.PIPE
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, env=env)
+    text = "" if stdout_path else p.stdout.read()
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if stdout_path:
+        out.close()
+        text = Path(stdout_path).read_text()
+    if p.returncode != 0:
+        raise SystemExit(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
+    return {"seconds": dt, "rss_mb": usage.ru_maxrss / 1024, "stdout": text}
+
+
+def spec_file(tmp: Path, name: str, N: int, M: int, widths) -> Path:
+    path = tmp / f"{name}.json"
+    r = measure(_convac() + ["spec", "deep", "--N", str(N), "--M", str(M), "--widths", ",".join(map(str, widths)),
+                             "--low", "-1000", "--high", "1000", "--seed", "0"])
+    path.write_text(r["stdout"])
+    return path
+
+
+def rank_case(tmp: Path, spec: Path, partition: str, extra=(), env=None) -> dict:
+    out = tmp / f"{spec.stem}_{partition}_{len(extra)}_{'slow' if env else 'fast'}.json"
+    r = measure(_convac() + ["rank", str(spec), "-p", partition, "--json", "-q", *extra], env=env, stdout_path=out)
+    res = json.loads(r["stdout"])["results"][0]
+    r.update(answer=out, lower=res["lower"], upper=res["upper"], upper_kind=res["certificate"]["upper"]["kind"])
+    return r
+
+
+def recheck_case(answer: Path) -> dict:
+    r = measure(_convac() + ["recheck", str(answer)])
+    r["ok"] = r["stdout"].strip().splitlines()[-1].startswith("1 of 1 statements verified")
+    return r
+
+
+def float_case(spec: Path, partition: str) -> dict:
+    env = dict(os.environ)
+    for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(k, None)
+    r = measure([sys.executable, "-c", FLOAT_PIPELINE, str(spec), partition], env=env)
+    r["rank"] = json.loads(r["stdout"])["rank"]
+    return r
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--skip-float", action="store_true")
+    ap.add_argument("--skip-n16", action="store_true")
+    ap.add_argument("--skip-slow-nmod", action="store_true")
+    ap.add_argument("--largest", type=int, default=0, help="also deep ConvAC N=8 with this M (and widths M)")
+    ap.add_argument("--markdown", action="store_true")
+    args = ap.parse_args(argv)
+    import flint
+    import numpy
+
+    print(f"python {sys.version.split()[0]}, numpy {numpy.__version__}, python-flint {flint.__version__}, "
+          f"{os.cpu_count()} cores")
+    rows = []  # (case, what, seconds, rss, result)
+
+    def row(case, what, r, result):
+        rows.append((case, what, r["seconds"], r["rss_mb"], result))
+        print(f"  {case:<34s} {what:<34s} {r['seconds']:8.1f} s {r['rss_mb']:8.0f} MB  {result}", flush=True)
+
+    def rank_text(r):
+        k = r["lower"] if r["lower"] == r["upper"] else f"{r['lower']}..{r['upper']}"
+        return f"rank {k} certified (upper: {r['upper_kind']})"
+
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        m8 = spec_file(tmp, "m8", 8, 8, (8, 8, 8))
+        got = {}
+        for part in ("odd-even", "halves"):
+            r = got[part] = rank_case(tmp, m8, part)
+            row(f"N=8 M=8 {part}", "convac rank --json", r, rank_text(r))
+            c = got[part + " recheck"] = recheck_case(r["answer"])
+            row(f"N=8 M=8 {part}", "convac recheck", c, "verified" if c["ok"] else "FAILED")
+            if not args.skip_float:
+                f = got[part + " float"] = float_case(m8, part)
+                row(f"N=8 M=8 {part}", "numpy float64 + matrix_rank", f,
+                    f"rank {f['rank']} ({'right' if f['rank'] == r['lower'] == r['upper'] else 'WRONG'})")
+        if not args.skip_slow_nmod:
+            env = dict(os.environ, CONVAC_NO_FAST_NMOD="1")
+            r = got["slow nmod"] = rank_case(tmp, m8, "odd-even", env=env)
+            row("N=8 M=8 odd-even", "rank, public flint constructors", r, rank_text(r))
+        if not args.skip_n16:
+            n16 = spec_file(tmp, "n16", 16, 3, (3, 3, 3, 3))
+            r = got["n16"] = rank_case(tmp, n16, "odd-even", ("--max-entries", "2^26"))
+            row("N=16 M=3 odd-even", "convac rank --json", r, rank_text(r))
+            c = got["n16 recheck"] = recheck_case(r["answer"])
+            row("N=16 M=3 odd-even", "convac recheck", c, "verified" if c["ok"] else "FAILED")
+            if not args.skip_float:
+                f = float_case(n16, "odd-even")
+                row("N=16 M=3 odd-even", "numpy float64 + matrix_rank", f,
+                    f"rank {f['rank']} ({'right' if f['rank'] == r['lower'] == r['upper'] else 'WRONG'})")
+        if args.largest:
+            M = args.largest
+            big = spec_file(tmp, f"m{M}", 8, M, (M, M, M))
+            r = rank_case(tmp, big, "odd-even", ("--max-entries", "2^32", "--max-memory", "16G"))
+            row(f"N=8 M={M} odd-even", "convac rank --json", r, rank_text(r))
+            c = recheck_case(r["answer"])
+            row(f"N=8 M={M} odd-even", "convac recheck", c, "verified" if c["ok"] else "FAILED")
+
+    oe, h = got["odd-even"]["seconds"], got["halves"]["seconds"]
+    print(f"\nratios (targets of issue 11):")
+    print(f"  halves / odd-even rank time      {h / oe:6.2f}   (<= 2; halves peak RSS {got['halves']['rss_mb']:.0f} MB, <= 1500)")
+    print(f"  recheck / rank, odd-even         {got['odd-even recheck']['seconds'] / oe:6.2f}   (<= 2)")
+    print(f"  recheck / rank, halves           {got['halves recheck']['seconds'] / h:6.2f}")
+    if "slow nmod" in got:
+        print(f"  public / memmove flint constructors, odd-even rank  {got['slow nmod']['seconds'] / oe:6.2f}")
+    if "n16" in got:
+        print(f"  N=16 M=3 rank                    {got['n16']['seconds']:6.1f} s (<= 300 s, <= 4096 MB: "
+              f"{got['n16']['rss_mb']:.0f} MB)")
+    if "odd-even float" in got:
+        print(f"  odd-even rank / float pipeline   {oe / got['odd-even float']['seconds']:6.2f}")
+    if args.markdown:
+        print("\n| case | what | seconds | peak RSS | result |\n|---|---|---|---|---|")
+        for case, what, s, rss, result in rows:
+            print(f"| {case} | {what} | {s:.1f} | {rss:,.0f} MB | {result} |")
+
+
+if __name__ == "__main__":
+    main()
