@@ -1,8 +1,8 @@
 """Resource guards and hostile input (issue 13), through the command line.
 
-Every case of the issue is run as a real process (``theorems.entry.main``) inside a small wrapper
-that measures the child alone (``getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper per case), under
-an address-space limit of 3 GB as a safety net. Each must exit with status 2 and exactly one line
+Every case of the issue is run as a real process (``theorems.entry.main``), forked from a zygote
+that has imported convac once (tests/forkserver.py) and measured alone (``os.wait4``), under an
+address-space limit of 3 GB as a safety net. Each must exit with status 2 and exactly one line
 on stderr naming the field, without a traceback, in under 10 s and under 1 GB peak RSS, and must
 not have written anything it was refused.
 """
@@ -11,41 +11,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from symbolic.spec import deep, dump_spec, shallow
 
-CLI = [sys.executable, "-c", "import sys; from theorems.entry import main; sys.exit(main())"]
 SECONDS, RSS_MB, AS_LIMIT = 10.0, 1024, 3 << 30
 
-#: Runs argv (with stdin from a file, or none) under RLIMIT_AS and prints rc, wall seconds, peak RSS of the child.
-WRAPPER = r"""
-import json, resource, subprocess, sys, time
-timeout, limit, stdin_path, argv = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-def pre():
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-t = time.perf_counter()
-with open(stdin_path, "rb") if stdin_path != "-" else open("/dev/null", "rb") as fin:
-    try:
-        p = subprocess.run(argv, stdin=fin, capture_output=True, timeout=timeout, preexec_fn=pre)
-        rc, out, err = p.returncode, p.stdout, p.stderr
-    except subprocess.TimeoutExpired as e:
-        rc, out, err = "timeout", e.stdout or b"", e.stderr or b""
-secs = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"rc": rc, "seconds": secs, "rss_mb": rss, "stdout": out.decode(errors="replace")[-2000:],
-                  "stderr": err.decode(errors="replace")[-4000:]}))
-"""
 
-
-def run_guarded(args, stdin_path="-", timeout=30.0):
-    w = subprocess.run([sys.executable, "-c", WRAPPER, str(timeout), str(AS_LIMIT), str(stdin_path)] + CLI
-                       + [str(a) for a in args], capture_output=True, text=True, timeout=timeout + 30)
-    assert w.returncode == 0, w.stderr[-2000:]
-    return json.loads(w.stdout)
+def run_guarded(zygote, args, stdin_path="-", timeout=30.0):
+    """``convac ARGS`` as a real process forked from the zygote, under RLIMIT_AS: rc, seconds, the child's
+    peak RSS, stdout and stderr."""
+    return zygote.run(args, "/dev/null" if stdin_path == "-" else stdin_path, timeout=timeout, limit=AS_LIMIT)
 
 
 # ----------------------------------------------------------------------------- the inputs
@@ -201,11 +178,11 @@ def _argv(template, tmp_path):
 
 
 @pytest.mark.parametrize("template, needles", [pytest.param(t, n, id=i) for i, t, n in CASES])
-def test_hostile_case_is_refused(tmp_path, template, needles):
+def test_hostile_case_is_refused(zygote, tmp_path, template, needles):
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro").chmod(0o555)
     argv, stdin = _argv(template, tmp_path)
-    r = run_guarded(argv, stdin)
+    r = run_guarded(zygote, argv, stdin)
     err = r["stderr"]
     assert r["rc"] == 2, (r["rc"], err[-600:], r["stdout"][-300:])
     assert err.count("\n") == 1 and err.endswith("\n"), err[-1500:]
@@ -231,11 +208,11 @@ def test_the_limits_are_passed_down_and_restored(tmp_path):
     assert main(["grid", f, "--max-entries", "2^10", "--json"]) == 0
 
 
-def test_one_output_of_many_is_computed_alone(tmp_path):
+def test_one_output_of_many_is_computed_alone(zygote, tmp_path):
     """Asking one output computes that one only: a spec with 200,000 outputs answers at once."""
     f = tmp_path / "outs.json"
     f.write_text(_outputs_text(200_000).replace("[12345]]}}", "[-7]]}}"))  # the last output differs
-    r = run_guarded(["grid", str(f), "--output", "199999", "--json"])
+    r = run_guarded(zygote, ["grid", str(f), "--output", "199999", "--json"])
     assert r["rc"] == 0, r["stderr"]
     assert json.loads(r["stdout"]) == {"shape": [2, 2], "entries": [0, -7, 0, 0]}  # -7 [d0 = 0] [d1 = 1]
     assert r["seconds"] < SECONDS and r["rss_mb"] < RSS_MB

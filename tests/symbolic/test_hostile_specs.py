@@ -7,9 +7,8 @@ parser symbolic.kernel.parse, never through sympy.sympify / eval).
 
 import importlib.util
 import json
-import subprocess
-import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 import sympy
@@ -22,7 +21,6 @@ NUMERIC = {"architecture": "shallow", "N": 2, "M": 2, "activation": "linear", "p
            "weights": {"hidden": [[[1, 0], [0, 1]]], "output": [[1]]}}
 SYMBOLIC = {"architecture": "shallow", "N": 2, "M": 2, "activation": "relu", "pooling": "max",
             "weights": {"hidden": [[["a", 0], [0, "b"]]], "output": [["c"]]}}
-CLI = [sys.executable, "-c", "from theorems.cli import main; raise SystemExit(main())"]
 HAS_MPL = importlib.util.find_spec("matplotlib") is not None
 
 
@@ -35,10 +33,20 @@ def with_weight(base, value, where=("output", 0, 0)):
     return d
 
 
+ZYGOTE = None
+
+
+@pytest.fixture(autouse=True)
+def _zygote(zygote):
+    global ZYGOTE
+    ZYGOTE = zygote
+
+
 def run_cli(args, stdin=None, timeout=60):
+    """``convac ARGS`` as a real process (forked from the session's zygote, tests/forkserver.py)."""
     t = time.perf_counter()
-    r = subprocess.run(CLI + [str(a) for a in args], input=stdin, capture_output=True, text=True, timeout=timeout)
-    return r, time.perf_counter() - t
+    r = ZYGOTE.run(args, stdin_text=stdin, timeout=timeout)
+    return SimpleNamespace(returncode=r["rc"], stdout=r["stdout"], stderr=r["stderr"]), time.perf_counter() - t
 
 
 def assert_refused(r, elapsed, *needles, limit=10.0):
