@@ -61,6 +61,7 @@ def _witness(part, fam, st, what):
 
 def _box(part, fam, st, what):
     A, syms, Z = C.box(part, fam, what)
+    identity_F(net_of(part["left"]), f"{what}.left")
     need("U" in part and "V" in part, f"{what}: U and V, a factorization of the deep tensor on the box")
     r = C.factorized(matricize(A, st["N"], st["M"], C.odd_even(st["N"])), part["U"], part["V"], syms, what)
     need(st.get("box_rank") in (None, r), f"{what}: box_rank {st.get('box_rank')} != the inner size {r}")
