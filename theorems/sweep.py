@@ -53,14 +53,16 @@ def _run_one(task):
     t0 = time.perf_counter()
     try:
         v = claim.check(**dict(inst), seed=seed)
-        return dict(v.to_dict(), result=v.result())
+        row = dict(v.to_dict(), result=v.result())
     except ConvacError as e:
         secs = round(time.perf_counter() - t0, 3)
-        return {"claim": claim_id, "instance": inst, "status": Status.INCONCLUSIVE.value,
-                "seconds": secs, "seed": seed, "method": "none",
-                "detail": f"error: {e}", "checked": False, "certificate": None,
-                "result": {"statement": {"type": "claim", "claim": claim_id, "instance": inst},
-                           "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
+        row = {"claim": claim_id, "instance": inst, "status": Status.INCONCLUSIVE.value,
+               "seconds": secs, "seed": seed, "method": "none",
+               "detail": f"error: {e}", "checked": False, "certificate": None,
+               "result": {"statement": {"type": "claim", "claim": claim_id, "instance": inst},
+                          "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
+    row["json"] = json.dumps(row["result"])  # encoded here, on the worker: the journal line and the answer's text
+    return row
 
 
 def _plain(x):
@@ -160,7 +162,7 @@ def _row_of(result: dict) -> dict:
     return {"claim": st["claim"], "instance": st["instance"], "status": result["status"],
             "seconds": result["seconds"], "seed": result["seed"], "method": cert_kinds(result["certificate"]),
             "detail": "from the journal, re-verified by the trusted kernel", "checked": True,
-            "certificate": result["certificate"], "result": result}
+            "certificate": result["certificate"], "result": result, "json": json.dumps(result)}
 
 
 def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
@@ -180,7 +182,8 @@ def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
 
 
 def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None, executor=None) -> list:
-    """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order.
+    """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order
+    (``row["result"]`` is the answer's result object and ``row["json"]`` its JSON text).
 
     Parameters
     ----------
@@ -224,7 +227,7 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
                 i = todo[j]
                 results[i] = row
                 if sink is not None:
-                    sink.write(json.dumps(row["result"]) + "\n")
+                    sink.write(row["json"] + "\n")
                     sink.flush()
                 if bar:
                     bar.update(1, f"{tasks[i][0]}; {k / max(time.monotonic() - t0, 1e-9):.2f} per s")

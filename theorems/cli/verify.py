@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 from symbolic.errors import ConvacError
@@ -66,7 +67,7 @@ def _cmd_verify(args):
     fmt = "json" if args.json else args.format
     ans = answer("verify", [r["result"] for r in results], summary=True)
     if fmt == "json":
-        print(dumps(ans))
+        write_answer(sys.stdout, ans, [r["json"] for r in results])
     else:
         rows = [[r["claim"], fmt_instance(r["instance"]), r["status"], f"{r['seconds']:.2f}", r["method"]]
                 for r in results]
@@ -80,14 +81,32 @@ def _cmd_verify(args):
             for r in bad[:10]:
                 print(f"  {r['claim']} {fmt_instance(r['instance'])}: {r['status']}: {r['detail']}")
     if args.save:
-        _save(args.save, ans)
+        _save(args.save, ans, [r["json"] for r in results])
     return 0 if summ["all_proved"] else 1
 
 
-def _save(path, ans):
+def write_answer(fh, ans: dict, texts=None) -> None:
+    """Write the answer ``ans`` as JSON: the envelope on the first and last lines, each result on a line (its
+    ``texts``, when the sweep encoded it already). Certificates reach hundreds of MB: indenting them,
+    or encoding them again in this process, would cost minutes.
+
+    >>> import io; fh = io.StringIO(); write_answer(fh, answer("verify", [{"status": "proved"}], summary=True))
+    >>> json.loads(fh.getvalue())["results"], fh.getvalue().count("\\n")
+    ([{'status': 'proved'}], 3)
+    """
+    texts = texts if texts is not None else [json.dumps(r, default=str) for r in ans["results"]]
+    head = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in ans.items() if k != "results")
+    fh.write("{" + head + ', "results": [\n')
+    for n, text in enumerate(texts):
+        fh.write(("," if n else "") + text + "\n")
+    fh.write("]}\n")
+    fh.flush()
+
+
+def _save(path, ans, texts=None):
     try:
         with open(path, "w") as fh:
-            json.dump(ans, fh)
+            write_answer(fh, ans, texts)
     except OSError as e:
         raise ConvacError(f"--save {path}: cannot be written ({e.strerror})") from None
 
