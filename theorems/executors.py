@@ -223,17 +223,6 @@ class _Processes(Executor):
                 pool.shutdown(wait=True)
 
 
-def rate_line(done: int, total, seconds: float) -> str:
-    """Progress as done/total and the current rate.
-
-    >>> rate_line(12, 109, 20.0)
-    '12/109 done after 20 s, 0.60 per s'
-    """
-    count = f"{done}/{total}" if total is not None else f"{done}"
-    rate = done / seconds if seconds > 0 else 0.0
-    return f"{count} done after {seconds:.0f} s, {rate:.2f} per s"
-
-
 # ----------------------------------------------------------------------------- dask
 #: Seconds to reach an external scheduler, and to wait for its first worker.
 CONNECT_TIMEOUT, WAIT_FOR_WORKERS = 10.0, 120.0
