@@ -1,0 +1,58 @@
+"""Tests of theorems/geometry.py: ICLR 2017 Theorem 1 on instances.
+
+Second routes: each partition's witness rank is recomputed from the certificate's network by
+python-flint (exact rank over Q); the lower bound min(r_0, M)^S is recomputed here, S counted
+directly as the first-level windows meeting both I and J; the upper bound of the halves is the
+top width (the theorem's recursion with pure children).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symbolic.decompositions import grid_tensor
+from symbolic.matricize import matricize_array, parse_partition
+from symbolic.spec import load_spec
+from theorems.geometry import check_geometry
+from theorems.verdict import Status
+
+
+def _ranks(A):
+    """The exact rank over Q by python-flint (the certificates used minors mod p and a factorization)."""
+    import flint
+
+    return flint.fmpz_mat([[int(x) for x in row] for row in A.tolist()]).rank()
+
+
+def _S(N, w, order, rows):
+    """First-level windows (w consecutive tree positions, holding patches order[...]) meeting I and J."""
+    I = set(rows)
+    return sum(1 for k in range(0, N, w) if 0 < len(I & set(order[k:k + w])) < w)
+
+
+@pytest.mark.parametrize("N, M, w, order", [(4, 2, 2, None), (8, 2, 2, None), (4, 3, 2, [2, 0, 3, 1]),
+                                            (4, 2, 4, None), (8, 2, 2, "random")])
+def test_witness_ranks_lie_between_the_bounds(N, M, w, order):
+    v = check_geometry(N=N, M=M, window=w, patch_order=order, seed=3)
+    assert v.status is Status.PROVED and v.checked
+    parts = v.certificate["parts"]
+    witnesses, bounds = parts[0::2], parts[1::2]
+    assert len(witnesses) == len(v.instance["partitions"]) == 3
+    r0, top = v.instance["widths"][0], v.instance["widths"][-1]
+    order = v.instance["patch_order"]
+    for P, wit, b in zip(v.instance["partitions"], witnesses, bounds):
+        rows = list(parse_partition(P, N))
+        assert wit["rows"] == rows == b["rows"]
+        spec = load_spec(wit["source"]["spec"])
+        rank = _ranks(matricize_array(grid_tensor(spec).to_numpy(), rows))
+        assert min(r0, M) ** _S(N, w, order, rows) <= rank <= b["bound"] <= M ** min(len(rows), N - len(rows))
+        if P == "halves" and order == sorted(order):
+            assert b["bound"] == min(M ** (N // 2), top)
+
+
+def test_odd_even_attains_the_lower_bound_and_halves_stays_low():
+    v = check_geometry(N=8, M=2, partitions=["odd-even", "halves"], seed=1)
+    spec = load_spec(v.certificate["parts"][0]["source"]["spec"])
+    A = grid_tensor(spec).to_numpy()
+    assert _ranks(matricize_array(A, (0, 2, 4, 6))) == 2 ** 4  # every first-level window meets both sides
+    assert _ranks(matricize_array(A, (0, 1, 2, 3))) <= 2  # r_{L-1} = M = 2
