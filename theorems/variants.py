@@ -80,7 +80,8 @@ def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0)
     return conclude("false: complete depth efficiency of relu/max",
                     "almost every deep ReLU/max weight gives rank [A]_odd-even >= the witness's rank", "",
                     dict(N=N, M=M), Status.REFUTED if ok else Status.INCONCLUSIVE,
-                    c.certificate["parts"][1] if ok else None, t, seed, c.detail, typed=dict(st, answer="complete"))
+                    c.certificate["parts"][1] if ok else None, t, seed, f"refuted by the box: {c.detail}",
+                    typed=dict(st, answer="complete"))
 
 
 def shallow_max_channel_rank_1(*, N: int = 4, M: int = 2, tries: int = 50, seed: int = 0):
