@@ -114,3 +114,11 @@ class Zygote:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+def completed(r: dict):
+    """A :meth:`Zygote.run` result shaped like ``subprocess.CompletedProcess`` (returncode, stdout, stderr)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(returncode=r["rc"], stdout=r["stdout"], stderr=r["stderr"], seconds=r["seconds"],
+                           rss_mb=r["rss_mb"])

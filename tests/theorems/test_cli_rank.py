@@ -113,12 +113,14 @@ def test_console_script_and_recheck_from_file_and_stdin(tmp_path):
     q = run("recheck", f)
     assert q.returncode == 0 and q.stdout.startswith("ok ") and q.stdout.count("\n") == 2
     assert q.stdout.splitlines()[-1] == "1 of 1 statements verified"
-    q = run("recheck", "-", stdin=p.stdout)
+    from tests.forkserver import completed
+
+    q = completed(ZYGOTE.run(["recheck", "-"], stdin_text=p.stdout))  # the same entry point, forked (fast)
     assert q.returncode == 0 and "ok " in q.stdout
     bad = copy.deepcopy(a)
     V = bad["results"][0]["certificate"]["upper"]["V"]
     V[0][0] = str(Fraction(V[0][0]) + 1)
-    q = run("recheck", write(tmp_path, bad, "bad.json"))
+    q = convac("recheck", write(tmp_path, bad, "bad.json"))
     assert q.returncode == 1 and q.stdout.startswith("FAILED ") and "A[:, cols] V differs from A" in q.stdout
     assert q.stdout.splitlines()[-1] == "0 of 1 statements verified, 1 failed"
 
@@ -262,11 +264,11 @@ def test_errors_exit_2_one_line(capsys, tmp_path, spec, argv, pattern):
 
 def test_errors_in_subprocess(tmp_path):
     f = write(tmp_path, SPEC, "spec.json")
-    p = run("rank", f, "--partition", "0,9")
+    p = convac("rank", f, "--partition", "0,9")
     assert p.returncode == 2 and p.stdout == "" and p.stderr.count("\n") == 1 and "mode 9 is out of range" in p.stderr
-    p = run("rank", tmp_path / "missing.json")
+    p = convac("rank", tmp_path / "missing.json")
     assert p.returncode == 2 and p.stderr.count("\n") == 1
-    p = run("recheck", write(tmp_path, {"hello": 1}, "none.json"))
+    p = convac("recheck", write(tmp_path, {"hello": 1}, "none.json"))
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "a --json answer of convac" in p.stderr
 
 
@@ -487,9 +489,20 @@ def test_recheck_large_specs_modulo_the_certificates_prime(capsys, monkeypatch, 
 
 
 # ----------------------------------------------------------------------------- every command, through recheck
+ZYGOTE = None
+
+
+@pytest.fixture(autouse=True)
+def _zygote(zygote):
+    global ZYGOTE
+    ZYGOTE = zygote
+
+
 def convac(*args):
-    """The console entry point (theorems.entry) in a fresh interpreter."""
-    return subprocess.run(ENTRY + [str(a) for a in args], capture_output=True, text=True, timeout=600)
+    """The console entry point (theorems.entry) as a real process, forked from the session's zygote."""
+    from tests.forkserver import completed
+
+    return completed(ZYGOTE.run(args, timeout=600))
 
 
 def _flip(ans):
@@ -550,7 +563,8 @@ def test_recheck_malformed_exits_2_with_one_line(tmp_path, content):
     f = tmp_path / "bad.json"
     f.write_text(content)
     for argv, stdin in (((f,), None), (("-",), content)):
-        p = subprocess.run(ENTRY + ["recheck", *map(str, argv)], input=stdin, capture_output=True, text=True,
-                           timeout=120)
+        from tests.forkserver import completed
+
+        p = completed(ZYGOTE.run(["recheck", *map(str, argv)], stdin_text=stdin, timeout=120))
         assert p.returncode == 2 and p.stdout == "", p.stdout
         assert p.stderr.count("\n") == 1 and p.stderr.startswith("convac recheck: ") and "Traceback" not in p.stderr
