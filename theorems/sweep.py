@@ -43,11 +43,13 @@ def sweep_tasks(size="small", only=None, seed=0) -> list:
 
 
 def _run_one(task):
-    """One task: the claim checked on its instance (the verdict re-verified by the kernel inside
-    :func:`theorems.verdict.conclude`), as a row; ``limits`` (environment variables) are the resource
-    limits of the run, set here too because a worker of an external cluster has its own environment."""
+    """One task ``(claim id, instance, seed[, limits[, encode]])``: the claim checked on its instance (the
+    verdict re-verified by the kernel inside :func:`theorems.verdict.conclude`), as a row; ``limits``
+    (environment variables) are the resource limits of the run, set here too because a worker of an
+    external cluster has its own environment; ``encode`` adds the result's JSON text as ``row["json"]``."""
     claim_id, inst, seed, *rest = task
-    for k, v in (rest[0] if rest else {}).items():
+    limits, encode = (rest + [{}, False])[:2]
+    for k, v in limits.items():
         os.environ[k] = v
     claim = get_claim(claim_id)
     t0 = time.perf_counter()
@@ -61,7 +63,8 @@ def _run_one(task):
                "detail": f"error: {e}", "checked": False, "certificate": None,
                "result": {"statement": {"type": "claim", "claim": claim_id, "instance": inst},
                           "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
-    row["json"] = json.dumps(row["result"])  # encoded here, on the worker: the journal line and the answer's text
+    if encode:  # encoded here, on the worker: the journal line and the answer's text
+        row["json"] = json.dumps(row["result"])
     return row
 
 
@@ -87,9 +90,10 @@ def _exact_keys(inst: dict, stated: dict) -> int:
     return sum(1 for k, v in inst.items() if v is not None and k in stated and _plain(v) == _plain(stated[k]))
 
 
-def _read_journal(path: str, seed: int) -> list:
-    """The results of a journal, in file order. A last line cut short (the run was killed while writing
-    it) is dropped and cut from the file; any other line that is not a result of this seed is refused."""
+def _read_journal(path: str, seed: int, texts: list | None = None) -> list:
+    """The results of a journal, in file order (their JSON lines appended to ``texts`` when given). A last
+    line cut short (the run was killed while writing it) is dropped and cut from the file; any other line
+    that is not a result of this seed is refused."""
     if not os.path.exists(path):
         return []
     with open(path, "rb") as fh:
@@ -114,6 +118,8 @@ def _read_journal(path: str, seed: int) -> list:
             raise ConvacError(f"{where}: a result of seed {r.get('seed')!r}, but this run has seed {seed}; "
                               f"use another journal (or --seed {r.get('seed')!r})")
         out.append(r)
+        if texts is not None:
+            texts.append(line.decode("utf-8"))
     return out
 
 
@@ -154,7 +160,7 @@ def _recheck(result) -> str:
     return "" if line.ok else (line.reason or "rejected")
 
 
-def _row_of(result: dict) -> dict:
+def _row_of(result: dict, text: str) -> dict:
     """A row of the table for a result read back from a journal (the same fields as a fresh one)."""
     from .verdict import cert_kinds
 
@@ -162,13 +168,14 @@ def _row_of(result: dict) -> dict:
     return {"claim": st["claim"], "instance": st["instance"], "status": result["status"],
             "seconds": result["seconds"], "seed": result["seed"], "method": cert_kinds(result["certificate"]),
             "detail": "from the journal, re-verified by the trusted kernel", "checked": True,
-            "certificate": result["certificate"], "result": result, "json": json.dumps(result)}
+            "certificate": result["certificate"], "result": result, "json": text}
 
 
 def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
     """The rows of the tasks a journal already holds, ``{task index: row}``: each line assigned to its task
     (:func:`assign_journal`) and re-verified by the trusted kernel, on the executor ``ex``."""
-    lines = _read_journal(path, seed)
+    texts = []
+    lines = _read_journal(path, seed, texts)
     if not lines:
         return {}
     which = assign_journal(lines, tasks, path)
@@ -178,12 +185,14 @@ def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
             n = which[order[k]]
             raise ConvacError(f"--journal {path}: line {n + 1} ({lines[n]['statement']['claim']}) does not "
                               f"re-verify with the trusted kernel ({why[:100]}); use another journal")
-    return {i: _row_of(lines[n]) for i, n in which.items()}
+    return {i: _row_of(lines[n], texts[n]) for i, n in which.items()}
 
 
-def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None, executor=None) -> list:
+def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None, executor=None,
+              encode: bool = False) -> list:
     """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order
-    (``row["result"]`` is the answer's result object and ``row["json"]`` its JSON text).
+    (``row["result"]`` is the answer's result object; with ``encode`` or a journal, ``row["json"]`` is its
+    JSON text, encoded by the worker that computed it).
 
     Parameters
     ----------
@@ -221,7 +230,8 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
             bar.update(len(tasks) - len(todo), "from the journal")
         t0, runs = time.monotonic(), None
         try:
-            runs = ex.run(_run_one, [tasks[i] + (limits,) for i in todo], costs=[costs[i] for i in todo],
+            runs = ex.run(_run_one, [tasks[i] + (limits, encode or sink is not None) for i in todo],
+                          costs=[costs[i] for i in todo],
                           names=[tasks[i][0] for i in todo])
             for k, (j, row) in enumerate(runs, 1):
                 i = todo[j]

@@ -57,17 +57,17 @@ def _cmd_verify(args):
         raise ConvacError(f"--jobs: expected an int >= 1, got {args.jobs}")
     choice = choose_executor(args.executor, jobs=args.jobs, workers=args.workers, scheduler=args.scheduler)
     t0 = time.perf_counter()
+    fmt = "json" if args.json else args.format
     results = run_sweep(args.size, args.only, seed=args.seed, show_progress=not args.quiet, journal=args.journal,
-                        executor=choice)
+                        executor=choice, encode=fmt == "json" or bool(args.save))
     wall = time.perf_counter() - t0
     summ = summary(results)
     summ["wall_seconds"] = round(wall, 2)
     summ["seed"] = args.seed
     summ["size"] = args.size
-    fmt = "json" if args.json else args.format
     ans = answer("verify", [r["result"] for r in results], summary=True)
     if fmt == "json":
-        write_answer(sys.stdout, ans, [r["json"] for r in results])
+        write_answer(sys.stdout, ans, [r.get("json") for r in results])
     else:
         rows = [[r["claim"], fmt_instance(r["instance"]), r["status"], f"{r['seconds']:.2f}", r["method"]]
                 for r in results]
@@ -81,7 +81,7 @@ def _cmd_verify(args):
             for r in bad[:10]:
                 print(f"  {r['claim']} {fmt_instance(r['instance'])}: {r['status']}: {r['detail']}")
     if args.save:
-        _save(args.save, ans, [r["json"] for r in results])
+        _save(args.save, ans, [r.get("json") for r in results])
     return 0 if summ["all_proved"] else 1
 
 
@@ -94,7 +94,8 @@ def write_answer(fh, ans: dict, texts=None) -> None:
     >>> json.loads(fh.getvalue())["results"], fh.getvalue().count("\\n")
     ([{'status': 'proved'}], 3)
     """
-    texts = texts if texts is not None else [json.dumps(r, default=str) for r in ans["results"]]
+    texts = [t if t is not None else json.dumps(r, default=str) for t, r in zip(texts or [None] * len(ans["results"]),
+                                                                           ans["results"])]
     head = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in ans.items() if k != "results")
     fh.write("{" + head + ', "results": [\n')
     for n, text in enumerate(texts):
