@@ -20,7 +20,9 @@ from theorems.cli import main
 def _cli_json(capsys, argv):
     capsys.readouterr()
     code = main(argv)
-    return code, json.loads(capsys.readouterr().out)
+    out = capsys.readouterr()
+    assert out.out, f"convac {' '.join(argv)} printed nothing (exit {code}); stderr: {out.err[-500:]}"
+    return code, json.loads(out.out)
 
 
 def _timeless(ans):
