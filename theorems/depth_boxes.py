@@ -25,13 +25,15 @@ expressions in the deep ones is built to equal it, and [A]_odd-even = U V gives 
 
 from __future__ import annotations
 
+import itertools
+import random
 from dataclasses import dataclass
 
 import sympy
 
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ConvacError
-from symbolic.kernel.intervals import resolve_on_box
+from symbolic.kernel.intervals import interval, resolve_on_box
 from symbolic.matricize import parse_partition
 from symbolic.operators import activation as make_activation
 from symbolic.spec import deep, load_spec
@@ -81,8 +83,6 @@ def _intervals(spec, recipe, B):
 
 
 def _positive_on_box(e, box) -> bool:
-    from symbolic.kernel.intervals import interval
-
     return interval(sympy.expand(e), {k: tuple(map(sympy.Rational, v)) for k, v in box.items()})[0] > 0
 
 
@@ -126,9 +126,6 @@ def _shallow(act, pl, N, M, E, box):
 def _factor(E, N, M, seed=0):
     """[E]_odd-even = U V: rank 1 (a function of the row modes), or 2 (additively separable); or None.
     The form is guessed from E at two random rational points (the kernel then checks U V = [E] exactly)."""
-    import itertools
-    import random
-
     rows = parse_partition("odd-even", N)
     cols = [i for i in range(N) if i not in rows]
     rng = random.Random(seed)
@@ -162,8 +159,6 @@ def find_box(act: str, pl: str, *, N: int, M: int, widths=None, recipes=RECIPES,
 
     ``tried`` (a list) receives one line per recipe that failed, and why.
     """
-    import itertools
-
     tried = [] if tried is None else tried
     spec = deep(N=N, M=M, widths=widths, activation=act, pooling=pl, weights="symbolic")
     T = None

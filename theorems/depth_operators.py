@@ -20,6 +20,7 @@ Three parts, each a kernel-verified verdict on [A]_odd-even (rows = the even 0-b
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ from symbolic.errors import DomainError
 from symbolic.matricize import parse_partition
 from symbolic.operators import POOLINGS
 from symbolic.operators import activation as make_activation
-from symbolic.spec import deep, load_spec, shallow, tree_depth
+from symbolic.spec import deep, load_spec, shallow, spec_to_dict, tree_depth
 
 from .common import source
 from .depth_boxes import find_box, leaky_as_extremum
@@ -72,8 +73,6 @@ def _term_bound_verdict(act, pl, N, M, seed):
         cert = {"kind": "max_term_rows", "source": source(spec), "rows": list(rows), "bound": T}
         how = f"rows depend only on the max over the row modes, which takes at most M |rows| = {T} values"
     else:
-        import itertools
-
         def part(modes, idx):
             vals = [sig(spec.hidden[0][i][d]) for i, d in zip(modes, idx)]
             return sympy.Mul(*vals) if pl == "product" else sympy.Add(*vals)
@@ -114,8 +113,6 @@ def construction(act, pl, N, M, widths=None) -> "Spec | None":  # noqa: F821
 
 
 def _params(spec) -> int:
-    from symbolic.spec import spec_to_dict
-
     def count(x):
         return sum(count(y) for y in x) if isinstance(x, list) else 1
     w = spec_to_dict(spec)["weights"]
@@ -318,7 +315,7 @@ TABLE_ACTIVATIONS = ("linear", "square", "relu", "abs", "leaky_relu:1/10", "tanh
 def depth_table(Ns=(4, 8), M: int = 2, seed: int = 0, tries: int = 6) -> str:
     """A markdown table of :func:`check_depth` over every activation-pooling pair and each N: T, the
     witness's rank and the shallow Z it forces, and the completeness answer (every entry kernel-verified)."""
-    head = ["pair", "T"] + [f"N={N}: rank -> Z, completeness" for N in Ns]
+    head = ["pair"] + [f"N={N}: T; witness rank -> shallow Z; completeness" for N in Ns]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for act in TABLE_ACTIVATIONS:
         for pl in POOLINGS:
@@ -327,8 +324,8 @@ def depth_table(Ns=(4, 8), M: int = 2, seed: int = 0, tries: int = 6) -> str:
                 r = check_depth(act, pl, N=N, M=M, seed=seed, tries=tries)
                 w, c = r.deep_witness, r.completeness
                 wit = f"{w.typed['rank']} -> Z >= {w.typed['Z']}" if w.status is Status.PROVED else "no exact witness"
-                how = {"complete": "complete (a.e.)", "unknown": "unknown"}.get(
-                    r.answer, f"incomplete (box: Z = {c.typed.get('Z_small')}, rank <= {c.typed.get('box_rank')})")
-                cells.append(f"{wit}, {how}")
-            lines.append(f"| {act}/{pl} | {r.shallow_term_bound.typed['bound']} | " + " | ".join(cells) + " |")
+                how = {"complete": "**complete** (a.e.)", "unknown": "unknown"}.get(
+                    r.answer, f"**incomplete** (box: Z = {c.typed.get('Z_small')}, rank <= {c.typed.get('box_rank')})")
+                cells.append(f"{r.shallow_term_bound.typed['bound']}; {wit}; {how}")
+            lines.append(f"| {act}/{pl} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
