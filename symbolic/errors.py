@@ -39,10 +39,10 @@ class ConvacError(Exception):
 class SpecError(ConvacError, ValueError):
     """A network spec is malformed: names the field path, the value and what was expected."""
 
-    def __init__(self, field: str, value, expected: str):
+    def __init__(self, field: str, value, expected: str, *, got: str | None = None):
         self.field, self.value, self.expected = field, value, expected
         shown = field if isinstance(field, str) and len(field) <= 200 and field.isprintable() else _short(field, 80)
-        super().__init__(f"{shown}: expected {expected}, got {_short(value)}")
+        super().__init__(f"{shown}: expected {expected}, got {_short(value) if got is None else got}")
 
 
 class ShapeError(ConvacError, ValueError):

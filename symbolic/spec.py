@@ -174,7 +174,8 @@ def load_spec(source) -> Spec:
                 raise SpecError("file", str(source), f"a readable JSON file ({e.detail})") from None
             if e.kind == "json" and e.detail:
                 line, column, msg = e.detail
-                raise SpecError("json", f"line {line} column {column}", f"valid JSON ({msg})") from None
+                raise SpecError(str(source) if is_path else "json", None, "valid JSON",
+                                got=f"{msg.lower()} at line {line} column {column}") from None
             raise
     if not isinstance(source, dict):
         raise SpecError("spec", source, "a JSON object")

@@ -226,7 +226,7 @@ def test_spec_error_attributes():
 
 
 def test_json_and_file_errors(tmp_path):
-    with pytest.raises(SpecError, match=r"^json: expected valid JSON .*got 'line 1 column"):
+    with pytest.raises(SpecError, match=r"^json: expected valid JSON, got expecting .* at line 1 column 9$"):
         load_spec('{"N": 2,')
     with pytest.raises(SpecError, match=r"^file: expected a readable JSON file"):
         load_spec(tmp_path / "missing.json")
