@@ -68,9 +68,11 @@ def _family_net(src, architecture, st_):
     return spec if ok else None
 
 
-def _at_midpoint(cert):
-    """The box's deep and shallow nets at the box's midpoint, as numeric specs."""
-    box = {k: (Fraction(a) + Fraction(b)) / 2 for k, (a, b) in cert["box"].items()}
+def _at_midpoint(cert, t=None):
+    """The box's deep and shallow nets at a point of the box (its midpoint, or lo + t_k (hi - lo) for the
+    fractions t), as numeric specs."""
+    t = t or {}
+    box = {k: Fraction(a) + t.get(k, Fraction(1, 2)) * (Fraction(b) - Fraction(a)) for k, (a, b) in cert["box"].items()}
     sub = {sympy.Symbol(k): sympy.Rational(v.numerator, v.denominator) for k, v in box.items()}
     left = load_spec(cert["left"]["spec"])
 
@@ -182,6 +184,18 @@ def test_box_at_its_midpoint(answers, key):
     assert grid_tensor(deep_spec) == grid_tensor(sh)
     assert _rank_exact(deep_spec) <= c.typed["box_rank"] < c.typed["rank"]
     assert sh.Z == c.typed["Z_small"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(key=st.sampled_from([("relu", "max", 4), ("abs", "sum", 4)]), data=st.data())
+def test_box_identity_at_random_points(answers, key, data):
+    """Anywhere in the (closed) box, the deep net equals the shallow net and its rank is <= box_rank."""
+    c = answers[key].completeness
+    box = c.certificate["parts"][1]
+    t = {k: data.draw(st.fractions(0, 1, max_denominator=50)) for k in box["box"]}
+    deep_spec, sh = _at_midpoint(box, t)
+    assert grid_tensor(deep_spec) == grid_tensor(sh)
+    assert _rank_exact(deep_spec) <= c.typed["box_rank"]
 
 
 @settings(max_examples=25, deadline=None)
