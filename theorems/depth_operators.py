@@ -28,7 +28,7 @@ import sympy
 
 from symbolic.errors import DomainError
 from symbolic.matricize import parse_partition
-from symbolic.operators import POOLINGS
+from symbolic.operators import POOLINGS, operator
 from symbolic.operators import activation as make_activation
 from symbolic.spec import deep, load_spec, shallow, spec_to_dict, tree_depth
 
@@ -173,7 +173,7 @@ def _completeness_verdict(act, pl, N, M, widths, seed, witness):
         k, wcert, spec = witness
         st.update(widths=list(spec.widths), rank=k, Z=-(-k // T))
         sig = make_activation(act)
-        if sig.is_polynomial and pl in ("product", "sum", "average"):
+        if operator(act, pl).is_polynomial:
             return conclude("depth.completeness", f"almost every deep {act}/{pl} weight gives rank >= {k}", "", inst,
                             Status.PROVED, wcert, t, seed,
                             f"complete: sigma and P are polynomials, so every minor of [A] is a polynomial in the "
