@@ -52,6 +52,18 @@ def term_bound(pooling: str, N: int, M: int) -> int:
     return {"product": 1, "sum": 2, "average": 2}.get(pooling, M * len(parse_partition("odd-even", N)))
 
 
+def polynomial_operator(act: str, pl: str) -> bool:
+    """sigma(x) and P(a, b) are polynomials, read off their definitions (not from their names: leaky_relu:1
+    is the identity).
+
+    >>> polynomial_operator("leaky_relu:1", "product"), polynomial_operator("relu", "sum")
+    (True, False)
+    """
+    x, a, b = sympy.symbols("x a b")
+    return (sympy.sympify(_sig(act)(x)).is_polynomial(x) is True
+            and sympy.sympify(operator(act, pl).pooling.sympy(a, b)).is_polynomial(a, b) is True)
+
+
 def _base(act, pl, N, M, part):
     return {"type": "depth", "part": part, "activation": act, "pooling": pl, "N": N, "M": M}
 
@@ -173,7 +185,7 @@ def _completeness_verdict(act, pl, N, M, widths, seed, witness):
         k, wcert, spec = witness
         st.update(widths=list(spec.widths), rank=k, Z=-(-k // T))
         sig = make_activation(act)
-        if operator(act, pl).is_polynomial:
+        if polynomial_operator(act, pl):
             return conclude("depth.completeness", f"almost every deep {act}/{pl} weight gives rank >= {k}", "", inst,
                             Status.PROVED, wcert, t, seed,
                             f"complete: sigma and P are polynomials, so every minor of [A] is a polynomial in the "
