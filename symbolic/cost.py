@@ -360,8 +360,12 @@ def grid_cost(*, N: int, M: int, widths=None, Y: int = 1, window: int | None = N
     else:
         exact = P * (top * int_bytes(top_bits) + outputs * (int_bytes(out_bits) + _pyint_bytes(out_bits) + 16))
         if engine == "modular" and _is_polynomial(activation, pooling):
-            nbytes = P * (top * 8 + outputs * 24)
-            detail = f"{top} channels at the top, int64 residues"
+            # deep, product pooling of two children at the top: the modular engine fuses it with the output layer
+            fused = architecture == "deep" and getattr(pooling, "name", pooling) == "product" and levels[-1][1] == 2 \
+                and top < 2048
+            nbytes = P * ((0 if fused else top * 8) + outputs * 24)
+            detail = ("the top pooling fused with the output layer" if fused else f"{top} channels at the top") + \
+                ", int64 residues"
         else:
             nbytes = exact + (P * outputs * 16 if engine == "modular" else 0)
             detail = (f"{top} channels at the top, {math.ceil(out_bits)}-bit integers" if out_bits >= 62 else
@@ -426,8 +430,9 @@ def rank_cost(*, N: int, M: int, rows, widths=None, Y: int = 1, window: int | No
     g = grid or grid_cost(N=N, M=M, widths=widths, Y=Y, window=window, architecture=architecture,
                           activation=activation, pooling=pooling, engine=engine, outputs=1, **kw)
     shape = (_power(M, k), _power(M, N - k))
-    if g.engine == "modular":  # the matricized copy, its uint64 copy and the nmod_mat (no Python list; 1.65 GB
-        per = 24                  # measured for the 6561 x 6561 matrix of N=16, M=3, 1.9 GiB + 1.0 GiB estimated)
+    if g.engine == "modular":  # a square ConvAC matrix: its copy, a uint64 copy and the nmod_mat, no Python list
+        convac = getattr(activation, "spec_name", activation) == "linear" and getattr(pooling, "name", pooling) == "product"
+        per = 24 if convac and shape[0] == shape[1] else 68  # (1.6 GB measured at 6561 x 6561); else the checker's list
     elif g.engine == "symbolic":
         per = 64
     else:
@@ -443,7 +448,7 @@ def spec_rank_cost(spec, rows, engine: str | None = None, output: int = 0) -> Co
         engine = ("symbolic" if spec.is_symbolic or not spec.operator.is_exact else
                   "modular" if spec.operator.is_polynomial else "exact")
     g = spec_grid_cost(spec, engine=engine, outputs=1)
-    return rank_cost(N=spec.N, M=spec.M, rows=rows, grid=g)
+    return rank_cost(N=spec.N, M=spec.M, rows=rows, grid=g, activation=spec.activation, pooling=spec.pooling)
 
 
 # ----------------------------------------------------------------------------- weights and symbols

@@ -169,7 +169,8 @@ def check_factors(net, grid_mod, rows, c) -> int:
                                            or not sympy.isprime(p) for p in primes) or len(set(primes)) != len(primes):
         _fail("factors: primes must be distinct primes below 2^26")
     bound = entry_bound(net) + k * max(abs(x) for x in U.flat) * max(abs(x) for x in V.flat)
-    _fail_if(math.prod(primes) <= bound, f"factors: the primes' product is below the bound on |A| + |U V| ({bound.bit_length()} bits)")
+    _fail_if(math.prod(primes) <= bound,
+             f"factors: the primes' product is below the bound on |A| + |U V| ({bound.bit_length()} bits)")
     for p in primes:
         Up, Vp, UV = (U % p).astype(np.int64), (V % p).astype(np.int64), np.zeros((n, m), np.int64)
         for a in range(0, k, 1 << 11):  # int64: 2^11 products of residues below 2^26 at a time
