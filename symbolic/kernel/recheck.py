@@ -24,7 +24,13 @@ from dataclasses import dataclass
 
 from ..errors import CertificateError
 from .parse import ParseError, read_json_file
-from .statements import TYPES
+from . import claims, depth, statements as S
+
+#: The statement types and their checks (symbolic/kernel/statements.py; claims.py for the catalog;
+#: depth.py for check depth).
+TYPES = {"rank": S.check_rank_result, "law": S.check_law_result, "universality": S.check_universality_result,
+         "rank_bound": S.check_rank_bound_result, "claim": claims.check_claim_result,
+         "depth": depth.check_depth_result}
 
 STATUSES = ("proved", "refuted", "tested", "inconclusive")
 COMMANDS = ("rank", "verify", "verify --variants", "check laws", "check universality", "check depth", "search")

@@ -24,16 +24,16 @@ nothing asserted).
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 import sympy
 
-from . import claims, depth, regions
+from . import regions
 from .intervals import nonzero_constant
 from .linalg import check_factors, check_lower, check_rank, index_list, keys, matricize, structural_bounds
 from .network import activation, grid, is_numeric, pool, substitute
 from .parse import parse_expr, parse_rational
+from .symmetry import invariant, invariant_under
 from .sources import (apply_functional, coefficients, fail, family_is, flat_index, for_all_weights, identity_F,
                       literal, nat, need, net_of, numeric, tensor_of, zero)
 
@@ -186,9 +186,9 @@ def not_universal(cert, fam, what):
     N, M = fam["N"], fam["M"]
     if cert.get("kind") == "invariance":
         need(fam["architecture"] == "shallow" and fam["shared"], f"{what}: invariance refutes shared shallow families")
-        net, perms = claims.invariant(cert, {**fam, "architecture": "shallow"}, what, any_width=True)
+        net, perms = invariant(cert, {**fam, "architecture": "shallow"}, what, any_width=True)
         W = literal(cert["witness"], (M,) * N, f"{what}.witness", numbers_only=True)
-        need(any(not claims.invariant_under(W, p, N, M) for p in perms), f"{what}: the witness is invariant too")
+        need(any(not invariant_under(W, p, N, M) for p in perms), f"{what}: the witness is invariant too")
         return
     keys(cert, ("kind", "source", "coefficients", "witness"), ("identity", "reduction"), what)
     need(cert["kind"] == "vanishing_functional", f"{what}: expected vanishing_functional or invariance")
@@ -270,8 +270,3 @@ def check_rank_bound_result(st, res):
     k = check_lower(A, cert["certificate"])
     need(k > b, f"the certified rank {k} does not exceed the bound {b}")
     return f"every {fam['architecture']} {fam['activation']}/{fam['pooling']} net has rank [A]_{rows} <= {st['bound']}"
-
-
-TYPES = {"rank": check_rank_result, "law": check_law_result, "universality": check_universality_result,
-         "rank_bound": check_rank_bound_result, "claim": lambda st, res: claims.check_claim_result(st, res),
-         "depth": lambda st, res: depth.check_depth_result(st, res)}

@@ -24,7 +24,8 @@ from symbolic.errors import CertificateError
 from symbolic.identity import prove_zero
 from symbolic.kernel.parse import ParseError
 from symbolic.kernel.recheck import check_result
-from symbolic.kernel.statements import (TYPES, bound_value, check_law, check_rank_result, law_sides, partition_rows,
+from symbolic.kernel.recheck import TYPES
+from symbolic.kernel.statements import (bound_value, check_law, check_rank_result, law_sides, partition_rows,
                                         rows_of)
 from symbolic.matricize import matricize_array, parse_partition
 from symbolic.spec import deep, shallow, spec_to_dict

@@ -1,0 +1,81 @@
+"""The layering of the packages (issue 10), from the source: every ``import`` counted, including the
+ones inside functions.
+
+- symbolic/ (the mathematics) never imports theorems/;
+- the trusted kernel (symbolic/kernel) imports nothing of convac outside itself but symbolic.errors;
+- rendering and plotting (theorems.render, theorems.report, theorems.plot) sit at the top: only the
+  command line (theorems.cli), the public facade (theorems.api) and each other import them;
+- no import circles among the modules of symbolic/ and theorems/.
+"""
+
+import ast
+import pathlib
+
+import networkx as nx
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+TOP = {"theorems.render", "theorems.report", "theorems.plot", "theorems.plot.base", "theorems.plot.box",
+       "theorems.plot.circuit", "theorems.plot.growth", "theorems.plot.heatmap"}
+
+
+def _module_name(path: pathlib.Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> nx.DiGraph:
+    """Modules of symbolic/ and theorems/ as nodes; an edge a -> b when a imports b anywhere in its source
+    (``from pkg import name`` counts as importing ``pkg.name`` when that is a module, else ``pkg``)."""
+    mods = {_module_name(p): p for pkg in ("symbolic", "theorems") for p in (ROOT / pkg).rglob("*.py")}
+    G = nx.DiGraph()
+    for m, path in mods.items():
+        G.add_node(m)
+        package = m if path.name == "__init__.py" else m.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[:len(package.split(".")) - (node.level - 1)]
+                    base = ".".join(up + ([base] if base else []))
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in node.names]
+            else:
+                continue
+            for t in targets:
+                while t and t not in mods:
+                    t = t.rpartition(".")[0]
+                if t and t != m:
+                    G.add_edge(m, t)
+    return G
+
+
+GRAPH = import_graph()
+
+
+def test_the_graph_sees_function_level_imports():
+    # theorems.cli.app registers the subcommands inside build_parser: those edges must be there
+    assert GRAPH.has_edge("theorems.cli.app", "theorems.cli.verify")
+    assert GRAPH.number_of_nodes() > 60
+
+
+def test_no_import_circles():
+    circles = [sorted(c) for c in nx.strongly_connected_components(GRAPH) if len(c) > 1]
+    assert not circles, circles
+
+
+def test_symbolic_never_imports_theorems():
+    up = [(a, b) for a, b in GRAPH.edges if a.startswith("symbolic") and b.startswith("theorems")]
+    assert not up, up
+
+
+def test_kernel_is_isolated():
+    out = [(a, b) for a, b in GRAPH.edges if a.startswith("symbolic.kernel")
+           and not (b.startswith("symbolic.kernel") or b in ("symbolic", "symbolic.errors"))]
+    assert not out, out
+
+
+def test_rendering_sits_at_the_top():
+    below = [(a, b) for a, b in GRAPH.edges if b in TOP and not (a in TOP or a == "theorems.api"
+                                                                 or a.startswith("theorems.cli"))]
+    assert not below, below
