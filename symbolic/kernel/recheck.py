@@ -75,6 +75,11 @@ def _malformed(msg):
     raise ParseError("answer", msg, kind="json", hint=False)
 
 
+def _describe(typ, st) -> str:
+    """``depth part=exponential, activation=relu, ...``: a statement as read, for a report line."""
+    return (typ + " " + ", ".join(f"{k}={json.dumps(v)}" for k, v in st.items() if k != "type"))[:120]
+
+
 def check_result(res) -> Line:
     if not isinstance(res, dict) or not isinstance(res.get("statement"), dict):
         return Line("?", "?", False, "a result needs a statement object")
@@ -91,16 +96,16 @@ def check_result(res) -> Line:
         return Line(typ, status, False, f"{bad_info[0]} must be a non-negative number")
     if status in ("tested", "inconclusive"):
         ok = res["certificate"] is None and not set(ASSERTED.get(typ, ())) & set(res)
-        return Line(f"{typ} {json.dumps(st, sort_keys=True)[:100]}", status, ok,
+        return Line(_describe(typ, st), status, ok,
                     "" if ok else "an unproved result may assert nothing (no certificate, no values)")
     try:
         text = TYPES[typ](st, res)
     except CertificateError as e:
-        return Line(f"{typ} {json.dumps(st, sort_keys=True)[:100]}", status, False, str(e))
+        return Line(_describe(typ, st), status, False, str(e))
     except (KeyError, TypeError, IndexError, AttributeError, ValueError, ZeroDivisionError, RecursionError) as e:
         if isinstance(e, ParseError):
             raise
-        return Line(f"{typ} {json.dumps(st, sort_keys=True)[:100]}", status, False,
+        return Line(_describe(typ, st), status, False,
                     f"malformed ({type(e).__name__}: {str(e)[:80]})")
     return Line(text, status, True)
 
