@@ -234,8 +234,8 @@ def _enclose(expr, env):
     if isinstance(expr, sympy.Pow) and isinstance(expr.exp, sympy.Integer):
         x, n = rec(expr.base), int(expr.exp)
         return x ** n
-    if isinstance(expr, sympy.exp):
-        return rec(expr.args[0]).exp()
+    if isinstance(expr, sympy.exp) or expr is sympy.E:  # sympy writes exp(1) as the constant E
+        return flint.arb(1).exp() if expr is sympy.E else rec(expr.args[0]).exp()
     if isinstance(expr, sympy.tanh):
         return rec(expr.args[0]).tanh()
     # Max, Min, Abs: the exact endpoints are compared and combined (a ball over [lo, hi]), never rounded

@@ -103,8 +103,8 @@ def _arb(e):
         for _ in range(abs(int(e.exp))):
             out = out * x
         return 1 / out if e.exp < 0 else out
-    if isinstance(e, sympy.exp):
-        return _arb(e.args[0]).exp()
+    if isinstance(e, sympy.exp) or e is sympy.E:  # sympy writes exp(1) as the constant E
+        return _arb(e.args[0] if e.args else sympy.Integer(1)).exp()
     if isinstance(e, sympy.tanh):
         return _arb(e.args[0]).tanh()
     if isinstance(e, sympy.Abs):

@@ -121,3 +121,26 @@ def test_nonzero_constant_exact_and_undecided():
     with pytest.raises(CertificateError, match="cannot enclose"):
         nonzero_constant(sympy.sin(1))
     assert flint.ctx.prec == 53  # the precision is restored
+
+
+# ----------------------------------------------------------------------------- exp(1) is the constant E in sympy
+def test_exp_one_is_enclosed():
+    import sympy
+
+    from symbolic.kernel.intervals import nonzero_constant
+
+    assert nonzero_constant(sympy.exp(1) - 3) and nonzero_constant(sympy.E - sympy.Rational(2718281, 1000000))
+
+
+def test_sigmoid_counterexample_at_minus_one_is_accepted_by_both_routes():
+    # pooled_fixed of sigmoid/sum fails at a = b = -1: sigmoid(2 s) != 2 s with s = 1/(1 + e) ~ 0.269
+    import sympy
+
+    from symbolic.kernel.statements import check_law, law_sides
+    from symbolic.laws import _enclose
+
+    check_law("sigmoid", "sum", "pooled_fixed", False, {"kind": "counterexample", "point": {"a": -1, "b": -1}})
+    lhs, rhs, variables = law_sides("sigmoid", "sum", "pooled_fixed")
+    env = {v: sympy.Integer(-1) for v in variables}
+    left, right = _enclose(lhs.xreplace(env), {}), _enclose(rhs.xreplace(env), {})  # the prover's arb route
+    assert left.upper() < right.lower() or right.upper() < left.lower()
