@@ -43,12 +43,14 @@ def sweep_tasks(size="small", only=None, seed=0) -> list:
 
 
 def _run_one(task):
-    """One task ``(claim id, instance, seed[, limits[, encode]])``: the claim checked on its instance (the
-    verdict re-verified by the kernel inside :func:`theorems.verdict.conclude`), as a row; ``limits``
-    (environment variables) are the resource limits of the run, set here too because a worker of an
-    external cluster has its own environment; ``encode`` adds the result's JSON text as ``row["json"]``."""
+    """One task ``(claim id, instance, seed[, limits[, encode[, light]]])``: the claim checked on its
+    instance (the verdict re-verified by the kernel inside :func:`theorems.verdict.conclude`), as a row;
+    ``limits`` (environment variables) are the resource limits of the run, set here too because a worker
+    of an external cluster has its own environment; ``encode`` adds the result's JSON text as
+    ``row["json"]``; ``light`` leaves the certificate out of the row's dicts (it can weigh 60 MB: the
+    text, when asked for, holds it)."""
     claim_id, inst, seed, *rest = task
-    limits, encode = (rest + [{}, False])[:2]
+    limits, encode, light = (rest + [{}, False, False][len(rest):])[:3]
     for k, v in limits.items():
         os.environ[k] = v
     claim = get_claim(claim_id)
@@ -65,6 +67,9 @@ def _run_one(task):
                           "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
     if encode:  # encoded here, on the worker: the journal line and the answer's text
         row["json"] = json.dumps(row["result"])
+    if light:
+        row = {k: v for k, v in row.items() if k != "certificate"}
+        row["result"] = {k: v for k, v in row["result"].items() if k != "certificate"}
     return row
 
 
@@ -189,10 +194,13 @@ def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
 
 
 def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None, executor=None,
-              encode: bool = False) -> list:
-    """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order
-    (``row["result"]`` is the answer's result object; with ``encode`` or a journal, ``row["json"]`` is its
-    JSON text, encoded by the worker that computed it).
+              keep: str = "dicts") -> list:
+    """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order.
+
+    ``keep`` says what comes back from the workers: ``"dicts"`` (``row["result"]`` is the answer's result
+    object, certificate included), ``"text"`` (``row["json"]`` is its JSON text, encoded by the worker;
+    the dicts leave the certificate out) or ``"rows"`` (the dicts without certificates: a table). With a
+    journal, ``row["json"]`` is always there.
 
     Parameters
     ----------
@@ -230,7 +238,10 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
             bar.update(len(tasks) - len(todo), "from the journal")
         t0, runs = time.monotonic(), None
         try:
-            runs = ex.run(_run_one, [tasks[i] + (limits, encode or sink is not None) for i in todo],
+            if keep not in ("dicts", "text", "rows"):
+                raise ValueError(f"keep={keep!r}: expected 'dicts', 'text' or 'rows'")
+            flags = (keep == "text" or sink is not None, keep != "dicts")
+            runs = ex.run(_run_one, [tasks[i] + (limits,) + flags for i in todo],
                           costs=[costs[i] for i in todo],
                           names=[tasks[i][0] for i in todo])
             for k, (j, row) in enumerate(runs, 1):

@@ -59,7 +59,7 @@ def _cmd_verify(args):
     t0 = time.perf_counter()
     fmt = "json" if args.json else args.format
     results = run_sweep(args.size, args.only, seed=args.seed, show_progress=not args.quiet, journal=args.journal,
-                        executor=choice, encode=fmt == "json" or bool(args.save))
+                        executor=choice, keep="text" if fmt == "json" or args.save else "rows")
     wall = time.perf_counter() - t0
     summ = summary(results)
     summ["wall_seconds"] = round(wall, 2)
