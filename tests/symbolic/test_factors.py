@@ -1,4 +1,5 @@
-"""Factor matrices [A]_I = U V read off the decompositions, on every partition of small nets."""
+"""Factor matrices [A]_I = U V read off the decompositions, on every partition of small nets (N <= 4)
+and a sample of the partitions at N = 8 and 9."""
 
 import itertools
 
@@ -28,7 +29,8 @@ def _partitions(N):
 def test_every_partition_of_small_nets():
     for spec in NETS:
         A = grid_tensor(spec)
-        for rows in _partitions(spec.N):
+        parts = _partitions(spec.N)
+        for rows in parts if spec.N <= 4 else parts[::11]:  # N = 8, 9: every 11th of the 254 or 510
             f = factor_matrices(spec, rows)
             m = matricize(A, rows).matrix
             assert all(type(x) is int for x in f.U.flat) and all(type(x) is int for x in f.V.flat)
