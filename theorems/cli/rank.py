@@ -46,7 +46,8 @@ def _text(spec, a) -> str:
         ["exact", "yes" if a["exact"] else "no"],
         ["certificate", "rank (lower: minor mod p; upper: " + cert["upper"]["kind"] + "), "
          + ("re-verified by the trusted kernel" if a.get("kernel_verified") else
-            "verified by the rank checker; `convac recheck` re-verifies it with the kernel")],
+            ("verified modulo each prime against the modular engine" if cert["upper"]["kind"] == "factors" else
+             "verified by the rank checker") + "; `convac recheck` re-verifies it with the kernel")],
         ["prime", lower["prime"]],
         ["engine", f"{a['engine']} ({a['method']})"],
         ["seconds", f"{a['seconds']:.2f}"],
