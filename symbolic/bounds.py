@@ -88,6 +88,7 @@ import networkx as nx
 
 from .errors import ShapeError
 from .matricize import parse_partition
+from .callable_module import make_callable
 
 __all__ = ["trivial_bound", "widths_bound", "min_cut_bound", "min_cut", "bounds", "is_convac", "VALIDITY",
            "iclr_upper_bound", "iclr_lower_exponent"]
@@ -389,3 +390,7 @@ def iclr_lower_exponent(N, window, order, rows) -> int:
     """S = number of size-w blocks (level 1) with modes on both sides of the partition."""
     inI = [order[k] in set(rows) for k in range(N)]
     return sum(1 for k in range(N // window) if 0 < sum(inI[k * window:(k + 1) * window]) < window)
+
+
+# ``from symbolic import bounds`` is this module's function even after ``import symbolic.bounds`` (symbolic/callable_module.py)
+make_callable(__name__)
