@@ -341,12 +341,14 @@ def grid(net: Net, modulus: int | None = None) -> list:
         K = len(acts[0][0])
         if l < len(net.layers) - 1:  # a pooled neuron at every input of its block (child 0 slowest)
             vecs = [[pl(_outer(c)) for c in zip(*acts[j * w:(j + 1) * w])] for j in range(len(acts) // w)]
-    out, step = [], max(1, CHUNK // K ** (w - 1))
+    B = K ** (w - 1)  # grid points per value of child 0
+    out, step = [np.empty(M**N, np.int64 if modulus else object) for _ in net.output], max(1, CHUNK // B)
     for a in range(0, K, step):  # the last pooling and the output layer, for the values a.. of child 0
         top = [pl(_outer((c[0][a:a + step],) + c[1:])) for c in zip(*acts)]
-        out.append([conv(vec, top) for vec in net.output])
+        for o, vec in zip(out, net.output):
+            o[a * B:(a + step) * B] = conv(vec, top)
     inv = [net.order.index(i) for i in range(N)]  # tree position of each patch
-    return [np.concatenate([o[y] for o in out]).reshape((M,) * N).transpose(inv).ravel() for y in range(net.Y)]
+    return [o.reshape((M,) * N).transpose(inv).ravel() for o in out]
 
 
 def _outer(cols):
