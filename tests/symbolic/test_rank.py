@@ -8,6 +8,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from symbolic import nmod as nm
 from symbolic import rank as rk
 from symbolic.certificates import check_rank_certificate
 from symbolic.errors import DomainError, ShapeError
@@ -111,7 +112,7 @@ def test_unlucky_prime_is_retried():
 def test_fast_and_portable_nmod_paths_agree(monkeypatch):
     A = np.random.default_rng(3).integers(-1000, 1000, (40, 25)) @ np.random.default_rng(4).integers(-9, 9, (25, 60))
     fast = exact_rank(A)
-    monkeypatch.setattr(rk, "_LAYOUT", [None])
+    monkeypatch.setattr(nm, "_LAYOUT", [None])
     slow = exact_rank(A)
     assert fast.certificate == slow.certificate and fast.rank == 25
 
@@ -246,12 +247,12 @@ def test_fast_nmod_only_for_known_flint_versions(monkeypatch):
 
     A = np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1]], dtype=np.int64)
     fast = exact_rank(A, modulus=101)
-    monkeypatch.setattr(rk, "_LAYOUT", [])
+    monkeypatch.setattr(nm, "_LAYOUT", [])
     monkeypatch.setattr(flint, "__version__", "0.0.0-untested")
-    assert rk._nmod_offset() is None
+    assert nm._nmod_offset() is None
     slow = exact_rank(A, modulus=101)
     assert fast.rank == slow.rank == 2 and fast.certificate == slow.certificate
-    monkeypatch.setattr(rk, "_LAYOUT", [])
-    monkeypatch.setattr(flint, "__version__", rk.FAST_NMOD_VERSIONS[0])
+    monkeypatch.setattr(nm, "_LAYOUT", [])
+    monkeypatch.setattr(flint, "__version__", nm.FAST_NMOD_VERSIONS[0])
     monkeypatch.setenv("CONVAC_NO_FAST_NMOD", "1")
-    assert rk._nmod_offset() is None
+    assert nm._nmod_offset() is None
