@@ -110,3 +110,19 @@ def test_the_cli_refuses_bad_executor_flags_in_one_line():
                        timeout=60)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--workers 2: applies to --executor dask" in r.stderr
     assert r.stdout == ""
+
+
+def _die(x):
+    import os
+    import signal
+
+    if x == 1:
+        os.kill(os.getpid(), signal.SIGKILL)  # a worker killed (out of memory, say) in the middle of a task
+    return x
+
+
+def test_a_dead_pool_process_is_one_line():
+    with pytest.raises(ConvacError) as e:
+        with open_executor(choose_executor(jobs=2)) as ex:
+            list(ex.run(_die, [0, 1, 2], costs=[0, 1, 0]))
+    assert str(e.value).startswith("a worker process died") and "--journal" in str(e.value)
