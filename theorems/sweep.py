@@ -236,7 +236,7 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
         bar = progress(len(tasks), f"verify {size}") if show_progress else None
         if bar and len(todo) < len(tasks):
             bar.update(len(tasks) - len(todo), "from the journal")
-        t0, runs = time.monotonic(), None
+        t0, runs, finished = time.monotonic(), None, []
         try:
             if keep not in ("dicts", "text", "rows"):
                 raise ValueError(f"keep={keep!r}: expected 'dicts', 'text' or 'rows'")
@@ -244,14 +244,15 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
             runs = ex.run(_run_one, [tasks[i] + (limits,) + flags for i in todo],
                           costs=[costs[i] for i in todo],
                           names=[tasks[i][0] for i in todo])
-            for k, (j, row) in enumerate(runs, 1):
+            for j, row in runs:
                 i = todo[j]
+                finished.append(time.monotonic() - t0)
                 results[i] = row
                 if sink is not None:
                     sink.write(row["json"] + "\n")
                     sink.flush()
                 if bar:
-                    bar.update(1, f"{tasks[i][0]}; {k / max(time.monotonic() - t0, 1e-9):.2f} per s")
+                    bar.update(1, f"{tasks[i][0]}; {rate(finished, time.monotonic() - t0):.2f} per s")
         finally:
             if runs is not None:
                 runs.close()  # stopped early (Ctrl-C, an error): the tasks still running are cancelled
@@ -260,6 +261,17 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
             if sink is not None:
                 sink.close()
     return results
+
+
+def rate(finished: list, now: float, window: float = 60.0) -> float:
+    """The current rate: results per second over the last ``window`` seconds (since the start, if shorter),
+    from the times at which results finished.
+
+    >>> rate([1.0, 2.0, 70.0, 80.0, 90.0], 100.0)   # 3 results in the last 60 s
+    0.05
+    """
+    span = min(window, now)
+    return sum(1 for t in finished if t >= now - span) / span if span > 0 else 0.0
 
 
 def summary(results) -> dict:
