@@ -16,8 +16,11 @@ mixes channels, acts on the small cores G_c only):
 
 At the root, A = U (sum_c o_c G_c) V^T gives U and V with inner size min(a, b).  For the halves of a
 deep ConvAC that is r_{L-1} (ICLR 2017); a shallow ConvAC gives Z.  Integer weights give integer U, V
-(Python ints).  Sum pooling and other partitions whose cores outgrow ``max_entries`` return None (the
-rank pipeline then takes another route).
+(Python ints).  Sum pooling puts the children's terms side by side (each broadcast over the other
+children's patches by all-ones columns, equal columns merged) with block-diagonal cores; its inner
+size can exceed the structural bounds (then U or V is not of full inner rank and the rank pipeline
+takes the exact route).  Partitions whose cores outgrow
+``max_entries`` return None (the rank pipeline then takes another route).
 
 >>> from symbolic.spec import deep
 >>> from symbolic.decompositions import grid_tensor
@@ -164,6 +167,46 @@ def _pure_pool(kids: list, limit: int):
     return _Node(U if rowkids else np.ones((1, 1), dtype=object), V if colkids else np.ones((1, 1), dtype=object), G)
 
 
+def _kron(mats) -> np.ndarray:
+    out = mats[0]
+    for m in mats[1:]:
+        out = (out[:, None, :, None] * m[None, :, None, :]).reshape(out.shape[0] * m.shape[0], -1)
+    return out
+
+
+def _sum_pool(kids: list, limit: int) -> _Node:
+    """Sum pooling: child t's tensor broadcast over the others' patches is its U G V^T with the Kronecker
+    factors of the others all-ones columns; the terms side by side (U, V) with block-diagonal cores."""
+    r = kids[0].G.shape[0]
+    ones = [(np.ones((k.U.shape[0], 1), dtype=object), np.ones((k.V.shape[0], 1), dtype=object)) for k in kids]
+    Us = [_kron([k.U if s == t else ones[s][0] for s, k in enumerate(kids)]) for t in range(len(kids))]
+    Vs = [_kron([k.V if s == t else ones[s][1] for s, k in enumerate(kids)]) for t in range(len(kids))]
+    a, b = sum(k.G.shape[1] for k in kids), sum(k.G.shape[2] for k in kids)
+    _guard(*Us, *Vs, np.empty((r, a, b)), limit=limit)
+    G, i, j = np.zeros((r, a, b), dtype=object), 0, 0
+    for k in kids:
+        G[:, i:i + k.G.shape[1], j:j + k.G.shape[2]] = k.G
+        i, j = i + k.G.shape[1], j + k.G.shape[2]
+    return _node_trim(_merge_equal(_Node(np.concatenate(Us, axis=1), np.concatenate(Vs, axis=1), G)))
+
+
+def _merge_equal(node: _Node) -> _Node:
+    """Equal columns of U (of V) merged into one, their rows (columns) of the cores added (the all-ones
+    columns of the children of a sum)."""
+    U, V, G = node.U, node.V, node.G.copy()
+    for side in (1, 2):
+        X, first, keep = (U if side == 1 else V), {}, []
+        for i in range(X.shape[1]):
+            j = first.setdefault(tuple(X[:, i]), i)
+            if j != i:
+                G[:, j] += G[:, i] if side == 1 else 0
+                G[:, :, j] += G[:, :, i] if side == 2 else 0
+            else:
+                keep.append(i)
+        U, V, G = (U[:, keep], V, G[:, keep]) if side == 1 else (U, V[:, keep], G[:, :, keep])
+    return _Node(U, V, G)
+
+
 def _product_pool(kids: list, limit: int) -> _Node:
     pure = _pure_pool(kids, limit)
     if pure is not None:
@@ -220,6 +263,24 @@ def _compress(node: _Node, limit: int) -> _Node:
     return node
 
 
+def _blocks(G: np.ndarray) -> list:
+    """The blocks (rows, columns) of G connected by its nonzero entries (a zero matrix: one block)."""
+    nz = G != 0
+    row_of, blocks = {}, []
+    for i in range(G.shape[0]):
+        if i in row_of:
+            continue
+        rows, cols, todo = {i}, set(), [i]
+        while todo:
+            new_cols = set(np.flatnonzero(nz[todo].any(axis=0)).tolist()) - cols
+            cols |= new_cols
+            todo = sorted(set(np.flatnonzero(nz[:, sorted(new_cols)].any(axis=1)).tolist()) - rows) if new_cols else []
+            rows.update(todo)
+        row_of.update((r, len(blocks)) for r in rows)
+        blocks.append((sorted(rows), sorted(cols) or [0]))
+    return blocks
+
+
 def _levels(spec):
     N = spec.N
     if spec.architecture == "shallow":
@@ -241,7 +302,7 @@ def factor_matrices(spec, rows, output: int = 0, *, max_entries: int = MAX_ENTRI
     Parameters
     ----------
     spec : Spec
-        Integer weights and F, a linear or square activation, product pooling.
+        Integer weights and F, a linear or square activation, product or sum pooling.
     rows : tuple of int
         The row modes I (increasing).
     max_entries : int
@@ -253,7 +314,7 @@ def factor_matrices(spec, rows, output: int = 0, *, max_entries: int = MAX_ENTRI
     """
     from .multimodular import supports
 
-    if not supports(spec) or spec.pooling.name != "product":
+    if not supports(spec):
         return None
     I = set(rows)
     F = _obj(spec.representation)
@@ -264,16 +325,22 @@ def factor_matrices(spec, rows, output: int = 0, *, max_entries: int = MAX_ENTRI
             nodes = [_compress(_conv(n, W), max_entries) for n, W in zip(nodes, mats)]
             if spec.activation.spec_name == "square":
                 nodes = [_compress(_square(n, max_entries), max_entries) for n in nodes]
-            nodes = [_compress(_product_pool(nodes[j * w:(j + 1) * w], max_entries), max_entries)
-                     for j in range(len(nodes) // w)]
+            pool = _product_pool if spec.pooling.name == "product" else _sum_pool
+            nodes = [_compress(pool(nodes[j * w:(j + 1) * w], max_entries), max_entries) for j in range(len(nodes) // w)]
         root = nodes[0]
         G = np.tensordot(_obj(spec.output[output]), root.G, axes=1)  # a x b
         nz_r, nz_c = np.flatnonzero((G != 0).any(axis=1)), np.flatnonzero((G != 0).any(axis=0))
         if len(nz_r) == 0:
             nz_r, nz_c = np.array([0]), np.array([0])
         U, G, V = root.U[:, nz_r], G[nz_r][:, nz_c], root.V[:, nz_c]
-        _guard(np.empty((U.shape[0], min(G.shape))), np.empty((min(G.shape), V.shape[0])), limit=max_entries)
-        left, right = (U, G.dot(V.T)) if G.shape[0] <= G.shape[1] else (U.dot(G), V.T.copy())
+        lefts, rights = [], []
+        for R, C in _blocks(G):  # U G V^T = sum over the blocks of G (connected by its nonzeros)
+            _guard(np.empty((U.shape[0], min(len(R), len(C)))), np.empty((V.shape[0], min(len(R), len(C)))),
+                   limit=max_entries)
+            B = G[R][:, C]
+            lefts.append(U[:, R] if len(R) <= len(C) else U[:, R].dot(B))
+            rights.append(B.dot(V[:, C].T) if len(R) <= len(C) else V[:, C].T)
+        left, right = np.concatenate(lefts, axis=1), np.concatenate(rights, axis=0)
     except _TooBig:
         return None
     in_I = [order[k] for k in range(spec.N) if order[k] in I]

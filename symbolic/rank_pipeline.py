@@ -11,7 +11,7 @@ certificate (symbolic.certificates) and reports it beside the structural upper b
    matricization whose structural bounds allow full rank, the full-rank certificate is
    proposed at once and handed to the rank checker (one elimination instead of two).
 2. *factors*: when the structural bounds are below min(rows, cols) and the net has integer
-   weights, a polynomial activation and product pooling, the factors [A]_I = U V read off the
+   weights, a polynomial activation and product or sum pooling, the factors [A]_I = U V read off the
    decomposition (:mod:`symbolic.factors`), checked modulo primes whose product exceeds the proven
    entry bound (:mod:`symbolic.multimodular`): both bounds without the exact tensor, for any partition.
 3. *exact*: otherwise, when k is below min(rows, cols), the exact tensor (integers) and an exact
@@ -240,7 +240,7 @@ def _try_full_rank(m, p, notes):
 def _factors_apply(spec) -> bool:
     from symbolic.multimodular import supports
 
-    return supports(spec) and spec.pooling.name == "product"
+    return supports(spec)
 
 
 def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, notes):

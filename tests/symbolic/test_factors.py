@@ -19,7 +19,8 @@ NETS = [deep(N=4, M=3, widths=(3, 2), seed=0), deep(N=8, M=2, widths=(2, 2, 2), 
         deep(N=4, M=2, seed=2, activation="square"), deep(N=9, M=2, window=3, widths=(2, 2), seed=3),
         deep(N=4, M=3, seed=4, patch_order=(2, 0, 3, 1), widths=(2, 1)), deep(N=4, M=2, shared=True, seed=5),
         shallow(N=4, M=3, Z=2, seed=6), shallow(N=3, M=2, Z=2, seed=7, activation="square"),
-        shallow(N=4, M=2, Z=3, seed=8, shared=True)]
+        shallow(N=4, M=2, Z=3, seed=8, shared=True), deep(N=4, M=3, pooling="sum", activation="square", seed=9),
+        deep(N=8, M=2, widths=(2, 3, 2), pooling="sum", seed=10), shallow(N=4, M=2, Z=2, pooling="sum", seed=11)]
 
 
 def _partitions(N):
@@ -35,8 +36,8 @@ def test_every_partition_of_small_nets():
             m = matricize(A, rows).matrix
             assert all(type(x) is int for x in f.U.flat) and all(type(x) is int for x in f.V.flat)
             assert (f.U.dot(f.V) == m).all(), (spec, rows)
-            b = bounds(spec, rows)  # as small as the scope recursion (the min cut can be smaller, window 3)
-            assert f.k <= max(1, min(b["trivial"], b["widths"])), (spec, rows)
+            b = bounds(spec, rows)  # product pooling: as small as the scope recursion (the min cut can be smaller)
+            assert f.k <= (max(1, min(b["trivial"], b["widths"])) if spec.pooling.name == "product" else b["trivial"])
 
 
 def _result(spec, rows, r):
@@ -62,7 +63,7 @@ def test_certificates_are_exact_and_kernel_verified(spec, data, seed):
 def test_non_polynomial_or_rational_nets_have_no_factors():
     assert factor_matrices(deep(N=4, M=2, activation="relu", pooling="max"), (0, 1)) is None
     assert factor_matrices(deep(N=4, M=2, denominators=(2,)), (0, 1)) is None
-    assert factor_matrices(deep(N=4, M=2, pooling="sum"), (0, 1)) is None
+    assert factor_matrices(deep(N=4, M=2, pooling="average"), (0, 1)) is None
 
 
 def test_too_large_cores_give_none():
