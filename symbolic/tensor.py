@@ -28,7 +28,8 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .cost import DEFAULT_MAX_ENTRIES, check_entries
+from .cost import check_entries
+from .limits import DEFAULT_MAX_ENTRIES
 from .errors import ShapeError
 from .numbers import lcm_of_denominators, to_json_number
 

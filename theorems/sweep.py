@@ -217,7 +217,7 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
         (:func:`theorems.executors.choose_executor`); tasks start longest first by their estimated cost
         (:meth:`theorems.catalog.Claim.estimate`).
     """
-    from symbolic.cost import ENV_MAX_ENTRIES, ENV_MAX_MEMORY
+    from symbolic.limits import ENV_MAX_ENTRIES, ENV_MAX_MEMORY
 
     choice = choose_executor(executor, jobs=jobs)
     tasks = sweep_tasks(size, only, seed)

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from symbolic.cost import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, set_limits
+from symbolic.limits import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, set_limits
 from symbolic.errors import ConvacError
 
 __all__ = ["main", "build_parser"]

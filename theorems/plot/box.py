@@ -74,7 +74,8 @@ def check_box_cost(N: int, M: int, resolution: int = 25, widths=None) -> None:
     ...
     symbolic.errors.TooLarge: N=16, M=2, --resolution 25: the slice computes 625 grid tensors of 65,536 entries (40,960,000 in all); the limit is 16,777,216 entries (--max-entries; or a lower --resolution)
     """
-    from symbolic.cost import format_count, limits, rank_cost
+    from symbolic.cost import format_count, rank_cost
+    from symbolic.limits import limits
     from symbolic.errors import TooLarge
 
     L = max(1, (N - 1).bit_length())

@@ -1,0 +1,98 @@
+"""The resource limits in force: memory per job and grid entries (symbolic/cost.py checks work against them).
+
+The command line's ``--max-memory`` and ``--max-entries`` set the environment variables
+:data:`ENV_MAX_MEMORY` and :data:`ENV_MAX_ENTRIES`, so library code and worker processes read the
+same limits through :func:`limits`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from .errors import ConvacError
+
+__all__ = ["Limits", "limits", "set_limits", "parse_memory", "parse_entries", "DEFAULT_MAX_MEMORY",
+           "DEFAULT_MAX_ENTRIES", "ENV_MAX_MEMORY", "ENV_MAX_ENTRIES"]
+
+#: Default memory one job may use: 4 GiB (this machine has 24 GiB and 2 cores; two jobs of ``--jobs 2`` fit).
+DEFAULT_MAX_MEMORY = 4 << 30
+#: Default largest grid tensor (entries) of the exact and modular engines: 2^24 (N=24 at M=2, N=8 at M=8).
+DEFAULT_MAX_ENTRIES = 1 << 24
+ENV_MAX_MEMORY = "CONVAC_MAX_MEMORY"
+ENV_MAX_ENTRIES = "CONVAC_MAX_ENTRIES"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force: ``max_memory`` (bytes) and ``max_entries`` (grid entries)."""
+
+    max_memory: int = DEFAULT_MAX_MEMORY
+    max_entries: int = DEFAULT_MAX_ENTRIES
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_memory(text, *, field: str = "--max-memory") -> int:
+    """Bytes from ``4G``, ``500M``, ``1.5GiB``, ``64K`` or a plain number of bytes (binary units).
+
+    >>> parse_memory("4G"), parse_memory("500M"), parse_memory("1.5GiB"), parse_memory(1 << 20)
+    (4294967296, 524288000, 1610612736, 1048576)
+    >>> parse_memory("lots")
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.ConvacError: --max-memory: expected a size such as 4G, 500M or 1.5GiB (K, M, G, T: powers of 1024), got 'lots'
+    """
+    if isinstance(text, int) and not isinstance(text, bool) and text > 0:
+        return text
+    m = re.fullmatch(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", str(text))
+    value = int(float(m.group(1)) * _UNITS[m.group(2).upper()]) if m else 0
+    if value < 1 << 20:
+        what = "at least 1M" if m else "a size such as 4G, 500M or 1.5GiB (K, M, G, T: powers of 1024)"
+        raise ConvacError(f"{field}: expected {what}, got {str(text)[:40]!r}")
+    return value
+
+
+def parse_entries(text, *, field: str = "--max-entries") -> int:
+    """A number of entries from ``16777216``, ``2^24`` or ``16M`` (powers of 1024).
+
+    >>> parse_entries("2^24"), parse_entries("1000"), parse_entries("16M")
+    (16777216, 1000, 16777216)
+    """
+    if isinstance(text, int) and not isinstance(text, bool) and text > 0:
+        return text
+    s = str(text).strip()
+    value = 0
+    if re.fullmatch(r"\d{1,15}", s):
+        value = int(s)
+    elif re.fullmatch(r"2\s*(\^|\*\*)\s*\d{1,2}", s):
+        value = 2 ** int(re.split(r"\^|\*\*", s)[1])
+    elif re.fullmatch(r"\d{1,9}\s*[kKmMgG]", s):
+        value = int(s[:-1]) * _UNITS[s[-1].upper()]
+    if value < 1:
+        raise ConvacError(f"{field}: expected a positive number of entries such as 16777216, 2^24 or 16M, "
+                          f"got {s[:40]!r}")
+    return value
+
+
+def limits() -> Limits:
+    """The limits in force: the environment (:data:`ENV_MAX_MEMORY`, :data:`ENV_MAX_ENTRIES`), else the defaults.
+
+    >>> limits() == Limits() or bool(os.environ.get(ENV_MAX_MEMORY) or os.environ.get(ENV_MAX_ENTRIES))
+    True
+    """
+    mem, ent = os.environ.get(ENV_MAX_MEMORY), os.environ.get(ENV_MAX_ENTRIES)
+    return Limits(parse_memory(mem, field=ENV_MAX_MEMORY) if mem else DEFAULT_MAX_MEMORY,
+                  parse_entries(ent, field=ENV_MAX_ENTRIES) if ent else DEFAULT_MAX_ENTRIES)
+
+
+def set_limits(max_memory=None, max_entries=None) -> Limits:
+    """Set the limits of this process and of the processes it starts (through the environment);
+    None leaves a limit as it is. Returns the limits now in force. Used by the command line."""
+    if max_memory is not None:
+        os.environ[ENV_MAX_MEMORY] = str(parse_memory(max_memory))
+    if max_entries is not None:
+        os.environ[ENV_MAX_ENTRIES] = str(parse_entries(max_entries))
+    return limits()
