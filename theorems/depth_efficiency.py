@@ -41,9 +41,26 @@ def _q(x):
 
 
 def rank_witness(spec, partition="odd-even", output=0, seed=0, exact=False):
-    """Certified rank of [A]_partition at a concrete spec: (k, certificate dict, rows)."""
+    """Certified rank of [A]_partition at a concrete spec: (k, certificate dict, rows).
+
+    A lower bound (``exact`` False) whose exact grid tensor would not fit the limits is certified on the
+    multi-modular route (:func:`symbolic.rank_pipeline.matricization_rank`): the same kind of minor
+    modulo a prime, without the tensor of Python ints (N=16, M=3: 6561 x 6561).
+    """
+    from symbolic.errors import TooLarge
+
     rows = parse_partition(partition, spec.N)
-    T = grid_tensor(spec, output=output)
+    try:
+        T = grid_tensor(spec, output=output)
+    except TooLarge:
+        if exact:
+            raise
+        from symbolic.rank_pipeline import Notes, matricization_rank
+
+        r = matricization_rank(spec, rows, output=output, lower_bound_only=True, engine="modular", seed=seed,
+                               notes=Notes(False))
+        return r, {"kind": "matricization_rank", "source": source(spec, output), "rows": list(rows),
+                   "certificate": r.certificate.lower.to_dict()}
     A = matricize_array(np.asarray(T.data), rows)
     r = exact_rank(A, seed=seed, lower_bound_only=not exact)
     cert = r.certificate.to_dict() if exact else r.certificate.lower.to_dict()
