@@ -209,7 +209,7 @@ CATALOG = (
           de.check_convac_generic,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, widths=[2, 2]),),
           medium=(dict(N=8, M=2), dict(N=8, M=3), dict(N=8, M=4, widths=[3, 3, 3]), dict(N=4, M=4)),
-          large=(dict(N=16, M=3),), cost=lambda i: 3e-6 * _E(i) + 0.005),
+          large=(dict(N=16, M=3),), cost=lambda i: 3.9e-6 * _E(i) + 0.005),
     Claim("depth.relu_max.term_bound",
           "one generalized rank-1 max term has rank [.]_odd-even <= MN/2, so shallow ReLU/max nets need "
           "Z >= 2 rank/(MN)",
