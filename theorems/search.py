@@ -17,16 +17,15 @@ Honesty rules (design.md section 3):
 
 >>> fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
 >>> r = find_counterexample(rank_bound("odd-even", "Z"), fam, budget=100, seed=0)
->>> r.status, r.details["rank"], r.details["bound"]
+>>> r.status.value, r.details["rank"], r.details["bound"]
 ('refuted', 2, '1')
 >>> fam = Family(architecture="shallow", activation="linear", pooling="product", N=4, M=2, widths=(2,))
->>> find_counterexample(rank_bound("odd-even", "Z"), fam, budget=30, seed=0).status
+>>> find_counterexample(rank_bound("odd-even", "Z"), fam, budget=30, seed=0).status.value
 'inconclusive'
 """
 
 from __future__ import annotations
 
-import ast
 import math
 import random
 import time
@@ -37,11 +36,13 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from symbolic.errors import CertificateError, ConvacError, DomainError
-from symbolic.kernel.parse import _max_min
+from symbolic.errors import CertificateError, DomainError
 from symbolic.spec import Spec, load_spec, spec_to_dict, tree_depth
+from symbolic.status import Status
 
+from .bound_expr import bound_values, evaluate_bound, latex_rank, parse_bound
 from .common import source
+from .polish import OutOfTime as _OutOfTime, polish
 
 __all__ = ["Family", "Conjecture", "SearchResult", "find_counterexample", "rank_bound", "parse_bound",
            "bound_values", "simplicity"]
@@ -227,9 +228,10 @@ class Conjecture:
 @dataclass(frozen=True)
 class SearchResult:
     """The outcome of :func:`find_counterexample`: ``refuted`` (with a re-checked
-    counterexample) or ``inconclusive`` (none found within the budget; never "true")."""
+    counterexample) or ``inconclusive`` (none found within the budget; never "true").
+    ``status`` is a :class:`symbolic.status.Status` (a string is converted)."""
 
-    status: str
+    status: Status
     statement: str
     family: dict
     counterexample: Spec | None
@@ -243,18 +245,19 @@ class SearchResult:
     latex: str = ""
     budget: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        object.__setattr__(self, "status", Status(self.status))
+        if self.status not in (Status.REFUTED, Status.INCONCLUSIVE):
+            raise DomainError(f"status={self.status.value!r}: a search refutes or is inconclusive")
+
     def to_dict(self) -> dict:
         ce = None
         if self.counterexample is not None:
             ce = {"spec": spec_to_dict(self.counterexample), **self.details, "certificate": self.certificate,
                   "latex": self.latex, "tensor": self.tensor.to_json() if self.tensor is not None else None}
-        return {"status": self.status, "conjecture": self.statement, "family": self.family, "counterexample": ce,
+        return {"status": self.status.value, "conjecture": self.statement, "family": self.family, "counterexample": ce,
                 "tried": self.tried, "budget": self.budget, "seed": self.seed, "seconds": round(self.seconds, 3),
                 "note": self.note, "certificate": self.certificate}
-
-
-class _OutOfTime(Exception):
-    pass
 
 
 def check_family_cost(family: Family) -> None:
@@ -377,7 +380,7 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     if found is not None and state["best"] is not None and simplicity(state["best"]) < simplicity(found):
         found = state["best"]
     if found is not None:
-        found = _polish(found, violated, deadline)
+        found = polish(found, violated, deadline)
     elapsed = lambda: time.perf_counter() - t0  # noqa: E731
     fam = family.to_dict()
     spent = {"examples": budget, "seconds": seconds}
@@ -416,197 +419,6 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
                         elapsed(), note, latex, spent)
 
 
-def _polish(spec: Spec, violated, deadline, max_calls: int = 2000) -> Spec:
-    """A last greedy pass along the same order: move each weight towards 0 (0 first, then
-    integers of smaller magnitude) while the network still violates the conjecture.
-    Hypothesis's shrinker is heuristic; this makes "smaller |weights|, fewer nonzero
-    weights" hold weight by weight."""
-    d = spec_to_dict(spec)
-    if not isinstance(d.get("weights"), dict):
-        return spec
-    leaves = []
-
-    def walk(x, path):
-        if isinstance(x, list):
-            for n, y in enumerate(x):
-                walk(y, path + (n,))
-        else:
-            leaves.append(path)
-
-    for key in sorted(d["weights"]):
-        walk(d["weights"][key], (key,))
-
-    def get(w, path):
-        for p in path:
-            w = w[p]
-        return w
-
-    def put(w, path, value):
-        for p in path[:-1]:
-            w = w[p]
-        w[path[-1]] = value
-
-    calls, changed = 0, True
-    while changed:
-        changed = False
-        for path in leaves:
-            q = Fraction(get(d["weights"], path))
-            if q == 0:
-                continue
-            sign = 1 if q > 0 else -1
-            for c in [0] + [sign * k for k in range(1, math.ceil(abs(q)))]:
-                if calls >= max_calls or (deadline is not None and time.perf_counter() > deadline):
-                    put(d["weights"], path, _json_number(q))
-                    return load_spec(d)
-                put(d["weights"], path, c)
-                calls += 1
-                try:
-                    ok = violated(load_spec(d))
-                except (ConvacError, _OutOfTime):
-                    ok = False
-                if ok:
-                    changed = True
-                    break
-            else:
-                put(d["weights"], path, _json_number(q))
-    return load_spec(d)
-
-
-def _json_number(q: Fraction):
-    return q.numerator if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
-# ----------------------------------------------------------------------------- rank bounds
-_NAMES = ("N", "M", "Z", "L", "w")
-_FUNCS = {"min": sympy.Min, "max": sympy.Max, "floor": sympy.floor, "ceil": sympy.ceiling,
-          "ceiling": sympy.ceiling}
-
-
-def parse_bound(text: str):
-    """Parse a bound such as ``"Z"``, ``"min(r0, M)^(N/2)"`` or ``"2*M*N/2"`` into sympy, safely.
-
-    Only integers, the names N, M, Z, L, w, r0, r1, ..., the operators + - * / ** ^ and the
-    functions min, max, floor, ceil are allowed; nothing is evaluated by Python (the text is
-    walked as a syntax tree). Decimals are refused: bounds are exact.
-
-    >>> parse_bound("min(r0, M)^(N/2)")
-    Min(M, r0)**(N/2)
-    >>> parse_bound("Z + 1/2")
-    Z + 1/2
-    >>> parse_bound("open(1)")
-    Traceback (most recent call last):
-    ...
-    symbolic.errors.DomainError: --bound 'open(1)': 'open' is not allowed (use integers, N, M, Z, L, w, r0, r1, ..., + - * / ^, min, max, floor, ceil)
-    """
-    allowed = "use integers, N, M, Z, L, w, r0, r1, ..., + - * / ^, min, max, floor, ceil"
-    if not isinstance(text, str) or not text.strip():
-        raise DomainError(f"--bound {text!r}: expected an expression such as 'Z' or 'min(r0, M)^(N/2)'")
-    if len(text) > 500:
-        raise DomainError(f"--bound: {len(text)} characters; at most 500")
-    try:
-        tree = ast.parse(text.replace("^", "**"), mode="eval")
-    except SyntaxError:
-        raise DomainError(f"--bound {text!r}: not a valid expression ({allowed})") from None
-
-    def bad(what):
-        return DomainError(f"--bound {text!r}: {what} is not allowed ({allowed})")
-
-    def conv(node):
-        if isinstance(node, ast.Expression):
-            return conv(node.body)
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, int):
-                raise bad(f"the constant {node.value!r}")
-            return sympy.Integer(node.value)
-        if isinstance(node, ast.Name):
-            if node.id in _NAMES or (node.id.startswith("r") and node.id[1:].isdigit()):
-                return sympy.Symbol(node.id, positive=True, integer=True)
-            raise bad(f"{node.id!r}")
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = conv(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp):
-            a, b = conv(node.left), conv(node.right)
-            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
-                   ast.Div: lambda: a / b, ast.FloorDiv: lambda: sympy.floor(a / b)}
-            if type(node.op) in ops:
-                return ops[type(node.op)]()
-            if isinstance(node.op, ast.Pow):
-                if b.is_Number and abs(b) > 64:
-                    raise bad(f"the exponent {b}")
-                _pow_guard(a, b, text)
-                return a**b
-            raise bad(f"the operator {type(node.op).__name__}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
-            f = _FUNCS.get(node.func.id)
-            if f is None:
-                raise bad(f"{node.func.id!r}")
-            args = [conv(a) for a in node.args]
-            if not args or (f not in (sympy.Min, sympy.Max) and len(args) != 1):
-                raise bad(f"{node.func.id} with {len(args)} arguments")
-            return _max_min(f, args) if f in (sympy.Min, sympy.Max) else f(*args)  # sympy's Max is slow
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            raise bad(f"{node.func.id!r}")
-        raise bad(f"'{ast.unparse(node)}'" if hasattr(ast, "unparse") else "this syntax")
-
-    return conv(tree)
-
-
-_MAX_BITS = 1 << 17
-
-
-def _pow_guard(a, b, text):
-    """Refuse a power of numbers whose value would have more than _MAX_BITS bits (a tower such as
-    ((9^64)^64)^64 or N^N^N at N = 16 would never finish)."""
-    if a.is_Rational and b.is_Rational and abs(a) != 1 and a != 0:
-        if max(abs(a.p).bit_length(), a.q.bit_length()) * abs(b) > _MAX_BITS:
-            raise DomainError(f"--bound {text!r}: a power with more than {_MAX_BITS} bits; refused")
-
-
-def _bounded_xreplace(expr, subs, text=""):
-    """``expr.xreplace(subs)``, refusing powers of numbers that would be too large to compute."""
-    if expr in subs:
-        return subs[expr]
-    if not expr.args:
-        return expr
-    args = [_bounded_xreplace(a, subs, text) for a in expr.args]
-    if isinstance(expr, sympy.Pow):
-        _pow_guard(args[0], args[1], text or str(expr))
-    return expr.func(*args)
-
-
-def bound_values(spec: Spec) -> dict:
-    """The values of the names a bound may use, for one network: N, M, Z, L, w and r0, r1, ...
-
-    >>> from symbolic.spec import deep
-    >>> bound_values(deep(N=4, M=2, widths=(3, 1), seed=0))
-    {'N': 4, 'M': 2, 'Z': 3, 'L': 2, 'w': 2, 'r0': 3, 'r1': 1}
-    """
-    ws = tuple(spec.widths)
-    vals = {"N": spec.N, "M": spec.M, "Z": ws[0], "L": spec.L,
-            "w": spec.window if spec.architecture == "deep" else spec.N}
-    vals.update({f"r{l}": r for l, r in enumerate(ws)})
-    return vals
-
-
-def _evaluate(expr, spec: Spec):
-    vals = bound_values(spec)
-    subs = {}
-    for s in expr.free_symbols:
-        if s.name not in vals:
-            names = ", ".join(vals)
-            raise DomainError(f"--bound: {s.name} is not defined for a {spec.architecture} network with "
-                              f"{spec.L} level(s) (defined: {names})")
-        subs[s] = sympy.Integer(vals[s.name])
-    v = _bounded_xreplace(expr, subs)
-    v = sympy.nsimplify(v) if not v.is_Rational else v
-    if not v.is_Rational:
-        if v.is_real and v.is_finite:
-            return v  # an algebraic number such as 2**(1/2): compared exactly by sympy
-        raise DomainError(f"--bound: evaluates to {v} for {vals}, not a real number")
-    return v
-
-
 def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
     """The conjecture "rank [A]_partition <= bound" (``bound`` a :func:`parse_bound` text, a sympy
     expression or an int). A violation is certified by a rank lower bound k > bound (a k x k
@@ -632,13 +444,13 @@ def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
 
     def holds(spec, t):
         _, A = matrix(spec, t)
-        b = _evaluate(expr, spec)
+        b = evaluate_bound(expr, spec)
         return bool(exact_rank(A, lower_bound_only=True).rank <= b)
 
     def certify(spec, t):
         rows, A = matrix(spec, t)
         r = exact_rank(A, lower_bound_only=True)
-        b = _evaluate(expr, spec)
+        b = evaluate_bound(expr, spec)
         cert = {"kind": "matricization_rank", "source": source(spec), "rows": list(rows),
                 "certificate": r.certificate.lower.to_dict()}
         details = {"rank": r.rank, "bound": str(b), "bound_expression": text, "rows": list(rows),
@@ -647,40 +459,8 @@ def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
         return cert, details
 
     def latex(spec, t, details):
-        return _latex_rank(spec, t, details, expr)
+        return latex_rank(spec, t, details, expr)
 
     return Conjecture(statement, holds, certify, latex)
 
 
-def _latex_vector(v):
-    return "(" + ", ".join(sympy.latex(sympy.Rational(str(x))) for x in v) + ")"
-
-
-def _latex_rank(spec: Spec, t, details, expr) -> str:
-    from symbolic.matricize import matricize_array
-
-    rows = tuple(details["rows"])
-    lines = [r"\begin{gather*}",
-             rf"\text{{{spec.architecture} {spec.operator.name} network}},\ N={spec.N},\ M={spec.M},\ "
-             + (rf"Z={spec.Z}" if spec.architecture == "shallow" else
-                r"(r_0,\ldots,r_{L-1})=(" + ", ".join(map(str, spec.widths)) + ")") + r"\\"]
-    if spec.architecture == "shallow":
-        for z in range(spec.Z):
-            vecs = [spec.hidden_vector(z, i) for i in range(spec.N)]
-            if spec.shared:
-                lines.append(rf"a^{{{z}}} = {_latex_vector(vecs[0])}\\")
-            else:
-                lines.append(r",\ ".join(rf"a^{{{z},{i}}} = {_latex_vector(v)}" for i, v in enumerate(vecs)) + r"\\")
-        lines.append(rf"a^{{y}} = {_latex_vector(spec.output[0])}\\")
-    else:
-        for l in range(spec.L):
-            mats = [spec.layer_matrix(l, k) for k in range(1 if spec.shared else spec.N // spec.window**l)]
-            lines.append(r",\ ".join(rf"W^{{{l},{k}}} = {sympy.latex(sympy.Matrix([[sympy.Rational(str(x)) for x in r] for r in m]))}"
-                                     for k, m in enumerate(mats)) + r"\\")
-        lines.append(rf"a^{{y}} = {_latex_vector(spec.output[0])}\\")
-    A = matricize_array(t.to_numpy(), rows)
-    mat = sympy.Matrix([[sympy.Rational(str(x)) for x in r] for r in A.tolist()])
-    lines.append(rf"[\mathcal{{A}}]_{{\{{{','.join(map(str, rows))}\}}}} = {sympy.latex(mat)},\quad "
-                 rf"\operatorname{{rank}} = {details['rank']} > {sympy.latex(expr)} = {details['bound']}")
-    lines.append(r"\end{gather*}")
-    return "\n".join(lines)
