@@ -11,8 +11,8 @@ the shards before it. Without a refutation the answer is ``inconclusive`` (never
 >>> from theorems.search import Family, find_counterexample, rank_bound
 >>> fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
 >>> r = sharded_search(find_counterexample, rank_bound("odd-even", "Z"), fam, budget=100, seed=0, shards=2)
->>> r.status, r.budget["shards"], r.budget["shard"], r.details["rank"]
-('refuted', 2, 0, 2)
+>>> r.status == "refuted", r.budget["shards"], r.budget["shard"], r.details["rank"]
+(True, 2, 0, 2)
 """
 
 from __future__ import annotations
