@@ -53,7 +53,7 @@ class Split(Exception):
 @lru_cache(maxsize=65536)
 def ev(expr):
     """Evaluated and expanded."""
-    return sympy.expand(sympy.sympify(expr).doit())
+    return sympy.expand(sympy.sympify(expr, strict=True).doit())
 
 
 def form(expr, variables):

@@ -129,9 +129,9 @@ def _factor(E, N, M, seed=0):
     rows = parse_partition("odd-even", N)
     cols = [i for i in range(N) if i not in rows]
     rng = random.Random(seed)
-    syms = sorted({s for e in E.values() for s in sympy.sympify(e).free_symbols}, key=str)
+    syms = sorted({s for e in E.values() for s in sympy.sympify(e, strict=True).free_symbols}, key=str)
     points = [{s: sympy.Rational(rng.randint(-10**6, 10**6), rng.randint(1, 10**3)) for s in syms} for _ in range(2)]
-    vals = {d: [sympy.sympify(e).xreplace(p) for p in points] for d, e in E.items()}
+    vals = {d: [sympy.sympify(e, strict=True).xreplace(p) for p in points] for d, e in E.items()}
 
     def at(r, c, table=E):
         d = [0] * N
@@ -170,7 +170,7 @@ def find_box(act: str, pl: str, *, N: int, M: int, widths=None, recipes=RECIPES,
                 if T is None:
                     T = grid_tensor(spec, engine="symbolic").data
                 memo = {}
-                E = {d: resolve_on_box(leaky_as_extremum(sympy.sympify(T[d])), boxq, memo)
+                E = {d: resolve_on_box(leaky_as_extremum(sympy.sympify(T[d], strict=True)), boxq, memo)
                      for d in itertools.product(range(M), repeat=N)}
             except ConvacError as e:
                 why = f"{recipe}{'' if B is None else f' (B = {B})'}: {str(e)[:80]}"

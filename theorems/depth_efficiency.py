@@ -203,7 +203,7 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
 
     boxq = {k: (sympy.Rational(a), sympy.Rational(b)) for k, (a, b) in box.items()}
     G = circuit(spec)
-    g = [resolve_on_box(sympy.sympify(forward(G, [(j,) + (0,) * (N - 1)])[0][0]), boxq) for j in range(M)]
+    g = [resolve_on_box(sympy.sympify(forward(G, [(j,) + (0,) * (N - 1)])[0][0], strict=True), boxq) for j in range(M)]
     c = 1  # g > 0 on the box, so g + 1 > 0
     hidden = [[[str(gj + c) for gj in g]] + [[-1] * M for _ in range(N - 1)],
               [[1] * M] + [[-1] * M for _ in range(N - 1)]]

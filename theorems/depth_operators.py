@@ -60,8 +60,8 @@ def polynomial_operator(act: str, pl: str) -> bool:
     (True, False)
     """
     x, a, b = sympy.symbols("x a b")
-    return (sympy.sympify(_sig(act)(x)).is_polynomial(x) is True
-            and sympy.sympify(operator(act, pl).pooling.sympy(a, b)).is_polynomial(a, b) is True)
+    return (sympy.sympify(_sig(act)(x), strict=True).is_polynomial(x) is True
+            and sympy.sympify(operator(act, pl).pooling.sympy(a, b), strict=True).is_polynomial(a, b) is True)
 
 
 def _base(act, pl, N, M, part):

@@ -151,7 +151,7 @@ def factorized(A, U, V, syms, what) -> int:
     need(len(U) == A.shape[0] and all(len(r) == n for r in U) and n >= 1 and all(len(r) == A.shape[1] for r in V),
          f"{what}: U, V must be {A.shape[0]} x n and n x {A.shape[1]}")
     P = sympy.Matrix(U) * sympy.Matrix(V)
-    need(all(zero(sympy.sympify(A[i, j]) - P[i, j]) for i in range(A.shape[0]) for j in range(A.shape[1])),
+    need(all(zero(sympy.sympify(A[i, j], strict=True) - P[i, j]) for i in range(A.shape[0]) for j in range(A.shape[1])),
          f"{what}: [A]_rows != U V")
     return n
 
@@ -164,7 +164,7 @@ def factorization(part, fam, what):
     for_all_weights(net, what)
     family_is(net, fam, what)
     rows = S.rows_of(part["rows"], net.N, f"{what}.rows")
-    syms = {str(s): s for x in net.weights() for s in sympy.sympify(x).free_symbols}
+    syms = {str(s): s for x in net.weights() for s in sympy.sympify(x, strict=True).free_symbols}
     A = matricize(tensor_of(part["source"]), net.N, net.M, rows)
     return rows, factorized(A, part["U"], part["V"], syms, what)
 
@@ -217,7 +217,7 @@ def max_rows(cert, fam, what="certificate"):
     v = [[sig(net.layers[0][i][0][j]) for j in range(M)] for i in range(N)]
     for d, t in zip(itertools.product(range(M), repeat=N), tensor_of(cert["source"])):
         R, C = kmax(*(v[i][d[i]] for i in rows)), kmax(*(v[i][d[i]] for i in range(N) if i not in rows))
-        need(zero(sympy.sympify(t) - net.output[0][0] * kmax(R, C)), f"{what}: entry {d} != o max(R, C)")
+        need(zero(sympy.sympify(t, strict=True) - net.output[0][0] * kmax(R, C)), f"{what}: entry {d} != o max(R, C)")
     return cert["bound"]
 
 
@@ -249,9 +249,9 @@ def box(cert, fam, what="certificate"):
     family_is(sh, {k: fam[k] for k in ("N", "M", "activation", "pooling", "shared")} | {"architecture": "shallow"},
               f"{what}.right")
     need(sh.F == deep.F, f"{what}.right: the same representation F as the deep net")
-    syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x).free_symbols}
+    syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x, strict=True).free_symbols}
     need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms), f"{what}.box: an interval for every deep weight")
-    need(all(set(map(str, sympy.sympify(x).free_symbols)) <= set(syms) for x in sh.weights()),
+    need(all(set(map(str, sympy.sympify(x, strict=True).free_symbols)) <= set(syms) for x in sh.weights()),
          f"{what}.right: weights of the deep symbols")
     B = {}
     for name, iv in cert["box"].items():
@@ -260,9 +260,9 @@ def box(cert, fam, what="certificate"):
         need(lo < hi, f"{what}.box.{name}: the interval is empty or a point")
         B[name] = (lo, hi)
     memo = {}
-    left = [resolve_on_box(sympy.sympify(a), B, memo) for a in tensor_of(cert["left"])]
+    left = [resolve_on_box(sympy.sympify(a, strict=True), B, memo) for a in tensor_of(cert["left"])]
     for a, b in zip(left, tensor_of(cert["right"])):
-        need(zero(a - resolve_on_box(sympy.sympify(b), B, memo)), f"{what}: the two tensors differ on the box")
+        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True), B, memo)), f"{what}: the two tensors differ on the box")
     return np.array(left, dtype=object), syms, sh.widths[0]
 
 

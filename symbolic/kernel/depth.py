@@ -40,8 +40,8 @@ def term_bound_of(pooling, N, M) -> int:
 def polynomial(act, pl) -> bool:
     """sigma(x) and P(a, b) are polynomials, by the kernel's own definitions of the operators."""
     x, a, b = sympy.symbols("x a b")
-    return (sympy.sympify(activation(act)[1](x)).is_polynomial(x) is True
-            and sympy.sympify(pool(pl, [a, b])).is_polynomial(a, b) is True)
+    return (sympy.sympify(activation(act)[1](x), strict=True).is_polynomial(x) is True
+            and sympy.sympify(pool(pl, [a, b]), strict=True).is_polynomial(a, b) is True)
 
 
 def _fams(st):
