@@ -384,8 +384,11 @@ def load_json(text_or_bytes, *, field="FILE", max_bytes=64 * 2**20, max_depth=64
 
 
 def read_json_file(path, *, field=None, **limits):
-    """:func:`load_json` of a file (its size checked before reading) or of standard input (``"-"``);
-    unreadable and empty input are one-line errors too."""
+    """:func:`load_json` of a regular file (its size checked before reading) or of standard input (``"-"``),
+    at most ``max_bytes`` either way; a FIFO, a device or a folder is refused at once, never read or waited on.
+    Unreadable and empty input are one-line errors too."""
+    import stat
+
     max_bytes = limits.get("max_bytes", 64 * 2**20)
     field = field or ("stdin" if str(path) == "-" else str(path))
     try:
@@ -393,11 +396,17 @@ def read_json_file(path, *, field=None, **limits):
             stream = getattr(sys.stdin, "buffer", sys.stdin)
             data = stream.read(max_bytes + 1) if stream is not None else ""
         else:
-            size = os.stat(path).st_size
-            if size > max_bytes:
-                raise ParseError(field, f"{size} bytes; at most {max_bytes} bytes", kind="size", hint=False)
-            with open(path, "rb") as f:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO without a writer opens at once
+            with open(fd, "rb") as f:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    raise ParseError(field, "cannot be read (not a regular file: a FIFO, device or folder)",
+                                     kind="unreadable", hint=False, detail="not a regular file")
+                if st.st_size > max_bytes:
+                    raise ParseError(field, f"{st.st_size} bytes; at most {max_bytes} bytes", kind="size", hint=False)
                 data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise ParseError(field, f"more than {max_bytes} bytes", kind="size", hint=False)
     except (OSError, ValueError) as e:
         if isinstance(e, ParseError):
             raise
