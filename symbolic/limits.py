@@ -1,8 +1,10 @@
 """The resource limits in force: memory per job and grid entries (symbolic/cost.py checks work against them).
 
-The command line's ``--max-memory`` and ``--max-entries`` set the environment variables
-:data:`ENV_MAX_MEMORY` and :data:`ENV_MAX_ENTRIES`, so library code and worker processes read the
-same limits through :func:`limits`.
+The command line's ``--max-memory`` and ``--max-entries`` are passed as arguments: :func:`set_limits`
+(or the context manager :func:`use_limits`) sets the limits of this process, which the processes it
+forks inherit, and a sweep hands its :class:`Limits` to every task (a worker of an external cluster
+applies them). The environment variables :data:`ENV_MAX_MEMORY` and :data:`ENV_MAX_ENTRIES` are an
+input only: read when nothing was set, never written.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from .errors import ConvacError
 
-__all__ = ["Limits", "limits", "set_limits", "parse_memory", "parse_entries", "DEFAULT_MAX_MEMORY",
+__all__ = ["Limits", "limits", "set_limits", "use_limits", "parse_memory", "parse_entries", "DEFAULT_MAX_MEMORY",
            "DEFAULT_MAX_ENTRIES", "ENV_MAX_MEMORY", "ENV_MAX_ENTRIES"]
 
 #: Default memory one job may use: 4 GiB (this machine has 24 GiB and 2 cores; two jobs of ``--jobs 2`` fit).
@@ -47,7 +49,7 @@ def parse_memory(text, *, field: str = "--max-memory") -> int:
     """
     if isinstance(text, int) and not isinstance(text, bool) and text > 0:
         return text
-    m = re.fullmatch(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", str(text))
+    m = re.fullmatch(r"\s*(\d{1,19}(?:\.\d{1,6})?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", str(text))
     value = int(float(m.group(1)) * _UNITS[m.group(2).upper()]) if m else 0
     if value < 1 << 20:
         what = "at least 1M" if m else "a size such as 4G, 500M or 1.5GiB (K, M, G, T: powers of 1024)"
@@ -65,7 +67,7 @@ def parse_entries(text, *, field: str = "--max-entries") -> int:
         return text
     s = str(text).strip()
     value = 0
-    if re.fullmatch(r"\d{1,15}", s):
+    if re.fullmatch(r"\d{1,19}", s):
         value = int(s)
     elif re.fullmatch(r"2\s*(\^|\*\*)\s*\d{1,2}", s):
         value = 2 ** int(re.split(r"\^|\*\*", s)[1])
@@ -77,22 +79,53 @@ def parse_entries(text, *, field: str = "--max-entries") -> int:
     return value
 
 
-def limits() -> Limits:
-    """The limits in force: the environment (:data:`ENV_MAX_MEMORY`, :data:`ENV_MAX_ENTRIES`), else the defaults.
+#: The limits set by :func:`set_limits` (the command line's flags, a sweep's task), else None.
+_ACTIVE: Limits | None = None
 
-    >>> limits() == Limits() or bool(os.environ.get(ENV_MAX_MEMORY) or os.environ.get(ENV_MAX_ENTRIES))
-    True
+
+def limits() -> Limits:
+    """The limits in force: those set by :func:`set_limits`, else the environment (:data:`ENV_MAX_MEMORY`,
+    :data:`ENV_MAX_ENTRIES`), else the defaults.
+
+    >>> with use_limits(Limits(max_entries=1000)):
+    ...     limits().max_entries
+    1000
     """
+    if _ACTIVE is not None:
+        return _ACTIVE
     mem, ent = os.environ.get(ENV_MAX_MEMORY), os.environ.get(ENV_MAX_ENTRIES)
     return Limits(parse_memory(mem, field=ENV_MAX_MEMORY) if mem else DEFAULT_MAX_MEMORY,
                   parse_entries(ent, field=ENV_MAX_ENTRIES) if ent else DEFAULT_MAX_ENTRIES)
 
 
 def set_limits(max_memory=None, max_entries=None) -> Limits:
-    """Set the limits of this process and of the processes it starts (through the environment);
-    None leaves a limit as it is. Returns the limits now in force. Used by the command line."""
-    if max_memory is not None:
-        os.environ[ENV_MAX_MEMORY] = str(parse_memory(max_memory))
-    if max_entries is not None:
-        os.environ[ENV_MAX_ENTRIES] = str(parse_entries(max_entries))
-    return limits()
+    """Set the limits of this process (and of the processes it forks from now on); None leaves a limit as
+    it is. Returns the limits now in force. The environment is not touched.
+
+    >>> with use_limits(None):
+    ...     set_limits("1000G", "2^50")
+    Limits(max_memory=1073741824000, max_entries=1125899906842624)
+    """
+    global _ACTIVE
+    cur = limits()
+    _ACTIVE = Limits(parse_memory(max_memory) if max_memory is not None else cur.max_memory,
+                     parse_entries(max_entries) if max_entries is not None else cur.max_entries)
+    return _ACTIVE
+
+
+class use_limits:
+    """``with use_limits(Limits(...)):`` the limits in force inside the block (None: those of the
+    environment), restored after it."""
+
+    def __init__(self, lim: Limits | None):
+        self.lim, self.saved = lim, None
+
+    def __enter__(self):
+        global _ACTIVE
+        self.saved, _ACTIVE = _ACTIVE, self.lim
+        return limits()
+
+    def __exit__(self, *exc):
+        global _ACTIVE
+        _ACTIVE = self.saved
+        return False

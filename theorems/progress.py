@@ -4,7 +4,33 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["progress"]
+__all__ = ["progress", "format_line"]
+
+#: Set in a child of :func:`theorems.supervise.supervised`: the shared page where progress is published
+#: (the parent writes the lines off a terminal, even while this process sits in one long call).
+_BOARD = None
+
+
+def format_line(state: dict, now: float | None = None) -> str:
+    """The progress line of a published state: ``label: 12/109 done after 20 s, ETA 2 min (last: claim)``.
+
+    >>> format_line({"label": "verify", "done": 1, "total": 4, "unit": "done", "note": "laws", "start": 0}, now=10)
+    'verify: 1/4 done after 10 s, ETA 30 s (last: laws)'
+    >>> format_line({"label": "convac rank", "done": 0, "total": None, "unit": "", "note": "minors", "start": 0}, now=5)
+    'convac rank: still working after 5 s (minors)'
+    """
+    import time
+
+    elapsed = (time.monotonic() if now is None else now) - state["start"]
+    done, total, note, unit = state["done"], state["total"], state.get("note") or "", state["unit"]
+    if not unit:  # a heartbeat: no count, the current stage
+        return f"{state['label']}: still working after {elapsed:.0f} s" + (f" ({note[:80]})" if note else "")
+    count = f"{done}/{total}" if total is not None else f"{done}"
+    eta = ""
+    if total and 0 < done < total and elapsed >= 1:
+        left = elapsed * (total - done) / done
+        eta = f", ETA {left:.0f} s" if left < 120 else f", ETA {left / 60:.0f} min"
+    return f"{state['label']}: {count} {unit} after {elapsed:.0f} s{eta}" + (f" (last: {note[:60]})" if note else "")
 
 
 class progress:
@@ -31,22 +57,38 @@ class progress:
         self.total, self.label, self.delay, self.interval, self.unit = total, label, delay, interval, unit
         self.stream = stream or sys.stderr
         self._time = time.monotonic
-        self.start, self.done, self.shown, self.note = self._time(), 0, False, ""
+        self.start, self.done, self.shown, self._note = self._time(), 0, False, ""
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._stop = threading.Event()
         self._thread = None
-        if not self.tty and interval and interval > 0:
+        self._board = _BOARD if stream is None else None  # supervised: the parent writes the lines
+        self._publish()
+        if not self.tty and interval and interval > 0 and self._board is None:
             self._thread = threading.Thread(target=self._beat, name="convac-progress", daemon=True)
             self._thread.start()
 
+    @property
+    def note(self) -> str:
+        return self._note
+
+    @note.setter
+    def note(self, text: str):  # set by callers between long calls (e.g. the stage of convac rank)
+        self._note = text
+        self._publish()
+
+    def _state(self) -> dict:
+        return {"label": self.label, "done": self.done, "total": self.total, "unit": self.unit, "note": self._note,
+                "start": self.start, "interval": 0 if self.tty else (self.interval or 0)}
+
+    def _publish(self):
+        if self._board is not None:
+            from .supervise import publish
+
+            publish(self._board, self._state())
+
     def line(self) -> str:
-        """The progress line: ``label: 12/109 done after 20 s (last: claim)``."""
-        count = f"{self.done}/{self.total}" if self.total is not None else f"{self.done}"
-        note = f" (last: {self.note[:60]})" if self.note else ""
-        if not self.unit:  # a heartbeat: no count, the current stage
-            note = f" ({self.note[:80]})" if self.note else ""
-            return f"{self.label}: still working after {self._time() - self.start:.0f} s{note}"
-        return f"{self.label}: {count} {self.unit} after {self._time() - self.start:.0f} s{note}"
+        """The progress line: ``label: 12/109 done after 20 s, ETA 3 min (last: claim)``."""
+        return format_line(self._state(), now=self._time())
 
     def _beat(self):
         while not self._stop.wait(self.interval):
@@ -59,7 +101,8 @@ class progress:
     def update(self, n: int = 1, note: str = ""):
         self.done += n
         if note:
-            self.note = note
+            self._note = note
+        self._publish()
         if not self.tty or self._time() - self.start < self.delay:
             return
         self.shown = True

@@ -19,7 +19,7 @@ def test_line_counts_and_notes():
     p = progress(5, "verify small", stream=s, interval=0)
     p.update(2, "laws")
     p.update(1)
-    assert re.fullmatch(r"verify small: 3/5 done after \d+ s \(last: laws\)", p.line())
+    assert re.fullmatch(r"verify small: 3/5 done after \d+ s(, ETA \d+ (s|min))? \(last: laws\)", p.line())
     p.close()
     assert s.getvalue() == ""  # interval 0: no background lines; off a terminal: no bar
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
-from symbolic.limits import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, set_limits
+from symbolic.limits import set_limits
 from symbolic.errors import ConvacError
 
 __all__ = ["main", "build_parser"]
@@ -25,8 +26,8 @@ class _Parser(argparse.ArgumentParser):
 _COMPUTING = ("spec", "grid", "rank", "verify", "check", "search", "plot")
 
 
-_LIMITS_HELP = ("resource limits (checked before any work; see symbolic/cost.py; also set by the environment "
-                "variables CONVAC_MAX_MEMORY and CONVAC_MAX_ENTRIES)")
+_LIMITS_HELP = ("resource limits and time budget (checked before any work; see symbolic/cost.py; the environment "
+                "variables CONVAC_MAX_MEMORY and CONVAC_MAX_ENTRIES give defaults)")
 
 
 def _add_limit_flags(parser, suppress: bool = True, recurse: bool = True) -> None:
@@ -37,6 +38,8 @@ def _add_limit_flags(parser, suppress: bool = True, recurse: bool = True) -> Non
                    help="memory one job may use, e.g. 8G or 500M (default 4G); larger work is refused at once")
     g.add_argument("--max-entries", default=default, metavar="N",
                    help="largest grid tensor, in entries, e.g. 2^26 (default 2^24 = 16,777,216)")
+    g.add_argument("--timeout", default=default, metavar="SECONDS",
+                   help="stop the work after this many seconds (exit status 3, saying where it was); default none")
     for action in parser._actions if recurse else ():
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():
@@ -66,9 +69,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run one subcommand; every failure is one line on stderr: exit 2 for bad input or work that
-    does not fit (ConvacError, MemoryError, RecursionError), 130 on Ctrl-C, 1 for a bug (``--debug``
-    shows its traceback)."""
+    """Run one subcommand; every failure is one line on stderr (exit codes: README, *Exit codes*): 0 done,
+    1 a result that is not proved (as each command documents) or a bug (``--debug`` shows its traceback),
+    2 bad input, work that does not fit or cannot be written (ConvacError, MemoryError, RecursionError,
+    OSError), 3 stopped by ``--timeout``, 130 on Ctrl-C (SIGINT), 143 on SIGTERM.
+
+    The computing commands run in a child process (:func:`theorems.supervise.supervised`), so that
+    ``--timeout``, Ctrl-C and SIGTERM stop them at once, python-flint calls included."""
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
@@ -79,38 +86,115 @@ def main(argv=None) -> int:
     command = next((a for a in argv if not a.startswith("-")), None)
     if argv and argv[0].startswith("-") and command is not None:  # convac --max-memory 8G grid ...: skip the value
         command = next((a for i, a in enumerate(argv) if not a.startswith("-") and not (
-            i and argv[i - 1] in ("--max-memory", "--max-entries"))), None)
+            i and argv[i - 1] in ("--max-memory", "--max-entries", "--timeout"))), None)
     parser = build_parser(command)
     args = parser.parse_args(argv)
-    saved = {k: os.environ.get(k) for k in (ENV_MAX_MEMORY, ENV_MAX_ENTRIES)}
+    from symbolic import limits as limits_mod
+
+    saved = limits_mod._ACTIVE
     try:
-        # the limits reach library code (and worker processes) through the environment, for this run only
+        return _run(args, debug)
+    finally:
+        limits_mod._ACTIVE = saved  # the limits of this run only
+
+
+def _run(args, debug: bool) -> int:
+    """Validate the run's limits and time budget, then run the command (in a supervised child when it computes)."""
+    from ..supervise import Interrupted, TimedOut, check_timeout, supervised
+
+    def guarded(work) -> int:
+        return _one_line_errors(args, debug, work)
+
+    timeout = [None]
+
+    def checks():
+        # the limits are passed down as arguments (symbolic.limits.set_limits; forked processes inherit them)
         set_limits(getattr(args, "max_memory", None), getattr(args, "max_entries", None))
-        return int(args.func(args) or 0)
+        timeout[0] = check_timeout(getattr(args, "timeout", None))
+        return 0
+
+    rc = guarded(checks)
+    if rc:
+        return rc
+    if args.command not in _COMPUTING:
+        return guarded(lambda: int(args.func(args) or 0))
+    try:
+        return supervised(lambda: guarded(lambda: int(args.func(args) or 0)), timeout=timeout[0],
+                          label=f"convac {args.command}", capture=not _real_streams())
+    except TimedOut as e:
+        _say(args, str(e))
+        return e.exit_code
+    except Interrupted as e:
+        name = "SIGINT (Ctrl-C)" if e.signum == signal.SIGINT else signal.Signals(e.signum).name
+        _say(args, f"interrupted by {name}; the work was stopped" + (f"; it was at: {e.where}" if e.where else ""))
+        return e.exit_code
     except ConvacError as e:
-        msg = str(e).replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the input held
+        _say(args, str(e))
+        return 2
+
+
+def _say(args, msg: str) -> None:
+    msg = str(msg).replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the input held
+    try:
         sys.stderr.write(f"convac {args.command}: {msg[:2000]}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _real_streams() -> bool:
+    """Are stdout and stderr file descriptors (a forked child can write them), not Python objects (pytest)?"""
+    try:
+        sys.stdout.fileno(), sys.stderr.fileno()
+        return True
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _quiet_stdout() -> None:
+    """Point a stdout that failed (a full disk, a closed pipe) at /dev/null: nothing more is lost, and the
+    interpreter's last flush at exit cannot print a traceback."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (AttributeError, ValueError, OSError):
+        pass
+
+
+def _one_line_errors(args, debug: bool, work) -> int:
+    """``work()``'s exit status, every failure turned into one line on stderr."""
+    try:
+        rc = int(work() or 0)
+        sys.stdout.flush()  # a full disk shows here, inside the one error path
+        return rc
+    except ConvacError as e:
+        _say(args, str(e))
         return 2
     except MemoryError:
-        sys.stderr.write(f"convac {args.command}: out of memory; try a smaller network (see --help for limits)\n")
+        _say(args, "out of memory; try a smaller network (see --help for limits)")
         return 2
     except RecursionError:
-        sys.stderr.write(f"convac {args.command}: the input is nested too deeply\n")
+        _say(args, "the input is nested too deeply")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write(f"convac {args.command}: interrupted\n")
+        _say(args, "interrupted")
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except OSError as e:  # a full disk, a device that refuses writes, a lost connection: one line, exit 2
+        import errno
+
+        writing = e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE)
+        if writing and e.filename is None:
+            _quiet_stdout()
+        where = f"{e.filename}: " if e.filename else "output: " if writing else ""
+        _say(args, f"{where}{'cannot be written' if writing else 'failed'} ({e.strerror or e})")
+        return 2
     except Exception as e:  # noqa: BLE001 - a bug: one line, the traceback only with --debug
         if debug:
             raise
-        sys.stderr.write(f"convac {args.command}: internal error ({type(e).__name__}: {str(e)[:200]}); "
-                         "rerun with --debug for the traceback and please report it\n")
+        _say(args, f"internal error ({type(e).__name__}: {str(e)[:200]}); rerun with --debug for the traceback "
+                   "and please report it")
         return 1
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
