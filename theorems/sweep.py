@@ -24,7 +24,7 @@ from .executors import choose_executor, open_executor
 from .progress import progress
 from .verdict import Status
 
-__all__ = ["run_sweep", "summary", "fmt_instance", "sweep_tasks"]
+__all__ = ["run_sweep", "summary", "fmt_instance", "sweep_tasks", "open_journal", "assign_journal", "check_seed"]
 
 
 def fmt_instance(inst: dict) -> str:
@@ -38,21 +38,61 @@ def fmt_instance(inst: dict) -> str:
 
 
 def sweep_tasks(size="small", only=None, seed=0) -> list:
-    """The tasks of a sweep, in catalog order: ``(claim id, instance, seed)``, one per (claim, instance)."""
+    """The tasks of a sweep, in catalog order: ``(claim id, instance, seed)``, one per (claim, instance).
+    The seed must be an int >= 0 and no claim may be named twice in ``only`` (refused here, before any work).
+
+    >>> sweep_tasks("small", ["laws", "laws"])
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.ConvacError: --only: laws is named twice; name each claim once
+    """
+    check_seed(seed)
+    if only is not None:
+        dup = sorted({c for c in only if list(only).count(c) > 1})
+        if dup:
+            raise ConvacError(f"--only: {', '.join(dup)} {'is' if len(dup) == 1 else 'are'} named twice; "
+                              "name each claim once")
     return [(c.id, inst, seed) for c, inst in instances(size, only)]
+
+
+def check_seed(seed, flag: str = "--seed") -> int:
+    """A seed: an int >= 0 (numpy's generators refuse negative seeds, deep inside a task).
+
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.ConvacError: --seed -1: expected an int >= 0
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConvacError(f"{flag} {seed!r}: expected an int >= 0")
+    return seed
 
 
 def _run_one(task):
     """One task ``(claim id, instance, seed[, limits[, encode[, light]]])``: the claim checked on its
     instance (the verdict re-verified by the kernel inside :func:`theorems.verdict.conclude`), as a row;
-    ``limits`` (environment variables) are the resource limits of the run, set here too because a worker
-    of an external cluster has its own environment; ``encode`` adds the result's JSON text as
+    ``limits`` (a :class:`symbolic.limits.Limits`) are the resource limits of the run, applied here
+    because a worker of an external cluster has its own; ``encode`` adds the result's JSON text as
     ``row["json"]``; ``light`` leaves the certificate out of the row's dicts (it can weigh 60 MB: the
     text, when asked for, holds it)."""
+    from symbolic.limits import Limits, use_limits
+
     claim_id, inst, seed, *rest = task
-    limits, encode, light = (rest + [{}, False, False][len(rest):])[:3]
-    for k, v in limits.items():
-        os.environ[k] = v
+    lim, encode, light = (rest + [None, False, False][len(rest):])[:3]
+    if isinstance(lim, Limits):
+        with use_limits(lim):
+            row = _check_one(claim_id, inst, seed)
+    else:
+        row = _check_one(claim_id, inst, seed)
+    if encode:  # encoded here, on the worker: the journal line and the answer's text
+        row["json"] = json.dumps(row["result"])
+    if light:
+        row = {k: v for k, v in row.items() if k != "certificate"}
+        row["result"] = {k: v for k, v in row["result"].items() if k != "certificate"}
+    return row
+
+
+def _check_one(claim_id, inst, seed) -> dict:
     claim = get_claim(claim_id)
     t0 = time.perf_counter()
     try:
@@ -65,11 +105,6 @@ def _run_one(task):
                "detail": f"error: {e}", "checked": False, "certificate": None,
                "result": {"statement": {"type": "claim", "claim": claim_id, "instance": inst},
                           "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
-    if encode:  # encoded here, on the worker: the journal line and the answer's text
-        row["json"] = json.dumps(row["result"])
-    if light:
-        row = {k: v for k, v in row.items() if k != "certificate"}
-        row["result"] = {k: v for k, v in row["result"].items() if k != "certificate"}
     return row
 
 
@@ -95,18 +130,68 @@ def _exact_keys(inst: dict, stated: dict) -> int:
     return sum(1 for k, v in inst.items() if v is not None and k in stated and _plain(v) == _plain(stated[k]))
 
 
-def _read_journal(path: str, seed: int, texts: list | None = None) -> list:
-    """The results of a journal, in file order (their JSON lines appended to ``texts`` when given). A last
-    line cut short (the run was killed while writing it) is dropped and cut from the file; any other line
-    that is not a result of this seed is refused."""
-    if not os.path.exists(path):
-        return []
-    with open(path, "rb") as fh:
-        data = fh.read()
+#: Statuses a journal line keeps on resume; a task whose lines are all tested or inconclusive runs again.
+KEPT = ("proved", "refuted")
+
+
+def open_journal(path: str):
+    """The journal ``path`` opened for reading and appending (created if missing), locked for this run
+    alone (``fcntl.flock``): a second run on the same journal is refused in one line, before any work.
+    Only a regular file is accepted (a FIFO, a device such as /dev/zero, a folder are refused at once)."""
+    import fcntl
+    import stat
+
+    where = f"--journal {path}"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
+    except OSError as e:
+        raise ConvacError(f"{where}: cannot be opened ({e.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ConvacError(f"{where}: not a regular file (a FIFO, device or folder); use a file")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConvacError(f"{where}: in use by another convac run (it is locked); wait for that run, or use "
+                              "another journal") from None
+        os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "r+b", buffering=0)  # unbuffered: each line reaches the file at once
+        fh.name = path
+        return fh
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_journal(path, seed: int, texts: list | None = None) -> list:
+    """The results of a journal (a path, or a file from :func:`open_journal`), in file order (their JSON
+    lines appended to ``texts`` when given). A last line cut short (the run was killed while writing it) is
+    dropped and cut from the file; any other line that is not a result of this seed is refused. The journal
+    must be a regular file no larger than the memory limit (``--max-memory``)."""
+    from symbolic.limits import limits
+
+    if isinstance(path, (str, bytes, os.PathLike)):
+        if not os.path.exists(path):
+            return []
+        with open_journal(path) as fh:
+            return _read_journal(fh, seed, texts)
+    fh, path = path, str(path.name)
+    size, cap = os.fstat(fh.fileno()).st_size, limits().max_memory
+    if size > cap:
+        raise ConvacError(f"--journal {path}: {size:,} bytes, more than the memory limit of {cap:,} bytes "
+                          "(--max-memory); raise it or use another journal")
+    fh.seek(0)
+    chunks, got = [], 0
+    while got <= cap:
+        chunk = fh.read(min(1 << 30, cap + 1 - got))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    data = b"".join(chunks)
     if data and not data.endswith(b"\n"):  # a line cut short by a kill: drop it, so appends stay whole lines
         data = data[: data.rfind(b"\n") + 1]
-        with open(path, "r+b") as fh:
-            fh.truncate(len(data))
+        fh.truncate(len(data))
     out = []
     for n, line in enumerate(data.split(b"\n")[:-1], 1):
         where = f"--journal {path}: line {n}"
@@ -128,29 +213,49 @@ def _read_journal(path: str, seed: int, texts: list | None = None) -> list:
     return out
 
 
+def _statement_key(st: dict) -> str:
+    return json.dumps(st, sort_keys=True, default=str)
+
+
 def assign_journal(lines: list, tasks: list, path: str = "FILE") -> dict:
-    """Which task each journal line answers: ``{task index: line index}``. Lines come in the order their
-    results arrived; a line answers the task of its claim whose parameters it repeats (the task that
-    repeats most of them exactly, placeholders such as ``patch_order="random"`` last). A line that answers
-    no task still open (another sweep's, or a second copy) is refused in one line.
+    """Which task each kept journal line answers: ``{task index: line index}``, by the line's full statement.
+
+    A line answers the task of its claim whose parameters its statement repeats, the most specific one
+    (the task that repeats most of them exactly; placeholders such as ``patch_order="random"`` count
+    least), whatever the order of the lines, so the tasks a journal lacks are exactly those no line
+    answers. Lines that are tested or inconclusive answer nothing (the task runs again) but must belong
+    to the sweep. A line that belongs to no task of the sweep, or a second proved or refuted line for the
+    same statement or the same task, is refused in one line.
 
     >>> tasks = [("geometry", {"N": 4, "patch_order": [0, 1, 2, 3]}, 0), ("geometry", {"N": 4, "patch_order": "random"}, 0)]
     >>> line = lambda order: {"statement": {"claim": "geometry", "instance": {"N": 4, "patch_order": order}}}
     >>> assign_journal([line([2, 0, 1, 3]), line([0, 1, 2, 3])], tasks)
     {1: 0, 0: 1}
     """
-    by_claim, out = {}, {}
+    by_claim, out, seen = {}, {}, {}
     for i, (cid, inst, *_) in enumerate(tasks):
         by_claim.setdefault(cid, []).append(i)
     for n, r in enumerate(lines):
         st = r["statement"]
-        open_ = [i for i in by_claim.get(st["claim"], ()) if i not in out and _matches(tasks[i][1], st["instance"])]
-        if not open_:
-            seen = any(_matches(tasks[i][1], st["instance"]) for i in by_claim.get(st["claim"], ()))
-            raise ConvacError(f"--journal {path}: line {n + 1} answers {st['claim']} {fmt_instance(st['instance'])}, "
-                              + ("which an earlier line answers already" if seen else "which is not a task of this "
-                                 "sweep: it was written by another sweep (other --size or --only)") + "; use another journal")
-        out[max(open_, key=lambda i: _exact_keys(tasks[i][1], st["instance"]))] = n
+        kept = r.get("status", "proved") in KEPT
+        cands = [i for i in by_claim.get(st["claim"], ()) if _matches(tasks[i][1], st["instance"])]
+        what = f"--journal {path}: line {n + 1} answers {st['claim']} {fmt_instance(st['instance'])}"
+        if not cands:
+            raise ConvacError(f"{what}, which is not a task of this sweep: it was written by another sweep "
+                              "(other --size or --only); use another journal")
+        if not kept:
+            continue
+        key = _statement_key(st)
+        if key in seen:
+            raise ConvacError(f"{what}, which an earlier line answers already (line {seen[key] + 1}: the same "
+                              "statement twice); use another journal")
+        best = max(_exact_keys(tasks[i][1], st["instance"]) for i in cands)
+        top = [i for i in cands if _exact_keys(tasks[i][1], st["instance"]) == best]
+        task = next((i for i in top if i not in out), top[0])  # tasks that no statement tells apart: in turn
+        if task in out:
+            raise ConvacError(f"{what}, which an earlier line answers already (line {out[task] + 1}); "
+                              "use another journal")
+        out[task], seen[key] = n, n
     return out
 
 
@@ -176,11 +281,13 @@ def _row_of(result: dict, text: str) -> dict:
             "certificate": result["certificate"], "result": result, "json": text}
 
 
-def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
-    """The rows of the tasks a journal already holds, ``{task index: row}``: each line assigned to its task
-    (:func:`assign_journal`) and re-verified by the trusted kernel, on the executor ``ex``."""
+def _resume(fh, tasks: list, seed: int, ex, costs: list) -> dict:
+    """The rows of the tasks a journal (a file from :func:`open_journal`) already holds, ``{task index: row}``:
+    each proved or refuted line assigned to its task by its statement (:func:`assign_journal`) and
+    re-verified by the trusted kernel, on the executor ``ex``. Tasks with no such line are left to run."""
     texts = []
-    lines = _read_journal(path, seed, texts)
+    path = fh.name
+    lines = _read_journal(fh, seed, texts)
     if not lines:
         return {}
     which = assign_journal(lines, tasks, path)
@@ -193,8 +300,18 @@ def _resume(path: str, tasks: list, seed: int, ex, costs: list) -> dict:
     return {i: _row_of(lines[n], texts[n]) for i, n in which.items()}
 
 
+def _append(fh, text: str) -> None:
+    """One line onto the journal, flushed; a full disk is one line naming the journal."""
+    try:
+        fh.write(text.encode("utf-8") + b"\n")
+        fh.flush()
+    except OSError as e:
+        raise ConvacError(f"--journal {fh.name}: cannot be written ({e.strerror}); the results before this one "
+                          "are kept: free space and rerun with the same journal") from None
+
+
 def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journal=None, executor=None,
-              keep: str = "dicts") -> list:
+              keep: str = "dicts", timeout: float | None = None) -> list:
     """Check every (claim, instance) of a sweep; returns the verdicts as dicts, in catalog order.
 
     ``keep`` says what comes back from the workers: ``"dicts"`` (``row["result"]`` is the answer's result
@@ -204,63 +321,85 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
 
     Parameters
     ----------
-    size, only : the sweep (:func:`theorems.catalog.instances`)
+    size, only : the sweep (:func:`theorems.catalog.instances`); a claim named twice in ``only`` is refused
     jobs : processes of the default executor (``executor`` None or ``"processes"``)
-    seed : the seed of every random choice; the results are a function of it
-    show_progress : progress on stderr (done/total and the rate)
+    seed : the seed of every random choice, an int >= 0; the results are a function of it
+    show_progress : progress on stderr (done/total, the rate and an ETA)
     journal : path, optional
         Each finished result (``row["result"]``, the object of the answer's ``results``) is appended as
-        one JSON line, flushed, in the order the results arrive. A rerun with the same journal takes the
-        results already there (each re-verified by the trusted kernel) and computes the rest, so a run
-        stopped by Ctrl-C, a kill or a lost worker resumes where it stopped; each task appears once.
+        one JSON line, flushed, in the order the results arrive. A rerun with the same journal keeps the
+        proved and refuted lines (each assigned to its task by its full statement and re-verified by the
+        trusted kernel), runs every task that has none (tested and inconclusive lines are retried), and
+        refuses a journal with the same statement twice or a line of another sweep. The journal is locked
+        for the run: a second run on it is refused.
     executor : ``"processes"``, ``"dask"`` or an :class:`theorems.executors.ExecutorChoice`
         (:func:`theorems.executors.choose_executor`); tasks start longest first by their estimated cost
         (:meth:`theorems.catalog.Claim.estimate`).
+    timeout : seconds, optional
+        Stop the sweep after this long (:class:`theorems.supervise.TimedOut`); the journal keeps every
+        result that finished.
     """
-    from symbolic.limits import ENV_MAX_ENTRIES, ENV_MAX_MEMORY
+    from symbolic.limits import limits
 
+    if timeout is not None:
+        from .supervise import supervised
+
+        return supervised(lambda: run_sweep(size, only, jobs, seed, show_progress, journal, executor, keep),
+                          timeout=timeout, label="verify", capture=not _real_streams())
+    if keep not in ("dicts", "text", "rows"):
+        raise ValueError(f"keep={keep!r}: expected 'dicts', 'text' or 'rows'")
     choice = choose_executor(executor, jobs=jobs)
     tasks = sweep_tasks(size, only, seed)
     costs = [get_claim(c).estimate(inst) for c, inst, _ in tasks]
-    limits = {k: os.environ[k] for k in (ENV_MAX_MEMORY, ENV_MAX_ENTRIES) if os.environ.get(k)}
+    lim = limits()  # passed to every task: a worker of an external cluster applies them too
     results = [None] * len(tasks)
-    sink = bar = None
-    with open_executor(choice) as ex:
-        if show_progress and choice.kind == "dask":
-            print(f"convac verify: {len(tasks)} tasks on {ex.describe()}", file=sys.stderr, flush=True)
-        if journal is not None:
-            for i, row in _resume(journal, tasks, seed, ex, costs).items():
-                results[i] = row
-            sink = open(journal, "a", encoding="utf-8")
-        todo = [i for i in range(len(tasks)) if results[i] is None]
-        bar = progress(len(tasks), f"verify {size}") if show_progress else None
-        if bar and len(todo) < len(tasks):
-            bar.update(len(tasks) - len(todo), "from the journal")
-        t0, runs, finished = time.monotonic(), None, []
-        try:
-            if keep not in ("dicts", "text", "rows"):
-                raise ValueError(f"keep={keep!r}: expected 'dicts', 'text' or 'rows'")
-            flags = (keep == "text" or sink is not None, keep != "dicts")
-            runs = ex.run(_run_one, [tasks[i] + (limits,) + flags for i in todo],
-                          costs=[costs[i] for i in todo],
-                          names=[tasks[i][0] for i in todo])
-            for j, row in runs:
-                i = todo[j]
-                finished.append(time.monotonic() - t0)
-                results[i] = row
-                if sink is not None:
-                    sink.write(row["json"] + "\n")
-                    sink.flush()
-                if bar:
-                    bar.update(1, f"{tasks[i][0]}; {rate(finished, time.monotonic() - t0):.2f} per s")
-        finally:
-            if runs is not None:
-                runs.close()  # stopped early (Ctrl-C, an error): the tasks still running are cancelled
-            if bar:
-                bar.close()
+    sink = open_journal(journal) if journal is not None else None  # locked before any work
+    bar = None
+    try:
+        with open_executor(choice) as ex:
+            if show_progress and choice.kind == "dask":
+                print(f"convac verify: {len(tasks)} tasks on {ex.describe()}", file=sys.stderr, flush=True)
             if sink is not None:
+                for i, row in _resume(sink, tasks, seed, ex, costs).items():
+                    results[i] = row
+            todo = [i for i in range(len(tasks)) if results[i] is None]  # from the task list, never a count
+            bar = progress(len(tasks), f"verify {size}") if show_progress else None
+            if bar and len(todo) < len(tasks):
+                bar.update(len(tasks) - len(todo), "from the journal")
+            t0, runs, finished = time.monotonic(), None, []
+            try:
+                flags = (keep == "text" or sink is not None, keep != "dicts")
+                runs = ex.run(_run_one, [tasks[i] + (lim,) + flags for i in todo],
+                              costs=[costs[i] for i in todo],
+                              names=[tasks[i][0] for i in todo])
+                for j, row in runs:
+                    i = todo[j]
+                    finished.append(time.monotonic() - t0)
+                    results[i] = row
+                    if sink is not None:
+                        _append(sink, row["json"])
+                    if bar:
+                        bar.update(1, f"{tasks[i][0]}; {rate(finished, time.monotonic() - t0):.2f} per s")
+            finally:
+                if runs is not None:
+                    runs.close()  # stopped early (Ctrl-C, an error): the tasks still running are cancelled
+                if bar:
+                    bar.close()
+    finally:
+        if sink is not None:
+            try:
                 sink.close()
+            except OSError:
+                pass
     return results
+
+
+def _real_streams() -> bool:
+    try:
+        sys.stdout.fileno(), sys.stderr.fileno()
+        return True
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def rate(finished: list, now: float, window: float = 60.0) -> float:
