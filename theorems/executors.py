@@ -42,6 +42,28 @@ __all__ = ["ExecutorChoice", "choose_executor", "open_executor", "Executor", "Da
            "import_distributed", "DASK_HINT"]
 
 KINDS = ("processes", "dask")
+#: A scheduler address: a protocol dask knows and host:port, or host:port alone.
+_ADDRESS = __import__("re").compile(r"((tcp|tls|ucx|ws|wss)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}/?")
+#: Worker processes per core at most, and open files each one costs the parent (pipes; dask: connections).
+PER_CORE, FILES_PER_SLOT = 4, {"processes": 6, "dask": 64}
+
+
+def max_slots(kind: str = "processes") -> tuple:
+    """The most worker processes of ``kind`` this machine allows, and why: ``PER_CORE`` per core, and what
+    the open-file limit (``ulimit -n``) leaves after 64 descriptors for the rest.
+
+    >>> cap, why = max_slots(); cap >= 1 and "per core" in why
+    True
+    """
+    import resource
+
+    cores = os.cpu_count() or 1
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    soft = 1 << 20 if soft == resource.RLIM_INFINITY else soft
+    by_files = max(1, (soft - 64) // FILES_PER_SLOT[kind])
+    cap = max(1, min(PER_CORE * cores, by_files))
+    return cap, (f"{PER_CORE} per core, {cores} core{'s' if cores != 1 else ''}; the open-file limit {soft} "
+                 f"allows {by_files}")
 #: The one-line remedy when dask is chosen but not installed.
 DASK_HINT = "pip install 'convac[dask]'"
 
@@ -63,9 +85,15 @@ class ExecutorChoice:
         for flag, v in (("--jobs", self.jobs), ("--workers", self.workers)):
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
                 raise DomainError(f"{flag} {v!r}: expected an int >= 1")
+            if v is not None and v > 1:
+                cap, why = max_slots("dask" if flag == "--workers" else "processes")
+                if v > cap:
+                    raise DomainError(f"{flag} {v}: at most {cap} on this machine ({why})")
         if self.scheduler is not None and (not isinstance(self.scheduler, str) or not self.scheduler.strip()
-                                           or len(self.scheduler) > 500 or not self.scheduler.isprintable()):
-            raise DomainError(f"--scheduler {self.scheduler!r}: expected an address such as tcp://127.0.0.1:8786")
+                                           or len(self.scheduler) > 500 or not self.scheduler.isprintable()
+                                           or not _ADDRESS.fullmatch(self.scheduler.strip())):
+            raise DomainError(f"--scheduler {self.scheduler!r}: expected an address such as tcp://127.0.0.1:8786 "
+                              "(tcp://, tls://, ucx://, ws://, wss:// or HOST:PORT)")
 
     def describe(self) -> str:
         """One line for logs, e.g. ``dask (embedded LocalCluster, 2 workers)``."""
@@ -169,10 +197,17 @@ def _call(i):
     return fn(items[i])
 
 
-def _ignore_sigint():
+def _pool_worker_init(parent: int):
+    """A pool process: Ctrl-C is the parent's to handle, and the process dies with its parent (even a
+    kill -9 of it: PR_SET_PDEATHSIG), so that no worker is left running under init."""
     import signal
 
+    from .supervise import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the pool
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 class _Processes(Executor):
@@ -194,7 +229,7 @@ class _Processes(Executor):
         order = longest_first(costs or [0] * len(items))
         _FORKED = (fn, items)
         pool = ProcessPoolExecutor(max_workers=min(self.slots, max(1, len(items))), mp_context=mp.get_context("fork"),
-                                   initializer=_ignore_sigint)
+                                   initializer=_pool_worker_init, initargs=(os.getpid(),))
         pending = {}
         try:
             for i in order:  # the pool starts queued work in submission order
@@ -282,18 +317,55 @@ class DaskExecutor(Executor):
             pending[f] = i
         del args
         try:
-            for f in as_completed(list(pending), loop=self.client.loop):
-                i = pending.pop(f)
-                try:
-                    result = f.result()
-                except KilledWorker:
-                    raise ConvacError(f"dask: task {f.key} killed every worker that ran it (out of memory?); "
-                                      "finished results are kept with --journal FILE") from None
-                f.release()
-                yield i, result
+            ac = as_completed(list(pending), loop=self.client.loop)
+            alone_since = None
+            while pending:
+                batch = ac.next_batch(block=False) if ac.count() else []
+                if not batch:  # nothing finished: is any worker left to run the rest?
+                    alone_since = self._check_workers(alone_since)
+                    import time
+
+                    time.sleep(0.2)
+                    continue
+                alone_since = None
+                for f in batch:
+                    i = pending.pop(f)
+                    try:
+                        result = f.result()
+                    except KilledWorker:
+                        raise ConvacError(f"dask: task {f.key} killed every worker that ran it (out of memory?); "
+                                          "finished results are kept with --journal FILE") from None
+                    f.release()
+                    yield i, result
+        except (OSError, TimeoutError) as e:  # CommClosedError is an OSError: the scheduler is gone
+            raise ConvacError(f"dask: lost the scheduler ({type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else 'closed'}); "
+                              "finished results are kept with --journal FILE: rerun with it") from None
         finally:
             if pending:
-                self.client.cancel(list(pending), force=True)
+                try:
+                    self.client.cancel(list(pending), force=True)
+                except Exception:  # noqa: BLE001 - the scheduler may be gone already
+                    pass
+
+    def _check_workers(self, alone_since):
+        """``None`` while the cluster has a worker; else when it lost its last one. After
+        :data:`WAIT_FOR_WORKERS` seconds without one, the run stops in one line."""
+        import sys
+        import time
+
+        if self.client.status not in ("running", "connecting"):
+            raise OSError(f"the client is {self.client.status}")
+        if self.client.nthreads():
+            return None
+        now = time.monotonic()
+        if alone_since is None:
+            print(f"convac: dask: no worker is left on the cluster; waiting up to {WAIT_FOR_WORKERS:.0f} s for one "
+                  "to join", file=sys.stderr, flush=True)
+            return now
+        if now - alone_since > WAIT_FOR_WORKERS:
+            raise ConvacError(f"dask: no worker is left on the cluster, and none joined in {WAIT_FOR_WORKERS:.0f} s; "
+                              "finished results are kept with --journal FILE: rerun with it")
+        return alone_since
 
     def close(self):
         try:

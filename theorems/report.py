@@ -64,7 +64,8 @@ def render_tensor(T, *, limit: int = 64) -> str:
 
 def check_writable(path: str, flag: str) -> str:
     """Refuse, before any work, an output path that cannot be written: a folder, a missing or
-    read-only folder, a read-only file.  One line naming the flag and the path.
+    read-only folder, a read-only file, anything that is not a regular file (a FIFO would block the
+    run forever, a device such as /dev/full fails every write).  One line naming the flag and the path.
 
     >>> check_writable("/nonexistent/x.json", "--save")
     Traceback (most recent call last):
@@ -77,8 +78,12 @@ def check_writable(path: str, flag: str) -> str:
 
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    import stat
+
     if os.path.isdir(path):
         raise DomainError(f"{flag} {path}: is a folder; expected a file name")
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        raise DomainError(f"{flag} {path}: not a regular file (a FIFO or a device); expected a file name")
     if not os.path.isdir(folder):
         raise DomainError(f"{flag} {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):

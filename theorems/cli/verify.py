@@ -13,7 +13,7 @@ from ..report import check_writable, dumps, table
 from ..verdict import answer
 from ..catalog import CATALOG, SIZES, get_claim
 from ..executors import KINDS, choose_executor
-from ..sweep import fmt_instance, run_sweep, summary
+from ..sweep import check_seed, fmt_instance, run_sweep, summary, sweep_tasks
 
 
 def _cmd_variants(args):
@@ -48,6 +48,7 @@ def _cmd_verify(args):
         check_writable(args.journal, "--journal")
         if args.save and os.path.abspath(args.save) == os.path.abspath(args.journal):
             raise ConvacError(f"--journal {args.journal}: the same file as --save; use two files")
+    check_seed(args.seed)
     if args.variants:
         return _cmd_variants(args)
     if args.only:
@@ -56,6 +57,7 @@ def _cmd_verify(args):
     if args.jobs < 1:
         raise ConvacError(f"--jobs: expected an int >= 1, got {args.jobs}")
     choice = choose_executor(args.executor, jobs=args.jobs, workers=args.workers, scheduler=args.scheduler)
+    sweep_tasks(args.size, args.only, args.seed)  # --only named twice, a bad seed: refused before any work
     t0 = time.perf_counter()
     fmt = "json" if args.json else args.format
     results = run_sweep(args.size, args.only, seed=args.seed, show_progress=not args.quiet, journal=args.journal,
@@ -148,8 +150,8 @@ def register(sub):
     v.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="dask: use the cluster of this scheduler, e.g. tcp://127.0.0.1:8786 (implies --executor dask)")
     v.add_argument("--seed", type=int, default=0,
-                   help="seed of every random choice (weights, witnesses), any int; the same seed gives the same "
-                        "results (default 0)")
+                   help="seed of every random choice (weights, witnesses), an int >= 0; the same seed gives the "
+                        "same results (default 0)")
     v.add_argument("--format", choices=["table", "json", "markdown", "latex"], default="table",
                    help="table (default), json (every certificate), markdown or latex")
     v.add_argument("--json", action="store_true", help="same as --format json")
