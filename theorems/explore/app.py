@@ -1,0 +1,588 @@
+"""The explorer: an ipywidgets application over :mod:`theorems.explore.model`.
+
+``Explorer()`` (or ``Explorer(spec)``) is a widget: the last expression of a notebook cell shows it,
+and ``convac explore`` serves it through Voila. Every change of a control recomputes the views in a
+worker process (:class:`theorems.explore.jobs.Job`; a newer change kills the older work), so the
+kernel never blocks; the numbers arrive first, then the pictures. The badges (laws, universality,
+depth) are computed once per pair and size and cached; the counterexample search runs with a
+progress bar and a stop button.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import threading
+import time
+from dataclasses import replace
+
+from symbolic.errors import BackendUnavailable, ConvacError
+
+from . import model
+from .jobs import Job
+
+try:
+    import ipywidgets as W
+except ImportError:  # pragma: no cover - the extra is missing
+    W = None
+
+__all__ = ["Explorer"]
+
+_BADGE = {"proved": "✅ proved", "refuted": "❌ refuted", "tested": "🧪 tested", "inconclusive": "❔ inconclusive"}
+_CSS = """<style>
+.convac-explore .convac-refusal {color: #a40000; font-weight: bold}
+.convac-explore table.convac-table {border-collapse: collapse; font-family: monospace; font-size: 12px}
+.convac-explore table.convac-table td, .convac-explore table.convac-table th {border: 1px solid #ccc; padding: 1px 6px}
+</style>"""
+
+
+def _esc(x) -> str:
+    return html.escape(str(x))
+
+
+def _ints(text: str, name: str):
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return tuple(int(t) for t in text.replace(" ", "").split(","))
+    except ValueError:
+        raise ConvacError(f"{name}: expected a comma list of ints such as 0,3, got {text!r}") from None
+
+
+_WARM: list = []
+
+
+def warm_up() -> None:
+    """Import and exercise, once per process, what the workers use (the provers, the kernel, sympy,
+    python-flint, matplotlib's Agg canvas and its fonts), so that each forked worker starts warm: a
+    change then costs its own work only (about 0.1 s at N=8, M=3), not 2 s of imports."""
+    if _WARM:
+        return
+    _WARM.append(True)
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    import theorems.depth_operators  # noqa: F401
+    import theorems.plot  # noqa: F401
+    import theorems.search  # noqa: F401
+    import theorems.universality_decision  # noqa: F401
+
+    fig = Figure(figsize=(1, 1))
+    FigureCanvasAgg(fig)
+    fig.add_subplot().set_title("warm 0123456789")
+    fig.savefig(io.BytesIO(), format="png")
+    model.compute_views(model.Choice(architecture="deep", N=2, M=2), figures=False)
+
+
+class Explorer(W.VBox if W is not None else object):
+    """An interactive explorer of a network: its circuit, grid tensor, matricization, certified rank,
+    structural bounds, the shallow width it forces, its symbolic expansion and the pair's verdicts.
+
+    Parameters
+    ----------
+    spec : Spec, dict, JSON text or path, optional
+        Start from this network (its weights are the ``given`` weights); default a deep relu/max net.
+    pictures : bool
+        Draw the circuit and the heatmaps (False: the numbers, tables and badges only).
+    **choice
+        Initial values of the controls (the fields of :class:`theorems.explore.model.Choice`).
+
+    Examples
+    --------
+    >>> ex = Explorer(architecture="deep", N=4, M=2, activation="relu", pooling="max")  # doctest: +SKIP
+    >>> ex.set(M=3); ex.wait(); ex.shown["rank"]                                         # doctest: +SKIP
+    9
+    """
+
+    def __init__(self, spec=None, *, pictures: bool = True, **choice):
+        if W is None:
+            raise BackendUnavailable("the explorer needs ipywidgets: pip install 'convac[explore]'")
+        warm_up()
+        self.pictures_on = pictures
+        self._lock = threading.RLock()
+        self.timings = {}        # seconds from the last change to: numbers, views, circuit, verdicts
+        self._t0 = 0.0
+        self._gen = 0
+        self._hold = 0
+        self._jobs = {}
+        self._verdict_cache, self._circuit_cache = {}, {}
+        self.choice = None
+        self.views = None        # the last views (model.compute_views), when complete for self.choice
+        self.verdicts = None     # the badges of self.choice's pair
+        self.search_result = None
+        self.refused = None      # the one-line refusal in force, or None
+        base = model.choice_from_spec(spec) if spec is not None else model.Choice()
+        base = replace(base, **choice)
+        self._given = base.given
+        self._build(base)
+        super().__init__([self._header, W.HBox([self._controls, self._views_box])])
+        self.add_class("convac-explore")
+        self._changed()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self, c: model.Choice):
+        lay = W.Layout(width="260px")
+        st = {"description_width": "95px"}
+        self.controls = ctl = {
+            "architecture": W.ToggleButtons(options=["shallow", "deep"], value=c.architecture, description="architecture",
+                                            style={**st, "button_width": "70px"}),
+            "N": W.BoundedIntText(value=c.N, min=1, max=64, description="N (patches)", layout=lay, style=st),
+            "M": W.BoundedIntText(value=c.M, min=1, max=64, description="M (templates)", layout=lay, style=st),
+            "Z": W.BoundedIntText(value=(c.widths or (c.M,))[0] if c.architecture == "shallow" else c.M, min=1,
+                                  max=4096, description="Z (channels)", layout=lay, style=st),
+            "widths": W.Text(value=",".join(map(str, c.widths)) if c.widths and c.architecture == "deep" else "",
+                             placeholder="M each", description="widths r_l", layout=lay, style=st),
+            "window": W.BoundedIntText(value=c.window, min=2, max=64, description="window", layout=lay, style=st),
+            "patch_order": W.Text(value=",".join(map(str, c.patch_order or ())), placeholder="0,1,...,N-1",
+                                  description="patch order", layout=lay, style=st),
+            "activation": W.Combobox(value=c.activation, options=list(model.ACTIVATIONS), ensure_option=False,
+                                     description="activation", layout=lay, style=st),
+            "pooling": W.Dropdown(value=c.pooling, options=list(model.POOLINGS), description="pooling", layout=lay,
+                                  style=st),
+            "weights": W.Dropdown(value=c.weights, options=[w for w in model.WEIGHTS if w != "given" or c.given],
+                                  description="weights", layout=lay, style=st),
+            "seed": W.IntText(value=c.seed, description="seed", layout=lay, style=st),
+            "Y": W.BoundedIntText(value=c.Y, min=1, max=16, description="Y (outputs)", layout=lay, style=st),
+            "output": W.BoundedIntText(value=c.output, min=0, max=15, description="output y", layout=lay, style=st),
+            "partition": W.Dropdown(options=["odd-even", "halves", "custom"],
+                                    value=c.partition if isinstance(c.partition, str) else "custom",
+                                    description="partition I", layout=lay, style=st),
+            "rows": W.Text(value="" if isinstance(c.partition, str) else ",".join(map(str, c.partition)),
+                           placeholder="e.g. 0,3", description="row modes", layout=lay, style=st),
+        }
+        for name, w in ctl.items():
+            w.add_class(f"convac-control-{name.replace('_', '-')}")
+            w.observe(lambda ch, name=name: self._on_control(name), names="value")
+        self._modes = W.HBox(layout=W.Layout(flex_flow="row wrap", width="260px"))
+        self._mode_buttons = []
+        self._controls = W.VBox(list(ctl.values())[:14] + [self._modes, ctl["rows"]],
+                                layout=W.Layout(min_width="280px"))
+        # views
+        self._status = W.HTML(_CSS).add_class("convac-status")
+        self._cli = W.HTML().add_class("convac-cli")
+        self._header = W.VBox([self._status, self._cli])
+        self.rank_view = W.HTML().add_class("convac-rank")
+        self.bounds_view = W.HTML().add_class("convac-bounds")
+        self.z_view = W.HTML().add_class("convac-z")
+        self.badges_view = W.HTML("<i>verdicts: computing...</i>").add_class("convac-badges")
+        self.circuit_view = W.HTML().add_class("convac-circuit")
+        self.tensor_view = W.HTML().add_class("convac-tensor")
+        self.matrix_view = W.HTML().add_class("convac-matrix")
+        self.latex_view = W.HTMLMath().add_class("convac-latex")
+        # search
+        self._bound = W.Text(value="Z" if c.architecture == "shallow" else "r0", description="rank <=",
+                             layout=W.Layout(width="200px")).add_class("convac-search-bound")
+        self._budget = W.BoundedIntText(value=200, min=1, max=100000, description="budget",
+                                        layout=W.Layout(width="170px"))
+        self._search_btn = W.Button(description="search", icon="search").add_class("convac-search")
+        self._stop_btn = W.Button(description="stop", icon="stop", disabled=True).add_class("convac-stop")
+        self._progress = W.IntProgress(value=0, min=0, max=200, layout=W.Layout(width="200px"))
+        self._search_out = W.HTMLMath().add_class("convac-search-result")
+        self._load_btn = W.Button(description="open counterexample", disabled=True, layout=W.Layout(width="180px"))
+        self._search_btn.on_click(lambda _: self.search())
+        self._stop_btn.on_click(lambda _: self.stop_search())
+        self._load_btn.on_click(lambda _: self.open_counterexample())
+        # save
+        self._path = W.Text(value="explore-answer.json", description="answer file", layout=W.Layout(width="320px"))
+        self._save_btn = W.Button(description="save", icon="save").add_class("convac-save")
+        self._save_out = W.HTML().add_class("convac-save-result")
+        self._save_btn.on_click(lambda _: self._save_clicked())
+        numbers = W.VBox([self.rank_view, self.bounds_view, self.z_view, self.badges_view])
+        pictures = W.HBox([self.circuit_view, self.matrix_view], layout=W.Layout(flex_flow="row wrap"))
+        search = W.VBox([W.HTML("<b>counterexample search</b> (convac search rank-bound on this family)"),
+                         W.HBox([self._bound, self._budget, self._search_btn, self._stop_btn]),
+                         W.HBox([self._progress, self._load_btn]), self._search_out])
+        save = W.VBox([W.HBox([self._path, self._save_btn]), self._save_out])
+        self._views = W.VBox([numbers, pictures, self.tensor_view, self.latex_view])
+        self._views_box = W.VBox([self._views, search, save], layout=W.Layout(flex="1"))
+
+    # ------------------------------------------------------------------ controls -> choice
+    def set(self, **values):
+        """Set several controls at once (one recomputation), e.g. ``ex.set(N=8, M=3, activation="square")``.
+        ``partition`` takes a preset or a sequence of row modes; ``widths`` and ``patch_order`` sequences."""
+        with self._held():
+            for name, v in values.items():
+                if name == "partition" and not isinstance(v, str):
+                    self.controls["rows"].value = ",".join(map(str, v))
+                    v = "custom"
+                elif name in ("widths", "patch_order", "rows") and not isinstance(v, str):
+                    v = ",".join(map(str, v or ()))
+                if name not in self.controls:
+                    raise ConvacError(f"{name}: not a control; the controls are {', '.join(self.controls)}")
+                self.controls[name].value = v
+        self._changed()
+
+    class _Hold:
+        def __init__(self, ex):
+            self.ex = ex
+
+        def __enter__(self):
+            self.ex._hold += 1
+
+        def __exit__(self, *a):
+            self.ex._hold -= 1
+
+    def _held(self):
+        return Explorer._Hold(self)
+
+    def _on_control(self, name):
+        if self._hold:
+            return
+        if name == "rows" and self.controls["partition"].value != "custom":
+            with self._held():
+                self.controls["partition"].value = "custom"
+        self._changed()
+
+    def _read(self) -> model.Choice:
+        v = {k: w.value for k, w in self.controls.items()}
+        arch = v["architecture"]
+        widths = (v["Z"],) if arch == "shallow" else _ints(v["widths"], "widths")
+        part = v["partition"] if v["partition"] != "custom" else (_ints(v["rows"], "row modes") or ())
+        return model.Choice(architecture=arch, N=v["N"], M=v["M"], widths=widths, window=v["window"],
+                            patch_order=_ints(v["patch_order"], "patch order"), activation=v["activation"].strip(),
+                            pooling=v["pooling"], weights=v["weights"], seed=v["seed"], Y=v["Y"],
+                            partition=part, output=v["output"], given=self._given)
+
+    def _sync_controls(self, c: model.Choice):
+        """Show only the controls that apply; one toggle button per mode for the partition."""
+        deep = c.architecture == "deep"
+        for name, shown in (("Z", not deep), ("widths", deep), ("window", deep), ("patch_order", deep),
+                            ("seed", c.weights == "random"), ("output", c.Y > 1),
+                            ("rows", c.partition not in ("odd-even", "halves"))):
+            self.controls[name].layout.display = None if shown else "none"
+        try:
+            rows = set(model._rows(c))
+        except ConvacError:
+            rows = set(c.partition) if not isinstance(c.partition, str) else set()
+        if c.N > 16:
+            self._modes.children = (W.HTML(f"<small>I = {sorted(rows)}</small>"),)
+            return
+        if len(self._mode_buttons) != c.N:
+            self._mode_buttons = [W.ToggleButton(description=str(i), layout=W.Layout(width="34px"),
+                                                 tooltip=f"mode {i} in the rows I").add_class(f"convac-mode-{i}")
+                                  for i in range(c.N)]
+            for i, b in enumerate(self._mode_buttons):
+                b.observe(lambda ch, i=i: self._on_mode(i), names="value")
+        with self._held():
+            for i, b in enumerate(self._mode_buttons):
+                b.value = i in rows
+        self._modes.children = (W.HTML("<small>rows I:</small>"), *self._mode_buttons)
+
+    def _on_mode(self, i):
+        if self._hold:
+            return
+        rows = [j for j, b in enumerate(self._mode_buttons) if b.value]
+        self.set(partition=rows)
+
+    # ------------------------------------------------------------------ recomputation
+    def _changed(self):
+        if self._hold:
+            return
+        with self._lock:
+            self._gen += 1
+            gen = self._gen
+            self._t0, self.timings = time.perf_counter(), {}
+            for name in ("views", "circuit"):
+                job = self._jobs.pop(name, None)
+                if job is not None:
+                    job.cancel()
+            self.views = None
+            try:
+                c = self._read()
+            except ConvacError as e:
+                return self._refuse(str(e))
+            self.choice = c
+            self._sync_controls(c)
+            msg = model.refusal(c)
+            if msg is not None:
+                return self._refuse(msg)
+            self.refused = None
+            self._views.layout.display = None
+            self._status.value = _CSS + "<span class='convac-busy'>computing...</span>"
+            self._cli.value = f"<small>same as: <code>{_esc(c.cli())}</code></small>"
+            self._jobs["views"] = Job(model.views_job, (c, self.pictures_on), name="views",
+                                      on_progress=lambda m, g=gen: self._on_numbers(g, m),
+                                      on_done=lambda j, g=gen: self._on_views(g, j))
+            key = model.circuit_key(c)
+            if not self.pictures_on:
+                self.circuit_view.value = ""
+            elif key in self._circuit_cache:
+                self._show_circuit(self._circuit_cache[key])
+                self.timings["circuit"] = time.perf_counter() - self._t0
+            else:
+                self.circuit_view.value = "<i>drawing the circuit...</i>"
+                self._jobs["circuit"] = Job(model.circuit_job, (c,), name="circuit", nice=2,
+                                            on_done=lambda j, g=gen, k=key: self._on_circuit(g, k, j))
+            self._start_verdicts(c)
+
+    def _refuse(self, msg: str):
+        self.refused = msg
+        self._views.layout.display = "none"
+        self._status.value = _CSS + f"<span class='convac-refusal'>{_esc(msg)}</span>"
+        self._cli.value = ""
+
+    def _start_verdicts(self, c):
+        key = c.key
+        if key in self._verdict_cache:
+            self.verdicts = self._verdict_cache[key]
+            self._show_badges(self.verdicts)
+            self.timings["verdicts"] = time.perf_counter() - self._t0
+            return
+        job = self._jobs.get("verdicts")
+        if job is not None and job.running and getattr(job, "key", None) == key:
+            return
+        if job is not None:
+            job.cancel()
+        self.verdicts = None
+        self.badges_view.value = "<i>verdicts of the pair: computing (laws, universality, depth)...</i>"
+        job = Job(model.compute_verdicts, (c,), name="verdicts", nice=10, on_done=lambda j, k=key: self._on_verdicts(k, j))
+        job.key = key
+        self._jobs["verdicts"] = job
+
+    # ------------------------------------------------------------------ results -> views
+    def _on_numbers(self, gen, msg):
+        if gen != self._gen or not (isinstance(msg, tuple) and msg[0] == "numbers"):
+            return
+        self._show_numbers(msg[1])
+        self.timings["numbers"] = time.perf_counter() - self._t0
+
+    def _on_views(self, gen, job):
+        if gen != self._gen:
+            return
+        if job.state != "done":
+            return self._refuse(job.result) if job.state == "refused" else self._error(job.result)
+        v = job.result
+        self._show_numbers(v)
+        self._show_pictures(v)
+        self.views = v
+        self.timings.setdefault("numbers", time.perf_counter() - self._t0)
+        self.timings["views"] = time.perf_counter() - self._t0
+        self._status.value = _CSS + f"<span class='convac-done'>done in {job.seconds:.2f} s</span>"
+
+    def _error(self, text):
+        self._status.value = _CSS + f"<span class='convac-refusal'>error: {_esc(text)}</span>"
+
+    def _on_circuit(self, gen, key, job):
+        if job.state == "done":
+            self._circuit_cache[key] = job.result
+            if gen == self._gen:
+                self._show_circuit(job.result)
+                self.timings["circuit"] = time.perf_counter() - self._t0
+
+    def _on_verdicts(self, key, job):
+        if job.state != "done":
+            self.badges_view.value = f"<i>verdicts: {_esc(job.result)}</i>"
+            return
+        self._verdict_cache[key] = job.result
+        if self.choice is not None and self.choice.key == key:
+            self.verdicts = job.result
+            self._show_badges(job.result)
+            self.timings["verdicts"] = time.perf_counter() - self._t0
+
+    def _show_numbers(self, v):
+        r = v["rank"]
+        I = tuple(r["rows"])
+        value = f"{r['rank']}" if r["exact"] else f"&ge; {r['lower']} (certified lower bound; upper {r['upper']})"
+        kv = "re-verified by the trusted kernel" if r.get("kernel_verified") else "certified"
+        self.rank_view.value = (
+            f"<b>rank [A<sup>{r['output']}</sup>]<sub>I</sub> = <span class='convac-rank-value'>{value}</span></b>"
+            f" &nbsp; I = {I}, a {r['shape'][0]} x {r['shape'][1]} matrix; "
+            f"<small>lower: a {r['lower']} x {r['lower']} minor nonzero mod {r['certificate']['lower']['prime']}, "
+            f"upper: {r['certificate']['upper']['kind']}; {kv}</small>")
+        self.bounds_view.value = ("structural upper bounds (all weights): " + ", ".join(
+            f"{_esc(k)} <span class='convac-bound-{_esc(k)}'>{b}</span>" for k, b in r["bounds"].items()))
+        z, oe = v["shallow_z"], v["oddeven"]
+        self.z_view.value = (f"shallow width forced: <b>Z &ge; <span class='convac-z-value'>{z['Z']}</span></b> "
+                             f"<small>(rank [A]<sub>odd-even</sub> = {oe['lower']}{'' if oe['exact'] else '+'}, "
+                             f"and one shallow {_esc(self.choice.activation)}/{_esc(self.choice.pooling)} channel has "
+                             f"rank &le; T = {z['T']} for all weights)</small>")
+        if v.get("table") is not None:
+            rows = "".join(f"<tr><td>{_esc(idx)}</td><td>{_esc(val)}</td></tr>" for idx, val in v["table"])
+            self.tensor_view.value = (f"<b>grid tensor A<sup>{r['output']}</sup></b><table class='convac-table'>"
+                                      f"<tr><th>(d_0, ..., d_N-1)</th><th>value</th></tr>{rows}</table>")
+        else:
+            self.tensor_view.value = f"<i>grid tensor: {v['entries']:,} entries (heatmap below when it fits)</i>"
+        notes = v.get("notes", {})
+        self.latex_view.value = (v["latex"] if v.get("latex") else
+                                 f"<small>symbolic expansion: {_esc(notes.get('latex') or 'not shown')}</small>")
+
+    @staticmethod
+    def _img(png, note, what):
+        if png is None:
+            return f"<small>{what}: {_esc(note or 'not drawn')}</small>"
+        return f"<img src='data:image/png;base64,{base64.b64encode(png).decode()}' style='max-width:520px'/>"
+
+    def _show_pictures(self, v):
+        notes = v.get("notes", {})
+        self.matrix_view.value = self._img(v.get("matrix_png"), notes.get("matrix"), "matricization")
+        if v.get("tensor_png") is not None:
+            self.tensor_view.value = self._img(v["tensor_png"], None, "grid tensor")
+        elif v.get("table") is None:
+            self.tensor_view.value = self._img(None, notes.get("tensor"), "grid tensor")
+
+    def _show_circuit(self, d):
+        self.circuit_view.value = self._img(d["png"], d["note"], "circuit")
+
+    def _show_badges(self, d):
+        parts = []
+        laws = d["laws"]
+        if "error" in laws:
+            parts.append(f"laws: {_esc(laws['error'])}")
+        else:
+            parts.append("laws: " + ", ".join(
+                f"{r['statement']['law']} <span class='convac-law'>{_BADGE.get(r['status'], r['status'])}</span>"
+                for r in laws["results"]))
+        u = d["universality"]
+        if "error" in u:
+            parts.append(f"universality: {_esc(u['error'])}")
+        else:
+            ans = {True: "universal", False: "not universal", None: "undecided"}[u["answer"]]
+            parts.append(f"universality ({_esc(self.choice.architecture)}, N={self.choice.N}, M={self.choice.M}): "
+                         f"<b class='convac-universality'>{ans}</b> {_BADGE.get(u['status'], u['status'])}")
+        dp = d["depth"]
+        if "error" in dp:
+            parts.append(f"depth efficiency: {_esc(dp['error'])}")
+        else:
+            wit = (f"witness rank {dp['witness_rank']} &rarr; shallow Z &ge; {dp['Z']}"
+                   if dp["witness_status"] == "proved" else "no certified witness")
+            box = (f"; box: Z = {dp['Z_small']}, rank &le; {dp['box_rank']}" if dp["answer"] == "incomplete" else "")
+            parts.append(f"depth efficiency: <b class='convac-depth'>{_esc(dp['answer'])}</b> "
+                         f"{_BADGE.get(dp['status'], dp['status'])} (T = {dp['T']}; {wit}{box})")
+        self.badges_view.value = "<br>".join(parts)
+
+    # ------------------------------------------------------------------ search
+    def search(self, bound: str | None = None, budget: int | None = None, seed: int | None = None) -> None:
+        """Start ``convac search rank-bound`` on this family for the bound typed in (in the background)."""
+        if bound is not None:
+            self._bound.value = bound
+        if budget is not None:
+            self._budget.value = budget
+        self.stop_search()
+        c = self.choice
+        if c is None or self.refused:
+            self._search_out.value = f"<i>nothing to search: {_esc(self.refused or 'no network')}</i>"
+            return
+        self.search_result = None
+        self._progress.max, self._progress.value = self._budget.value, 0
+        self._search_btn.disabled, self._stop_btn.disabled, self._load_btn.disabled = True, False, True
+        self._search_out.value = "<i>searching...</i>"
+        s = c.seed if seed is None else seed
+        self._jobs["search"] = Job(model.search_job, (c, self._bound.value, self._budget.value, s), name="search", nice=5,
+                                   on_progress=self._on_search_progress, on_done=self._on_search)
+
+    def stop_search(self) -> None:
+        """Stop the running search (its process is killed)."""
+        job = self._jobs.pop("search", None)
+        if job is not None and job.running:
+            job.cancel()
+            self._search_out.value = "<i>stopped</i>"
+        self._search_btn.disabled, self._stop_btn.disabled = False, True
+
+    def _on_search_progress(self, n):
+        if isinstance(n, int):
+            self._progress.value = min(n, self._progress.max)
+
+    def _on_search(self, job):
+        self._search_btn.disabled, self._stop_btn.disabled = False, True
+        if job.state != "done":
+            self._search_out.value = f"<span class='convac-refusal'>{_esc(job.result)}</span>"
+            return
+        r = self.search_result = job.result
+        self._progress.value = self._progress.max
+        ce = r.get("counterexample")
+        if r["status"] == "refuted" and ce:
+            self._load_btn.disabled = False
+            self._search_out.value = (f"<b class='convac-search-status'>refuted</b>: {_esc(r['conjecture'])} fails "
+                                      f"for a network with rank {ce['rank']} &gt; {_esc(ce['bound'])} "
+                                      f"(certified; {r['tried']} networks tried, {r['seconds']:.1f} s)"
+                                      + (f"<br>{ce['latex']}" if ce.get("latex") else ""))
+        else:
+            self._search_out.value = (f"<b class='convac-search-status'>inconclusive</b>: {_esc(r['note'])} "
+                                      f"({r['tried']} networks tried)")
+
+    def open_counterexample(self) -> None:
+        """Show the counterexample the search found in the explorer (its weights become ``given``)."""
+        r = self.search_result
+        if not r or not r.get("counterexample"):
+            return
+        spec = r["counterexample"]["spec"]
+        self._given = spec
+        c = model.choice_from_spec(spec, partition=self.choice.partition)
+        with self._held():
+            self.controls["weights"].options = list(model.WEIGHTS)
+        self.set(architecture=c.architecture, N=c.N, M=c.M, Z=c.widths[0] if c.architecture == "shallow" else c.M,
+                 widths=c.widths if c.architecture == "deep" else "", window=c.window, activation=c.activation,
+                 pooling=c.pooling, Y=c.Y, output=0, weights="given")
+
+    # ------------------------------------------------------------------ save, wait, what is shown
+    def answer(self) -> dict:
+        """The answer file of what is shown (``convac recheck`` re-verifies it): the rank's result and
+        the badges' kernel-verified results."""
+        return model.answer_file(self.views, self.verdicts)
+
+    def save(self, path: str | None = None) -> str:
+        """Write :meth:`answer` as JSON to ``path`` (default: the path in the box); returns the path."""
+        path = path or self._path.value
+        a = self.answer()
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(a, f)
+        self._save_out.value = (f"saved {len(a['results'])} results to <code>{_esc(path)}</code>; "
+                                f"<code>convac recheck {_esc(path)}</code> re-verifies them")
+        return path
+
+    def _save_clicked(self):
+        try:
+            self.save()
+        except (ConvacError, OSError) as e:
+            self._save_out.value = f"<span class='convac-refusal'>{_esc(e)}</span>"
+
+    def wait(self, timeout: float = 120.0, verdicts: bool = True, search: bool = False) -> bool:
+        """Block until the views (and the badges; the search with ``search=True``) are computed. True when
+        everything finished within ``timeout`` seconds."""
+        import time
+
+        end = time.monotonic() + timeout
+        names = ["views", "circuit"] + (["verdicts"] if verdicts else []) + (["search"] if search else [])
+        for name in names:
+            job = self._jobs.get(name)
+            if job is not None and not job.wait(max(0.0, end - time.monotonic())):
+                return False
+        return True
+
+    def close(self):
+        for job in list(self._jobs.values()):
+            job.cancel()
+        super().close()
+
+    @property
+    def shown(self) -> dict:
+        """The numbers on screen, as data: rank, lower, upper, exact, bounds, Z (forced), laws, universality,
+        depth (None where not computed), or ``refused`` with the message."""
+        if self.refused:
+            return {"refused": self.refused}
+        out = {}
+        if self.views:
+            r = self.views["rank"]
+            out.update(rank=r["rank"], lower=r["lower"], upper=r["upper"], exact=r["exact"], bounds=dict(r["bounds"]),
+                       Z=self.views["shallow_z"]["Z"])
+        if self.verdicts:
+            d = self.verdicts
+            out["laws"] = d["laws"].get("holds")
+            out["universality"] = d["universality"].get("answer", d["universality"].get("error"))
+            out["depth"] = d["depth"].get("answer", d["depth"].get("error"))
+        return out
+
+    def pictures(self) -> list:
+        """The pictures shown (circuit, matricization, grid tensor heatmap) as IPython images, for a
+        notebook that is read without a running kernel."""
+        from IPython.display import Image
+
+        key = model.circuit_key(self.choice) if self.choice else None
+        pngs = [(self._circuit_cache.get(key) or {}).get("png")]
+        if self.views:
+            pngs += [self.views.get("matrix_png"), self.views.get("tensor_png")]
+        return [Image(data=p) for p in pngs if p]

@@ -1,0 +1,454 @@
+"""What the explorer shows, as plain functions of a :class:`Choice` (no widgets here).
+
+A :class:`Choice` is everything the explorer's controls set. :func:`refusal` asks the cost guard
+(:mod:`symbolic.cost`) from the sizes alone, before a weight is drawn; :func:`compute_views` and
+:func:`compute_verdicts` return plain, picklable dicts (they run in a worker process, see
+:mod:`theorems.explore.jobs`). Every number in them is the library's certified answer: the rank is
+:func:`symbolic.matricization_rank` (the result of ``convac rank --json``), the badges are
+:func:`theorems.check_laws`, :func:`theorems.check_universality` and :func:`theorems.check_depth`.
+
+>>> c = Choice(architecture="deep", N=4, M=2, activation="relu", pooling="max", seed=1)
+>>> refusal(c) is None, c.cli()
+(True, 'convac spec deep --N 4 --M 2 --activation relu --pooling max --seed 1 | convac rank - --partition odd-even')
+>>> v = compute_views(c, figures=False)
+>>> v["rank"]["rank"], v["rank"]["exact"], v["shallow_z"]["Z"]
+(4, True, 1)
+>>> print(refusal(Choice(architecture="shallow", N=26, M=2)))
+N=26, M=2: the grid tensor has 67,108,864 entries (a 8,192 x 8,192 matrix; about ... with the exact engine); the limit is 16,777,216 entries (--max-entries)
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import asdict, dataclass, field, replace
+
+from symbolic.errors import ConvacError, DomainError
+
+__all__ = ["Choice", "ACTIVATIONS", "POOLINGS", "WEIGHTS", "refusal", "build_spec", "compute_views",
+           "compute_verdicts", "answer_file", "views_job", "circuit_job", "circuit_key", "search_job", "choice_from_spec", "TABLE_ENTRIES", "LATEX_MAX_N"]
+
+#: Offered in the activation box (any ``leaky_relu:p/q`` may be typed).
+ACTIVATIONS = ("linear", "relu", "abs", "square", "leaky_relu:1/10", "tanh", "sigmoid")
+POOLINGS = ("product", "max", "sum", "average")
+#: random: seeded exact integers in [-1000, 1000] (as ``convac spec``); construction: the ReLU/max witness of
+#: depth.relu_max.exists (max pooling, sigma(0) = 0 < sigma(1) = 1); symbolic: sympy symbols (small sizes);
+#: given: the weights of the network the explorer was opened with (or a counterexample it loaded).
+WEIGHTS = ("random", "construction", "symbolic", "given")
+#: The grid tensor is shown as a table up to this many entries (N=4, M=3), as a heatmap beyond.
+TABLE_ENTRIES = 81
+#: The symbolic expansion is written out in LaTeX for N up to this (and at most 81 grid entries).
+LATEX_MAX_N = 4
+#: Longest LaTeX shown (characters); a longer expansion is summarised.
+LATEX_MAX_CHARS = 6000
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The explorer's controls. ``widths`` is ``(Z,)`` for a shallow net (default ``(M,)``) and
+    ``(r_0, ..., r_{L-1})`` for a deep one (default M each); ``partition`` is ``odd-even``, ``halves``
+    or a tuple of row modes; ``given`` the JSON dict of the network for ``weights="given"``."""
+
+    architecture: str = "deep"
+    N: int = 4
+    M: int = 2
+    widths: tuple | None = None
+    window: int = 2
+    patch_order: tuple | None = None
+    activation: str = "relu"
+    pooling: str = "max"
+    weights: str = "random"
+    seed: int = 0
+    Y: int = 1
+    partition: object = "odd-even"
+    output: int = 0
+    given: dict | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.architecture not in ("shallow", "deep"):
+            raise DomainError(f"architecture={self.architecture!r} is not one of ('shallow', 'deep')")
+        if self.weights not in WEIGHTS:
+            raise DomainError(f"weights={self.weights!r} is not one of {WEIGHTS}")
+        for name in ("N", "M", "window", "Y", "seed", "output"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise DomainError(f"{name}={v!r}: expected an int")
+        for name, lo in (("N", 1), ("M", 1), ("window", 2), ("Y", 1), ("output", 0)):
+            if getattr(self, name) < lo:
+                raise DomainError(f"{name}={getattr(self, name)}: expected an int >= {lo}")
+        if self.output >= self.Y:
+            raise DomainError(f"output={self.output} is out of range: the network has Y={self.Y} outputs "
+                              f"(0..{self.Y - 1})")
+        if self.widths is not None:
+            object.__setattr__(self, "widths", tuple(self.widths))
+        if self.patch_order is not None:
+            object.__setattr__(self, "patch_order", tuple(self.patch_order))
+        if not isinstance(self.partition, str):
+            object.__setattr__(self, "partition", tuple(self.partition))
+
+    @property
+    def key(self) -> tuple:
+        """What the badges depend on: the pair, the architecture and the sizes."""
+        return (self.activation, self.pooling, self.architecture, self.N, self.M)
+
+    def cli(self) -> str:
+        """The command line that gives the same network and rank (``convac spec ... | convac rank -``)."""
+        if self.weights == "given":
+            head = "convac rank net.json"
+        else:
+            parts = [f"convac spec {self.architecture} --N {self.N} --M {self.M}"]
+            if self.architecture == "shallow" and self.widths:
+                parts.append(f"--Z {self.widths[0]}")
+            if self.architecture == "deep":
+                if self.widths:
+                    parts.append("--widths " + ",".join(map(str, self.widths)))
+                if self.window != 2:
+                    parts.append(f"--window {self.window}")
+                if self.patch_order:
+                    parts.append("--patch-order " + ",".join(map(str, self.patch_order)))
+            parts.append(f"--activation {self.activation} --pooling {self.pooling}")
+            if self.weights == "symbolic":
+                parts.append("--weights symbolic")
+            elif self.weights == "random":
+                parts.append(f"--seed {self.seed}")
+            if self.Y != 1:
+                parts.append(f"--Y {self.Y}")
+            head = " ".join(parts) + " | convac rank -"
+            if self.weights == "construction":
+                head = "(the construction of theorems.depth_operators.construction) | convac rank -"
+        part = self.partition if isinstance(self.partition, str) else ",".join(map(str, self.partition))
+        tail = f" --partition {part}" + (f" --output {self.output}" if self.output else "")
+        return head + tail
+
+
+def choice_from_spec(spec, **overrides) -> Choice:
+    """The :class:`Choice` of a loaded spec (``weights="given"``, the spec kept as JSON)."""
+    from symbolic.spec import load_spec, spec_to_dict
+
+    spec = load_spec(spec)
+    d = spec_to_dict(spec)
+    widths = (spec.Z,) if spec.architecture == "shallow" else tuple(spec.widths)
+    c = Choice(architecture=spec.architecture, N=spec.N, M=spec.M, widths=widths, window=spec.window,
+               patch_order=spec.patch_order, activation=spec.activation.spec_name, pooling=spec.pooling.name,
+               weights="symbolic" if spec.is_symbolic else "given", Y=spec.Y, given=d)
+    return replace(c, **overrides)
+
+
+def _levels(N: int, window: int) -> int | None:
+    L, n = 0, 1
+    while n < N:
+        n, L = n * window, L + 1
+    return L if n == N and L >= 1 else None
+
+
+def _widths(c: Choice) -> tuple:
+    if c.architecture == "shallow":
+        return c.widths or (c.M,)
+    L = _levels(c.N, c.window)
+    if L is None:
+        raise DomainError(f"N={c.N}: a deep network needs N = window^L with L >= 1 (window={c.window})")
+    w = c.widths or (c.M,) * L
+    if len(w) != L or min(w) < 1:
+        raise DomainError(f"widths={','.join(map(str, w))}: expected {L} ints >= 1, one per layer "
+                          f"(L = log_{c.window} {c.N} = {L})")
+    return w
+
+
+def _given_matches(c: Choice) -> bool:
+    g = c.given
+    if not g or not isinstance(g.get("weights"), dict):
+        return False
+    return (g["architecture"] == c.architecture and g["N"] == c.N and g["M"] == c.M
+            and g.get("window", 2) == (c.window if c.architecture == "deep" else 2)
+            and tuple(g.get("patch_order") or ()) == tuple(c.patch_order or ())
+            and len(g["weights"]["output"]) == c.Y and _given_widths(g) == _widths(c))
+
+
+def _given_widths(g: dict) -> tuple:
+    w = g["weights"]
+    if g["architecture"] == "shallow":
+        return (len(w["hidden"]),)
+    return tuple(len(layer[0]) if not g.get("shared") else len(layer) for layer in w["layers"])
+
+
+def _rows(c: Choice) -> tuple:
+    from symbolic.matricize import parse_partition
+
+    return parse_partition(c.partition if isinstance(c.partition, str) else list(c.partition), c.N)
+
+
+def _engine(c: Choice) -> str:
+    from symbolic.operators import activation, pooling
+
+    a, p = activation(c.activation), pooling(c.pooling)
+    if c.weights == "symbolic" or not a.is_exact:
+        return "symbolic"
+    from symbolic.operators import Operator
+
+    return "modular" if Operator(a, p).is_polynomial else "exact"
+
+
+def refusal(c: Choice) -> str | None:
+    """The cost guard's one-line refusal of this choice (from its sizes alone, nothing computed), or
+    None when it fits. Invalid choices (a bad activation, N not a power of the window, ...) give their
+    one-line error too."""
+    from symbolic.cost import check_weights, rank_cost
+
+    try:
+        widths = _widths(c)
+        rows = _rows(c)
+        check_weights(c.architecture, N=c.N, M=c.M, widths=widths, Y=c.Y, window=c.window,
+                      symbolic=c.weights == "symbolic", where=f"N={c.N}, M={c.M}")
+        engine = _engine(c)
+        rank_cost(N=c.N, M=c.M, rows=len(rows), widths=widths, Y=c.Y,
+                  window=None if c.architecture == "shallow" else c.window, architecture=c.architecture,
+                  activation=c.activation.split(":")[0], pooling=c.pooling, engine=engine).check()
+        if c.weights == "construction":
+            _construction(c)
+        if c.weights == "given" and not _given_matches(c):
+            raise DomainError("weights=given: the network the explorer was opened with has other sizes; "
+                              "choose random, construction or symbolic weights")
+    except ConvacError as e:
+        return str(e)
+    return None
+
+
+def _construction(c: Choice):
+    from theorems.depth_operators import construction
+
+    if c.architecture != "deep" or c.window != 2 or c.patch_order or c.Y != 1:
+        raise DomainError("weights=construction: the ReLU/max witness is a deep net of window 2, natural patch "
+                          "order and one output")
+    s = construction(c.activation, c.pooling, c.N, c.M, c.widths)
+    if s is None:
+        raise DomainError(f"weights=construction: no construction for {c.activation}/{c.pooling} (it needs max "
+                          "pooling and sigma(0) = 0 < sigma(1) = 1)")
+    return s
+
+
+def build_spec(c: Choice):
+    """The network of a choice (the same as ``convac spec`` with those flags)."""
+    from symbolic.spec import deep, load_spec, shallow
+
+    if c.weights == "construction":
+        return _construction(c)
+    if c.weights == "given":
+        d = dict(c.given, activation=c.activation, pooling=c.pooling)
+        return load_spec(d)
+    common = dict(N=c.N, M=c.M, activation=c.activation, pooling=c.pooling, weights=c.weights, seed=c.seed, Y=c.Y)
+    if c.architecture == "shallow":
+        return shallow(Z=_widths(c)[0], **common)
+    return deep(widths=_widths(c), window=c.window, patch_order=c.patch_order, **common)
+
+
+# ----------------------------------------------------------------------------- views
+def _png(fig, dpi: int = 80) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _try(fn):
+    """(value, None) or (None, the one-line message of a refusal)."""
+    try:
+        return fn(), None
+    except ConvacError as e:
+        return None, str(e)
+
+
+def _tensor_table(t, M: int, N: int) -> list:
+    import itertools
+
+    vals = list(t.entries())
+    return [(idx, str(v)) for idx, v in zip(itertools.product(range(M), repeat=N), vals)]
+
+
+def shallow_z(rank_lower: int, pooling: str, N: int, M: int) -> dict:
+    """The shallow width this grid tensor forces: one shallow channel has rank [A]_odd-even <= T for all
+    weights (``convac check depth``'s shallow term bound), so a shallow net realizing it needs
+    Z >= ceil(k / T), with k the certified rank of [A]_odd-even."""
+    from theorems.depth_operators import term_bound
+
+    T = term_bound(pooling, N, M)
+    return {"T": T, "k": rank_lower, "Z": max(1, math.ceil(rank_lower / T)) if rank_lower else 0}
+
+
+def compute_views(c: Choice, *, figures: bool = True, progress=None) -> dict:
+    """Every view of a choice, as plain data: the spec, the certified rank (``convac rank --json``'s
+    result), the structural bounds, the shallow Z forced, the grid tensor (a table or a heatmap),
+    the matricization heatmap, the circuit drawing and the LaTeX expansion (small N). Raises the
+    cost guard's :class:`~symbolic.errors.TooLarge` when the choice does not fit."""
+    from symbolic import grid_tensor, matricization_rank
+    from symbolic.rank_pipeline import flint_threads
+    from symbolic.spec import spec_to_dict
+
+    msg = refusal(c)
+    if msg is not None:
+        raise DomainError(msg) if "limit" not in msg else _too_large(msg)
+    spec = build_spec(c)
+    rows = _rows(c)
+    part = c.partition if isinstance(c.partition, str) else list(c.partition)
+    with flint_threads():
+        r = matricization_rank(spec, part, output=c.output)
+        oe = r if list(rows) == list(_rows(replace(c, partition="odd-even"))) else \
+            matricization_rank(spec, "odd-even", output=c.output)
+    details = {k: (dict(v) if hasattr(v, "items") else v) for k, v in r.details.items()}
+    out = {"spec": spec_to_dict(spec), "cli": c.cli(), "rank": details, "result": r.to_dict(),
+           "oddeven": {"rank": oe.rank, "lower": oe.lower, "upper": oe.upper, "exact": oe.exact},
+           "shallow_z": shallow_z(oe.lower, c.pooling, c.N, c.M), "entries": c.M ** c.N,
+           "table": None, "tensor_png": None, "matrix_png": None, "circuit_png": None, "latex": None, "notes": {}}
+    symbolic = spec.is_symbolic or not spec.operator.is_exact
+    t, why = _try(lambda: grid_tensor(spec, output=c.output, engine="symbolic" if symbolic else "exact"))
+    if t is not None and c.M ** c.N <= TABLE_ENTRIES:
+        out["table"] = _tensor_table(t, c.M, c.N)
+    if c.N <= LATEX_MAX_N and c.M ** c.N <= TABLE_ENTRIES:
+        from theorems.render import latex_expansion
+
+        tex, why_tex = _try(lambda: latex_expansion(spec, output=c.output).latex)
+        if tex is not None and len(tex) > LATEX_MAX_CHARS:
+            tex, why_tex = None, f"the expansion has {len(tex):,} characters of LaTeX; shown up to {LATEX_MAX_CHARS:,}"
+        out["latex"], out["notes"]["latex"] = tex, why_tex
+    else:
+        out["notes"]["latex"] = (f"the symbolic expansion is written out for N <= {LATEX_MAX_N} and at most "
+                                 f"{TABLE_ENTRIES} grid entries")
+    if figures:
+        if progress:  # the numbers first, the pictures after them
+            progress(("numbers", dict(out)), force=True)
+        out.update(_figures(spec, t, why, rows, c, symbolic))
+    return out
+
+
+def views_job(c: Choice, figures: bool = True, progress=None) -> dict:
+    """:func:`compute_views` as a :class:`theorems.explore.jobs.Job` runs it (numbers sent first)."""
+    return compute_views(c, figures=figures, progress=progress)
+
+
+def circuit_job(c: Choice, progress=None) -> dict:
+    """The circuit drawing of a choice (its structure only: no weights printed), as PNG bytes."""
+    from theorems.plot import check_circuit_drawing, draw_circuit
+
+    spec = build_spec(c)
+
+    def draw():
+        check_circuit_drawing(spec)
+        return _png(draw_circuit(spec, weights=_weights_drawn(c)))
+
+    png, why = _try(draw)
+    return {"png": png, "note": why}
+
+
+def _weights_drawn(c: Choice) -> bool:
+    return c.weights != "symbolic" and c.N * c.M <= 16
+
+
+def circuit_key(c: Choice) -> tuple:
+    """What the circuit drawing depends on (the weights only when they are printed, on small nets)."""
+    key = (c.architecture, c.N, c.M, c.widths, c.window, c.patch_order, c.Y, c.activation, c.pooling)
+    return key + ((c.weights, c.seed, id(c.given)) if _weights_drawn(c) else ())
+
+
+def search_job(c: Choice, bound: str, budget: int, seed: int, progress=None) -> dict:
+    """``convac search rank-bound`` on the choice's family (its architecture, operator, N, M and widths):
+    a network whose rank [A]_partition exceeds ``bound``, shrunk and certified, or inconclusive."""
+    from theorems.search import Family, find_counterexample, rank_bound
+
+    fam = Family(architecture=c.architecture, activation=c.activation, pooling=c.pooling, N=c.N, M=c.M,
+                 widths=_widths(c), window=c.window)
+    part = c.partition if isinstance(c.partition, str) else list(c.partition)
+    r = find_counterexample(rank_bound(part, bound), fam, budget=budget, seed=seed,
+                            progress=(lambda n: progress(n)) if progress else None)
+    return r.to_dict()
+
+
+def _too_large(msg):
+    from symbolic.errors import TooLarge
+
+    return TooLarge(msg)
+
+
+def _figures(spec, t, why, rows, c, symbolic) -> dict:
+    from theorems.plot import check_heatmap, plot_matricization, plot_tensor
+
+    out, notes = {}, {}
+
+    if symbolic:
+        notes["tensor"] = notes["matrix"] = "symbolic entries: no heatmap (the table shows them for small sizes)"
+        return {**out, "notes": notes}
+    if t is None:
+        notes["tensor"] = notes["matrix"] = why
+        return {**out, "notes": notes}
+    where = f"N={c.N}, M={c.M}"
+
+    def tensor_png():
+        check_heatmap(t.size, where)
+        return _png(plot_tensor(t))
+
+    def matrix_png():
+        check_heatmap(t.size, where)
+        return _png(plot_matricization(t, list(rows), annotate=t.size <= 64,
+                                       title=f"[A^{c.output}]_I, I = {tuple(rows)}"))
+
+    if c.M ** c.N > TABLE_ENTRIES:
+        out["tensor_png"], notes["tensor"] = _try(tensor_png)
+    out["matrix_png"], notes["matrix"] = _try(matrix_png)
+    return {**out, "notes": notes}
+
+
+# ----------------------------------------------------------------------------- badges
+def compute_verdicts(c: Choice, *, progress=None) -> dict:
+    """The pair's badges: laws (``convac check laws``), universality of the architecture at (N, M)
+    (``convac check universality``) and depth efficiency at (N, M) (``convac check depth``), each
+    with its status and the kernel-verified results (or the library's one-line reason when a check
+    does not apply at this size)."""
+    from theorems import check_depth, check_laws, check_universality
+
+    out = {}
+    try:
+        laws = check_laws(c.activation, c.pooling)
+        out["laws"] = {"holds": laws.holds, "results": list(laws.results)}
+    except ConvacError as e:
+        out["laws"] = {"error": str(e)}
+    if progress:
+        progress("laws")
+    try:
+        u = check_universality(activation=c.activation, pooling=c.pooling, architecture=c.architecture,
+                               N=c.N, M=c.M, window=c.window)
+        res = u.to_dict()["results"][0]
+        out["universality"] = {"answer": u.answer, "status": res["status"], "results": [res]}
+    except ConvacError as e:
+        out["universality"] = {"error": str(e)}
+    if progress:
+        progress("universality")
+    try:
+        d = check_depth(c.activation, c.pooling, N=c.N, M=c.M)
+        w, comp = d.deep_witness, d.completeness
+        out["depth"] = {"answer": d.answer, "status": comp.status.value, "T": d.shallow_term_bound.typed["bound"],
+                        "witness_rank": w.typed.get("rank"), "Z": w.typed.get("Z"), "witness_status": w.status.value,
+                        "Z_small": comp.typed.get("Z_small"), "box_rank": comp.typed.get("box_rank"),
+                        "detail": comp.detail, "results": d.to_dict()["results"]}
+    except ConvacError as e:
+        out["depth"] = {"error": str(e)}
+    return out
+
+
+def answer_file(views: dict | None, verdicts: dict | None = None) -> dict:
+    """One answer (docs/answers.md) of what the explorer shows, for ``convac recheck``: the rank's
+    result, then the laws, universality and depth results of the badges (those that were computed)."""
+    from theorems.verdict import answer
+
+    results = []
+    if views:
+        results.append(views["result"])
+    for name in ("laws", "universality", "depth"):
+        part = (verdicts or {}).get(name) or {}
+        results += [r for r in part.get("results", ()) if r.get("status") != "tested"]
+    if not results:
+        raise DomainError("nothing to save yet: the views are still being computed")
+    return answer("rank" if views else "check depth", results)
+
+
+def as_dict(c: Choice) -> dict:
+    """The choice as a plain dict (the given network left out)."""
+    d = asdict(c)
+    d.pop("given")
+    return d
