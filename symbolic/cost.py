@@ -127,8 +127,13 @@ def _power(M: int, N: int) -> int:
 
 
 # ----------------------------------------------------------------------------- per-entry bytes
+#: The most bits an estimate counts (an entry of 2^40 bits already exceeds every limit); keeps inf out.
+_MAX_BITS = float(1 << 40)
+
+
 def _pyint_bytes(bits: float) -> int:
     """A Python int object of that many bits, as pymalloc allocates it (28 + 4 per 30 bits, rounded to 8)."""
+    bits = min(bits, _MAX_BITS) if bits == bits else _MAX_BITS
     return 8 * math.ceil((28 + 4 * max(1, math.ceil(bits / 30))) / 8)
 
 
@@ -142,6 +147,7 @@ def int_bytes(bits: float) -> int:
 
 
 def _fmpz_bytes(bits: float) -> int:
+    bits = min(bits, _MAX_BITS) if bits == bits else _MAX_BITS
     return 8 if bits < 62 else 8 + 16 + 8 * math.ceil(bits / 64)
 
 
@@ -312,7 +318,18 @@ def _l1_bits(matrices) -> float:
                 if isinstance(x, Fraction):
                     den = math.lcm(den, x.denominator)
     best = max((sum(map(abs, row)) for row in rows), default=0) * den
-    return math.log2(best) if best > 1 else 0.0
+    try:
+        bits = math.log2(best) if best > 1 else 0.0
+    except (OverflowError, TypeError, ValueError):
+        bits = math.inf
+    if not math.isfinite(bits):  # e.g. exp(1000): past a float, but its log is not
+        try:
+            import sympy
+
+            bits = float(sympy.log(sympy.sympify(best), 2).evalf(30))
+        except Exception:  # noqa: BLE001 - any failure: as large as can be counted
+            bits = math.inf
+    return bits if math.isfinite(bits) else _MAX_BITS
 
 
 def spec_grid_cost(spec, engine: str | None = None, outputs: int | None = None, what: str = "the grid tensor") -> Cost:

@@ -4,7 +4,30 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["read_spec", "parse_ints"]
+__all__ = ["read_spec", "parse_ints", "seed_int", "positive_ints"]
+
+
+def seed_int(text: str) -> int:
+    """``--seed``: an int >= 0 (refused by the parser, before any work: numpy refuses negative seeds deep inside).
+
+    >>> seed_int("7")
+    7
+    """
+    try:
+        v = int(text)
+    except ValueError:
+        v = -1
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected an int >= 0, got {text!r}")
+    return v
+
+
+def positive_ints(text: str) -> list:
+    """A comma list of ints >= 1, such as widths ``2,2``."""
+    v = parse_ints(text)
+    if not v or min(v) < 1:
+        raise argparse.ArgumentTypeError(f"expected a comma list of ints >= 1 such as 2,2, got {text!r}")
+    return v
 
 
 def parse_ints(text: str) -> list:

@@ -10,7 +10,7 @@ from symbolic.errors import DomainError
 from ..laws import LAW_KEYS, LAW_NAMES, laws_answer
 from ..report import dumps, table
 from ..universality_decision import universality_json
-from .args import parse_ints as _ints
+from .args import positive_ints, seed_int
 
 
 _LAW_TEXT = {"commutativity": "g(a, b) = g(b, a)", "associativity": "g(g(a, b), c) = g(a, g(b, c))",
@@ -126,10 +126,10 @@ def register(sub):
     u.add_argument("--M", type=int, required=True, help="number of templates")
     u.add_argument("--window", type=int, default=2, help="deep: pooling window (N a power of it)")
     u.add_argument("--shared", action="store_true", help="coefficient sharing")
-    u.add_argument("--widths", type=_ints, default=None,
+    u.add_argument("--widths", type=positive_ints, default=None,
                    help="deep: widths of an extra direct check of a 'no' functional (the answer is for all widths)")
     u.add_argument("--samples", type=int, default=200, help="random candidate networks (default 200)")
-    u.add_argument("--seed", type=int, default=0)
+    u.add_argument("--seed", type=seed_int, default=0)
     u.add_argument("--json", action="store_true")
     u.set_defaults(func=_cmd_universality)
     d = cs.add_parser("depth", help="depth efficiency: shallow term bound, deep witness, complete or incomplete")
@@ -137,10 +137,10 @@ def register(sub):
     d.add_argument("--pooling", required=True, help="product, max, sum, average")
     d.add_argument("--N", type=int, default=4, help="number of patches, a power of 2 (default 4)")
     d.add_argument("--M", type=int, default=2, help="number of templates (default 2)")
-    d.add_argument("--widths", type=_ints, default=None, help="deep widths r_0,...,r_{L-1} (default M each)")
+    d.add_argument("--widths", type=positive_ints, default=None, help="deep widths r_0,...,r_{L-1} (default M each)")
     d.add_argument("--N-max", dest="N_max", type=int, default=None,
                    help="also witnesses for N = 2, 4, ..., N-max: the growth of the forced shallow Z (tested)")
     d.add_argument("--tries", type=int, default=6, help="random deep nets of the witness search (default 6)")
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--seed", type=seed_int, default=0)
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=_cmd_depth)

@@ -12,6 +12,10 @@ from .args import read_spec
 def _cmd_grid(args):
     from symbolic.decompositions import grid_tensor, grid_tensors
 
+    if args.modulus is not None and args.engine != "modular":
+        raise ConvacError(f"--modulus {args.modulus}: applies to --engine modular only; add --engine modular or drop it")
+    if args.modulus is not None and not (2 <= args.modulus < 1 << 31 and _is_prime(args.modulus)):
+        raise ConvacError(f"--modulus {args.modulus}: expected a prime below 2^31 (2^26 recommended)")
     spec = read_spec(args.spec)
     engine = args.engine or ("symbolic" if spec.is_symbolic or not spec.operator.is_exact else "exact")
     Y = spec.Y
@@ -35,6 +39,12 @@ def _cmd_grid(args):
 
             print(render_tensor(t))
     return 0
+
+
+def _is_prime(n: int) -> bool:
+    import sympy
+
+    return bool(sympy.isprime(n))
 
 
 def register(sub) -> None:

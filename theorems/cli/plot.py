@@ -23,11 +23,19 @@ __all__ = ["register"]
 
 
 def _out(args, fig, what: str, extra: str = ""):
-    from ..plot import save
-
-    save(fig, args.out, dpi=args.dpi)
+    _save(fig, args)
     print(f"wrote {args.out}: {what}{extra}")
     return 0
+
+
+def _save(fig, args):
+    """Write the figure to -o; a full disk or a refusing device is one line naming the file."""
+    from ..plot import save
+
+    try:
+        save(fig, args.out, dpi=args.dpi)
+    except OSError as e:
+        raise ConvacError(f"-o {args.out}: cannot be written ({e.strerror or e})") from None
 
 
 def _spec(args):
@@ -76,11 +84,11 @@ def _cmd_matricization(args):
 def _cmd_rank_growth(args):
     from symbolic.numbers import to_json_number
 
-    from ..plot import plot_rank_growth, rank_growth_data, save
+    from ..plot import plot_rank_growth, rank_growth_data
 
     data = rank_growth_data(M=args.M, N_max=args.N_max, seed=args.seed)
     fig = plot_rank_growth(data, title=args.title)
-    save(fig, args.out, dpi=args.dpi)
+    _save(fig, args)
     if args.json:
         rows = [dict(r, relu_max_Z=to_json_number(r["relu_max_Z"])) for r in data]
         print(json.dumps({"file": args.out, "rows": rows}))
@@ -122,6 +130,12 @@ def _checked(func):
     return run
 
 
+def _seed(text):
+    from .args import seed_int
+
+    return seed_int(text)
+
+
 def register(sub):
     p = sub.add_parser("plot", help="draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file")
     kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=type(p))
@@ -155,7 +169,7 @@ def register(sub):
     common(r, spec=False)
     r.add_argument("--M", type=int, default=2, help="templates (default 2)")
     r.add_argument("--N-max", dest="N_max", type=int, default=8, help="largest N, a power of 2 (default 8)")
-    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--seed", type=_seed, default=0)
     r.add_argument("--json", action="store_true", help="print the exact numbers as JSON")
     r.set_defaults(func=_checked(_cmd_rank_growth))
 

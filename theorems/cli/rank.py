@@ -9,6 +9,7 @@ from symbolic.errors import ConvacError
 from symbolic.rank_pipeline import NOTE_ENTRIES, Notes, flint_threads, matricization_rank
 
 from ..report import table
+from .args import seed_int
 
 
 def _output_index(text, Y: int) -> int:
@@ -114,6 +115,6 @@ def register(sub) -> None:
                    help="the fastest certified lower bound (residues mod p; upper bound min(rows, cols))")
     r.add_argument("--engine", choices=["exact", "modular"], default=None,
                    help="default: modular, then exact only when an exact upper bound is needed")
-    r.add_argument("--seed", type=int, default=0, help="chooses the prime (and the point for symbolic weights)")
+    r.add_argument("--seed", type=seed_int, default=0, help="chooses the prime (and the point for symbolic weights)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
     r.set_defaults(func=cmd_rank)

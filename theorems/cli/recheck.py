@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from symbolic.errors import ConvacError
@@ -38,11 +39,13 @@ def main(argv) -> int:
     except (RecursionError, MemoryError) as e:
         sys.stderr.write(f"convac recheck: {args.file}: too large or too deeply nested ({type(e).__name__})\n")
         return 2
-    if args.json:
-        print(json.dumps(report.to_dict()))
-    else:
-        text = report.render()
-        print(text.splitlines()[-1] if args.quiet else text)
+    try:
+        text = json.dumps(report.to_dict()) if args.json else report.render()
+        print(text.splitlines()[-1] if args.quiet and not args.json else text, flush=True)
+    except OSError as e:  # a full disk: one line, exit 2 (stdout pointed at /dev/null for the last flush)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(f"convac recheck: standard output: cannot be written ({e.strerror})\n")
+        return 2
     return report.exit_code
 
 

@@ -10,7 +10,7 @@ from symbolic.errors import DomainError
 
 from ..rank_bound import rank_bound_answer
 from ..report import check_writable, dumps
-from .args import parse_ints as _ints
+from .args import positive_ints, seed_int
 
 
 def _cmd_rank_bound(args):
@@ -20,8 +20,8 @@ def _cmd_rank_bound(args):
         raise DomainError("--Z: only for --architecture shallow; use --widths r0,r1,... for deep")
     if args.widths is not None and args.architecture == "shallow" and len(args.widths) != 1:
         raise DomainError(f"--widths {args.widths}: a shallow network has one width; use --Z")
-    if args.budget is not None and args.budget <= 0:
-        raise DomainError(f"--budget {args.budget}: expected seconds > 0")
+    if args.budget is not None and not (math.isfinite(args.budget) and args.budget > 0):
+        raise DomainError(f"--budget {args.budget}: expected seconds, a finite number > 0")
     if args.examples < 1:
         raise DomainError(f"--examples {args.examples}: expected an int >= 1")
     if args.low > args.high:
@@ -50,12 +50,16 @@ def _cmd_rank_bound(args):
                               seed=args.seed, weight_range=(args.low, args.high),
                               progress=lambda tried: bar.update(tried - bar.done),
                               executor=choice if sharded else None)
-    print(f"# seed {args.seed}", file=sys.stderr)
     ce = a["counterexample"]
     if args.save and ce:
-        with open(args.save, "w") as fh:
-            json.dump(ce["spec"], fh, indent=1)
-            fh.write("\n")
+        try:
+            with open(args.save, "w") as fh:
+                json.dump(ce["spec"], fh, indent=1)
+                fh.write("\n")
+        except OSError as e:
+            raise DomainError(f"--save {args.save}: cannot be written ({e.strerror}); rerun with the same --seed "
+                              "to find the same counterexample") from None
+    print(f"# seed {args.seed}", file=sys.stderr)
     if args.json:
         from ..verdict import answer
 
@@ -102,7 +106,7 @@ def register(sub) -> None:
     rb.add_argument("--N", type=int, required=True)
     rb.add_argument("--M", type=int, required=True)
     rb.add_argument("--Z", type=int, default=None, help="shallow: hidden channels")
-    rb.add_argument("--widths", type=_ints, default=None, help="deep: r0,r1,...")
+    rb.add_argument("--widths", type=positive_ints, default=None, help="deep: r0,r1,...")
     rb.add_argument("--window", type=int, default=2, help="deep: pooling window")
     rb.add_argument("--shared", action="store_true")
     rb.add_argument("--partition", required=True, help="odd-even, halves or a comma list of row modes")
@@ -111,7 +115,7 @@ def register(sub) -> None:
     rb.add_argument("--examples", type=int, default=300, help="networks to generate before shrinking (default 300)")
     rb.add_argument("--low", type=int, default=-10, help="smallest weight numerator (default -10)")
     rb.add_argument("--high", type=int, default=10, help="largest weight numerator (default 10)")
-    rb.add_argument("--seed", type=int, default=0,
+    rb.add_argument("--seed", type=seed_int, default=0,
                     help="the search is a function of the seed (and, on several workers, of their number: shard i "
                          "searches with seed SEED+i)")
     rb.add_argument("--jobs", type=int, default=1,

@@ -7,7 +7,7 @@ import sys
 
 from symbolic.errors import ConvacError
 
-from .args import parse_ints as _ints
+from .args import parse_ints as _ints, seed_int
 
 
 def _cmd_spec(args):
@@ -109,7 +109,7 @@ def register(sub) -> None:
     sp.add_argument("--pooling", default="product", help="product (default), max, sum or average")
     sp.add_argument("--weights", choices=["random", "symbolic"], default="random",
                     help="random: exact random integers (default); symbolic: every weight a sympy symbol")
-    sp.add_argument("--seed", type=int, default=None,
+    sp.add_argument("--seed", type=seed_int, default=None,
                     help="random weights only: any int; the same seed gives the same spec (default 0)")
     sp.add_argument("--low", type=int, default=None,
                     help="random weights only: smallest weight, an int <= --high (default -1000)")

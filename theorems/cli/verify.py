@@ -114,6 +114,12 @@ def _save(path, ans, texts=None):
         raise ConvacError(f"--save {path}: cannot be written ({e.strerror})") from None
 
 
+def _seed(text):
+    from .args import seed_int
+
+    return seed_int(text)
+
+
 def register(sub):
     import argparse
 
@@ -149,7 +155,7 @@ def register(sub):
                    help="dask: start an embedded LocalCluster of K worker processes (default: one per core)")
     v.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="dask: use the cluster of this scheduler, e.g. tcp://127.0.0.1:8786 (implies --executor dask)")
-    v.add_argument("--seed", type=int, default=0,
+    v.add_argument("--seed", type=_seed, default=0,
                    help="seed of every random choice (weights, witnesses), an int >= 0; the same seed gives the "
                         "same results (default 0)")
     v.add_argument("--format", choices=["table", "json", "markdown", "latex"], default="table",
