@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: The commands that compute: they (and their subcommands) take --max-memory and --max-entries.
-_COMPUTING = ("spec", "grid", "rank", "verify", "check", "search", "plot")
+_COMPUTING = ("spec", "grid", "rank", "verify", "check", "search", "plot", "explore")
 
 
 _LIMITS_HELP = ("resource limits and time budget (checked before any work; see symbolic/cost.py; the environment "
@@ -49,10 +49,10 @@ def _add_limit_flags(parser, suppress: bool = True, recurse: bool = True) -> Non
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The ``convac`` parser; given the ``command`` about to run, only that subcommand is registered
     (each registers itself; ``verify`` loads the whole catalog, 0.7 s, so a refusal comes at once)."""
-    from . import check, grid, plot, rank, recheck, search, show, spec, verify
+    from . import check, explore, grid, plot, rank, recheck, search, show, spec, verify
 
     modules = {"spec": spec, "grid": grid, "rank": rank, "verify": verify, "show": show, "check": check,
-               "search": search, "plot": plot, "recheck": recheck}
+               "search": search, "plot": plot, "recheck": recheck, "explore": explore}
     p = _Parser(prog="convac", description="Exact, certified checks of convolutional arithmetic circuits and "
                 "rectifier networks as generalized tensor decompositions (Cohen & Shashua, ICML 2016).")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

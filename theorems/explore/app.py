@@ -125,34 +125,33 @@ class Explorer(W.VBox if W is not None else object):
 
     # ------------------------------------------------------------------ layout
     def _build(self, c: model.Choice):
-        lay = W.Layout(width="260px")
         st = {"description_width": "95px"}
         self.controls = ctl = {
             "architecture": W.ToggleButtons(options=["shallow", "deep"], value=c.architecture, description="architecture",
                                             style={**st, "button_width": "70px"}),
-            "N": W.BoundedIntText(value=c.N, min=1, max=64, description="N (patches)", layout=lay, style=st),
-            "M": W.BoundedIntText(value=c.M, min=1, max=64, description="M (templates)", layout=lay, style=st),
+            "N": W.BoundedIntText(value=c.N, min=1, max=64, description="N (patches)", layout=W.Layout(width="260px"), style=st),
+            "M": W.BoundedIntText(value=c.M, min=1, max=64, description="M (templates)", layout=W.Layout(width="260px"), style=st),
             "Z": W.BoundedIntText(value=(c.widths or (c.M,))[0] if c.architecture == "shallow" else c.M, min=1,
-                                  max=4096, description="Z (channels)", layout=lay, style=st),
+                                  max=4096, description="Z (channels)", layout=W.Layout(width="260px"), style=st),
             "widths": W.Text(value=",".join(map(str, c.widths)) if c.widths and c.architecture == "deep" else "",
-                             placeholder="M each", description="widths r_l", layout=lay, style=st),
-            "window": W.BoundedIntText(value=c.window, min=2, max=64, description="window", layout=lay, style=st),
+                             placeholder="M each", description="widths r_l", layout=W.Layout(width="260px"), style=st),
+            "window": W.BoundedIntText(value=c.window, min=2, max=64, description="window", layout=W.Layout(width="260px"), style=st),
             "patch_order": W.Text(value=",".join(map(str, c.patch_order or ())), placeholder="0,1,...,N-1",
-                                  description="patch order", layout=lay, style=st),
+                                  description="patch order", layout=W.Layout(width="260px"), style=st),
             "activation": W.Combobox(value=c.activation, options=list(model.ACTIVATIONS), ensure_option=False,
-                                     description="activation", layout=lay, style=st),
-            "pooling": W.Dropdown(value=c.pooling, options=list(model.POOLINGS), description="pooling", layout=lay,
+                                     description="activation", layout=W.Layout(width="260px"), style=st),
+            "pooling": W.Dropdown(value=c.pooling, options=list(model.POOLINGS), description="pooling", layout=W.Layout(width="260px"),
                                   style=st),
             "weights": W.Dropdown(value=c.weights, options=[w for w in model.WEIGHTS if w != "given" or c.given],
-                                  description="weights", layout=lay, style=st),
-            "seed": W.IntText(value=c.seed, description="seed", layout=lay, style=st),
-            "Y": W.BoundedIntText(value=c.Y, min=1, max=16, description="Y (outputs)", layout=lay, style=st),
-            "output": W.BoundedIntText(value=c.output, min=0, max=15, description="output y", layout=lay, style=st),
+                                  description="weights", layout=W.Layout(width="260px"), style=st),
+            "seed": W.IntText(value=c.seed, description="seed", layout=W.Layout(width="260px"), style=st),
+            "Y": W.BoundedIntText(value=c.Y, min=1, max=16, description="Y (outputs)", layout=W.Layout(width="260px"), style=st),
+            "output": W.BoundedIntText(value=c.output, min=0, max=15, description="output y", layout=W.Layout(width="260px"), style=st),
             "partition": W.Dropdown(options=["odd-even", "halves", "custom"],
                                     value=c.partition if isinstance(c.partition, str) else "custom",
-                                    description="partition I", layout=lay, style=st),
+                                    description="partition I", layout=W.Layout(width="260px"), style=st),
             "rows": W.Text(value="" if isinstance(c.partition, str) else ",".join(map(str, c.partition)),
-                           placeholder="e.g. 0,3", description="row modes", layout=lay, style=st),
+                           placeholder="e.g. 0,3", description="row modes", layout=W.Layout(width="260px"), style=st),
         }
         for name, w in ctl.items():
             w.add_class(f"convac-control-{name.replace('_', '-')}")
@@ -303,6 +302,7 @@ class Explorer(W.VBox if W is not None else object):
             self.refused = None
             self._views.layout.display = None
             self._status.value = _CSS + "<span class='convac-busy'>computing...</span>"
+            self.matrix_view.value = "<i>matricization: computing...</i>"  # never a picture of another choice
             self._cli.value = f"<small>same as: <code>{_esc(c.cli())}</code></small>"
             self._jobs["views"] = Job(model.views_job, (c, self.pictures_on), name="views",
                                       on_progress=lambda m, g=gen: self._on_numbers(g, m),

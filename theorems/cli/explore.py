@@ -1,0 +1,150 @@
+"""``convac explore [SPEC] [--port P] [--no-browser]``: serve the explorer as a web page through Voila.
+
+The page is a one-cell notebook, ``Explorer(spec)`` (:mod:`theorems.explore`), run by Voila on
+127.0.0.1 in a kernel of this Python; the command prints the address, opens the browser unless
+``--no-browser`` is given, and stops the server cleanly on Ctrl-C. The resource limits of the run
+(``--max-memory``, ``--max-entries``) reach the kernel through the environment. It is not one of the
+supervised computing commands: it computes nothing itself, and Ctrl-C must reach it to stop the server.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from symbolic.errors import BackendUnavailable, ConvacError
+
+#: Seconds to wait for Voila to answer on its port.
+START_SECONDS = 90
+
+
+def _notebook(spec_json: str | None) -> dict:
+    arg = "" if spec_json is None else f"json.loads({spec_json!r})"
+    src = "import json\nfrom theorems.explore import Explorer\nExplorer(" + arg + ")"
+    return {"cells": [{"cell_type": "code", "execution_count": None, "id": "explorer", "metadata": {},
+                       "outputs": [], "source": src}],
+            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                         "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def _free_port(port: int) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise ConvacError(f"--port {port}: the port is in use on 127.0.0.1; choose another (0: any free port)") \
+                from None
+        return s.getsockname()[1]
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _stop(proc) -> None:
+    """SIGTERM to Voila's process group (the server and its kernels), SIGKILL after 10 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, AttributeError):
+            proc.kill()
+        proc.wait()
+
+
+def cmd_explore(args) -> int:
+    for mod in ("voila", "ipywidgets"):
+        if importlib.util.find_spec(mod) is None:
+            raise BackendUnavailable(f"{mod} is not installed; pip install 'convac[explore]'")
+    if not 0 <= args.port <= 65535:
+        raise ConvacError(f"--port: expected an int in 0..65535, got {args.port}")
+    spec_json = None
+    if args.spec is not None:
+        from symbolic.spec import dump_spec
+
+        from .args import read_spec
+
+        spec_json = dump_spec(read_spec(args.spec))
+    port = _free_port(args.port)
+    work = tempfile.mkdtemp(prefix="convac-explore-")
+    nb = os.path.join(work, "convac-explore.ipynb")
+    with open(nb, "w", encoding="utf-8") as f:
+        json.dump(_notebook(spec_json), f)
+    log_path = os.path.join(work, "voila.log")
+    cmd = [sys.executable, "-m", "voila", nb, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--show_tracebacks=True", "--VoilaConfiguration.file_allowlist=[]",
+           f"--Voila.root_dir={work}"]
+    log = open(log_path, "w", encoding="utf-8")
+    from symbolic.limits import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, limits
+
+    lim = limits()  # --max-memory / --max-entries of this run reach the kernel through its environment
+    env = dict(os.environ, **{ENV_MAX_MEMORY: str(lim.max_memory), ENV_MAX_ENTRIES: str(lim.max_entries)})
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=os.getcwd(),
+                            start_new_session=True, env=env)
+    url = f"http://127.0.0.1:{port}/"
+
+    def on_term(signum, frame):  # SIGTERM stops the server as Ctrl-C does
+        raise KeyboardInterrupt
+
+    old_term = signal.signal(signal.SIGTERM, on_term)
+    try:
+        t0 = time.monotonic()
+        while not _answers(port):
+            if proc.poll() is not None or time.monotonic() - t0 > START_SECONDS:
+                _stop(proc)
+                log.close()
+                tail = open(log_path, encoding="utf-8", errors="replace").read().strip().splitlines()[-3:]
+                raise ConvacError(f"Voila did not start ({' | '.join(tail)[:400]}); its log: {log_path}")
+            time.sleep(0.2)
+        print(f"convac explore: serving the explorer at {url} (Ctrl-C stops)", flush=True)
+        if not args.no_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        proc.wait()
+        print(f"convac explore: the server stopped (exit {proc.returncode}); its log: {log_path}", file=sys.stderr)
+        return 1 if proc.returncode else 0
+    except KeyboardInterrupt:
+        _stop(proc)
+        print("convac explore: stopped", file=sys.stderr, flush=True)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    finally:
+        _stop(proc)
+        signal.signal(signal.SIGTERM, old_term)
+
+
+def register(sub) -> None:
+    """Add ``convac explore``."""
+    p = sub.add_parser("explore", help="the interactive explorer in the browser (Voila; pip install 'convac[explore]')",
+                       description="Serve the explorer (theorems.explore.Explorer: controls for a network, its circuit, "
+                                   "grid tensor, matricization, certified rank, bounds and the pair's verdicts) as a web "
+                                   "page on 127.0.0.1 through Voila. Ctrl-C stops it.")
+    p.add_argument("spec", nargs="?", default=None, help="start from this network (a spec file, or - for stdin)")
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866; 0: any free port)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser; only print the address")
+    p.set_defaults(func=cmd_explore)
+    from .app import _add_limit_flags
+
+    _add_limit_flags(p)  # not a supervised command (it runs a server until Ctrl-C), but the limits apply
