@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: The commands that compute: they (and their subcommands) take --max-memory and --max-entries.
-_COMPUTING = ("spec", "grid", "rank", "verify", "check", "search", "plot", "explore")
+_COMPUTING = ("spec", "grid", "rank", "verify", "check", "search", "plot")
 
 
 _LIMITS_HELP = ("resource limits and time budget (checked before any work; see symbolic/cost.py; the environment "
