@@ -66,7 +66,8 @@ for line in sys.stdin:
             break
         time.sleep(0.002)
     rc = "timeout" if status is None else (os.waitstatus_to_exitcode(status))
-    out.write(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "rss_mb": usage.ru_maxrss / 1024}) + "\n")
+    out.write(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "rss_mb": usage.ru_maxrss / 1024,
+                          "cpu": usage.ru_utime + usage.ru_stime}) + "\n")
     out.flush()
 """
 
@@ -83,7 +84,8 @@ class Zygote:
 
     def run(self, argv, stdin_path: str = "/dev/null", *, stdin_text: str | None = None, timeout: float = 30.0,
             limit: int = 3 << 30, env: dict | None = None) -> dict:
-        """Run ``convac ARGV`` in a forked child; returns rc, seconds, rss_mb (the child's peak), stdout, stderr."""
+        """Run ``convac ARGV`` in a forked child; returns rc, seconds (wall, for reports only), cpu (user + system
+        seconds of the child and the processes it waited for: what tests bound), rss_mb (the peak), stdout, stderr."""
         import os
 
         if stdin_text is not None:

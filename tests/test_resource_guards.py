@@ -3,8 +3,9 @@
 Every case of the issue is run as a real process (``theorems.entry.main``), forked from a zygote
 that has imported convac once (tests/forkserver.py) and measured alone (``os.wait4``), under an
 address-space limit of 3 GB as a safety net. Each must exit with status 2 and exactly one line
-on stderr naming the field, without a traceback, in under 10 s and under 1 GB peak RSS, and must
-not have written anything it was refused.
+on stderr naming the field, without a traceback, within 10 s of CPU time (user + system, from
+``wait4``: a loaded machine slows the wall clock, not this) and under 1 GB peak RSS, and must not
+have written anything it was refused. No test here asserts wall-clock time (issue 21).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import pytest
 
 from symbolic.spec import deep, dump_spec, shallow
 
-SECONDS, RSS_MB, AS_LIMIT = 10.0, 1024, 3 << 30
+CPU_SECONDS, RSS_MB, AS_LIMIT = 10.0, 1024, 3 << 30
 
 
-def run_guarded(zygote, args, stdin_path="-", timeout=30.0):
+def run_guarded(zygote, args, stdin_path="-", timeout=120.0):
     """``convac ARGS`` as a real process forked from the zygote, under RLIMIT_AS: rc, seconds, the child's
     peak RSS, stdout and stderr."""
     return zygote.run(args, "/dev/null" if stdin_path == "-" else stdin_path, timeout=timeout, limit=AS_LIMIT)
@@ -190,7 +191,7 @@ def test_hostile_case_is_refused(zygote, tmp_path, template, needles):
     assert err.startswith("convac"), err
     for n in needles:
         assert n in err, (n, err)
-    assert r["seconds"] < SECONDS, (r["seconds"], err)
+    assert r["cpu"] < CPU_SECONDS, (r["cpu"], err)
     assert r["rss_mb"] < RSS_MB, (r["rss_mb"], err)
     assert len(err) < 600, err
     assert not (tmp_path / "pwned").exists()
@@ -198,13 +199,15 @@ def test_hostile_case_is_refused(zygote, tmp_path, template, needles):
 
 
 def test_the_limits_are_passed_down_and_restored(tmp_path):
-    """--max-entries reaches the library through the environment for one run only (main() restores it)."""
+    """--max-entries reaches the library as an argument (symbolic.limits.set_limits) for one run only: the
+    environment is never written, and main() restores the limits in force."""
+    from symbolic.limits import limits
     from theorems.cli import main
 
     f = _write(tmp_path, "small")
-    before = dict(os.environ)
+    before, lim = dict(os.environ), limits()
     assert main(["grid", f, "--max-entries", "1000"]) == 2
-    assert dict(os.environ) == before
+    assert dict(os.environ) == before and limits() == lim
     assert main(["grid", f, "--max-entries", "2^10", "--json"]) == 0
 
 
@@ -215,4 +218,4 @@ def test_one_output_of_many_is_computed_alone(zygote, tmp_path):
     r = run_guarded(zygote, ["grid", str(f), "--output", "199999", "--json"])
     assert r["rc"] == 0, r["stderr"]
     assert json.loads(r["stdout"]) == {"shape": [2, 2], "entries": [0, -7, 0, 0]}  # -7 [d0 = 0] [d1 = 1]
-    assert r["seconds"] < SECONDS and r["rss_mb"] < RSS_MB
+    assert r["cpu"] < CPU_SECONDS and r["rss_mb"] < RSS_MB
