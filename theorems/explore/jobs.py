@@ -118,9 +118,9 @@ class Job:
                 state, result = "cancelled", None
             self.state, self.result = state, result
             self.seconds = time.perf_counter() - self.started
-            self._finished.set()
             if self._on_done is not None and state != "cancelled":
                 self._call(self._on_done, self)
+            self._finished.set()  # after the callback: wait() returns once the views are updated
 
     @staticmethod
     def _call(fn, value):
@@ -134,7 +134,7 @@ class Job:
     # -- the interface
     @property
     def running(self) -> bool:
-        return not self._finished.is_set()
+        return not self._finished.is_set() and not self._cancelled.is_set()
 
     def cancel(self) -> None:
         """Stop the job now: kill its process; its result is never delivered."""
