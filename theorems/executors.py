@@ -277,6 +277,8 @@ class DaskExecutor(Executor):
 
     def __init__(self, choice: ExecutorChoice):
         distributed = import_distributed()
+        # a lost scheduler is reported in one line by run(), not by dask's reconnection tracebacks
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         self.choice, self.cluster = choice, None
         if choice.scheduler:
             try:
@@ -304,6 +306,9 @@ class DaskExecutor(Executor):
     def run(self, fn, items, costs=None, names=None, big: bool = False):
         """As :meth:`Executor.run`; ``big`` items (e.g. certificates to re-verify) are scattered to the
         workers first instead of riding in the task graph."""
+        import asyncio
+        from concurrent.futures import CancelledError
+
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
@@ -337,7 +342,7 @@ class DaskExecutor(Executor):
                                           "finished results are kept with --journal FILE") from None
                     f.release()
                     yield i, result
-        except (OSError, TimeoutError) as e:  # CommClosedError is an OSError: the scheduler is gone
+        except (OSError, TimeoutError, CancelledError, asyncio.CancelledError) as e:  # the scheduler is gone
             raise ConvacError(f"dask: lost the scheduler ({type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else 'closed'}); "
                               "finished results are kept with --journal FILE: rerun with it") from None
         finally:
@@ -369,7 +374,9 @@ class DaskExecutor(Executor):
 
     def close(self):
         try:
-            self.client.close()
+            self.client.close(timeout=10)
+        except Exception:  # noqa: BLE001 - a scheduler already gone: nothing left to close
+            pass
         finally:
             if self.cluster is not None:
                 self.cluster.close()
