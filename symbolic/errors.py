@@ -19,6 +19,7 @@ __all__ = [
     "BackendUnavailable",
     "TooLarge",
     "CertificateError",
+    "StatementError",
 ]
 
 
@@ -63,3 +64,8 @@ class TooLarge(ConvacError, MemoryError):
 
 class CertificateError(ConvacError, ValueError):
     """A certificate did not verify: the message says which check failed."""
+
+
+class StatementError(CertificateError):
+    """A statement is malformed (a field outside its schema): nothing was asserted that can be checked.
+    ``convac recheck`` reports it as malformed input (exit 2), whatever the result's status."""

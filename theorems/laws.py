@@ -16,7 +16,7 @@ from __future__ import annotations
 import sympy
 
 from symbolic.identity import prove_zero
-from symbolic.kernel.statements import law_sides
+from symbolic.kernel.law import law_sides
 from symbolic.laws import associativity, commutativity, pooled_fixed
 from symbolic.operators import operator
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import sympy
 
-from . import claims as C
-from .linalg import keys, matricize
+from . import witnesses as C
+from . import schema
+from .linalg import matricize
 from .network import activation, pool
 from .sources import default_widths, identity_F, nat, need, net_of
 
@@ -53,7 +54,7 @@ def _fams(st):
 
 
 def _witness(part, fam, st, what):
-    k, _ = C._witness_rank(part, fam, C.odd_even(st["N"]), what)
+    k, _ = C.witness_rank(part, fam, C.odd_even(st["N"]), what)
     identity_F(net_of(part["source"]), what)
     need(k == st["rank"], f"{what}: the certified rank is {k}, the statement says {st['rank']}")
     return k
@@ -68,24 +69,58 @@ def _box(part, fam, st, what):
     return r, Z
 
 
-def check_depth_result(st, res):
-    part, status = st.get("part"), res["status"]
+def validate(st) -> dict:
+    """Every field of a depth statement, whatever its status: the part and its fields, the operator, N a
+    power of 2 (window 2), the widths (one per layer)."""
+    part = st.get("part") if isinstance(st, dict) else None
     extra = {"shallow_term_bound": ("bound",), "deep_witness": ("widths", "rank", "term_bound", "Z", "params"),
-             "completeness": ("answer", "rank", "Z")}
-    need(part in extra, f"part={part!r}: expected one of {sorted(extra)} (exponential is only ever tested)")
+             "completeness": ("answer", "rank", "Z"), "exponential": ("sizes",)}
+    schema.need(part in extra, f"statement.part={str(part)[:40]!r}: expected one of {sorted(extra)}")
+    if part == "completeness":
+        schema.choice(st.get("answer"), ("complete", "incomplete", "unknown"), "statement.answer")
     small = ("Z_small", "box_rank") if part == "completeness" and st.get("answer") == "incomplete" else ()
-    keys(st, BASE + extra[part] + small, ("widths",) if part == "completeness" else (), "statement")
-    for k in ("rank", "term_bound", "params") + small:
-        nat(st.get(k, 0), k, 0, 1 << 62)
-    N, M = nat(st["N"], "N", 2, 64), nat(st["M"], "M", 1, 64)
-    need(N & (N - 1) == 0, f"N={N}: deep nets of window 2 need N a power of 2")
+    if part == "exponential":  # the growth over several N: only ever tested
+        schema.fields(st, ("type", "part", "activation", "pooling", "M", "sizes"), (), "statement")
+        schema.operator(st["activation"], st["pooling"])
+        schema.nat(st["M"], "statement.M", 1, 64)
+        schema.need(isinstance(st["sizes"], list) and st["sizes"] and all(
+            isinstance(x, int) and not isinstance(x, bool) and 2 <= x <= 64 and x & (x - 1) == 0 for x in st["sizes"]),
+            f"statement.sizes={str(st['sizes'])[:40]}: a nonempty list of N values, powers of 2")
+        return st
+    values = extra[part][1:] + ("widths",) if part == "completeness" else extra[part]  # unknown until proved
+    schema.fields(st, BASE + extra[part][:1] * (part == "completeness") + small, values, "statement")
+    schema.operator(st["activation"], st["pooling"])
+    for k in ("rank", "term_bound", "params", "Z", "bound") + small:
+        if k in st:
+            schema.nat(st[k], f"statement.{k}", 0, 1 << 62)
+    N, M = schema.nat(st["N"], "statement.N", 2, 64), schema.nat(st["M"], "statement.M", 1, 64)
+    schema.geometry(N, 2, None, "statement")
+    if "widths" in st:
+        schema.widths(st["widths"], schema.depth_of(N, 2), "statement.widths")
+    return st
+
+
+def describe(st) -> str:
+    where = f"N in {st['sizes']}" if st.get("part") == "exponential" else f"N={st.get('N')}"
+    return f"depth {st.get('part')} of {st.get('activation')}/{st.get('pooling')} {where} M={st.get('M')}"
+
+
+def check_depth_result(st, res):
+    validate(st)
+    part, status = st["part"], res["status"]
+    N, M = st["N"], st["M"]
+    need(part != "exponential", "part=exponential is only ever tested (no certificate proves it)")
+    need(part != "completeness" or st["answer"] != "unknown", "answer=unknown asserts nothing: its status is inconclusive")
+    missing = [k for k in {"shallow_term_bound": ("bound",), "deep_witness": ("widths", "rank", "term_bound", "Z", "params"),
+                           "completeness": ("rank", "Z")}[part] if k not in st]
+    need(not missing, f"statement: a {status} {part} states its values; missing {missing}")
     sh, dp = _fams(st)
     cert, T = res["certificate"], term_bound_of(st["pooling"], N, M)
     text = f"{st['activation']}/{st['pooling']} N={N} M={M}: "
     if part == "shallow_term_bound":
         b = nat(st["bound"], "bound", 0, 1 << 30)
         if status == "refuted":
-            k, _ = C._witness_rank(cert, sh, C.odd_even(N), "certificate")
+            k, _ = C.witness_rank(cert, sh, C.odd_even(N), "certificate")
             need(k > b, f"the certified rank {k} does not exceed {b}")
             return text + f"a shallow channel has rank <= {b}"
         need(status == "proved", "status must be proved or refuted")
@@ -125,4 +160,6 @@ def check_depth_result(st, res):
                    f"{st['rank']}): depth efficiency is incomplete")
 
 
-__all__ = ["check_depth_result", "term_bound_of", "polynomial"]
+check = check_depth_result
+
+__all__ = ["validate", "describe", "check", "check_depth_result", "term_bound_of", "polynomial"]

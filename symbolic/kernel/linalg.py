@@ -27,24 +27,19 @@ import networkx as nx
 import numpy as np
 import sympy
 
-from ..errors import CertificateError
+from .failure import fail as _fail, need
 from .parse import parse_rational
 
 MAX_PRIME = 1 << 62
 MAX_CERT_DIGITS = 100_000  # factorization entries of exact ranks can be long rationals
 
 
-def _fail(msg):
-    raise CertificateError(msg)
-
-
 def _fail_if(cond, msg):
-    if cond:
-        _fail(msg)
+    need(not cond, msg)
 
 
 def index_list(x, n: int, what: str, *, distinct=True) -> list:
-    """A list of ints in range(n), distinct; anything else is refused."""
+    """A list of ints in range(n), distinct; anything else is refused (a certificate's indices)."""
     if not isinstance(x, list) or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n for i in x):
         _fail(f"{what}={str(x)[:60]}: expected a list of indices in 0..{n - 1}")
     _fail_if(distinct and len(set(x)) != len(x), f"{what}={str(x)[:60]}: repeated index")
@@ -52,11 +47,12 @@ def index_list(x, n: int, what: str, *, distinct=True) -> list:
 
 
 def keys(d, required, optional=(), what="object"):
+    """A certificate object with exactly the required fields and optional ones."""
     _fail_if(not isinstance(d, dict), f"{what}: expected an object")
     missing, extra = set(required) - set(d), set(d) - set(required) - set(optional)
     if missing or extra:
-        _fail(f"{what}: missing {sorted(missing)}, unexpected {sorted(extra)}" if missing else
-              f"{what}: unexpected fields {sorted(extra)}")
+        _fail(f"{what}: missing {sorted(missing)}, unexpected {sorted(map(str, extra))}" if missing else
+              f"{what}: unexpected fields {sorted(map(str, extra))}")
     return d
 
 
@@ -119,8 +115,13 @@ def check_upper(A: np.ndarray, c) -> int:
     keys(c, ("certificate", "k", "kind", "cols", "V"), (), "rank_upper_bound")
     cols = index_list(c["cols"], A.shape[1], "upper.cols")
     k = c["k"]
-    _fail_if(k != len(cols) or k < 1, f"factorization: k={k!r} but {len(cols)} columns are given")
+    _fail_if(isinstance(k, bool) or k != len(cols), f"factorization: k={k!r} but {len(cols)} columns are given")
     V = c["V"]
+    if k == 0:  # rank 0: A is the zero matrix (V is empty), checked entry by entry
+        _fail_if(V != [], "factorization: k=0 needs V = [] (A = 0)")
+        _fail_if(A.dtype == np.int64, "factorization: an exact matrix is needed, not residues")
+        _fail_if(any(x != 0 for x in A.ravel()), "factorization: k=0 but A has a nonzero entry")
+        return 0
     if not isinstance(V, list) or len(V) != k or any(not isinstance(r, list) or len(r) != A.shape[1] for r in V):
         _fail(f"factorization: V must be {k} x {A.shape[1]}")
     _fail_if(A.dtype == np.int64, "factorization: an exact matrix is needed, not residues")

@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ..errors import CertificateError
+from .failure import fail as _fail, need
 from .parse import parse_expr, parse_rational
 
 ACTIVATIONS = ("linear", "relu", "abs", "square", "tanh", "sigmoid")  # and leaky_relu:p/q
@@ -33,13 +33,8 @@ MAX_POINTS = 1 << 26
 CHUNK = 1 << 20
 
 
-def _fail(msg):
-    raise CertificateError(msg)
-
-
 def _fail_if(cond, msg):
-    if cond:
-        _fail(msg)
+    need(not cond, msg)
 
 
 def _int(d, key, lo, hi, default=None):

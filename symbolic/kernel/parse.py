@@ -16,6 +16,7 @@ symbolic.kernel.parse.ParseError: weights.output[0][0]: the name '__import__' (n
 from __future__ import annotations
 
 import json
+import math
 import keyword
 import os
 import sys
@@ -362,9 +363,24 @@ def load_json(text_or_bytes, *, field="FILE", max_bytes=64 * 2**20, max_depth=64
     def parse_constant(s):
         raise ParseError(field, f"{s} is not an exact number", kind="json", hint=False)
 
+    def parse_float(s):  # floats stay floats (callers refuse them by field), but never inf: 1e400 is refused
+        x = float(s)
+        if not math.isfinite(x):
+            raise ParseError(field, f"the number {s[:40]} is not finite", kind="json", hint=False)
+        return x
+
+    def pairs(kv):  # one meaning per object: a repeated key is refused, never "the last one wins"
+        out = {}
+        for k, v in kv:
+            if k in out:
+                raise ParseError(field, f"the key {_clip(k)} appears twice in one object", kind="json", hint=False)
+            out[k] = v
+        return out
+
     deep = ParseError(field, f"nested deeper than {max_depth} levels", kind="depth", hint=False)
     try:
-        obj = json.loads(data, parse_int=parse_int, parse_constant=parse_constant)
+        obj = json.loads(data, parse_int=parse_int, parse_constant=parse_constant, parse_float=parse_float,
+                         object_pairs_hook=pairs)
     except ParseError:
         raise
     except RecursionError:
@@ -375,12 +391,29 @@ def load_json(text_or_bytes, *, field="FILE", max_bytes=64 * 2**20, max_depth=64
     except ValueError as e:  # undecodable bytes
         raise ParseError(field, f"not JSON ({type(e).__name__}: not UTF-8 text)", kind="json", hint=False) from None
     stack = [(obj, 1)] if isinstance(obj, (list, dict)) else []
+    _text(obj, field)
     while stack:
         x, d = stack.pop()
         if d > max_depth:
             raise deep
-        stack.extend((y, d + 1) for y in (x.values() if isinstance(x, dict) else x) if isinstance(y, (list, dict)))
+        for y in (x.values() if isinstance(x, dict) else x):
+            if isinstance(y, (list, dict)):
+                stack.append((y, d + 1))
+            else:
+                _text(y, field)
+        for k in (x if isinstance(x, dict) else ()):
+            _text(k, field)
     return obj
+
+
+def _text(s, field):
+    """A JSON string must be Unicode text: a lone surrogate (``"\\ud800"``) is refused."""
+    if isinstance(s, str):
+        try:
+            s.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParseError(field, "a string holds a lone surrogate (\\ud800-\\udfff): not Unicode text", kind="json",
+                             hint=False) from None
 
 
 def read_json_file(path, *, field=None, **limits):

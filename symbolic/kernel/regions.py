@@ -68,6 +68,7 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.polys.polyerrors import BasePolynomialError
 
 from ..errors import CertificateError
+from .failure import fail
 from .parse import ParseError, parse_expr, parse_rational
 
 __all__ = ["check_zero_certificate"]
@@ -83,7 +84,7 @@ _PREFIX = "case-analysis certificate: "
 
 
 def _fail(msg):
-    raise CertificateError(_PREFIX + msg)
+    fail(_PREFIX + msg)
 
 
 def _scan(obj, seen, depth=0):

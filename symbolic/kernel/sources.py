@@ -17,19 +17,10 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ..errors import CertificateError
+from .failure import need
 from .linalg import keys
 from .network import Net, activation, grid, normalizer, pool, read_net
 from .parse import parse_expr, parse_rational
-
-
-def fail(msg):
-    raise CertificateError(msg)
-
-
-def need(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def nat(x, what, lo=1, hi=1 << 16) -> int:

@@ -136,7 +136,7 @@ def test_sigmoid_counterexample_at_minus_one_is_accepted_by_both_routes():
     # pooled_fixed of sigmoid/sum fails at a = b = -1: sigmoid(2 s) != 2 s with s = 1/(1 + e) ~ 0.269
     import sympy
 
-    from symbolic.kernel.statements import check_law, law_sides
+    from symbolic.kernel.law import check_law, law_sides
     from symbolic.laws import _enclose
 
     check_law("sigmoid", "sum", "pooled_fixed", False, {"kind": "counterexample", "point": {"a": -1, "b": -1}})

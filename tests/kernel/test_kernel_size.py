@@ -2,7 +2,7 @@
 
 - ``convac recheck`` loads only the kernel (symbolic/kernel), symbolic/errors and the thin
   entry modules: never a prover, engine, decomposition, rank, search, bounds or theorems module;
-- their total is at most 2,150 source lines (blank lines, comments and docstrings not counted;
+- their total is at most 3,000 source lines (blank lines, comments and docstrings not counted;
   the physical count is printed too);
 - no kernel module imports a convac module outside the kernel and symbolic.errors.
 """
@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-LIMIT = 2150
+LIMIT = 3000  # issue 18: one file per statement type with its schema and soundness argument
 ALLOWED = {"symbolic", "symbolic.errors", "theorems", "theorems.entry", "theorems.cli", "theorems.cli.recheck"}
 
 

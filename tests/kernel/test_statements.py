@@ -1,4 +1,4 @@
-"""Tests of symbolic/kernel/statements.py: typed statements and the certificates that prove them.
+"""Tests of the kernel's statement types (symbolic/kernel/rank.py, law.py, universality.py, rank_bound.py): typed statements and the certificates that prove them.
 
 Certificates are built here without the prover pipeline: a rank certificate from a minor found by
 enumeration and the CR factorization (tests/kernel/test_linalg.py), the bounds from the prover's
@@ -20,13 +20,15 @@ from hypothesis import strategies as st
 
 from symbolic.bounds import bounds as prover_bounds
 from symbolic.decompositions import grid_tensor
-from symbolic.errors import CertificateError
+from symbolic.errors import CertificateError, StatementError
 from symbolic.identity import prove_zero
 from symbolic.kernel.parse import ParseError
 from symbolic.kernel.recheck import check_result
 from symbolic.kernel.recheck import TYPES
-from symbolic.kernel.statements import (bound_value, check_law, check_rank_result, law_sides, partition_rows,
-                                        rows_of)
+from symbolic.kernel.law import check_law, law_sides
+from symbolic.kernel.rank import check as check_rank_result
+from symbolic.kernel.rank_bound import bound_value
+from symbolic.kernel.schema import partition_rows, rows as rows_of
 from symbolic.matricize import matricize_array, parse_partition
 from symbolic.spec import deep, shallow, spec_to_dict
 from tests.kernel.test_linalg import _cert, _good_prime, _lower, _nonzero_minor, _ranks
@@ -189,7 +191,7 @@ def test_bound_value_is_the_formula(N, M, Z, r0):
         sympy.Rational(2 * M**2 * Z + 2 * N - 1, 2)
     assert bound_value("L*w + r0*r1", dict(architecture="deep", N=N, M=M, widths=[r0, Z], window=3)) == 2 * 3 + r0 * Z
     assert bound_value("w", dict(architecture="shallow", N=N, M=M, Z=Z)) == N  # a shallow net pools all N at once
-    with pytest.raises(ParseError):
+    with pytest.raises(StatementError):
         bound_value("Q + 1", dict(architecture="shallow", N=N, M=M, Z=Z))
 
 
@@ -203,8 +205,8 @@ LAW_OK = {"statement": {"type": "law", "activation": "relu", "pooling": "average
 
 
 @pytest.mark.parametrize("change, reason", [
-    (dict(statement=dict(LAW_OK["statement"], type="theorem")), "type must be one of"),
-    (dict(status="true"), "status one of"), (dict(verdict="refuted"), "unexpected fields"),
+    (dict(statement=dict(LAW_OK["statement"], type="theorem")), "statement.type=theorem: expected one of"),
+    (dict(status="true"), "status=true: expected one of"), (dict(verdict="refuted"), "unexpected fields"),
     (dict(lower=1), "unexpected fields"), (dict(seconds=-1), "non-negative"), (dict(seed=1.5), "non-negative"),
     (dict(statement=dict(LAW_OK["statement"], extra=1)), "unexpected"), (dict(status="inconclusive"), "assert nothing"),
     (dict(statement=[]), "statement object"), (dict(status="proved"), "law certificate"),

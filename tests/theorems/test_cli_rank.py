@@ -278,7 +278,7 @@ def test_errors_in_subprocess(tmp_path):
     ("[1, 2]", r"a --json answer of convac"),
     ("{}", r"a --json answer of convac"),
     ('{"convac": 1, "command": "rank", "results": []}', r"results: expected a nonempty list"),
-    ('{"convac": 1, "command": "prove everything", "results": [{}]}', r"command='prove everything' is not one of"),
+    ('{"convac": 1, "command": "prove everything", "results": [{}]}', r"command=prove everything: expected one of"),
     ("[" * 100_000 + "]" * 100_000, r"nested deeper than"),
 ])
 def test_recheck_bad_input(capsys, tmp_path, content, pattern):
@@ -306,8 +306,8 @@ def tampered(a, change):
 
 
 def _rejected(capsys, res, reason):
-    code, out = recheck_answer(capsys, res)
-    assert code == 1 and out.startswith("FAILED ") and re.search(reason, out), out
+    code, out = recheck_answer(capsys, res)  # 1: the certificate fails; 2: the statement or result is malformed
+    assert (code, out.split()[0]) in ((1, "FAILED"), (2, "MALFORMED")) and re.search(reason, out), out
     assert check_result(res).ok is False
 
 
@@ -382,7 +382,7 @@ def test_tampered_k(capsys, deficient):
         _rejected(capsys, tampered(deficient, lambda r: r.update({key: value})), f"unexpected fields \\['{key}'\\]")
     _rejected(capsys, tampered(deficient, lambda r: r["bounds"].update(min_cut=1)), "differ from the re-derived")
     _rejected(capsys, tampered(deficient, lambda r: r["statement"].update(rows=[0, 2])),
-              r"partition 'halves' does not give rows \[0, 2\]")
+              r"partition='halves' does not give rows \[0, 2\]")
     _rejected(capsys, tampered(deficient, lambda r: r.update(status="refuted")), "status is proved")
 
 
@@ -435,26 +435,27 @@ def test_recheck_verify_answer(capsys, tmp_path, deficient):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("ok      proved       depth.convac.generic")
     assert out[1].startswith("ok      proved       depth.convac.shallow_bound")
-    assert out[2].startswith("ok      tested       claim")
-    assert out[3].startswith("ok      proved       rank [A^0]_[0, 1] = 2")
-    assert out[4] == "4 of 4 statements verified"
+    assert out[2].startswith("ok      proved       rank [A^0]_[0, 1] = 2")
+    assert out[3].startswith("not verified") and out[4].startswith("  tested       laws ")  # listed apart
+    assert out[5] == "3 of 3 statements verified; 1 listed, not verified (tested or inconclusive)"
     bad = copy.deepcopy(good)  # the witness's minor changed: a repeated row
     bad["certificate"]["certificate"]["rows"][0] = bad["certificate"]["certificate"]["rows"][1]
     bad["statement"]["instance"] = {"N": 4, "M": 3}  # (another statement than ``good``'s)
     f = write(tmp_path, answer("verify", results + [bad], summary=True), "verify2.json")
     assert main(["recheck", str(f)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 6 and out[4].startswith("FAILED  proved       claim") and "repeated index" in out[4]
-    assert out[5] == "4 of 5 statements verified, 1 failed"
+    assert len(out) == 7 and out[3].startswith("FAILED  proved       depth.convac.generic") and "repeated index" in out[3]
+    assert out[6] == "3 of 4 statements verified, 1 failed; 1 listed, not verified (tested or inconclusive)"
     # the same statement twice, a wrong summary, a tested result with a certificate: all refused
-    for res, summ, reason in ((results + [good], True, "the same statement appears twice"),
-                              (results, {"proved": 4, "total": 4}, "differs from the results"),
-                              ([dict(tested, certificate=good["certificate"])], False, "may assert nothing")):
+    # (a repeated statement and an unproved result with a certificate are malformed input: exit 2)
+    for res, summ, reason, code in ((results + [good], True, "the same statement appears twice", 2),
+                                    (results, {"proved": 4, "total": 4}, "differs from the results", 1),
+                                    ([dict(tested, certificate=good["certificate"])], False, "may assert nothing", 2)):
         ans = answer("verify", res, summary=summ is True)
         if isinstance(summ, dict):
             ans["summary"] = summ
         report = recheck(ans)
-        assert report.exit_code == 1 and any(reason in x.reason for x in report.lines), report.render()
+        assert report.exit_code == code and any(reason in x.reason for x in report.lines), report.render()
     # bare certificates and lists of results are not answers: malformed (exit 2)
     for obj in ([rank_result(deficient)], deficient["certificate"], rank_result(deficient)):
         assert main(["recheck", str(write(tmp_path, obj, "bare.json"))]) == 2
@@ -466,9 +467,9 @@ def test_recheck_verify_answer(capsys, tmp_path, deficient):
 @pytest.mark.parametrize("partition, engine, upper_kind, modular", [("odd-even", None, "trivial", True),
                                                                      ("halves", "exact", "factorization", False)])
 def test_recheck_large_specs_modulo_the_certificates_prime(capsys, monkeypatch, partition, engine, upper_kind, modular):
-    """Above statements.SMALL grid points a full-rank ConvAC answer (trivial upper bound) is rechecked
+    """Above rank.SMALL grid points a full-rank ConvAC answer (trivial upper bound) is rechecked
     on the kernel's forward pass modulo the certificate's prime; a factorization needs the exact tensor."""
-    import symbolic.kernel.statements as st
+    import symbolic.kernel.rank as st
 
     a = rank_answer(deep(N=4, M=3, widths=(3, 2), seed=4), partition, engine=engine)
     assert a["certificate"]["upper"]["kind"] == upper_kind

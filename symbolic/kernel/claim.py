@@ -1,9 +1,23 @@
-"""The claims of the catalog, as the kernel states and checks them.
+"""Statements of type ``claim``: one claim of the catalog (``convac verify``) on one instance.
 
-Each claim id maps to (statement text, instance keys, check).  The check receives the
-validated instance and the certificate, and raises CertificateError unless the certificate
-proves the claim on that instance with the claim's quantifier.  Ids starting with ``false.``
-are deliberately false variants: their status must be ``refuted``.
+``{"type": "claim", "claim": id, "instance": {...}}`` asserts the claim's proposition for the instance's
+parameters, with the claim's own quantifier (the table :data:`CLAIMS` gives each claim's statement; the
+catalog, ``convac show ID``, gives the source in the papers):
+
+- *for all weights* (equivalence.*, depth.convac.shallow_bound, depth.relu_max.term_bound, the not-universal
+  parts): a symbolic network of exactly the instance's family, whose certificate is an identity that the
+  kernel expands (or checks region by region, :mod:`symbolic.kernel.regions`), so it holds at every point;
+- *exists* (universality.* realizations, depth.relu_max.exists, the incomplete box): explicit numeric
+  networks of the family, re-evaluated by the kernel's forward pass, with certified ranks or equalities;
+- *almost all weights* (depth.convac.generic, geometry's lower bounds): a witness with a certified nonzero
+  minor, accepted only under :func:`symbolic.kernel.generic.require_schwartz_zippel` (ConvACs: polynomial).
+
+Status: ``proved`` only (every entry of the catalog is a true statement).  The instance is validated
+field by field (:data:`INSTANCE`), whatever the status, before any certificate is read.
+
+Why acceptance implies truth: each check below re-derives the instance's family, re-evaluates every network
+named by the certificate with the kernel's own forward pass, and accepts only the certificate kinds that
+prove the claim's quantifier on that family (the docstring of each check says which).
 """
 
 from __future__ import annotations
@@ -11,34 +25,22 @@ from __future__ import annotations
 import itertools
 import math
 
-import numpy as np
 import sympy
 
-from . import statements as S
-from .intervals import resolve_on_box
-from .linalg import check_lower, check_rank, iclr_upper_bound, keys, matricize
-from .network import activation, kmax
-from .parse import parse_expr, parse_rational
+from . import law, schema, universality as U
+from .failure import fail, need
+from .generic import require_schwartz_zippel
+from .linalg import iclr_upper_bound
+from .parse import parse_rational
+from .schema import keys, nat
 from .symmetry import invariant, invariant_under
-from .sources import (decomposition, default_widths, fail, family_is, for_all_weights, identity_F, literal, nat, need,
-                      net_of, numeric, same, tensor_of, zero)
+from .sources import (decomposition, default_widths, family_is, for_all_weights, literal, net_of, numeric, same,
+                      tensor_of)
+from .witnesses import box, factorization, max_rows, odd_even, parts, witness_rank
 
 PAPER_OPS = (("linear", "product"), ("relu", "max"), ("relu", "sum"))
 
 
-def parts(cert, what="certificate"):
-    if isinstance(cert, dict) and cert.get("kind") == "all":
-        keys(cert, ("kind", "parts"), (), what)
-        need(isinstance(cert["parts"], list) and cert["parts"], f"{what}: no parts")
-        return cert["parts"]
-    return [cert]
-
-
-def odd_even(N):
-    return list(range(0, N, 2))
-
-
-# -- laws -----------------------------------------------------------------------------------------
 LAWS_FACTS = {(a, p, law, True) for a, p in PAPER_OPS for law in ("commutativity", "associativity")} | {
     ("relu", "average", "associativity", False), ("tanh", "max", "associativity", False)}
 
@@ -54,12 +56,11 @@ def laws(inst, cert):
         fact = (part["activation"], part["pooling"], part["law"], part["holds"])
         need(part["kind"] == "law", f"part {n}: kind={part['kind']!r}, expected law")
         need(fact in LAWS_FACTS and fact not in got, f"part {n}: {fact} is not one of the claim's facts (or repeated)")
-        S.check_law(*fact, part["certificate"])
+        law.check_law(*fact, part["certificate"])
         got.add(fact)
     need(got == LAWS_FACTS, f"missing facts: {sorted(LAWS_FACTS - got)}")
 
 
-# -- equivalence ----------------------------------------------------------------------------------
 def _equal_routes(cert, fam, what="certificate"):
     """The forward pass of a network for all weights (and F) equals its generalized decomposition."""
     keys(cert, ("kind", "source"), (), what)
@@ -78,6 +79,7 @@ def eq_shallow(inst, cert):
 
 def eq_deep(inst, cert):
     fam = dict(architecture="deep", **{k: v for k, v in inst.items() if k != "widths"})
+    fam["window"] = inst.get("window", 2)
     fam["patch_order"] = inst.get("patch_order") or list(range(inst["N"]))
     if inst.get("widths") is not None:
         fam["widths"] = inst["widths"]
@@ -99,7 +101,6 @@ def eq_average(inst, cert):
     need(same(tensor_of(cert["items"][0]), tensor_of(cert["items"][1])), "the two networks' tensors differ")
 
 
-# -- universality ---------------------------------------------------------------------------------
 def _universal(act, pl):
     def check(inst, cert):
         fam = dict(architecture=inst["architecture"], N=inst["N"], M=inst["M"], activation=act, pooling=pl,
@@ -112,7 +113,7 @@ def _universal(act, pl):
         need(sympy.Matrix(Fq).det() != 0, "instance.F is not invertible")
         ps = parts(cert)
         need(len(ps) == 2, "certificate: the realizations and a realized target")
-        S.realizations(ps[0], fam, F, inst["M"] ** inst["N"], "part 0")
+        U.realizations(ps[0], fam, F, inst["M"] ** inst["N"], "part 0")
         keys(ps[1], ("kind", "items"), (), "part 1")
         need(ps[1]["kind"] == "tensor_equality" and len(ps[1]["items"]) == 2, "part 1: a target and its realization")
         net = net_of(ps[1]["items"][0], "part 1")
@@ -129,10 +130,9 @@ def relu_avg(inst, cert):
                shared=False)
     if inst["architecture"] == "deep":
         fam.update(window=2, patch_order=list(range(inst["N"])))
-    S.not_universal(cert, fam, "certificate")
+    U.not_universal(cert, fam, "certificate")
 
 
-# -- sharing --------------------------------------------------------------------------------------
 def sharing(inst, cert):
     fam = dict(inst, shared=True)
     if inst["architecture"] == "deep":
@@ -140,33 +140,6 @@ def sharing(inst, cert):
     _, perms = invariant(cert, fam, "certificate")
     W = literal(cert["witness"], (inst["M"],) * inst["N"], "witness", numbers_only=True)
     need(any(not invariant_under(W, p, inst["N"], inst["M"]) for p in perms), "the witness is invariant too")
-
-
-# -- depth efficiency -----------------------------------------------------------------------------
-def factorized(A, U, V, syms, what) -> int:
-    """[A] = U V exactly (entries expand to 0), with U, V read by the whitelist parser; the inner size."""
-    U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in U]
-    V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in V]
-    n = len(V)
-    need(len(U) == A.shape[0] and all(len(r) == n for r in U) and n >= 1 and all(len(r) == A.shape[1] for r in V),
-         f"{what}: U, V must be {A.shape[0]} x n and n x {A.shape[1]}")
-    P = sympy.Matrix(U) * sympy.Matrix(V)
-    need(all(zero(sympy.sympify(A[i, j], strict=True) - P[i, j]) for i in range(A.shape[0]) for j in range(A.shape[1])),
-         f"{what}: [A]_rows != U V")
-    return n
-
-
-def factorization(part, fam, what):
-    """A factorization [A]_rows = U V over a symbolic network of the family, for all weights: (rows, inner size)."""
-    keys(part, ("kind", "source", "rows", "U", "V"), (), what)
-    need(part["kind"] == "factorization", f"{what}: expected a factorization")
-    net = net_of(part["source"], what)
-    for_all_weights(net, what)
-    family_is(net, fam, what)
-    rows = S.rows_of(part["rows"], net.N, f"{what}.rows")
-    syms = {str(s): s for x in net.weights() for s in sympy.sympify(x, strict=True).free_symbols}
-    A = matricize(tensor_of(part["source"]), net.N, net.M, rows)
-    return rows, factorized(A, part["U"], part["V"], syms, what)
 
 
 def shallow_bound(inst, cert):
@@ -181,44 +154,14 @@ def shallow_bound(inst, cert):
     need(done == every, f"{len(every - done)} partitions I are not covered")
 
 
-def _witness_rank(part, fam, rows, what):
-    keys(part, ("kind", "source", "rows", "certificate"), (), what)
-    need(part["kind"] == "matricization_rank" and part["rows"] == rows, f"{what}: matricization_rank of rows {rows}")
-    net = net_of(part["source"], what)
-    numeric(net, what)
-    family_is(net, fam, what)
-    A = matricize(np.asarray(tensor_of(part["source"])), net.N, net.M, rows)
-    c = part["certificate"]
-    return check_rank(A, c) if isinstance(c, dict) and c.get("certificate") == "rank" else (check_lower(A, c), None)
-
-
 def convac_generic(inst, cert):
     N, M = inst["N"], inst["M"]
     widths = inst.get("widths") or default_widths(N, M)
     fam = dict(architecture="deep", N=N, M=M, widths=widths, activation="linear", pooling="product", shared=False,
                window=2, patch_order=list(range(N)))
-    k, _ = _witness_rank(cert, fam, odd_even(N), "certificate")
+    k, _ = witness_rank(cert, fam, odd_even(N), "certificate")
+    require_schwartz_zippel(net_of(cert["source"]), "certificate")
     need(k >= min(widths[0], M) ** (N // 2), f"certified rank {k} < min(r_0, M)^(N/2)")
-
-
-def max_rows(cert, fam, what="certificate"):
-    """One max-pooling channel o max_i sigma(a_{i, d_i}) of a symbolic shallow net (Z = 1, F = identity) is
-    o max(R(rows), C(cols)) with R a max of the values sigma(a_{i, j}), i in rows: a row depends only on R,
-    which takes at most M |rows| values, so rank [.]_rows <= M |rows| for all weights."""
-    keys(cert, ("kind", "source", "rows", "bound"), (), what)
-    net = net_of(cert["source"], f"{what}.source")
-    N, M, rows = net.N, net.M, odd_even(net.N)
-    need(cert["kind"] == "max_term_rows" and cert["rows"] == rows and cert["bound"] == M * len(rows),
-         f"{what}: max_term_rows for the odd modes and bound M |rows|")
-    for_all_weights(net, what)
-    identity_F(net, what)
-    family_is(net, dict(fam, Z=1), what)
-    sig = activation(net.activation)[1]
-    v = [[sig(net.layers[0][i][0][j]) for j in range(M)] for i in range(N)]
-    for d, t in zip(itertools.product(range(M), repeat=N), tensor_of(cert["source"])):
-        R, C = kmax(*(v[i][d[i]] for i in rows)), kmax(*(v[i][d[i]] for i in range(N) if i not in rows))
-        need(zero(sympy.sympify(t, strict=True) - net.output[0][0] * kmax(R, C)), f"{what}: entry {d} != o max(R, C)")
-    return cert["bound"]
 
 
 def term_bound(inst, cert):
@@ -232,38 +175,8 @@ def relu_max_exists(inst, cert):
     L = round(math.log2(N))
     fam = dict(architecture="deep", N=N, M=M, widths=[r0] + [1] * (L - 1), activation="relu", pooling="max",
                shared=False, window=2, patch_order=list(range(N)))
-    k, _ = _witness_rank(cert, fam, odd_even(N), "certificate")
+    k, _ = witness_rank(cert, fam, odd_even(N), "certificate")
     need(k >= min(r0, M) ** (N // 2), f"certified rank {k} < min(r_0, M)^(N/2)")
-
-
-def box(cert, fam, what="certificate"):
-    """An open box of deep weights of the family on which the deep grid tensor equals a shallow net's of the
-    same operator and F (weights: expressions in the deep ones), by exact interval arithmetic on the whole box.
-    Returns the deep tensor resolved on the box, the symbols, and the shallow width Z."""
-    keys(cert, ("kind", "left", "right", "box"), ("U", "V"), what)
-    need(cert["kind"] == "box_identity", f"{what}: box_identity")
-    deep = net_of(cert["left"], f"{what}.left")
-    for_all_weights(deep, f"{what}.left")
-    family_is(deep, fam, f"{what}.left")
-    sh = net_of(cert["right"], f"{what}.right")
-    family_is(sh, {k: fam[k] for k in ("N", "M", "activation", "pooling", "shared")} | {"architecture": "shallow"},
-              f"{what}.right")
-    need(sh.F == deep.F, f"{what}.right: the same representation F as the deep net")
-    syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x, strict=True).free_symbols}
-    need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms), f"{what}.box: an interval for every deep weight")
-    need(all(set(map(str, sympy.sympify(x, strict=True).free_symbols)) <= set(syms) for x in sh.weights()),
-         f"{what}.right: weights of the deep symbols")
-    B = {}
-    for name, iv in cert["box"].items():
-        need(isinstance(iv, list) and len(iv) == 2, f"{what}.box.{name}: [lo, hi]")
-        lo, hi = (sympy.Rational(str(parse_rational(x, field=f"box.{name}"))) for x in iv)
-        need(lo < hi, f"{what}.box.{name}: the interval is empty or a point")
-        B[name] = (lo, hi)
-    memo = {}
-    left = [resolve_on_box(sympy.sympify(a, strict=True), B, memo) for a in tensor_of(cert["left"])]
-    for a, b in zip(left, tensor_of(cert["right"])):
-        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True), B, memo)), f"{what}: the two tensors differ on the box")
-    return np.array(left, dtype=object), syms, sh.widths[0]
 
 
 def incomplete(inst, cert):
@@ -282,8 +195,9 @@ def geometry(inst, cert):
     ps = parts(cert)
     need(len(ps) == 2 * len(inst["partitions"]), "certificate: a witness rank and a bound per partition")
     for n, label in enumerate(inst["partitions"]):
-        rows = S.partition_rows(label, N)
-        lo, up = _witness_rank(ps[2 * n], fam, rows, f"part {2 * n}")
+        rows = schema.partition_rows(label, N)
+        lo, up = witness_rank(ps[2 * n], fam, rows, f"part {2 * n}")
+        require_schwartz_zippel(net_of(ps[2 * n]["source"]), f"part {2 * n}")
         b = ps[2 * n + 1]
         keys(b, ("kind", "formula", "N", "M", "window", "widths", "patch_order", "rows", "bound"), (), f"part {2 * n + 1}")
         want = iclr_upper_bound(N, M, w, widths, order, rows)
@@ -323,22 +237,98 @@ CLAIMS = {
 }
 
 
-def check_claim_result(st, res):
-    keys(st, ("type", "claim", "instance"), (), "statement")
-    cid = st["claim"]
-    need(cid in CLAIMS, f"claim={cid!r} is not a claim of the catalog")
-    text, allowed, check = CLAIMS[cid]
-    inst = st["instance"]
-    need(isinstance(inst, dict) and set(inst) <= allowed, f"instance: fields must be among {sorted(allowed)}")
-    for k in ("N", "M", "Z", "r0", "window"):
+#: Per claim: (required instance fields, optional ones).  Every field is validated by :func:`validate_instance`.
+INSTANCE = {
+    "laws": ((), ("operators",)),
+    "equivalence.shallow": (("N", "M", "Z", "activation", "pooling"), ()),
+    "equivalence.deep": (("N", "M", "activation", "pooling"), ("widths", "window", "patch_order", "shared")),
+    "equivalence.average": (("N", "M", "architecture", "activation"), ()),
+    "universality.convac": (("N", "M", "architecture", "F"), ("window",)),
+    "universality.relu_max": (("N", "M", "architecture", "F"), ("window",)),
+    "universality.relu_avg": (("N", "M", "architecture"), ()),
+    "sharing": (("N", "M", "architecture", "activation", "pooling"), ("window",)),
+    "depth.convac.shallow_bound": (("N", "M", "Z"), ()),
+    "depth.convac.generic": (("N", "M"), ("widths",)),
+    "depth.relu_max.term_bound": (("N", "M"), ()),
+    "depth.relu_max.exists": (("N", "M"), ("r0",)),
+    "depth.relu_max.incomplete": (("N", "M"), ("widths",)),
+    "geometry": (("N", "M", "window", "patch_order", "partitions"), ("widths",)),
+}
+DEEP = ("equivalence.deep", "depth.convac.generic", "depth.relu_max.exists", "depth.relu_max.incomplete", "geometry")
+
+
+def validate_instance(cid, inst) -> dict:
+    """Every field of a claim's instance, against the claim's schema and the papers' constraints (N = w^L for
+    deep nets, a permutation for the patch order, one width per layer, an M x M exact F, partitions of the
+    modes); raises :class:`~symbolic.errors.StatementError` naming the field."""
+    schema.need(cid in CLAIMS, f"statement.claim={str(cid)[:40]!r}: not a claim of the catalog ({sorted(CLAIMS)})")
+    required, optional = INSTANCE[cid]
+    schema.fields(inst, required, optional, "statement.instance")
+    w = "statement.instance"
+    if cid == "laws":
+        schema.need(inst in LAWS_INSTANCE, f"{w}: the laws claim has one instance, {LAWS_INSTANCE[1]}")
+        return inst
+    N = nat(inst["N"], f"{w}.N", 1, schema.MAX_N)
+    M = nat(inst["M"], f"{w}.M", 1, schema.MAX_M)
+    for k in ("Z", "r0"):
         if k in inst:
-            nat(inst[k], f"instance.{k}", 1, 64)
-    need(res["status"] == ("refuted" if cid.startswith("false.") else "proved"),
-         f"claim {cid}: status must be {'refuted' if cid.startswith('false.') else 'proved'}")
+            nat(inst[k], f"{w}.{k}", 1, schema.MAX_WIDTH)
+    if "architecture" in inst:
+        schema.choice(inst["architecture"], schema.ARCHITECTURES, f"{w}.architecture")
+    if "activation" in inst:
+        schema.activation_name(inst["activation"], f"{w}.activation")
+    if "pooling" in inst:
+        schema.choice(inst["pooling"], schema.POOLINGS, f"{w}.pooling")
+    if "shared" in inst:
+        schema.boolean(inst["shared"], f"{w}.shared")
+    deep = cid in DEEP or inst.get("architecture") == "deep"
+    schema.need(deep or not {"window", "patch_order", "widths"} & set(inst),
+                f"{w}: window, patch_order and widths are fields of deep instances")
+    if deep:
+        schema.need(N >= 2, f"{w}.N={N}: a deep network needs N >= 2")
+        window, _ = schema.geometry(N, inst.get("window", 2), inst.get("patch_order"), w)
+        if cid in DEEP[1:4]:
+            schema.need(window == 2, f"{w}: this claim is about deep nets of window 2 (N a power of 2)")
+        if inst.get("widths") is not None:
+            schema.widths(inst["widths"], schema.depth_of(N, window), f"{w}.widths")
+    elif cid.startswith("depth.relu_max.term_bound"):
+        schema.need(N >= 2, f"{w}.N={N}: the odd-even partition needs N >= 2")
+    if "F" in inst:
+        schema.rational_matrix(inst["F"], M, f"{w}.F")
+    if "partitions" in inst:
+        ps = inst["partitions"]
+        schema.need(isinstance(ps, list) and ps and len(set(map(str, ps))) == len(ps),
+                    f"{w}.partitions: expected a nonempty list of distinct partitions")
+        for n, label in enumerate(ps):
+            schema.rows(schema.partition_rows(label, N), N, f"{w}.partitions[{n}]")
+    return inst
+
+
+def validate(st) -> dict:
+    """The statement ``{"type": "claim", "claim", "instance"}``, every field validated."""
+    schema.fields(st, ("type", "claim", "instance"), (), "statement")
+    validate_instance(st["claim"], st["instance"])
+    return st
+
+
+def describe(st) -> str:
+    text = CLAIMS[st["claim"]][0]
+    inst = ", ".join(f"{k}={v}" for k, v in sorted(st["instance"].items()))
+    return f"{st['claim']} {text} ({inst})"
+
+
+def check(st, res) -> str:
+    """Validate the statement, then check that the certificate proves the claim on the instance."""
+    validate(st)
+    cid, inst = st["claim"], st["instance"]
+    need(res["status"] == "proved", f"claim {cid}: status must be proved (every catalog claim is true)")
     try:
-        check(inst, res["certificate"])
+        CLAIMS[cid][2](inst, res["certificate"])
     except (KeyError, TypeError, IndexError, ValueError) as e:
         if isinstance(e, ValueError) and e.__class__.__name__ != "ValueError":
             raise
-        fail(f"malformed certificate or instance ({type(e).__name__}: {str(e)[:60]})")
-    return f"{cid} {text} {inst}"
+        fail(f"malformed certificate ({type(e).__name__}: {str(e)[:60]})")
+    return describe(st)
+
+
+__all__ = ["CLAIMS", "INSTANCE", "validate", "validate_instance", "describe", "check"]

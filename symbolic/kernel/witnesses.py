@@ -1,0 +1,128 @@
+"""Certificate pieces shared by several statement types: witness ranks, symbolic factorizations, open boxes
+and the max-term row structure.  Each function checks one piece completely and returns what it proved.
+
+- :func:`witness_rank`: a numeric network of the family and a certified rank (lower, and upper when a full
+  rank certificate is given) of its [A]_rows, recomputed by the kernel's forward pass.
+- :func:`factorization`: [A]_rows = U V for ALL weights of a symbolic network (entries expand to 0),
+  so rank <= the inner size everywhere.
+- :func:`box`: an open box of deep weights on which the deep grid tensor equals a shallow net's, by exact
+  interval arithmetic on the whole box (:func:`symbolic.kernel.intervals.resolve_on_box`).
+- :func:`max_rows`: one max-pooling channel's rows depend only on a max over the row modes.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy
+
+from .failure import need
+from .intervals import resolve_on_box
+from .linalg import check_lower, check_rank, matricize
+from .network import activation, kmax
+from .parse import parse_expr, parse_rational
+from .schema import keys, rows as rows_of
+from .sources import family_is, for_all_weights, identity_F, net_of, numeric, tensor_of, zero
+
+
+def parts(cert, what="certificate"):
+    if isinstance(cert, dict) and cert.get("kind") == "all":
+        keys(cert, ("kind", "parts"), (), what)
+        need(isinstance(cert["parts"], list) and cert["parts"], f"{what}: no parts")
+        return cert["parts"]
+    return [cert]
+
+
+def odd_even(N):
+    return list(range(0, N, 2))
+
+
+def factorized(A, U, V, syms, what) -> int:
+    """[A] = U V exactly (entries expand to 0), with U, V read by the whitelist parser; the inner size."""
+    U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in U]
+    V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in V]
+    n = len(V)
+    need(len(U) == A.shape[0] and all(len(r) == n for r in U) and n >= 1 and all(len(r) == A.shape[1] for r in V),
+         f"{what}: U, V must be {A.shape[0]} x n and n x {A.shape[1]}")
+    P = sympy.Matrix(U) * sympy.Matrix(V)
+    need(all(zero(sympy.sympify(A[i, j], strict=True) - P[i, j]) for i in range(A.shape[0]) for j in range(A.shape[1])),
+         f"{what}: [A]_rows != U V")
+    return n
+
+
+def factorization(part, fam, what):
+    """A factorization [A]_rows = U V over a symbolic network of the family, for all weights: (rows, inner size)."""
+    keys(part, ("kind", "source", "rows", "U", "V"), (), what)
+    need(part["kind"] == "factorization", f"{what}: expected a factorization")
+    net = net_of(part["source"], what)
+    for_all_weights(net, what)
+    family_is(net, fam, what)
+    rows = rows_of(part["rows"], net.N, f"{what}.rows")
+    syms = {str(s): s for x in net.weights() for s in sympy.sympify(x, strict=True).free_symbols}
+    A = matricize(tensor_of(part["source"]), net.N, net.M, rows)
+    return rows, factorized(A, part["U"], part["V"], syms, what)
+
+
+def witness_rank(part, fam, rows, what):
+    keys(part, ("kind", "source", "rows", "certificate"), (), what)
+    need(part["kind"] == "matricization_rank" and part["rows"] == rows, f"{what}: matricization_rank of rows {rows}")
+    net = net_of(part["source"], what)
+    numeric(net, what)
+    family_is(net, fam, what)
+    A = matricize(np.asarray(tensor_of(part["source"])), net.N, net.M, rows)
+    c = part["certificate"]
+    return check_rank(A, c) if isinstance(c, dict) and c.get("certificate") == "rank" else (check_lower(A, c), None)
+
+
+def max_rows(cert, fam, what="certificate"):
+    """One max-pooling channel o max_i sigma(a_{i, d_i}) of a symbolic shallow net (Z = 1, F = identity) is
+    o max(R(rows), C(cols)) with R a max of the values sigma(a_{i, j}), i in rows: a row depends only on R,
+    which takes at most M |rows| values, so rank [.]_rows <= M |rows| for all weights."""
+    keys(cert, ("kind", "source", "rows", "bound"), (), what)
+    net = net_of(cert["source"], f"{what}.source")
+    N, M, rows = net.N, net.M, odd_even(net.N)
+    need(cert["kind"] == "max_term_rows" and cert["rows"] == rows and cert["bound"] == M * len(rows),
+         f"{what}: max_term_rows for the odd modes and bound M |rows|")
+    for_all_weights(net, what)
+    identity_F(net, what)
+    family_is(net, dict(fam, Z=1), what)
+    sig = activation(net.activation)[1]
+    v = [[sig(net.layers[0][i][0][j]) for j in range(M)] for i in range(N)]
+    for d, t in zip(itertools.product(range(M), repeat=N), tensor_of(cert["source"])):
+        R, C = kmax(*(v[i][d[i]] for i in rows)), kmax(*(v[i][d[i]] for i in range(N) if i not in rows))
+        need(zero(sympy.sympify(t, strict=True) - net.output[0][0] * kmax(R, C)), f"{what}: entry {d} != o max(R, C)")
+    return cert["bound"]
+
+
+def box(cert, fam, what="certificate"):
+    """An open box of deep weights of the family on which the deep grid tensor equals a shallow net's of the
+    same operator and F (weights: expressions in the deep ones), by exact interval arithmetic on the whole box.
+    Returns the deep tensor resolved on the box, the symbols, and the shallow width Z."""
+    keys(cert, ("kind", "left", "right", "box"), ("U", "V"), what)
+    need(cert["kind"] == "box_identity", f"{what}: box_identity")
+    deep = net_of(cert["left"], f"{what}.left")
+    for_all_weights(deep, f"{what}.left")
+    family_is(deep, fam, f"{what}.left")
+    sh = net_of(cert["right"], f"{what}.right")
+    family_is(sh, {k: fam[k] for k in ("N", "M", "activation", "pooling", "shared")} | {"architecture": "shallow"},
+              f"{what}.right")
+    need(sh.F == deep.F, f"{what}.right: the same representation F as the deep net")
+    syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x, strict=True).free_symbols}
+    need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms), f"{what}.box: an interval for every deep weight")
+    need(all(set(map(str, sympy.sympify(x, strict=True).free_symbols)) <= set(syms) for x in sh.weights()),
+         f"{what}.right: weights of the deep symbols")
+    B = {}
+    for name, iv in cert["box"].items():
+        need(isinstance(iv, list) and len(iv) == 2, f"{what}.box.{name}: [lo, hi]")
+        lo, hi = (sympy.Rational(str(parse_rational(x, field=f"box.{name}"))) for x in iv)
+        need(lo < hi, f"{what}.box.{name}: the interval is empty or a point")
+        B[name] = (lo, hi)
+    memo = {}
+    left = [resolve_on_box(sympy.sympify(a, strict=True), B, memo) for a in tensor_of(cert["left"])]
+    for a, b in zip(left, tensor_of(cert["right"])):
+        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True), B, memo)), f"{what}: the two tensors differ on the box")
+    return np.array(left, dtype=object), syms, sh.widths[0]
+
+
+__all__ = ["parts", "odd_even", "factorized", "factorization", "witness_rank", "max_rows", "box"]
