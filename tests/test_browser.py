@@ -96,6 +96,8 @@ def test_explorer_in_chromium(server, tmp_path):
         # the symbolic expansion typeset by MathJax served by Voila itself (no CDN: the network is closed)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".convac-latex mjx-container"))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".convac-matrix img"))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".convac-circuit img"))
+        wait.until(lambda d: "depth efficiency" in d.find_element(By.CSS_SELECTOR, ".convac-badges").text)
         shot = tmp_path / "explorer.png"
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000

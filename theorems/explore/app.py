@@ -29,7 +29,9 @@ except ImportError:  # pragma: no cover - the extra is missing
 
 __all__ = ["Explorer"]
 
-_BADGE = {"proved": "✅ proved", "refuted": "❌ refuted", "tested": "🧪 tested", "inconclusive": "❔ inconclusive"}
+#: Statuses as coloured words (no emoji: a browser without an emoji font shows boxes).
+_BADGE = {k: f"<span style='color:{c};font-weight:bold'>[{k}]</span>" for k, c in
+          (("proved", "#1a7f37"), ("refuted", "#b00020"), ("tested", "#8a6d00"), ("inconclusive", "#555"))}
 _CSS = """<style>
 .convac-explore .convac-refusal {color: #a40000; font-weight: bold}
 .convac-explore table.convac-table {border-collapse: collapse; font-family: monospace; font-size: 12px}
