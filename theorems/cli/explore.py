@@ -145,6 +145,7 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866; 0: any free port)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser; only print the address")
     p.set_defaults(func=cmd_explore)
-    from .app import _add_limit_flags
-
-    _add_limit_flags(p)  # not a supervised command (it runs a server until Ctrl-C), but the limits apply
+    # not a supervised computing command (it runs a server until Ctrl-C), but the limits apply to its kernel
+    g = p.add_argument_group("limits", "resource limits of the explorer's kernel (see symbolic/cost.py)")
+    g.add_argument("--max-memory", default=None, metavar="SIZE", help="memory one job may use, e.g. 8G (default 4G)")
+    g.add_argument("--max-entries", default=None, metavar="N", help="largest grid tensor, e.g. 2^26 (default 2^24)")
