@@ -60,9 +60,13 @@ def server():
     url = line.split(" at ")[1].split()[0]
     assert url == f"http://127.0.0.1:{port}/"
     yield proc, url, port
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+    if proc.poll() is None:  # the test failed before its Ctrl-C: stop the server as a user would
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def test_explorer_in_chromium(server, tmp_path):

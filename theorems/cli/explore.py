@@ -54,6 +54,16 @@ def _answers(port: int) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """In the Voila child (Linux): SIGTERM when this command dies, even by SIGKILL, so no server is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _stop(proc) -> None:
     """SIGTERM to Voila's process group (the server and its kernels), SIGKILL after 10 s."""
     if proc.poll() is not None:
@@ -100,7 +110,7 @@ def cmd_explore(args) -> int:
     lim = limits()  # --max-memory / --max-entries of this run reach the kernel through its environment
     env = dict(os.environ, **{ENV_MAX_MEMORY: str(lim.max_memory), ENV_MAX_ENTRIES: str(lim.max_entries)})
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=os.getcwd(),
-                            start_new_session=True, env=env)
+                            start_new_session=True, env=env, preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}/"
 
     def on_term(signum, frame):  # SIGTERM stops the server as Ctrl-C does
