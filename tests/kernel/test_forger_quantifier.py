@@ -175,26 +175,41 @@ def _depth_result(name, part):
     return next(copy.deepcopy(r) for r in genuine(name)["results"] if r["statement"]["part"] == part)
 
 
+def _relu_max_witness():
+    """A genuine deep relu/max witness of rank 4 on [A]_odd-even (the library's certificate)."""
+    from symbolic.spec import deep
+
+    a = rank_answer(deep(N=4, M=2, activation="relu", pooling="max", seed=1), "odd-even")
+    assert a["lower"] == 4
+    return {"kind": "matricization_rank", "source": {"spec": a["spec"], "output": 0}, "rows": [0, 2],
+            "certificate": a["certificate"]}
+
+
 def test_depth_completeness_complete_from_a_relu_max_witness():
-    """'Almost every deep relu/max weight gives rank 4' from the genuine witness of rank 4 (the incomplete
-    answer's part 0): false (the same answer proves an open box of rank 1)."""
-    r = _depth_result("depth_relu", "completeness")
-    st_ = {k: v for k, v in r["statement"].items() if k not in ("Z_small", "box_rank")}
-    st_["answer"] = "complete"
-    forged = {"statement": st_, "status": "proved", "certificate": r["certificate"]["parts"][0]}
-    assert_rejected(envelope("check depth", forged), why="depth complete a.e. for relu/max")
-    forged["certificate"] = {"kind": "all", "parts": [r["certificate"]["parts"][0]]}
-    assert_rejected(envelope("check depth", forged), why="depth complete a.e. for relu/max (all)")
+    """'Almost every deep relu/max weight gives rank 4' from a genuine witness of rank 4: false (an open box
+    of relu/max weights has rank 1: ``convac check depth`` proves depth efficiency incomplete there)."""
+    r = _depth_result("depth_linear", "completeness")
+    st_ = dict(r["statement"], activation="relu", pooling="max", answer="complete")
+    witness = _relu_max_witness()
+    for extra in ({}, {"Z": 1}, {"Z": 2}):
+        for cert in (witness, {"kind": "all", "parts": [witness]}):
+            forged = {"statement": dict(st_, **extra), "status": "proved", "certificate": cert}
+            assert_rejected(envelope("check depth", forged), why="depth complete a.e. for relu/max")
 
 
 @pytest.mark.parametrize("act,pl", [("relu", "product"), ("abs", "sum"), ("leaky_relu:1/2", "product"),
                                     ("linear", "max"), ("tanh", "product")])
 def test_depth_completeness_complete_piecewise(act, pl):
     """The genuine linear/product 'complete' result relabelled to a piecewise pair (its witness too)."""
+    from symbolic.spec import deep
+
     r = _depth_result("depth_linear", "completeness")
-    r["statement"].update(activation=act, pooling=pl)
-    r["certificate"]["source"]["spec"].update(activation=act, pooling=pl)
-    assert_rejected(envelope("check depth", r), why=f"depth complete a.e. for {act}/{pl}")
+    a = rank_answer(deep(N=4, M=2, seed=1), "odd-even")
+    cert = {"kind": "matricization_rank", "source": {"spec": dict(a["spec"], activation=act, pooling=pl), "output": 0},
+            "rows": [0, 2], "certificate": a["certificate"]}
+    forged = {"statement": dict(r["statement"], activation=act, pooling=pl, answer="complete"), "status": "proved",
+              "certificate": cert}
+    assert_rejected(envelope("check depth", forged), why=f"depth complete a.e. for {act}/{pl}")
 
 
 def test_claim_generic_rank_with_a_piecewise_witness():
