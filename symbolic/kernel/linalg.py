@@ -27,6 +27,7 @@ import networkx as nx
 import numpy as np
 import sympy
 
+from . import cost
 from .failure import fail as _fail, need
 from .parse import parse_rational
 
@@ -125,6 +126,8 @@ def check_upper(A: np.ndarray, c) -> int:
     if not isinstance(V, list) or len(V) != k or any(not isinstance(r, list) or len(r) != A.shape[1] for r in V):
         _fail(f"factorization: V must be {k} x {A.shape[1]}")
     _fail_if(A.dtype == np.int64, "factorization: an exact matrix is needed, not residues")
+    words = 1 + max((len(str(x)) for r in V for x in r), default=1) // 19
+    cost.work(A.shape[0] * k * A.shape[1] * words, f"the factorization check ({A.shape[0]} x {k} times {k} x {A.shape[1]})")
     Vq = [[parse_rational(x, field="V", max_digits=MAX_CERT_DIGITS) for x in r] for r in V]
     Aq = [[Fraction(x) for x in r] for r in A]
     C = [[r[j] for j in cols] for r in Aq]

@@ -22,6 +22,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from . import cost
 from .failure import fail as _fail, need
 from .parse import parse_expr, parse_rational
 
@@ -29,7 +30,6 @@ ACTIVATIONS = ("linear", "relu", "abs", "square", "tanh", "sigmoid")  # and leak
 POOLINGS = ("product", "max", "sum", "average")
 _FIELDS = {"architecture", "N", "M", "activation", "pooling", "F", "window", "patch_order", "shared", "weights",
            "Z", "widths", "Y"}
-MAX_POINTS = 1 << 26
 CHUNK = 1 << 20
 
 
@@ -249,6 +249,7 @@ def read_net(d, field: str = "spec") -> Net:
 
 def _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes) -> Net:
     S = sympy.Symbol
+    _symbol_count(d, arch, N, M, shared, sizes)
     Y = _int(d, "Y", 1, 64, default=1)
     if arch == "shallow":
         _fail_if("widths" in d, f"{field}.widths: a field of deep networks")
@@ -277,6 +278,23 @@ def _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes
     return Net(arch, N, M, act, pl, F, window, order, shared, layers, output, True)
 
 
+def _symbol_count(d, arch, N, M, shared, sizes):
+    """Refuse a symbolic network with more weights than the kernel's budget, before a symbol is made."""
+    Y = d.get("Y", 1) if isinstance(d.get("Y", 1), int) else 1
+    if arch == "shallow":
+        Z = d.get("Z", M) if isinstance(d.get("Z", M), int) else M
+        count = Z * M * (1 if shared else N) + Y * Z
+    else:
+        widths = d.get("widths", [M] * len(sizes))
+        widths = widths if isinstance(widths, list) and all(isinstance(r, int) for r in widths) else [M] * len(sizes)
+        count, prev = 0, M
+        for (npos, _), r in zip(sizes, widths):
+            count += (1 if shared else npos) * max(r, 0) * prev
+            prev = max(r, 0)
+        count += Y * prev
+    cost.symbols(count)
+
+
 def substitute(net: Net, point: dict) -> Net:
     """The net with every symbol replaced by an exact rational of ``point`` (all symbols required)."""
     def sub(x):
@@ -295,6 +313,20 @@ def is_numeric(net: Net) -> bool:
     return not any(isinstance(x, sympy.Basic) for x in net.weights())
 
 
+def entry_size(net: Net) -> int:
+    """An upper bound on the expression-tree size of one symbolic grid entry (1 for numeric weights):
+    every layer's convolution sums its fan-in, every pooling joins its window."""
+    if is_numeric(net):
+        return 1
+    size, fan_in = 1, net.M
+    w = net.N if net.architecture == "shallow" else net.window
+    for lay in net.layers:
+        size = fan_in * (size + 1) + 1
+        size = w * size + 1
+        fan_in = len(lay[0])
+    return fan_in * (size + 1)
+
+
 def grid(net: Net, modulus: int | None = None) -> list:
     """The grid tensors (one flat row-major array per output) by the forward pass.
 
@@ -305,7 +337,8 @@ def grid(net: Net, modulus: int | None = None) -> list:
     residues; polynomial operators, weights without that prime in a denominator).
     """
     N, M = net.N, net.M
-    _fail_if(M**N > MAX_POINTS, f"not re-checked: {M ** N:,} grid points exceed the kernel's limit {MAX_POINTS:,}")
+    cost.grid_points(M, N, net.Y, "modular" if modulus is not None else "exact" if is_numeric(net) else "symbolic",
+                     entry_size(net))
     exact, symb = activation(net.activation)
     numeric = is_numeric(net) and exact is not None
     if modulus is not None:

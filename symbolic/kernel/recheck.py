@@ -34,7 +34,7 @@ import json
 from dataclasses import dataclass
 
 from ..errors import CertificateError, StatementError
-from . import claim, depth, law, rank, rank_bound, universality
+from . import claim, cost, depth, law, rank, rank_bound, universality
 from .parse import ParseError, read_json_file
 
 #: The statement types, one module each (read each module's docstring: proposition, quantifier,
@@ -170,8 +170,14 @@ def _versions(v):
         _malformed("versions: expected an object of at most 32 names to version strings")
 
 
-def recheck(obj) -> Report:
-    """Check every result of an answer object; raise ParseError (exit 2) on a malformed envelope."""
+def recheck(obj, *, budget: cost.Budget | None = None) -> Report:
+    """Check every result of an answer object under the kernel's cost ``budget`` (default: 4 GiB, 2^24
+    entries); raise ParseError (exit 2) on a malformed envelope, TooLarge (exit 2) on work over the budget."""
+    with cost.budget(budget or cost.Budget()):
+        return _recheck(obj)
+
+
+def _recheck(obj) -> Report:
     if not isinstance(obj, dict) or set(obj) - {"convac", "command", "results", "summary", "versions"} \
             or obj.get("convac") != 1 or isinstance(obj.get("convac"), bool):
         _malformed('expected {"convac": 1, "command": ..., "results": [...]} (a --json answer of convac)')
@@ -199,9 +205,9 @@ def recheck(obj) -> Report:
     return Report(tuple(lines))
 
 
-def recheck_file(path: str) -> Report:
+def recheck_file(path: str, *, budget: cost.Budget | None = None) -> Report:
     """Read an answer file (or '-' for stdin) with bounded size and depth, then :func:`recheck` it."""
-    return recheck(read_json_file(path, field=path))
+    return recheck(read_json_file(path, field=path), budget=budget)
 
 
 __all__ = ["recheck", "recheck_file", "check_result", "Report", "Line", "TYPES"]

@@ -17,9 +17,10 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from . import cost
 from .failure import need
 from .linalg import keys
-from .network import Net, activation, grid, normalizer, pool, read_net
+from .network import Net, activation, entry_size, grid, is_numeric, normalizer, pool, read_net
 from .parse import parse_expr, parse_rational
 
 
@@ -73,6 +74,7 @@ def literal(t, shape, what="tensor", *, numbers_only=False) -> np.ndarray:
 def zero(x) -> bool:
     """x == 0 identically (numbers exactly; expressions by expansion)."""
     if isinstance(x, sympy.Basic):  # first without expanding inside Max/Min (cheap), then fully
+        cost.expansion(x)
         return sympy.expand(x, deep=False) == 0 or sympy.expand(x) == 0
     return x == 0
 
@@ -165,6 +167,7 @@ def _gprod(net: Net, tensors: list) -> np.ndarray:
 def decomposition(net: Net, y: int) -> np.ndarray:
     """The grid tensor of output y by the generalized CP (shallow) or HT (deep) decomposition."""
     M, N = net.M, net.N
+    cost.grid_points(M, N, 1, "exact" if is_numeric(net) else "symbolic", entry_size(net))
     F = np.array(net.F if net.F else [[int(i == j) for j in range(M)] for i in range(M)], dtype=object)
     w = N if net.architecture == "shallow" else net.window
     phi = None

@@ -10,6 +10,7 @@ import numpy as np
 import sympy
 from sympy.combinatorics import Permutation, PermutationGroup
 
+from . import cost
 from .linalg import keys
 from .sources import default_widths, family_is, for_all_weights, need, net_of, tensor_of, zero
 
@@ -57,6 +58,7 @@ def invariant(cert, fam, what, any_width=False):
     have = PermutationGroup([Permutation(p) for p in perms])
     need(have.order() == want.order() and all(want.contains(g) for g in have.generators),
          f"{what}: the permutations do not generate the claimed symmetry group")
+    cost.entries(len(perms) * M ** N, f"{what}: the invariance checks (permutations x entries)")
     T = tensor_of(cert["source"])
     for p in perms:
         need(invariant_under(T, p, N, M), f"{what}: the tensor is not invariant under {p}")

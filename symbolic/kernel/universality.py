@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import regions, schema
+from . import cost, regions, schema
 from .failure import need
 from .linalg import check_lower
 from .parse import parse_rational
@@ -68,6 +68,7 @@ def realizations(cert, fam, F, size, what):
     keys(cert["source"], ("stack",), (), f"{what}.source")
     stack = cert["source"]["stack"]
     need(isinstance(stack, list) and size <= len(stack) <= 4 * size, f"{what}: expected at least {size} realizations")
+    cost.entries(len(stack) * fam["M"] ** fam["N"], f"{what}: the stacked grid tensors ({len(stack)} networks)")
     rows = []
     for n, s in enumerate(stack):
         net = net_of(s, f"{what}[{n}]")

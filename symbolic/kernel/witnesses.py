@@ -17,6 +17,7 @@ import itertools
 import numpy as np
 import sympy
 
+from . import cost
 from .failure import need
 from .intervals import resolve_on_box
 from .linalg import check_lower, check_rank, matricize
@@ -43,6 +44,8 @@ def factorized(A, U, V, syms, what) -> int:
     U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in U]
     V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in V]
     n = len(V)
+    need(isinstance(U, list) and isinstance(V, list) and all(isinstance(r, list) for r in U + V), f"{what}: U, V are lists of rows")
+    cost.entries(len(U) * len(V) * max((len(r) for r in V), default=1), f"{what}: the product U V (rows x inner x columns)")
     need(len(U) == A.shape[0] and all(len(r) == n for r in U) and n >= 1 and all(len(r) == A.shape[1] for r in V),
          f"{what}: U, V must be {A.shape[0]} x n and n x {A.shape[1]}")
     P = sympy.Matrix(U) * sympy.Matrix(V)

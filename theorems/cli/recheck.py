@@ -14,7 +14,7 @@ import sys
 
 from symbolic.errors import ConvacError
 
-USAGE = "convac recheck [-h] [--json] [--quiet] FILE"
+USAGE = "convac recheck [-h] [--json] [--quiet] [--max-memory SIZE] [--max-entries N] FILE"
 
 
 def main(argv) -> int:
@@ -27,12 +27,21 @@ def main(argv) -> int:
     p.add_argument("file", help="the answer file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the total line")
+    p.add_argument("--max-memory", metavar="SIZE", default=os.environ.get("CONVAC_MAX_MEMORY"),
+                   help="memory the kernel may use for one step, e.g. 8G (default 4G; env CONVAC_MAX_MEMORY); larger "
+                        "work is refused before it starts")
+    p.add_argument("--max-entries", metavar="N", default=os.environ.get("CONVAC_MAX_ENTRIES"),
+                   help="largest forward pass, symbolic network or expansion the kernel takes on, e.g. 2^26 "
+                        "(default 2^24; env CONVAC_MAX_ENTRIES)")
     p.error = lambda msg: (sys.stderr.write(f"convac recheck: {msg}\n"), sys.exit(2))  # one line, exit 2
     args = p.parse_args(argv)
     try:
+        from symbolic.kernel.cost import Budget, parse_count, parse_size
         from symbolic.kernel.recheck import recheck_file
 
-        report = recheck_file(args.file)
+        budget = Budget(memory=parse_size(args.max_memory) if args.max_memory else Budget.memory,
+                        entries=parse_count(args.max_entries) if args.max_entries else Budget.entries)
+        report = recheck_file(args.file, budget=budget)
     except ConvacError as e:
         sys.stderr.write(f"convac recheck: {e}\n")
         return 2
