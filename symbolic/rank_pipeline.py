@@ -60,6 +60,9 @@ _PRIME_ATTEMPTS = 4
 #: (larger answers are verified by the rank checker and re-verified by ``convac recheck``).
 KERNEL_POINTS = 1 << 20
 
+#: From this many grid points on, the structured route (:mod:`symbolic.structured`) is tried first.
+STRUCTURED_POINTS = 1 << 16
+
 
 class Notes:
     """Progress notes on stderr, for large runs only; ``beat`` (a :class:`theorems.report.progress`
@@ -141,8 +144,8 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     from symbolic.spec import spec_to_dict
 
     t0 = time.perf_counter()
-    if engine not in (None, "exact", "modular"):
-        raise DomainError(f"engine={engine!r} is not one of ('exact', 'modular')")
+    if engine not in (None, "exact", "modular", "structured"):
+        raise DomainError(f"engine={engine!r} is not one of ('exact', 'modular', 'structured')")
     if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < spec.Y:
         raise DomainError(f"output={output!r} is out of range: the network has Y={spec.Y} outputs (0..{spec.Y - 1})")
     N, M = spec.N, spec.M
@@ -153,13 +156,22 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     symbolic = spec.is_symbolic or not spec.operator.is_exact
     use_modular = engine == "modular" or (engine is None and spec.operator.is_polynomial)
     first = "symbolic" if symbolic else ("modular" if use_modular else "exact")
-    spec_rank_cost(spec, rows, first, output).check()  # before the circuit, the tensor or the matrix
     shape = (M ** len(rows), M ** len(cols))
     notes = notes or Notes(M**N >= NOTE_ENTRIES)
+    structured = None
+    if not symbolic and not lower_bound_only and (engine == "structured" or engine is None and M**N >= STRUCTURED_POINTS):
+        from symbolic.structured import structured_rank
+
+        structured = structured_rank(spec, rows, output, seed=seed, notes=notes)  # A is never formed
+        if structured is None and engine == "structured":
+            raise DomainError("engine='structured' needs a ConvAC (numeric weights, linear activation, product pooling) "
+                              "whose one-sided blocks keep independent inner indices; use the default engine")
+    if structured is None:
+        spec_rank_cost(spec, rows, first, output).check()  # before the circuit, the tensor or the matrix
     G = circuit(spec)
     bnds = structural_bounds(spec, rows, output, G=G)
-    if first == "modular" and engine is None and not lower_bound_only and min(bnds.values()) < min(shape) \
-            and not _factors_apply(spec):
+    if structured is None and first == "modular" and engine is None and not lower_bound_only \
+            and min(bnds.values()) < min(shape) and not _factors_apply(spec):
         spec_rank_cost(spec, rows, "exact", output).check()  # rank < full: the exact route will be needed too
     answer = {
         "spec": spec_to_dict(spec),
@@ -169,7 +181,10 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
         "cols": list(cols),
         "shape": list(shape),
     }
-    if symbolic:
+    if structured is not None:
+        result, extra = (structured, structured.certificate), {"engine": "structured", "method": "kronecker",
+                                                                "prime": structured.certificate.prime}
+    elif symbolic:
         result, extra = _symbolic_rank(spec, rows, output, seed, bnds, notes)
     else:
         result, extra = _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, notes)
@@ -184,7 +199,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     best = min(bnds.values())
     if r.lower > best:  # pragma: no cover - would be a bug in a bound or a certificate
         raise CertificateError(f"certified rank {r.lower} exceeds the structural bound {best}: a bug, please report")
-    if M**N <= KERNEL_POINTS:  # the trusted kernel re-derives the statement by its own forward pass
+    if M**N <= KERNEL_POINTS or structured is not None:  # the trusted kernel re-derives the statement itself
         from symbolic.kernel.recheck import check_result
 
         notes("re-verifying the answer with the trusted kernel")
@@ -415,5 +430,12 @@ def matricization_rank(spec, partition, *, output: int = 0, engine: str | None =
         spec = load_spec(spec)
     a = rank_answer(spec, partition, output=output, engine=engine, lower_bound_only=lower_bound_only, seed=seed,
                     notes=notes)
-    return RankAnswer(a["rank"], a["lower"], a["upper"], a["exact"], from_dict(a["certificate"]),
+    c = a["certificate"]
+    if c["certificate"] == "kronecker":
+        from symbolic.structured import KroneckerCertificate
+
+        cert = KroneckerCertificate(c["k"], c["inner"], c["prime"], tuple((l, b, tuple(r)) for l, b, r in c["pivots"]))
+    else:
+        cert = from_dict(c)
+    return RankAnswer(a["rank"], a["lower"], a["upper"], a["exact"], cert,
                       MappingProxyType(dict(a["bounds"])), seed, MappingProxyType(a))
