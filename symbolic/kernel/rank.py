@@ -31,7 +31,7 @@ import functools
 import numpy as np
 import sympy
 
-from . import kronecker, schema
+from . import cost, kronecker, schema
 from .failure import need
 from .generic import require_schwartz_zippel
 from .linalg import check_factors, check_lower, check_rank, matricize, structural_bounds
@@ -94,8 +94,9 @@ def check(st, res) -> str:
         for k, v in point.items():
             need(not isinstance(v, (bool, float)) and isinstance(v, (int, str)),
                  f"point.{k}={str(v)[:40]}: expected an exact number (int or 'p/q')")
-        net = substitute(net, {syms[k]: sympy.Rational(str(parse_rational(v, field=f"point.{k}")))
-                               for k, v in point.items()})
+        values = {syms[k]: sympy.Rational(str(parse_rational(v, field=f"point.{k}"))) for k, v in point.items()}
+        cost.substitution(net.weights(), max((max(abs(q.p), q.q).bit_length() for q in values.values()), default=1))
+        net = substitute(net, values)
         need(cert["upper"].get("kind") == "trivial", "a symbolic network's upper bound must be trivial or structural")
     else:
         need(point is None, "a point is only for symbolic weights")
