@@ -1,7 +1,39 @@
 """The trusted kernel: re-verifies convac's answers, statement first.
 
-It imports nothing from convac's provers, engines, decompositions, rank, search, bounds
-or theorems/: only the standard library, numpy, sympy, python-flint, networkx and
-:mod:`symbolic.errors`.  Input text is parsed by :mod:`symbolic.kernel.parse` (a
-whitelist) and never evaluated.
+It imports nothing from convac's provers, engines, decompositions, rank, search, bounds or theorems/
+(tests/test_layering.py and tests/kernel/test_kernel_size.py keep it so, and keep it small).  Input text
+is parsed by a whitelist and never evaluated.
+
+Reading order (each statement file opens with its proposition, its quantifier, the certificate kinds it
+accepts, and why acceptance implies truth):
+
+1. :mod:`~symbolic.kernel.recheck`: the entry point; the envelope, one result at a time: the statement is
+   validated first (whatever the status), unproved results are listed apart, then the certificate.
+2. :mod:`~symbolic.kernel.schema`: what every statement field may be (families, geometry N = w^L, patch
+   orders, widths, rows, partitions, F); :mod:`~symbolic.kernel.generic`: the one "almost all weights"
+   rule; :mod:`~symbolic.kernel.cost`: the estimate of every step, refused over the budget first.
+3. The statement types, one file each: :mod:`~symbolic.kernel.rank`, :mod:`~symbolic.kernel.law`,
+   :mod:`~symbolic.kernel.universality`, :mod:`~symbolic.kernel.rank_bound`, :mod:`~symbolic.kernel.depth`,
+   :mod:`~symbolic.kernel.claim`.
+4. What they rely on: :mod:`~symbolic.kernel.network` (the kernel's own spec reader and forward pass),
+   :mod:`~symbolic.kernel.sources` (networks named by certificates, families, the zero test, the
+   generalized decompositions), :mod:`~symbolic.kernel.witnesses` (witness ranks, factorizations, boxes),
+   :mod:`~symbolic.kernel.linalg` (rank certificates, structural bounds), :mod:`~symbolic.kernel.regions`
+   (case-analysis identities), :mod:`~symbolic.kernel.intervals` (exact interval and arb enclosures),
+   :mod:`~symbolic.kernel.symmetry`, :mod:`~symbolic.kernel.parse` (the whitelist JSON and expression
+   reader), :mod:`~symbolic.kernel.failure` (the one way to reject).
+
+The trusted base, and what the kernel relies on each for:
+
+- Python: int and fractions.Fraction arithmetic (exact), json (parsing only, with hooks that refuse
+  duplicate keys, non-finite numbers and invalid Unicode), dataclasses.
+- python-flint: ``nmod_mat`` determinants (a minor nonzero modulo a prime), ``fmpq_mat`` products (exact
+  factorizations), ``arb`` balls (enclosures of tanh, sigmoid and exp values that exclude 0).
+- sympy: ``expand`` as the zero test of polynomial and rational expressions (after the cost estimate),
+  ``Rational``, ``is_polynomial``/``is_rational_function`` (the quantifier rule), ``isprime``,
+  ``PermutationGroup`` (group order and membership); never ``sympify`` of text (strict mode only).
+- networkx: ``minimum_cut`` (only to choose a cut; the bound is the exact product over that cut).
+- numpy: object arrays of exact numbers and int64 residues modulo primes below 2^26 (no overflow:
+  products of residues stay below 2^52 before reduction).
+- :mod:`symbolic.errors`: the exception classes.
 """
