@@ -62,7 +62,13 @@ def validate(st):
 
 
 def describe(st) -> str:
-    return f"rank [A^{st.get('output')}]_{st.get('rows')}"
+    """The matricization and the network it is of (the operator, the sizes, numeric or symbolic weights)."""
+    d = st.get("spec") if isinstance(st.get("spec"), dict) else {}
+    net = (f"{d.get('architecture')} {d.get('activation')}/{d.get('pooling')} net, N={d.get('N')}, M={d.get('M')}"
+           + (f", window={d.get('window', 2)}" if d.get("architecture") == "deep" else "")
+           + (", patch_order=" + str(d["patch_order"]) if d.get("patch_order") not in (None, list(range(d.get("N") or 0)))
+              else "") + (", symbolic weights" if d.get("weights") == "symbolic" else ""))
+    return f"rank [A^{st.get('output')}]_{st.get('rows')} of the {net}"
 
 
 def check(st, res) -> str:
