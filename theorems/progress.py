@@ -82,8 +82,6 @@ class progress:
 
     def _publish(self):
         if self._board is not None:
-            from .supervise import publish
-
             publish(self._board, self._state())
 
     def line(self) -> str:
@@ -125,3 +123,28 @@ class progress:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+#: The board's size: a small JSON progress state (see :func:`publish`).
+BOARD_BYTES = 4096
+
+
+def publish(board, state: dict) -> None:
+    """Write a progress state (small JSON) onto the board: 4 bytes of length, then the text."""
+    import json
+
+    text = json.dumps(state).encode()[: BOARD_BYTES - 8]
+    board.seek(4)
+    board.write(text)
+    board.seek(0)
+    board.write(len(text).to_bytes(4, "little"))
+
+
+def read_board(board) -> dict | None:
+    import json
+
+    try:
+        n = int.from_bytes(board[:4], "little")
+        return json.loads(board[4:4 + n]) if 0 < n < BOARD_BYTES else None
+    except ValueError:  # caught mid-write: next time
+        return None

@@ -34,6 +34,8 @@ import time
 
 from symbolic.errors import ConvacError
 
+from .progress import BOARD_BYTES as _BOARD_BYTES, publish, read_board  # noqa: F401 (publish: the child's side)
+
 __all__ = ["supervised", "TimedOut", "Interrupted", "die_with_parent", "EXIT_TIMEOUT", "check_timeout"]
 
 #: Exit status of work stopped by ``--timeout`` (documented in the README with the others).
@@ -97,30 +99,6 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
 
 # ----------------------------------------------------------------------------- the progress board
 #: Shared memory (an anonymous MAP_SHARED page inherited by the child) where the child's progress lines go.
-_BOARD_BYTES = 4096
-
-
-def publish(board, state: dict) -> None:
-    """Write a progress state (small JSON) onto the board: 4 bytes of length, then the text."""
-    import json
-
-    text = json.dumps(state).encode()[: _BOARD_BYTES - 8]
-    board.seek(4)
-    board.write(text)
-    board.seek(0)
-    board.write(len(text).to_bytes(4, "little"))
-
-
-def read_board(board) -> dict | None:
-    import json
-
-    try:
-        n = int.from_bytes(board[:4], "little")
-        return json.loads(board[4:4 + n]) if 0 < n < _BOARD_BYTES else None
-    except ValueError:  # caught mid-write: next time
-        return None
-
-
 # ----------------------------------------------------------------------------- the supervisor
 def _kill(pid: int, group: bool) -> None:
     try:
