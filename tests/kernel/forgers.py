@@ -20,7 +20,7 @@ import time
 from symbolic.kernel.parse import ParseError
 from symbolic.kernel.recheck import recheck
 
-CPU_LIMIT = 10          # seconds of CPU a forked recheck may use (the issue: "well inside 10 s")
+CPU_LIMIT = 8           # seconds of CPU a forked recheck may use (the issue: "well inside 10 s")
 MEM_LIMIT = 2 << 30     # address space of the forked recheck
 RSS_LIMIT = 1 << 30     # peak resident memory a rejection may need (the issue: "under 1 GB")
 
