@@ -14,6 +14,10 @@ __all__ = sorted(_API)
 
 
 def __getattr__(name):
+    if name == "__version__":  # convac's version (installed metadata, else pyproject.toml): symbolic.versions
+        from symbolic.versions import convac_version
+
+        return convac_version()
     if name in _API:
         import importlib
 

@@ -108,11 +108,15 @@ def conclude(claim, statement, latex, instance, status: Status, certificate, tim
 
 def answer(command: str, results: list, *, summary: bool = False) -> dict:
     """The answer file of a command: its results (each a :meth:`Verdict.result`) in the envelope
-    that ``convac recheck`` reads (docs/answers.md); ``summary`` adds the counts by status."""
+    that ``convac recheck`` reads (docs/answers.md); ``summary`` adds the counts by status. The envelope records
+    the ``versions`` of convac, python-flint, sympy, hypothesis and Python (:func:`symbolic.versions.versions`)."""
+    from symbolic.versions import versions
+
     out = {"convac": 1, "command": command, "results": list(results)}
     if summary:
         counts = {s.value: sum(1 for r in results if r["status"] == s.value) for s in Status}
         out["summary"] = {**counts, "total": len(results)}
+    out["versions"] = versions()
     return out
 
 

@@ -254,7 +254,7 @@ def test_verify_json_shape_and_exit_code():
     r = run("verify", "--only", "laws", "depth.relu_max.exists", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert set(out) == {"convac", "command", "results", "summary"} and out["command"] == "verify"
+    assert set(out) == {"convac", "command", "results", "summary", "versions"} and out["command"] == "verify"
     first = out["results"][0]
     assert set(first) == {"statement", "status", "certificate", "seconds", "seed"}
     assert first["statement"]["type"] == "claim" and first["statement"]["claim"] == "laws"

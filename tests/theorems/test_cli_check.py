@@ -48,7 +48,7 @@ def run_json(capsys, *argv):
 ])
 def test_laws(capsys, act, pool, comm, assoc, fixed):
     rc, a = run_json(capsys, "check", "laws", "--activation", act, "--pooling", pool)
-    assert rc == 0 and set(a) == {"convac", "command", "results"} and a["command"] == "check laws"
+    assert rc == 0 and set(a) == {"convac", "command", "results", "versions"} and a["command"] == "check laws"
     laws = {r["statement"]["law"]: r for r in a["results"]}
     assert list(laws) == ["commutativity", "associativity", "pooled_fixed"] and len(a["results"]) == 3
     for law, holds in zip(laws, (comm, assoc, fixed)):

@@ -46,21 +46,57 @@ def _add_limit_flags(parser, suppress: bool = True, recurse: bool = True) -> Non
                 _add_limit_flags(child)
 
 
+#: Each subcommand's one-line help, for ``convac --help`` without importing any subcommand (each module
+#: registers the same line itself; tests/theorems/test_cli_startup.py keeps the two equal).
+SUMMARIES = {
+    "spec": "write a network spec (JSON) with random or symbolic weights",
+    "grid": "the grid tensor of a network, exactly",
+    "rank": "the exact, certified rank of a matricization of a network's grid tensor",
+    "verify": "check the paper's claims on small instances, exactly, with certificates",
+    "show": "a claim's statement, source, proof method and instances",
+    "check": "decide laws, universality and depth efficiency for any activation and pooling, with certificates",
+    "search": "search for counterexamples to conjectures (minimal, replayable, certified)",
+    "plot": "draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file",
+    "recheck": "re-verify a saved --json answer with the small trusted kernel",
+    "explore": "the interactive explorer in the browser (Voila; pip install 'convac[explore]')",
+}
+
+
+class _Version(argparse.Action):
+    """``convac --version``: convac's version and those an answer depends on (symbolic.versions), then exit 0."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from symbolic.versions import versions
+
+        v = versions()
+        sys.stdout.write(f"convac {v.pop('convac')} (" + ", ".join(f"{k} {x}" for k, x in v.items()) + ")\n")
+        parser.exit(0)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The ``convac`` parser; given the ``command`` about to run, only that subcommand is registered
-    (each registers itself; ``verify`` loads the whole catalog, 0.7 s, so a refusal comes at once)."""
+    (each registers itself; ``verify`` loads the whole catalog, 0.7 s, so a refusal comes at once).
+    Without a known command (``convac --help``, ``convac --version``, a misspelled command) no subcommand
+    module is imported: the subcommands are listed by their one-line :data:`SUMMARIES`."""
+    p = _Parser(prog="convac", description="Exact, certified checks of convolutional arithmetic circuits and "
+                "rectifier networks as generalized tensor decompositions (Cohen & Shashua, ICML 2016).")
+    p.add_argument("--version", action=_Version, help="print convac's version (and python-flint's, sympy's, "
+                   "hypothesis's, Python's) and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    if command not in SUMMARIES:  # convac --help: list the subcommands, importing none of them (start-up < 0.5 s)
+        for name, text in SUMMARIES.items():
+            sub.add_parser(name, help=text)
+        _add_limit_flags(p, suppress=False, recurse=False)
+        return p
     from . import check, explore, grid, plot, rank, recheck, search, show, spec, verify
 
     modules = {"spec": spec, "grid": grid, "rank": rank, "verify": verify, "show": show, "check": check,
                "search": search, "plot": plot, "recheck": recheck, "explore": explore}
-    p = _Parser(prog="convac", description="Exact, certified checks of convolutional arithmetic circuits and "
-                "rectifier networks as generalized tensor decompositions (Cohen & Shashua, ICML 2016).")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
-    for name, mod in modules.items():
-        if command in modules and name != command:
-            continue
-        mod.register(sub)
+    modules[command].register(sub)
     _add_limit_flags(p, suppress=False, recurse=False)  # convac --max-memory 8G grid ... (before the command)
     for name in _COMPUTING:
         if name in sub.choices:

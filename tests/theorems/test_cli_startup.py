@@ -1,0 +1,50 @@
+"""Start-up of the command line (issue 22): ``convac --help`` and ``convac --version`` import no subcommand module,
+the one-line summaries they list are the ones the subcommands register, and answers record versions."""
+
+import argparse
+import json
+import subprocess
+import sys
+
+from symbolic.versions import versions
+from theorems.cli import app
+
+
+def _registered_help(name: str) -> str:
+    sub = next(a for a in app.build_parser(name)._actions if isinstance(a, argparse._SubParsersAction))
+    return next(a.help for a in sub._choices_actions if a.dest == name)
+
+
+def test_summaries_are_the_registered_helps():
+    assert {name: _registered_help(name) for name in app.SUMMARIES} == app.SUMMARIES
+
+
+def test_help_imports_no_subcommand():
+    code = ("import sys, contextlib, io\nfrom theorems.entry import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try:\n        main(['--help'])\n    except SystemExit as e:\n        assert e.code == 0\n"
+            "assert 'recheck' in out.getvalue() and 'explore' in out.getvalue()\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith('theorems.cli.') and m != 'theorems.cli.app')\n"
+            "heavy = sorted(m for m in ('sympy', 'flint', 'networkx', 'numpy', 'theorems.catalog') if m in sys.modules)\n"
+            "print(loaded, heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[] []"
+
+
+def test_version(capsys):
+    try:
+        app.main(["--version"])
+    except SystemExit as e:
+        assert e.code == 0
+    line = capsys.readouterr().out.strip()
+    v = versions()
+    assert line.startswith(f"convac {v['convac']} (python-flint {v['python-flint']}, sympy {v['sympy']}")
+
+
+def test_answers_record_versions():
+    from theorems.verdict import answer
+
+    a = json.loads(json.dumps(answer("check laws", [{"status": "proved"}])))
+    assert a["versions"] == versions() and set(a["versions"]) == {"convac", "python-flint", "sympy", "hypothesis",
+                                                                   "python"}
