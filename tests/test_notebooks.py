@@ -6,15 +6,12 @@ reason, when nbclient, nbformat, ipykernel or matplotlib is missing
 (``pip install '.[test]'`` or ``'.[notebooks]'`` installs them).
 """
 
-import time
 from pathlib import Path
 
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
-#: Wall-clock allowance for one notebook (each runs in well under a minute on a laptop).
-LIMIT_SECONDS = 120
 
 _REASON = "running the notebooks needs nbclient, nbformat, ipykernel and matplotlib: pip install '.[test]'"
 nbformat = pytest.importorskip("nbformat", reason=_REASON)
@@ -57,11 +54,8 @@ def test_saved_without_outputs_and_with_text(path):
 def test_runs_top_to_bottom(path):
     NotebookClient = _client_or_skip()
     nb = nbformat.read(path, as_version=4)
-    t0 = time.perf_counter()
     NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    seconds = time.perf_counter() - t0
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
     pictures = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert pictures >= 2, "every notebook shows its pictures inline"
-    assert seconds < LIMIT_SECONDS, f"{path.name} took {seconds:.0f} s; keep the sizes tiny"
