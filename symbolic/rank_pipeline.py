@@ -21,7 +21,10 @@ certificate (symbolic.certificates) and reports it beside the structural upper b
    matrices the rank over the field of rational functions, for comparison.
 
 Every certificate is verified before it is printed: by :func:`symbolic.certificates.check_rank_certificate`
-against the computed matrix, or (factors) against the modular engine's residues modulo each prime.
+against the computed matrix, or (factors) against the modular engine's residues modulo each prime, and then,
+at every size, by the trusted kernel (its own forward pass, or its own structured factors), under the run's
+``--max-memory`` / ``--max-entries``.  0. *structured* (ConvACs, from 2^16 grid points, :mod:`symbolic.structured`)
+comes before the routes below when it applies.
 :func:`matricization_rank` returns the answer as a typed :class:`RankAnswer`.  ``convac rank --json`` writes the answer
 file that ``convac recheck`` re-verifies with the trusted kernel (:mod:`symbolic.kernel`),
 which recomputes the tensor by its own forward pass.
@@ -56,8 +59,7 @@ FRACTION_FIELD_SECONDS = 3.0
 _PRIME_ATTEMPTS = 4
 
 
-#: Up to this many grid points, ``rank_answer`` has the kernel re-verify its answer before returning it
-#: (larger answers are verified by the rank checker and re-verified by ``convac recheck``).
+#: Formerly the largest answer the kernel re-verified before it was returned; now every answer is (kept for callers).
 KERNEL_POINTS = 1 << 20
 
 #: From this many grid points on, the structured route (:mod:`symbolic.structured`) is tried first.
@@ -199,14 +201,19 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     best = min(bnds.values())
     if r.lower > best:  # pragma: no cover - would be a bug in a bound or a certificate
         raise CertificateError(f"certified rank {r.lower} exceeds the structural bound {best}: a bug, please report")
-    if M**N <= KERNEL_POINTS or structured is not None:  # the trusted kernel re-derives the statement itself
-        from symbolic.kernel.recheck import check_result
+    # the trusted kernel re-derives the statement itself, at every size, before the answer is returned (under the
+    # limits of this run: an answer the kernel cannot afford to verify is refused, never returned unverified)
+    from symbolic.kernel import cost as kernel_cost
+    from symbolic.kernel.recheck import check_result
+    from symbolic.limits import limits
 
-        notes("re-verifying the answer with the trusted kernel")
+    notes("re-verifying the answer with the trusted kernel")
+    lim = limits()
+    with kernel_cost.budget(kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries)):
         line = check_result(rank_result(answer))
-        if not line.ok:  # pragma: no cover - would be a bug in a prover
-            raise CertificateError(f"the kernel did not verify the answer ({line.reason}): a bug, please report")
-        answer["kernel_verified"] = True
+    if not line.ok:  # pragma: no cover - would be a bug in a prover
+        raise CertificateError(f"the kernel did not verify the answer ({line.reason}): a bug, please report")
+    answer["kernel_verified"] = True
     answer["seconds"] = round(time.perf_counter() - t0, 3)
     return answer
 

@@ -92,11 +92,21 @@ def check_lower(A: np.ndarray, c, modulus: int | None = None) -> int:
         return 0
     sub = A if rows == list(range(A.shape[0])) and cols == list(range(A.shape[1])) else A[np.ix_(rows, cols)]
     if sub.dtype == np.int64 and modulus is not None:
-        entries = sub.ravel().tolist()
+        mat = _nmod_by_rows(sub, p)
     else:
-        entries = [_residue(x, p) for x in sub.ravel()]
-    _fail_if(flint.nmod_mat(k, k, entries, p).det() == 0, f"the {k} x {k} minor is zero modulo {p}")
+        mat = flint.nmod_mat(k, k, [_residue(x, p) for x in sub.ravel()], p)
+    _fail_if(mat.det() == 0, f"the {k} x {k} minor is zero modulo {p}")
     return k
+
+
+def _nmod_by_rows(res: np.ndarray, p: int):
+    """An nmod_mat of int64 entries reduced mod p, filled one row at a time: never a Python list of all n^2
+    entries (36 bytes each), only of one row."""
+    mat = flint.nmod_mat(res.shape[0], res.shape[1], p)
+    for i in range(res.shape[0]):
+        for j, v in enumerate((res[i] % p).tolist()):
+            mat[i, j] = v
+    return mat
 
 
 def _fmpq_mat(rows):
