@@ -82,7 +82,7 @@ def zero(x) -> bool:
 def same(a: np.ndarray, b: np.ndarray) -> bool:
     """Entrywise equal for all values of the symbols: identical, or the difference expands to 0."""
     return a.shape == b.shape and all(x == y or (isinstance(x, sympy.Basic) or isinstance(y, sympy.Basic))
-                                      and zero(sympy.sympify(x) - sympy.sympify(y)) for x, y in zip(a, b))
+                                      and zero(sympy.sympify(x, strict=True) - sympy.sympify(y, strict=True)) for x, y in zip(a, b))
 
 
 def for_all_weights(net: Net, what: str):
@@ -144,7 +144,7 @@ def flat_index(idx, M) -> int:
 
 
 def apply_functional(coeffs, T: np.ndarray, M: int):
-    return sum((sympy.Rational(q.numerator, q.denominator) * sympy.sympify(T[flat_index(i, M)]) for i, q in coeffs),
+    return sum((sympy.Rational(q.numerator, q.denominator) * sympy.sympify(T[flat_index(i, M)], strict=True) for i, q in coeffs),
                sympy.Integer(0))
 
 
@@ -160,7 +160,7 @@ def _gprod(net: Net, tensors: list) -> np.ndarray:
         views.append(np.broadcast_to(a.reshape(shape), out_shape))
         before += a.ndim
     flat = [v.ravel() for v in views]
-    return np.array([pool(net.pooling, [sympy.sympify(x) for x in col]) for col in zip(*flat)],
+    return np.array([pool(net.pooling, [sympy.sympify(x, strict=True) for x in col]) for col in zip(*flat)],
                     dtype=object).reshape(out_shape)
 
 
