@@ -75,12 +75,12 @@ def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0)
 
     t = Timer()
     c = check_depth("relu", "max", N=N, M=M, seed=seed, tries=0).completeness
-    st = {k: v for k, v in c.typed.items() if k not in ("Z_small", "box_rank")}
+    st = {k: v for k, v in c.typed.items() if k not in ("Z_box", "box_rank")}
     ok = c.status is Status.PROVED and c.typed["answer"] == "incomplete"
     return conclude("false: complete depth efficiency of relu/max",
                     "almost every deep ReLU/max weight gives rank [A]_odd-even >= the witness's rank", "",
                     dict(N=N, M=M), Status.REFUTED if ok else Status.INCONCLUSIVE,
-                    c.certificate["parts"][1] if ok else None, t, seed, f"refuted by the box: {c.detail}",
+                    c.certificate["parts"][2] if ok else None, t, seed, f"refuted by the box: {c.detail}",
                     typed=dict(st, answer="complete"))
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-LIMIT = 3000  # issue 18: one file per statement type with its schema and soundness argument
+LIMIT = 3400  # issue 18: one file per statement type; issue 19: depth labels, three a.e. rules, approximation
 ALLOWED = {"symbolic", "symbolic.errors", "theorems", "theorems.entry", "theorems.cli", "theorems.cli.recheck"}
 
 
