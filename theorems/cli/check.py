@@ -93,7 +93,7 @@ def _cmd_depth(args):
     from ..api import check_depth
 
     r = check_depth(args.activation, args.pooling, N=args.N, M=args.M, widths=args.widths, N_max=args.N_max,
-                    seed=args.seed, tries=args.tries)
+                    seed=args.seed, tries=args.tries, approximation=args.approximation)
     if args.json:
         print(dumps(r.to_dict()))
     else:
@@ -141,6 +141,9 @@ def register(sub):
     d.add_argument("--N-max", dest="N_max", type=int, default=None,
                    help="also witnesses for N = 2, 4, ..., N-max: the growth of the forced shallow Z (tested)")
     d.add_argument("--tries", type=int, default=6, help="random deep nets of the witness search (default 6)")
+    d.add_argument("--approximation", action="store_true",
+                   help="also certify that shallow nets with fewer than Z_w channels cannot even approximate the witness "
+                        "(a lower bound eps on the Frobenius distance: Courant-Fischer, exact LDL^T)")
     d.add_argument("--seed", type=seed_int, default=0)
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=_cmd_depth)
