@@ -49,11 +49,12 @@ def catalog_page() -> str:
     out += [f"| {{ref}}`{c.id} <{_label(c.id)}>` | {_md(c.statement)} |" for c in CATALOG]
     out.append("")
     for c in CATALOG:
-        out += [f"({_label(c.id)})=", f"## {c.id}", "", f"**Statement.** {_md(c.statement)}", "", f"**Source.** {_md(c.source)}", "",
-                f"**Proof method.** {_md(c.method)}", ""]
-        doc = _first_paragraph(c.check)
+        out += [f"({_label(c.id)})=", f"## {c.id}", "", f"**Statement.** {_md(c.statement)}", "",
+                f"**Source.** {_md(c.source)}", "", f"**Proof method.** {_md(c.method)}", ""]
+        check = c.check
+        doc = _first_paragraph(check)
         if doc:
-            out += [f"**Checked by** `{c.check.__module__}.{c.check.__name__}`: {_md(doc)}", ""]
+            out += [f"**Checked by** `{check.__module__}.{getattr(check, '__name__', '')}`: {_md(doc)}", ""]
         for size in SIZES:
             insts = getattr(c, size)
             if insts:

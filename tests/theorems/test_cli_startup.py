@@ -25,7 +25,8 @@ def test_help_imports_no_subcommand():
             "    try:\n        main(['--help'])\n    except SystemExit as e:\n        assert e.code == 0\n"
             "assert 'recheck' in out.getvalue() and 'explore' in out.getvalue()\n"
             "loaded = sorted(m for m in sys.modules if m.startswith('theorems.cli.') and m != 'theorems.cli.app')\n"
-            "heavy = sorted(m for m in ('sympy', 'flint', 'networkx', 'numpy', 'theorems.catalog') if m in sys.modules)\n"
+            "heavy = sorted(m for m in ('sympy', 'flint', 'networkx', 'numpy', 'theorems.catalog')\n"
+            "               if m in sys.modules)\n"
             "print(loaded, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
