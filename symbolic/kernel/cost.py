@@ -102,14 +102,17 @@ def _count(t: str, field: str) -> int:
 
 
 # -- the estimates ------------------------------------------------------------------------------
-def grid_points(M: int, N: int, outputs: int, kind: str, entry_size: int = 1):
+def grid_points(M: int, N: int, outputs: int, kind: str, entry_size: int = 1, bits: int = 0):
     """A forward pass over M^N grid points (``kind``: modular, exact or symbolic; ``entry_size``: the tree
-    size of one symbolic entry)."""
+    size of one symbolic entry; ``bits``: the bit size of one exact entry)."""
     b = current()
     points = M ** N
     if points > b.entries:
         refuse(f"grid points of the forward pass (M={M}, N={N})", points, b.entries, "--max-entries")
-    per = {"modular": 24, "exact": 120}.get(kind, 120 * max(1, entry_size))
+    limit = 8 * b.memory // 64
+    if bits > limit:
+        refuse(f"bits of one grid entry of the forward pass (M={M}, N={N})", bits, limit, "--max-memory")
+    per = {"modular": 24, "exact": 120 + bits // 8}.get(kind, 120 * max(1, entry_size))
     need_bytes = points * outputs * per
     if need_bytes > b.memory:
         refuse(f"memory of the {kind} forward pass (M={M}, N={N}, {outputs} output(s))", need_bytes, b.memory,

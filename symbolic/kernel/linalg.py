@@ -119,7 +119,7 @@ def check_upper(A: np.ndarray, c) -> int:
     _fail_if(c.get("certificate") != "rank_upper_bound", f"certificate={c.get('certificate')!r}: expected rank_upper_bound")
     if kind == "trivial":
         keys(c, ("certificate", "k", "kind"), (), "rank_upper_bound")
-        if c["k"] != min(A.shape) or isinstance(c["k"], bool):
+        if type(c["k"]) is not int or c["k"] != min(A.shape):
             _fail(f"trivial upper bound k={c['k']!r}, but min(rows, cols) = {min(A.shape)}")
         return c["k"]
     _fail_if(kind != "factorization", f"rank_upper_bound kind={kind!r}: expected trivial or factorization")
@@ -175,6 +175,7 @@ def check_factors(net, grid_mod, rows, c) -> int:
     U V == A modulo distinct primes (``grid_mod(p)``: [A]_rows mod p) whose product exceeds the entry bound of A
     plus k max|U| max|V|, so that U V - A, divisible by their product and smaller, is 0; return k."""
     keys(c, ("certificate", "k", "kind", "U", "V", "primes"), (), "rank_upper_bound")
+    _fail_if(c["certificate"] != "rank_upper_bound", f"certificate={str(c['certificate'])[:40]}: expected rank_upper_bound")
     n, m, k, primes = net.M ** len(rows), net.M ** (net.N - len(rows)), c["k"], c["primes"]
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= min(n, m):
         _fail(f"factors: k={k!r}: expected an int in 1..{min(n, m)}")

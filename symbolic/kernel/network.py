@@ -170,7 +170,9 @@ def _number(x, path):
 
 def _expression(x, path):
     if isinstance(x, str) and any(c.isalpha() for c in x):
-        return parse_expr(x, field=path)
+        e = parse_expr(x, field=path)
+        cost.expansion(e, path)  # a weight such as (a1 + ... + a9)^64 is refused before anything expands it
+        return e
     q = _number(x, path)
     return sympy.Rational(q.numerator, q.denominator) if isinstance(q, Fraction) else sympy.Integer(q)
 
@@ -327,6 +329,25 @@ def entry_size(net: Net) -> int:
     return fan_in * (size + 1)
 
 
+def entry_bits(net: Net) -> int:
+    """An upper bound of the order of the bit size of one exact grid entry: the entries are polynomials in
+    the weights whose degree the layers multiply (a convolution adds one weight, square doubles, product
+    pooling multiplies by the window), times the largest weight's bits, plus the bits of the sums."""
+    B = max((Fraction(x).numerator.bit_length() + Fraction(x).denominator.bit_length() for x in net.weights()),
+            default=1)
+    d, terms = 0, 0
+    w = net.N if net.architecture == "shallow" else net.window
+    fan_in = net.M
+    for lay in net.layers:
+        d, terms = d + 1, terms + fan_in.bit_length()
+        if net.activation == "square":
+            d, terms = 2 * d, 2 * terms
+        if net.pooling == "product":
+            d, terms = w * d, w * terms
+        fan_in = len(lay[0])
+    return (d + 1) * B + terms + fan_in.bit_length()
+
+
 def grid(net: Net, modulus: int | None = None) -> list:
     """The grid tensors (one flat row-major array per output) by the forward pass.
 
@@ -338,7 +359,7 @@ def grid(net: Net, modulus: int | None = None) -> list:
     """
     N, M = net.N, net.M
     cost.grid_points(M, N, net.Y, "modular" if modulus is not None else "exact" if is_numeric(net) else "symbolic",
-                     entry_size(net))
+                     entry_size(net), entry_bits(net) if modulus is None and is_numeric(net) else 0)
     exact, symb = activation(net.activation)
     numeric = is_numeric(net) and exact is not None
     if modulus is not None:

@@ -90,7 +90,10 @@ def check(st, res) -> str:
     keys(cert["upper"], ("certificate", "k", "kind"), ("cols", "V", "primes", "U", "factors", "inner"),
          "certificate.upper")
     bounds = structural_bounds(net, rows)
-    need(res.get("bounds") == bounds, f"bounds {res.get('bounds')} differ from the re-derived {bounds}")
+    need(res.get("bounds") == bounds and all(type(v) is int for v in res["bounds"].values()),
+         f"bounds {str(res.get('bounds'))[:80]} differ from the re-derived {bounds}")
+    for k in ("lower", "upper"):
+        need(type(res.get(k)) is int, f"{k}={str(res.get(k))[:20]}: expected an int")
     point = cert["lower"].get("point")
     if net.symbolic or not is_numeric(net):
         need(isinstance(point, dict), "a symbolic network's lower bound needs a point (Schwartz-Zippel)")

@@ -179,7 +179,7 @@ def recheck(obj, *, budget: cost.Budget | None = None) -> Report:
 
 def _recheck(obj) -> Report:
     if not isinstance(obj, dict) or set(obj) - {"convac", "command", "results", "summary", "versions"} \
-            or obj.get("convac") != 1 or isinstance(obj.get("convac"), bool):
+            or type(obj.get("convac")) is not int or obj.get("convac") != 1:
         _malformed('expected {"convac": 1, "command": ..., "results": [...]} (a --json answer of convac)')
     if not isinstance(obj.get("command"), str) or obj["command"] not in COMMANDS:
         _malformed(f"command={_clip(obj.get('command'), 40)}: expected one of {list(COMMANDS)}")
@@ -199,8 +199,9 @@ def _recheck(obj) -> Report:
     if "summary" in obj:
         want = {s: sum(1 for r in results if isinstance(r, dict) and r.get("status") == s) for s in STATUSES}
         want["total"] = len(results)
-        if obj["summary"] != want:
-            lines.append(Line("summary", "-", False, f"the summary {_clip(obj['summary'], 120)} differs from the "
+        s = obj["summary"]
+        if not (isinstance(s, dict) and all(type(v) is int for v in s.values())) or s != want:
+            lines.append(Line("summary", "-", False, f"the summary {_clip(s, 120)} differs from the "
                               f"results {want}"))
     return Report(tuple(lines))
 

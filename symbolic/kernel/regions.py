@@ -68,6 +68,7 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.polys.polyerrors import BasePolynomialError
 
 from ..errors import CertificateError
+from . import cost
 from .failure import fail
 from .parse import ParseError, parse_expr, parse_rational
 
@@ -152,6 +153,7 @@ class _Kernel:
         p = self.polys.get(key)
         if p is None:
             x = self.parse(e, where) if isinstance(e, str) else e
+            cost.expansion(x, where)  # Poly expands: estimated first
             try:
                 p = self.polys[key] = sympy.Poly(x, *self.gens, domain=sympy.QQ)
             except BasePolynomialError:

@@ -111,7 +111,7 @@ def geometry(N, window, patch_order, what) -> tuple:
     while size < N:
         size, L = size * window, L + 1
     need(size == N and L >= 1, f"{what}.N={N}: a deep network needs N = window^L with L >= 1 (window={window})")
-    if patch_order is None:
+    if patch_order is None:  # absent (an explicit null is refused by the callers)
         return window, tuple(range(N))
     need(isinstance(patch_order, list) and all(not isinstance(i, bool) and isinstance(i, int) for i in patch_order)
          and sorted(patch_order) == list(range(N)), f"{what}.patch_order={_show(patch_order)}: expected a "
@@ -146,7 +146,8 @@ def partition_rows(label, N) -> list:
         return list(range(0, N, 2))
     if label == "halves":
         return list(range(N // 2))
-    need(isinstance(label, str) and label and all(p.strip().isdigit() for p in label.split(",")),
+    need(isinstance(label, str) and label and all(p.strip().isascii() and p.strip().isdigit() and len(p.strip()) <= 3
+                                                  for p in label.split(",")),
          f"partition={_show(label)}: expected odd-even, halves or a comma list of modes")
     return sorted(int(x) for x in label.split(","))
 
@@ -192,6 +193,8 @@ def family(fam, what, *, required_size=True) -> dict:
         return out
     need("Z" not in fam, f"{what}.Z: a field of shallow families; a deep family has widths")
     need(N >= 2, f"{what}.N={N}: a deep network needs N >= 2")
+    need(fam.get("patch_order", []) is not None and fam.get("widths", []) is not None,
+         f"{what}: patch_order and widths may be absent (identity order; any width), not null")
     window, order = geometry(N, fam.get("window", 2), fam.get("patch_order"), what)
     out.update(window=window, patch_order=list(order))
     if "widths" in fam or required_size:
