@@ -143,16 +143,18 @@ def check_convac_generic(*, N: int, M: int, widths=None, seed: int = 0):
 
 # ------------------------------------------------------------------ ReLU/max
 def check_relu_max_term_bound(*, N: int, M: int, seed: int = 0):
-    """T = max(0, v^0_{d_0}, ..., v^{N-1}_{d_{N-1}}) has rank [T]_odd-even <= MN/2 for all v."""
+    """T = max(0, v^0_{d_0}, ..., v^{N-1}_{d_{N-1}}) has rank [T]_odd-even <= |rows|(M - 1) + 1 = N(M - 1)/2 + 1
+    for all v: the row maximum R is >= max_i min_j v^i_j, so it takes at most that many values."""
     t = Timer()
     rows = parse_partition("odd-even", N)
-    bound = len(rows) * M
+    bound = len(rows) * (M - 1) + 1
     channel = shallow(N=N, M=M, Z=1, activation="relu", pooling="max", weights="symbolic")
     cert = {"kind": "max_term_rows", "source": source(channel), "rows": list(rows), "bound": bound}
     return conclude("depth.relu_max.term_bound",
-                    f"a generalized rank-1 max term has rank [T]_odd-even <= M * |I| = {bound} for all v: [T] = "
-                    "max(R(rows), C(cols)) and R takes at most M|I| values, so shallow ReLU/max nets need Z >= 2 rank/(MN)",
-                    r"\mathrm{rank}[T]_{\text{odd-even}}\le\tfrac{MN}{2}\ \Rightarrow\ Z\ge\tfrac{2}{MN}\mathrm{rank}[\mathcal{A}]",
+                    f"a generalized rank-1 max term has rank [T]_odd-even <= |I|(M - 1) + 1 = {bound} for all v: [T] = "
+                    "max(R(rows), C(cols)), and R >= max_i min_j v^i_j takes at most |I|(M - 1) + 1 values, so shallow "
+                    "ReLU/max nets need Z >= rank / (N(M - 1)/2 + 1)",
+                    r"\mathrm{rank}[T]_{\text{odd-even}}\le\tfrac{N(M-1)}{2}+1",
                     dict(N=N, M=M), Status.PROVED, cert, t, seed,
                     f"rows depend only on R = max over the row modes; R takes at most {bound} values")
 
@@ -185,35 +187,25 @@ def check_relu_max_exists(*, N: int, M: int, r0: int | None = None, seed: int = 
 
 
 def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
-    """An open box of deep ReLU/max weights (positive measure) on which a shallow net with Z = 2
-    realizes the same grid tensor: depth efficiency of ReLU/max nets is not complete."""
-    t = Timer()
-    spec = deep(N=N, M=M, widths=widths, activation="relu", pooling="max", weights="symbolic")
-    box = {}
-    for l, lay in enumerate(spec.layers):
-        for k, mat in enumerate(lay):
-            for row in mat:
-                for w in row:  # position 0's subtree positive, the rest of layer 0 negative
-                    box[w.name] = ["-2", "-1"] if (l == 0 and k != 0) else ["1", "2"]
-    for w in spec.output[0]:
-        box[w.name] = ["1", "2"]
-    # the deep tensor on the box depends on d_0 only: g(j) = A[j, 0, ..., 0], resolved on the box
-    from symbolic.kernel.intervals import resolve_on_box
-    from symbolic.circuit import circuit, forward
+    """Not complete, with content: a certified witness (the construction) forces Z_w = ceil(k / T) >= 2 shallow
+    channels, and an open box of deep ReLU/max weights (positive measure) is realized by ONE shallow channel."""
+    from .depth_boxes import find_box
+    from .depth_operators import construction
 
-    boxq = {k: (sympy.Rational(a), sympy.Rational(b)) for k, (a, b) in box.items()}
-    G = circuit(spec)
-    g = [resolve_on_box(sympy.sympify(forward(G, [(j,) + (0,) * (N - 1)])[0][0], strict=True), boxq) for j in range(M)]
-    c = 1  # g > 0 on the box, so g + 1 > 0
-    hidden = [[[str(gj + c) for gj in g]] + [[-1] * M for _ in range(N - 1)],
-              [[1] * M] + [[-1] * M for _ in range(N - 1)]]
-    shallow_spec = load_spec({"architecture": "shallow", "N": N, "M": M, "activation": "relu", "pooling": "max",
-                              "weights": {"hidden": hidden, "output": [[1, -c]]}})
-    cert = {"kind": "box_identity", "left": source(spec), "right": source(shallow_spec), "box": box}
-    vol = "1"
+    t = Timer()
+    spec = construction("relu", "max", N, M, widths)
+    r, wcert = rank_witness(spec, "odd-even", seed=seed)
+    T = len(parse_partition("odd-even", N)) * (M - 1) + 1
+    Zw = -(-r.rank // T)
+    b = find_box("relu", "max", N=N, M=M, widths=widths)
+    ok = b is not None and b.Z == 1 < Zw
     return conclude("depth.relu_max.incomplete",
-                    "an open box of deep ReLU/max weights (positive Lebesgue measure) has grid tensors that a shallow "
-                    "ReLU/max net with Z = 2 realizes: depth efficiency of ReLU/max nets is not complete",
-                    r"\exists\ \text{open } B:\ \forall a\in B\ \exists\ \text{shallow},\ Z=2:\ \mathcal{A}^{\text{deep}}(a)=\mathcal{A}^{\text{shallow}}",
-                    dict(N=N, M=M, widths=list(spec.widths)), Status.PROVED, cert, t, seed,
-                    f"box of {len(box)} weights, each an interval of length {vol}; identity proved on the whole box")
+                    "an open box of deep ReLU/max weights (positive Lebesgue measure) is realized by a shallow ReLU/max "
+                    "net with Z = 1, below the Z_w = ceil(k / T) >= 2 that a certified witness of rank k forces: depth "
+                    "efficiency of ReLU/max nets is not complete",
+                    r"\exists\ \text{open } B:\ \forall a\in B:\ \mathcal{A}^{\text{deep}}(a)=\mathcal{A}^{\text{shallow}}_{Z=1},"
+                    r"\ 1<\lceil k/T\rceil",
+                    dict(N=N, M=M, widths=list(spec.widths)), Status.PROVED if ok else Status.INCONCLUSIVE,
+                    {"kind": "all", "parts": [wcert, b.certificate]} if ok else None, t, seed,
+                    f"witness rank {r.rank}, T = {T}: Z_w = {Zw}; box ({b.recipe if b else 'none'}) realized by Z_box = "
+                    f"{b.Z if b else '-'} channel(s), identity proved on the whole box")

@@ -175,18 +175,18 @@ def test_invariance_of_unshared_net_rejected():
 
 
 def test_box_identity_on_wider_box_rejected():
-    v = _first("depth.relu_max.incomplete", N=2, M=2)
+    v = _first("depth.relu_max.incomplete", N=4, M=2)
     res = _result(v)
-    name = next(iter(res["certificate"]["box"]))
-    res["certificate"]["box"][name] = ["-2", "2"]
+    box = res["certificate"]["parts"][1]["box"]  # parts: the witness, the box
+    box[next(iter(box))] = ["-2", "2"]
     _rejected(res, "not resolved|changes|differ")
 
 
 def test_box_must_be_open():
-    v = _first("depth.relu_max.incomplete", N=2, M=2)
+    v = _first("depth.relu_max.incomplete", N=4, M=2)
     res = _result(v)
-    name = next(iter(res["certificate"]["box"]))
-    res["certificate"]["box"][name] = ["1", "1"]
+    box = res["certificate"]["parts"][1]["box"]
+    box[next(iter(box))] = ["1", "1"]
     _rejected(res, "empty or a point")
 
 
@@ -232,7 +232,7 @@ def test_structural_bound_tampered():
 def test_max_term_rows_bound_tampered():
     v = _first("depth.relu_max.term_bound", N=4, M=2)
     res = _result(v)
-    res["certificate"]["bound"] = 3
+    res["certificate"]["bound"] = 4  # M |rows|: true but not the tightest proved bound, 3
     _rejected(res, "max_term_rows")
 
 

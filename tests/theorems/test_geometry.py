@@ -37,7 +37,10 @@ def test_witness_ranks_lie_between_the_bounds(N, M, w, order):
     assert v.status is Status.PROVED and v.checked
     parts = v.certificate["parts"]
     witnesses, bounds = parts[0::2], parts[1::2]
-    assert len(witnesses) == len(v.instance["partitions"]) == 3
+    every = 2 ** (N - 1) - 1 if N <= 8 else 3  # every partition up to complement (N <= 8)
+    assert len(witnesses) == len(v.instance["partitions"]) == every
+    assert len({frozenset(w["rows"]) if 0 in w["rows"] else frozenset(range(N)) - frozenset(w["rows"])
+                for w in witnesses}) == every
     r0, top = v.instance["widths"][0], v.instance["widths"][-1]
     order = v.instance["patch_order"]
     for P, wit, b in zip(v.instance["partitions"], witnesses, bounds):
@@ -56,3 +59,22 @@ def test_odd_even_attains_the_lower_bound_and_halves_stays_low():
     A = grid_tensor(spec).to_numpy()
     assert _ranks(matricize_array(A, (0, 2, 4, 6))) == 2 ** 4  # every first-level window meets both sides
     assert _ranks(matricize_array(A, (0, 1, 2, 3))) <= 2  # r_{L-1} = M = 2
+
+
+def test_every_partition_up_to_complement_is_required():
+    """At N <= 8 the claim quantifies over every partition: dropping one (with its two parts) is rejected, and
+    so is an edited upper bound."""
+    import copy
+    import json
+
+    from symbolic.kernel.recheck import check_result
+
+    res = json.loads(json.dumps(check_geometry(N=4, M=2, window=2).result()))
+    assert check_result(res).ok
+    m = copy.deepcopy(res)
+    m["statement"]["instance"]["partitions"] = m["statement"]["instance"]["partitions"][:-1]
+    m["certificate"]["parts"] = m["certificate"]["parts"][:-2]
+    assert not check_result(m).ok
+    m = copy.deepcopy(res)
+    m["certificate"]["parts"][1]["bound"] += 1
+    assert not check_result(m).ok
