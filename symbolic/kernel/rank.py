@@ -68,7 +68,7 @@ def describe(st) -> str:
            + (f", window={d.get('window', 2)}" if d.get("architecture") == "deep" else "")
            + (", patch_order=" + str(d["patch_order"]) if d.get("patch_order") not in (None, list(range(d.get("N") or 0)))
               else "") + (", symbolic weights" if d.get("weights") == "symbolic" else ""))
-    return f"rank [A^{st.get('output')}]_{st.get('rows')} of the {net}"
+    return f"rank [A^{st.get('output')}]_{st.get('rows')} ({net})"
 
 
 def check(st, res) -> str:
@@ -124,7 +124,8 @@ def check(st, res) -> str:
          f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the certificate proves {lo}, {up}")
     need(lo <= min(bounds.values()), f"certified rank {lo} exceeds a structural bound {bounds}")
     generic = "almost all weights: " if point else ""
-    return f"{generic}{describe(st)} " + (f"= {lo}" if lo == up else f"in [{lo}, {up}]")
+    head, _, net_text = describe(st).partition(" (")
+    return f"{generic}{head} " + (f"= {lo}" if lo == up else f"in [{lo}, {up}]") + f" ({net_text}"
 
 
 __all__ = ["validate", "describe", "check", "SMALL"]

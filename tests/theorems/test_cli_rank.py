@@ -435,7 +435,7 @@ def test_recheck_verify_answer(capsys, tmp_path, deficient):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("ok      proved       depth.convac.generic")
     assert out[1].startswith("ok      proved       depth.convac.shallow_bound")
-    assert out[2].startswith("ok      proved       rank [A^0]_[0, 1] = 2")
+    assert out[2].startswith("ok      proved       rank [A^0]_[0, 1] = 2 (deep linear/product net")
     assert out[3].startswith("not verified") and out[4].startswith("  tested       laws ")  # listed apart
     assert out[5] == "3 of 3 statements verified; 1 listed, not verified (tested or inconclusive)"
     bad = copy.deepcopy(good)  # the witness's minor changed: a repeated row
