@@ -29,6 +29,7 @@ import sympy
 
 from . import cost
 from .failure import fail as _fail, need
+from .network import is_identity
 from .parse import parse_rational
 
 MAX_PRIME = 1 << 62
@@ -250,7 +251,7 @@ def widths_bound(net, rows) -> int:
         return scope, R, min(s, R)
 
     groups = [(frozenset((net.order[k],)), 1, 0, net.M) for k in range(net.N)]  # rep groups per position
-    linear = net.activation == "linear"
+    linear = is_identity(net.activation)
     for lay in net.layers:
         w = net.N if net.architecture == "shallow" else net.window
         width = len(lay[0])
@@ -273,7 +274,7 @@ def widths_bound(net, rows) -> int:
                 r = s = cap(sc)
             groups.append(node(sc, r, s) + (width,))
     b = node(groups[0][0], *add(groups))[1]
-    if net.architecture == "deep" and net.activation == "linear" and net.pooling == "product":
+    if net.architecture == "deep" and is_identity(net.activation) and net.pooling == "product":
         b = min(b, iclr_upper_bound(net.N, M, net.window, list(net.widths), list(net.order), sorted(I)))
     return b
 
@@ -327,6 +328,6 @@ def min_cut_bound(net, rows) -> int:
 def structural_bounds(net, rows) -> dict:
     """Every structural bound valid for the net's operator, by name (as in a rank answer)."""
     out = {"trivial": trivial_bound(net.N, net.M, rows), "widths": widths_bound(net, rows)}
-    if net.activation == "linear" and net.pooling == "product":
+    if is_identity(net.activation) and net.pooling == "product":
         out["min_cut"] = min_cut_bound(net, rows)
     return out

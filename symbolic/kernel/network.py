@@ -91,6 +91,12 @@ def activation(name: str):
     return table[name]
 
 
+def is_identity(name: str) -> bool:
+    """sigma(x) = x by the kernel's own definition (``linear``, and ``leaky_relu:1``)."""
+    x = sympy.Symbol("x")
+    return sympy.expand(activation(name)[1](x) - x) == 0
+
+
 def pool(name: str, values: list):
     """P over a window of values (numbers, sympy expressions or numpy object arrays)."""
     if name == "product":
