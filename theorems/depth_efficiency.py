@@ -188,17 +188,36 @@ def check_relu_max_exists(*, N: int, M: int, r0: int | None = None, seed: int = 
 
 def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     """Not complete, with content: a certified witness (the construction) forces Z_w = ceil(k / T) >= 2 shallow
-    channels, and an open box of deep ReLU/max weights (positive measure) is realized by ONE shallow channel."""
-    from .depth_boxes import find_box
+    channels, and on an open box of deep ReLU/max weights (positive measure; every interval of length 1) ONE
+    shallow channel realizes the deep net: position 0's first-layer weights in (1, 2), the other positions'
+    in (-2, -1) (dead under relu), everything above in (1, 2), so A[d] = g(d_0) > 0 = max(g(d_0), 0, ...)."""
+    from symbolic.circuit import circuit, forward
+    from symbolic.kernel.intervals import resolve_on_box
+
     from .depth_operators import construction
 
     t = Timer()
-    spec = construction("relu", "max", N, M, widths)
-    r, wcert = rank_witness(spec, "odd-even", seed=seed)
+    wspec = construction("relu", "max", N, M, widths)
+    r, wcert = rank_witness(wspec, "odd-even", seed=seed)
     T = len(parse_partition("odd-even", N)) * (M - 1) + 1
     Zw = -(-r.rank // T)
-    b = find_box("relu", "max", N=N, M=M, widths=widths)
-    ok = b is not None and b.Z == 1 < Zw
+    spec = deep(N=N, M=M, widths=widths, activation="relu", pooling="max", weights="symbolic")
+    box = {}
+    for l, lay in enumerate(spec.layers):
+        for k, mat in enumerate(lay):
+            for row in mat:
+                for w in row:
+                    box[w.name] = ["-2", "-1"] if (l == 0 and k != 0) else ["1", "2"]
+    for w in spec.output[0]:
+        box[w.name] = ["1", "2"]
+    boxq = {k: (sympy.Rational(a), sympy.Rational(b)) for k, (a, b) in box.items()}
+    G = circuit(spec)
+    g = [resolve_on_box(sympy.sympify(forward(G, [(j,) + (0,) * (N - 1)])[0][0], strict=True), boxq) for j in range(M)]
+    hidden = [[[str(gj) for gj in g]] + [[-1] * M for _ in range(N - 1)]]  # relu(-1) = 0: max(g(d_0), 0) = g(d_0)
+    sh = load_spec({"architecture": "shallow", "N": N, "M": M, "activation": "relu", "pooling": "max",
+                    "weights": {"hidden": hidden, "output": [[1]]}})
+    cert = {"kind": "box_identity", "left": source(spec), "right": source(sh), "box": box}
+    ok = Zw > 1
     return conclude("depth.relu_max.incomplete",
                     "an open box of deep ReLU/max weights (positive Lebesgue measure) is realized by a shallow ReLU/max "
                     "net with Z = 1, below the Z_w = ceil(k / T) >= 2 that a certified witness of rank k forces: depth "
@@ -206,6 +225,6 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
                     r"\exists\ \text{open } B:\ \forall a\in B:\ \mathcal{A}^{\text{deep}}(a)=\mathcal{A}^{\text{shallow}}_{Z=1},"
                     r"\ 1<\lceil k/T\rceil",
                     dict(N=N, M=M, widths=list(spec.widths)), Status.PROVED if ok else Status.INCONCLUSIVE,
-                    {"kind": "all", "parts": [wcert, b.certificate]} if ok else None, t, seed,
-                    f"witness rank {r.rank}, T = {T}: Z_w = {Zw}; box ({b.recipe if b else 'none'}) realized by Z_box = "
-                    f"{b.Z if b else '-'} channel(s), identity proved on the whole box")
+                    {"kind": "all", "parts": [wcert, cert]} if ok else None, t, seed,
+                    f"witness rank {r.rank}, T = {T}: Z_w = {Zw}; a box of {len(box)} weights (intervals of length 1) "
+                    f"realized by Z_box = 1 channel, identity proved on the whole box")

@@ -434,10 +434,22 @@ def check_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths
                        for v in witnesses if v.status is Status.PROVED)
     exp = Verdict("depth.exponential", f"the shallow Z forced by deep {act}/{pooling} nets grows exponentially in N",
                   "", dict(activation=act, pooling=pooling, M=M, sizes=sizes), Status.TESTED, None, "none",
-                  t.seconds, seed, f"tested on N = {sizes}: {growth or 'no certified witness'}",
+                  t.seconds, seed, f"tested on N = {sizes}: {growth or 'no certified witness'}" + closed_forms(act, pooling, M),
                   typed={"type": "depth", "part": "exponential", "activation": act, "pooling": pooling, "M": M,
                          "sizes": sizes})
     return DepthEfficiency(act, pooling, N, M, seed, (term, *witnesses, comp) + ((approx,) if approx else ()) + (exp,))
+
+
+def closed_forms(act, pl, M) -> str:
+    """The closed forms in N of the uniform constructions (only ever tested: no kernel-checked induction)."""
+    T = {"product": "1", "sum": "2 (any width)", "average": "2 (any width)"}.get(pl, f"N({M}-1)/2 + 1")
+    k = f"{M}^(N/2)" if pl in ("max", "product") and make_activation(act).is_exact else None
+    if k is None:
+        return ""
+    Z = f"{k}" if pl == "product" else f"ceil({k} / (N({M}-1)/2 + 1))"
+    box = "; Z_box = 1 (box recipe independent of N)" if pl == "max" or act == "relu" else ""
+    return (f"; closed forms (tested): T = {T}, k = {k}, Z_w = {Z}{box}, deep weights N M^2 + M^2 (N - 2) + M = "
+            f"{M * M + M * M}N - {2 * M * M - M}")
 
 
 #: The operator library's pairs, as the README's depth table lists them.
