@@ -272,6 +272,9 @@ def check_depth_result(st, res):
         return text + "the deep net equals a one-channel shallow net for all weights: no depth efficiency"
     if answer == "complete" and status == "refuted":
         need(len(ps) == 1, "a refutation of complete is one box")
+        T, fam = term_bound_of(st["pooling"], N, M), family_bound(st["pooling"])
+        need((st["term_bound"], st["family_bound"], st["Z"]) == (T, fam, forced(st["rank"], T, fam)),
+             f"the statement's numbers: T = {T}, family bound {fam}, Z = forced(rank, T)")
         r, _ = _box(ps[0], dp, st, "part 0")
         need(r < st["rank"], f"the box's rank bound {r} is not below {st['rank']}")
         return text + f"almost every deep weight gives rank >= {st['rank']}"
