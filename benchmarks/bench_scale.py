@@ -2,6 +2,12 @@
 
 Run:  python benchmarks/bench_scale.py [--skip-float] [--skip-n16] [--skip-slow-nmod] [--skip-sweep]
                                         [--largest M] [--markdown]
+      python benchmarks/bench_scale.py --structured [--markdown]     (issue 23)
+
+``--structured``: the odd-even ranks of deep ConvACs (weights in [-1000, 1000], seed 0) at 256^2 (N=8, M=4),
+1024^2 (N=4, M=32), 4096^2 (N=8, M=8) and 6561^2 (N=16, M=3), each by the default route (structured), the
+dense modular route and the float pipeline (errors counted); then N=16 M=4 and N=32 M=2 (65536^2, never
+formed) and N=8 M=11 (14641^2), rank and recheck.  Ratios of that one run are printed at the end.
 
 Every case runs in its own subprocess; the script measures its wall time and its peak RSS
 (``os.wait4``'s resource usage of that child), all in one run, so ratios compare like with like:
@@ -63,10 +69,10 @@ def measure(cmd, env=None, stdout_path=None) -> dict:
     return {"seconds": dt, "rss_mb": usage.ru_maxrss / 1024, "stdout": text}
 
 
-def spec_file(tmp: Path, name: str, N: int, M: int, widths) -> Path:
+def spec_file(tmp: Path, name: str, N: int, M: int, widths, seed: int = 0) -> Path:
     path = tmp / f"{name}.json"
     r = measure(_convac() + ["spec", "deep", "--N", str(N), "--M", str(M), "--widths", ",".join(map(str, widths)),
-                             "--low", "-1000", "--high", "1000", "--seed", "0"])
+                             "--low", "-1000", "--high", "1000", "--seed", str(seed)])
     path.write_text(r["stdout"])
     return path
 
@@ -75,7 +81,9 @@ def rank_case(tmp: Path, spec: Path, partition: str, extra=(), env=None) -> dict
     out = tmp / f"{spec.stem}_{partition}_{len(extra)}_{'slow' if env else 'fast'}.json"
     r = measure(_convac() + ["rank", str(spec), "-p", partition, "--json", "-q", *extra], env=env, stdout_path=out)
     res = json.loads(r["stdout"])["results"][0]
-    r.update(answer=out, lower=res["lower"], upper=res["upper"], upper_kind=res["certificate"]["upper"]["kind"])
+    c = res["certificate"]
+    r.update(answer=out, lower=res["lower"], upper=res["upper"],
+             upper_kind="kronecker" if c["certificate"] == "kronecker" else c["upper"]["kind"])
     return r
 
 
@@ -102,7 +110,11 @@ def main(argv=None):
     ap.add_argument("--largest", type=int, default=0, help="also deep ConvAC N=8 with this M (and widths M)")
     ap.add_argument("--skip-sweep", action="store_true", help="skip the medium sweep with --jobs 1 and 2")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--structured", action="store_true",
+                    help="issue 23 only: exact vs float at 256^2..6561^2, structured vs dense, the largest ranks")
     args = ap.parse_args(argv)
+    if args.structured:
+        return structured_main(args)
     import flint
     import numpy
 
@@ -179,6 +191,57 @@ def main(argv=None):
         print("\n| case | what | seconds | peak RSS | result |\n|---|---|---|---|---|")
         for case, what, s, rss, result in rows:
             print(f"| {case} | {what} | {s:.1f} | {rss:,.0f} MB | {result} |")
+
+
+#: (name, N, M, widths): odd-even matricizations 256^2, 1024^2, 4096^2, 6561^2 (float pipeline beside them)
+FLOAT_SIZES = (("256^2", 8, 4, (4, 4, 4)), ("1024^2", 4, 32, (32, 32)), ("4096^2", 8, 8, (8, 8, 8)),
+               ("6561^2", 16, 3, (3, 3, 3, 3)))
+#: past the dense limit (65536^2), and the 14641^2 that took the dense route 12 min
+LARGEST = (("N=16 M=4", 16, 4, (4, 4, 4, 4)), ("N=32 M=2", 32, 2, (2, 2, 2, 2, 2)), ("N=8 M=11", 8, 11, (11, 11, 11)))
+
+
+def structured_main(args):
+    """Issue 23: every ratio measured in this one run."""
+    rows, ratios = [], []
+
+    def row(case, what, r, result):
+        rows.append((case, what, r["seconds"], r["rss_mb"], result))
+        print(f"  {case:<22s} {what:<40s} {r['seconds']:8.2f} s {r['rss_mb']:8.0f} MB  {result}", flush=True)
+
+    def text(r):
+        return f"rank {r['lower']}" + ("" if r["lower"] == r["upper"] else f"..{r['upper']}") + f" ({r['upper_kind']})"
+
+    wrong = 0
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for name, N, M, widths in FLOAT_SIZES:
+            spec = spec_file(tmp, f"f{N}_{M}", N, M, widths)
+            big = ("--max-entries", "2^26") if M**N > 1 << 24 else ()
+            r = rank_case(tmp, spec, "odd-even", big)
+            row(name, "convac rank (default: structured)", r, text(r))
+            dense = rank_case(tmp, spec, "odd-even", big + ("--engine", "modular"))
+            row(name, "convac rank --engine modular (dense)", dense, text(dense))
+            f = float_case(spec, "odd-even")
+            ok = f["rank"] == r["lower"] == r["upper"]
+            wrong += not ok
+            row(name, "numpy float64 + matrix_rank", f, f"rank {f['rank']} ({'right' if ok else 'WRONG'})")
+            ratios.append((f"{name}: certified exact / float", r["seconds"] / f["seconds"]))
+            ratios.append((f"{name}: structured / dense", r["seconds"] / dense["seconds"]))
+            assert (dense["lower"], dense["upper"]) == (r["lower"], r["upper"]), "structured and dense disagree"
+        for name, N, M, widths in LARGEST:
+            spec = spec_file(tmp, f"l{N}_{M}", N, M, widths)
+            r = rank_case(tmp, spec, "odd-even")
+            row(name, "convac rank --json", r, text(r))
+            c = recheck_case(r["answer"])
+            row(name, "convac recheck", c, "verified" if c["ok"] else "FAILED")
+            ratios.append((f"{name}: recheck / rank", c["seconds"] / r["seconds"]))
+    print(f"\nfloat pipeline errors: {wrong} of {len(FLOAT_SIZES)} sizes")
+    for what, x in ratios:
+        print(f"  {what:<40s} {x:6.2f}")
+    if args.markdown:
+        print("\n| case | what | seconds | peak RSS | result |\n|---|---|---|---|---|")
+        for case, what, sec, rss, result in rows:
+            print(f"| {case} | {what} | {sec:.2f} | {rss:,.0f} MB | {result} |")
 
 
 if __name__ == "__main__":
