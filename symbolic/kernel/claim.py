@@ -53,6 +53,7 @@ def laws(inst, cert):
     got = set()
     for n, part in enumerate(parts(cert)):
         keys(part, ("kind", "activation", "pooling", "law", "holds", "certificate"), (), f"part {n}")
+        need(isinstance(part["holds"], bool), f"part {n}: holds={str(part['holds'])[:20]}: expected true or false")
         fact = (part["activation"], part["pooling"], part["law"], part["holds"])
         need(part["kind"] == "law", f"part {n}: kind={part['kind']!r}, expected law")
         need(fact in LAWS_FACTS and fact not in got, f"part {n}: {fact} is not one of the claim's facts (or repeated)")
@@ -80,6 +81,7 @@ def eq_shallow(inst, cert):
 def eq_deep(inst, cert):
     fam = dict(architecture="deep", **{k: v for k, v in inst.items() if k != "widths"})
     fam["window"] = inst.get("window", 2)
+    fam["shared"] = inst.get("shared", False)  # absent: the unshared family (a shared net proves less)
     fam["patch_order"] = inst.get("patch_order") or list(range(inst["N"]))
     if inst.get("widths") is not None:
         fam["widths"] = inst["widths"]
@@ -283,7 +285,7 @@ def validate_instance(cid, inst) -> dict:
     """Every field of a claim's instance, against the claim's schema and the papers' constraints (N = w^L for
     deep nets, a permutation for the patch order, one width per layer, an M x M exact F, partitions of the
     modes); raises :class:`~symbolic.errors.StatementError` naming the field."""
-    schema.need(cid in CLAIMS, f"statement.claim={str(cid)[:40]!r}: not a claim of the catalog ({sorted(CLAIMS)})")
+    schema.need(isinstance(cid, str) and cid in CLAIMS, f"statement.claim={str(cid)[:40]!r}: not a claim of the catalog ({sorted(CLAIMS)})")
     required, optional = INSTANCE[cid]
     schema.fields(inst, required, optional, "statement.instance")
     w = "statement.instance"
@@ -303,6 +305,8 @@ def validate_instance(cid, inst) -> dict:
         schema.choice(inst["pooling"], schema.POOLINGS, f"{w}.pooling")
     if "shared" in inst:
         schema.boolean(inst["shared"], f"{w}.shared")
+    nulls = sorted(k for k, v in inst.items() if v is None)
+    schema.need(not nulls, f"{w}: {nulls} may be absent (their defaults) but not null")
     deep = cid in DEEP or inst.get("architecture") == "deep"
     schema.need(deep or not {"window", "patch_order", "widths"} & set(inst),
                 f"{w}: window, patch_order and widths are fields of deep instances")
@@ -311,7 +315,7 @@ def validate_instance(cid, inst) -> dict:
         window, _ = schema.geometry(N, inst.get("window", 2), inst.get("patch_order"), w)
         if cid in DEEP[1:4]:
             schema.need(window == 2, f"{w}: this claim is about deep nets of window 2 (N a power of 2)")
-        if inst.get("widths") is not None:
+        if "widths" in inst:  # absent: M per layer; null is not a width list
             schema.widths(inst["widths"], schema.depth_of(N, window), f"{w}.widths")
     elif cid.startswith("depth.relu_max.term_bound"):
         schema.need(N >= 2, f"{w}.N={N}: the odd-even partition needs N >= 2")

@@ -16,7 +16,8 @@ Estimates (each an upper bound of the order of what the step holds or does):
 - symbols of a symbolic network (``"weights": "symbolic"``): the weight count, <= ``entries``;
 - expansion of an expression: the number of terms of its full expansion (multinomial counts for powers,
   products for products), <= ``entries / 16``;
-- integers: the bit size of a value after substitution, degree x bits of the point, <= 8 * memory / 64;
+- integers: the bit size of a value after substitution (degree x bits of the point) or of an exact grid
+  entry, <= memory / 4096 bits, and the word operations of an exact forward pass of big numbers;
 - matrix products in a certificate: rows x inner x columns x word size of the entries, <= 64 * entries.
 
 >>> with budget(Budget(memory=1 << 30, entries=1 << 20)):
@@ -102,16 +103,21 @@ def _count(t: str, field: str) -> int:
 
 
 # -- the estimates ------------------------------------------------------------------------------
-def grid_points(M: int, N: int, outputs: int, kind: str, entry_size: int = 1, bits: int = 0):
+def grid_points(M: int, N: int, outputs: int, kind: str, entry_size: int = 1, bits: int = 0, weights: int = 1):
     """A forward pass over M^N grid points (``kind``: modular, exact or symbolic; ``entry_size``: the tree
     size of one symbolic entry; ``bits``: the bit size of one exact entry)."""
     b = current()
     points = M ** N
     if points > b.entries:
         refuse(f"grid points of the forward pass (M={M}, N={N})", points, b.entries, "--max-entries")
-    limit = 8 * b.memory // 64
+    limit = value_bits_limit()
     if bits > limit:
         refuse(f"bits of one grid entry of the forward pass (M={M}, N={N})", bits, limit, "--max-memory")
+    # big numbers: about one multiplication per weight per point, each (bits / 64)^1.6 word operations
+    ops = points * max(1, weights) * max(1, int((bits / 64) ** 1.6))
+    if bits > 64 and ops > 1 << 36:
+        refuse(f"word operations of the exact forward pass (M={M}, N={N}, {bits:,}-bit entries)", ops, 1 << 36,
+               "--max-entries")
     per = {"modular": 24, "exact": 120 + bits // 8}.get(kind, 120 * max(1, entry_size))
     need_bytes = points * outputs * per
     if need_bytes > b.memory:
@@ -205,10 +211,16 @@ def degree(e, memo=None) -> int:
     return d
 
 
+def value_bits_limit() -> int:
+    """The largest exact value the kernel computes with: memory / 4096 bits (1 Mbit at the default 4 GiB;
+    sympy's rational arithmetic on such numbers is already slow: a product of 40 of them takes seconds)."""
+    return max(1 << 16, current().memory // 4096)
+
+
 def substitution(exprs, point_bits: int, what: str = "the substitution of the point"):
     """Values of degree-d expressions at a point of ``point_bits``-bit rationals have about d * point_bits bits."""
     b = current()
-    limit = 8 * b.memory // 64
+    limit = value_bits_limit()
     memo = {}
     for e in exprs:
         bits = degree(e, memo) * max(1, point_bits)

@@ -365,7 +365,7 @@ def grid(net: Net, modulus: int | None = None) -> list:
     """
     N, M = net.N, net.M
     cost.grid_points(M, N, net.Y, "modular" if modulus is not None else "exact" if is_numeric(net) else "symbolic",
-                     entry_size(net), entry_bits(net) if modulus is None and is_numeric(net) else 0)
+                     entry_size(net), entry_bits(net) if modulus is None and is_numeric(net) else 0, len(net.weights()))
     exact, symb = activation(net.activation)
     numeric = is_numeric(net) and exact is not None
     if modulus is not None:

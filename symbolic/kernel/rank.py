@@ -86,6 +86,7 @@ def check(st, res) -> str:
              f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the certificate proves {lo}, {up}")
         return f"{describe(st)} = {lo} (structured: A = P diag(g) Q^T, never formed)"
     keys(cert, ("certificate", "lower", "upper"), (), "certificate")
+    need(cert["certificate"] == "rank", f"certificate.certificate={str(cert['certificate'])[:40]}: expected rank")
     keys(cert["lower"], ("certificate", "k"), ("rows", "cols", "prime", "point"), "certificate.lower")
     keys(cert["upper"], ("certificate", "k", "kind"), ("cols", "V", "primes", "U", "factors", "inner"),
          "certificate.upper")

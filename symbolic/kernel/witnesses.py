@@ -22,6 +22,7 @@ import flint
 import numpy as np
 import sympy
 
+from . import cost
 from .failure import need
 from .intervals import resolve_on_box
 from .linalg import check_lower, check_rank, matricize
@@ -45,6 +46,8 @@ def odd_even(N):
 
 def factorized(A, U, V, syms, what) -> int:
     """[A] = U V exactly (entries expand to 0), with U, V read by the whitelist parser; the inner size."""
+    need(isinstance(U, list) and isinstance(V, list) and all(isinstance(r, list) for r in U + V), f"{what}: U, V are lists of rows")
+    cost.entries(len(U) * len(V) * max((len(r) for r in V), default=1), f"{what}: the product U V (rows x inner x columns)")
     U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in U]
     V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in V]
     n = len(V)

@@ -51,8 +51,6 @@ def test_deep_universality_fields_on_every_status(field, value, status):
     assert_rejected(envelope("check universality", res), why=f"{field}={value!r} ({status})")
 
 
-@pytest.mark.xfail(strict=True, reason="kernel: a deep universality statement with patch_order null is read as the "
-                                       "identity order (null accepted where a permutation is expected)")
 def test_deep_universality_patch_order_null():
     res = _univ(DEEP_REFUTED)
     res["statement"]["patch_order"] = None
@@ -204,8 +202,6 @@ def test_claim_ids_swapped_and_false(cid):
     assert_rejected(envelope("verify", res))
 
 
-@pytest.mark.xfail(strict=True, reason="kernel: equivalence.deep without 'shared' accepts a certificate over a SHARED "
-                                       "network (a restriction of the weights), printed as the unshared claim")
 def test_equivalence_deep_proved_by_a_shared_network():
     res = claim_result("equivalence.deep")
     del res["statement"]["instance"]["shared"]

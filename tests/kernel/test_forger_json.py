@@ -5,7 +5,7 @@ object at every level (the first occurrence says something else, so "the last on
 non-finite numbers in number positions; lone surrogates in strings and keys; bytes that are not UTF-8; and
 wrong types in every field (null, true, a float, a list, an object in place of each value).  Each must be
 refused: exit 2 (or 1), one line, no traceback.  Type confusions the kernel currently accepts (Python's
-``True == 1 == 1.0``) are listed one by one, xfail(strict=True).
+``True == 1 == 1.0``) are listed one by one; all are refused (exact types, not ==).
 """
 
 from __future__ import annotations
@@ -178,9 +178,8 @@ def _valid_replacement(path, old, new):
     return path[-1] == "seconds" and isinstance(new, float)
 
 
-#: Fields where the kernel accepts or crashes today: each has its own xfail case below.
-KNOWN = {("results", 0, "certificate", "certificate"), ("results", 0, "statement", "claim"),
-         ("results", 0, "statement", "instance", "widths")}
+#: Fields excluded from the wrong-type sweep (none left: each confusion the red team found is refused).
+KNOWN: set = set()  # (fixed: the certificate tag, the claim id and null widths are now refused)
 
 
 def _wrong_cases():
@@ -237,20 +236,16 @@ TYPE_LAX = {
 
 
 @pytest.mark.parametrize("what", sorted(TYPE_LAX))
-@pytest.mark.xfail(strict=True, reason="kernel: a float (or bool, or non-ASCII digit) accepted where the format has "
-                                       "an int (True == 1 == 1.0 compared with ==)")
-def test_type_confusion_accepted(what):
+def test_type_confusion_rejected(what):
     assert_rejected(_type_case(TYPE_LAX[what]), why=what)
 
 
-@pytest.mark.xfail(strict=True, reason="kernel: summary counts compared with == (true/1.0 accepted for 1)")
 def test_summary_with_float_and_bool_counts():
     a = genuine("verify")
     a["summary"] = {k: (True if v == 1 else float(v)) for k, v in a["summary"].items()}
     assert_rejected(a, why="summary of floats and bools")
 
 
-@pytest.mark.xfail(strict=True, reason="kernel: laws claim part holds=1 (an int) accepted as true")
 def test_laws_part_holds_as_int():
     r = claim_result("laws")
     for part in r["certificate"]["parts"]:
@@ -259,8 +254,6 @@ def test_laws_part_holds_as_int():
 
 
 @pytest.mark.parametrize("where", ["rank", "geometry"])
-@pytest.mark.xfail(strict=True, reason="kernel: a partition label with a non-ASCII digit ('\u00b2', isdigit() but not "
-                                       "int()) crashes validate with a ValueError traceback")
 def test_partition_superscript_digit_crash(where):
     if where == "rank":
         a = _type_case(lambda a: a["results"][0]["statement"].update(partition="0,\u00b2"))
@@ -273,8 +266,6 @@ def test_partition_superscript_digit_crash(where):
 
 
 @pytest.mark.parametrize("new", [None, True, [], {"k": 1}])
-@pytest.mark.xfail(strict=True, reason="kernel: a rank result's certificate tag (certificate.certificate) is never read "
-                                       "on the 'factors' path: any value is accepted")
 def test_rank_certificate_tag_of_a_factors_certificate(new):
     a = ANSWERS["rank1"]
     assert a["results"][0]["certificate"]["upper"]["kind"] == "factors"
@@ -282,15 +273,11 @@ def test_rank_certificate_tag_of_a_factors_certificate(new):
 
 
 @pytest.mark.parametrize("new", [[], {}, ["geometry"]])
-@pytest.mark.xfail(strict=True, reason="kernel: statement.claim of a list or an object crashes claim.validate_instance "
-                                       "(TypeError: unhashable type)")
 def test_claim_id_of_a_wrong_type_crash(new):
     code, _ = verdict(_set(ANSWERS["sharing"], ("results", 0, "statement", "claim"), new))
     assert code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="kernel: instance.widths null accepted as 'the default widths' "
-                                       "(depth.relu_max.incomplete; also depth.convac.generic, geometry)")
 def test_instance_widths_null():
     assert_rejected(_set(ANSWERS["depth.relu_max.incomplete"], ("results", 0, "statement", "instance", "widths"), None))
 

@@ -101,7 +101,7 @@ def _rejected(res, reason=None):
     line = check_result(res)
     assert line.ok is False, "the kernel accepted a tampered result"
     assert reason is None or re.search(reason, line.reason), line.reason
-    assert recheck(answer("verify", [res])).exit_code == 1
+    assert recheck(answer("verify", [res])).exit_code == (2 if line.malformed else 1)  # 2: outside the schema
 
 
 def test_tampered_tensor_entry_rejected():
@@ -242,7 +242,9 @@ def test_status_and_claim_swapped():
     res = _result(v)
     _rejected(dict(res, status="refuted"), "status must be proved")
     res["statement"]["claim"] = "sharing"
-    _rejected(res)
+    _rejected(res, "missing \\['activation', 'pooling'\\]")  # another claim's instance: malformed
+    res["statement"]["instance"].update(activation="relu", pooling="average")
+    _rejected(res)  # a well-formed sharing statement: the certificate does not prove it
 
 
 # ------------------------------------------------------------------- command line
