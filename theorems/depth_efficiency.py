@@ -26,6 +26,7 @@ import sympy
 from symbolic.decompositions import grid_tensor
 from symbolic.matricize import matricize_array, parse_partition
 from symbolic.numbers import to_json_number
+from symbolic.operators import activation as make_activation
 from symbolic.rank import exact_rank
 from symbolic.spec import deep, load_spec, shallow, tree_depth
 
@@ -194,8 +195,6 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     from symbolic.circuit import circuit, forward
     from symbolic.kernel.intervals import resolve_on_box
 
-    from .depth_operators import construction
-
     t = Timer()
     wspec = construction("relu", "max", N, M, widths)
     r, wcert = rank_witness(wspec, "odd-even", seed=seed)
@@ -228,3 +227,23 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
                     {"kind": "all", "parts": [wcert, cert]} if ok else None, t, seed,
                     f"witness rank {r.rank}, T = {T}: Z_w = {Zw}; a box of {len(box)} weights (intervals of length 1) "
                     f"realized by Z_box = 1 channel, identity proved on the whole box")
+
+
+def construction(act, pl, N, M, widths=None) -> "Spec | None":  # noqa: F821
+    """The ReLU/max construction of depth.relu_max.exists for any max-pooling pair with sigma(0) = 0 <
+    sigma(1) = 1: F a^{0, alpha} = 1 - e_alpha (alpha < min(r_0, M); other channels 0), above it channel 0
+    sums its inputs and the other channels are 0.  None for other pairs.
+
+    >>> construction("abs", "max", 4, 2).widths, construction("square", "sum", 4, 2)
+    ((2, 2), None)
+    """
+    sig = make_activation(act)
+    if pl != "max" or not sig.is_exact or sig(0) != 0 or sig(1) != 1:
+        return None
+    L = tree_depth(N, 2)
+    r = list(widths) if widths is not None else [M] * L
+    layer0 = [[[int(j != a) if a < M else 0 for j in range(M)] for a in range(r[0])] for _ in range(N)]
+    upper = [[[[1] * r[l - 1]] + [[0] * r[l - 1] for _ in range(r[l] - 1)] for _ in range(N // 2**l)]
+             for l in range(1, L)]
+    return load_spec({"architecture": "deep", "N": N, "M": M, "activation": act, "pooling": pl,
+                      "weights": {"layers": [layer0] + upper, "output": [[1] + [0] * (r[-1] - 1)]}})

@@ -45,7 +45,7 @@ from symbolic.kernel import generic
 from .common import source
 from . import depth_certificates as dc
 from .depth_boxes import find_box, leaky_as_extremum
-from .depth_efficiency import rank_witness
+from .depth_efficiency import construction, rank_witness  # noqa: F401 (construction: re-exported)
 from .verdict import Status, Timer, Verdict, answer, conclude
 
 __all__ = ["check_depth", "DepthEfficiency", "term_bound", "RANGES"]
@@ -124,26 +124,6 @@ def _term_bound_verdict(act, pl, N, M, seed):
 
 
 # ------------------------------------------------------------------ 2. deep witnesses
-def construction(act, pl, N, M, widths=None) -> "Spec | None":  # noqa: F821
-    """The ReLU/max construction of depth.relu_max.exists for any max-pooling pair with sigma(0) = 0 <
-    sigma(1) = 1: F a^{0, alpha} = 1 - e_alpha (alpha < min(r_0, M); other channels 0), above it channel 0
-    sums its inputs and the other channels are 0.  None for other pairs.
-
-    >>> construction("abs", "max", 4, 2).widths, construction("square", "sum", 4, 2)
-    ((2, 2), None)
-    """
-    sig = make_activation(act)
-    if pl != "max" or not sig.is_exact or sig(0) != 0 or sig(1) != 1:
-        return None
-    L = tree_depth(N, 2)
-    r = list(widths) if widths is not None else [M] * L
-    layer0 = [[[int(j != a) if a < M else 0 for j in range(M)] for a in range(r[0])] for _ in range(N)]
-    upper = [[[[1] * r[l - 1]] + [[0] * r[l - 1] for _ in range(r[l] - 1)] for _ in range(N // 2**l)]
-             for l in range(1, L)]
-    return load_spec({"architecture": "deep", "N": N, "M": M, "activation": act, "pooling": pl,
-                      "weights": {"layers": [layer0] + upper, "output": [[1] + [0] * (r[-1] - 1)]}})
-
-
 def _params(spec) -> int:
     def count(x):
         return sum(count(y) for y in x) if isinstance(x, list) else 1
