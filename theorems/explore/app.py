@@ -451,7 +451,7 @@ class Explorer(W.VBox if W is not None else object):
         else:
             wit = (f"witness rank {dp['witness_rank']} &rarr; shallow Z &ge; {dp['Z']}"
                    if dp["witness_status"] == "proved" else "no certified witness")
-            box = (f"; box: Z = {dp['Z_small']}, rank &le; {dp['box_rank']}" if dp["answer"] == "incomplete" else "")
+            box = (f"; box: Z_box = {dp['Z_box']}, rank &le; {dp['box_rank']}" if dp["answer"] == "incomplete" else "")
             parts.append(f"depth efficiency: <b class='convac-depth'>{_esc(dp['answer'])}</b> "
                          f"{_BADGE.get(dp['status'], dp['status'])} (T = {dp['T']}; {wit}{box})")
         self.badges_view.value = "<br>".join(parts)

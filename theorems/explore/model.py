@@ -12,7 +12,7 @@ A :class:`Choice` is everything the explorer's controls set. :func:`refusal` ask
 (True, 'convac spec deep --N 4 --M 2 --activation relu --pooling max --seed 1 | convac rank - --partition odd-even')
 >>> v = compute_views(c, figures=False)
 >>> v["rank"]["rank"], v["rank"]["exact"], v["shallow_z"]["Z"]
-(4, True, 1)
+(4, True, 2)
 >>> print(refusal(Choice(architecture="shallow", N=26, M=2)))
 N=26, M=2: the grid tensor has 67,108,864 entries (a 8,192 x 8,192 matrix; about ... with the exact engine); the limit is 16,777,216 entries (--max-entries)
 """
@@ -424,7 +424,7 @@ def compute_verdicts(c: Choice, *, progress=None) -> dict:
         w, comp = d.deep_witness, d.completeness
         out["depth"] = {"answer": d.answer, "status": comp.status.value, "T": d.shallow_term_bound.typed["bound"],
                         "witness_rank": w.typed.get("rank"), "Z": w.typed.get("Z"), "witness_status": w.status.value,
-                        "Z_small": comp.typed.get("Z_small"), "box_rank": comp.typed.get("box_rank"),
+                        "Z_box": comp.typed.get("Z_box"), "box_rank": comp.typed.get("box_rank"),
                         "detail": comp.detail, "results": d.to_dict()["results"]}
     except ConvacError as e:
         out["depth"] = {"error": str(e)}
