@@ -96,7 +96,12 @@ def conclude(claim, statement, latex, instance, status: Status, certificate, tim
         if certificate is None:
             status, detail = Status.INCONCLUSIVE, f"no certificate; {detail}"
         else:
-            line = check_result(v.result())
+            from symbolic.kernel import cost as kernel_cost
+            from symbolic.limits import limits
+
+            lim = limits()  # the run's --max-memory / --max-entries are the kernel's budget too
+            with kernel_cost.budget(kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries)):
+                line = check_result(v.result())
             if line.ok:
                 checked = True
             else:
