@@ -50,7 +50,8 @@ def rank_json(capsys, *args):
     out, err = capsys.readouterr()
     assert err == ""
     env = json.loads(out)
-    assert set(env) == {"convac", "command", "results"} and (env["convac"], env["command"]) == (1, "rank")
+    assert set(env) == {"convac", "command", "results", "versions"} and (env["convac"], env["command"]) == (1, "rank")
+    assert {"convac", "python-flint", "sympy", "hypothesis"} <= set(env["versions"])  # what produced the answer
     assert len(env["results"]) == 1
     res = env["results"][0]
     assert set(res) == {"statement", "status", "lower", "upper", "bounds", "certificate", "seconds", "seed"}
