@@ -47,7 +47,8 @@ def main(argv=None) -> int:
     ex.close()
     print(f"explorer response times (seconds after the change; {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f})")
-    print(f"{'control':>12} {'value':>18} {'N':>3} {'M':>2} {'numbers':>8} {'pictures':>8} {'circuit':>8} {'badges':>8}")
+    print(f"{'control':>12} {'value':>18} {'N':>3} {'M':>2} {'numbers':>8} {'pictures':>8} "
+          f"{'circuit':>8} {'badges':>8}")
     numbers = []
     for name, value, refused, t, ok, c in rows:
         def f(k):
@@ -59,7 +60,8 @@ def main(argv=None) -> int:
         print(f"{name:>12} {str(value):>18} {c.N:>3} {c.M:>2} {f('numbers')} {f('views')} {f('circuit')} "
               f"{f('verdicts')}" + ("" if ok else "  (timed out)"))
     within = sum(1 for x in numbers if x <= 1.0)
-    print(f"numbers on screen within 1 s: {within} of {len(numbers)} changes; median {statistics.median(numbers):.2f} s, "
+    print(f"numbers on screen within 1 s: {within} of {len(numbers)} changes; median "
+          f"{statistics.median(numbers):.2f} s, "
           f"max {max(numbers):.2f} s")
     return 0
 

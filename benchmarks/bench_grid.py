@@ -101,7 +101,8 @@ def compare(exact, flt: np.ndarray) -> dict:
     normwise = float(np.linalg.norm(diff.ravel()) / max(np.linalg.norm(ex.ravel()), 1e-300))
     if exact.denominator == 1:
         rounded = np.rint(flt).ravel()
-        agree = sum(1 for e, f in zip(exact.data.flat, rounded) if int(e) == int(f)) if np.isfinite(rounded).all() else 0
+        agree = (sum(1 for e, f in zip(exact.data.flat, rounded) if int(e) == int(f)) if np.isfinite(rounded).all()
+                 else 0)
     else:
         agree = None
     return {"per_entry": per_entry, "normwise": normwise, "agree": agree, "max_abs": float(np.abs(ex).max())}
@@ -138,7 +139,8 @@ def main(argv=None):
     t_mod, mod = best_of(args.repeat, lambda: grid_tensor(spec, engine="modular"))
     t_exact, exact = best_of(args.repeat, lambda: grid_tensor(spec, engine="exact"))
 
-    rows = [("float64 (numpy)", t_float, 1.0), ("modular (mod p)", t_mod, t_mod / t_float), ("exact (ints)", t_exact, t_exact / t_float)]
+    rows = [("float64 (numpy)", t_float, 1.0), ("modular (mod p)", t_mod, t_mod / t_float),
+            ("exact (ints)", t_exact, t_exact / t_float)]
     print(f"{'route':<18} {'seconds':>10} {'ratio to float64':>18}")
     print(f"{'-' * 18} {'-' * 10} {'-' * 18}")
     for name, t, r in rows:

@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: The float pipeline, run as ``python -c FLOAT_PIPELINE SPEC [odd-even|halves]``; prints {"rank": r, "seconds": s, "blas": ...}.
+#: The float pipeline, run as ``python -c FLOAT_PIPELINE SPEC [odd-even|halves]``; prints {"rank": r, "seconds": s,
+#: "blas": ...}.
 FLOAT_PIPELINE = r"""
 import json, sys, time
 from fractions import Fraction
@@ -106,7 +107,8 @@ def bench_4096(N: int, M: int, width: int, skip_float: bool):
         print(f"  float64 pipeline            {t_float:8.2f} s  rank {f['rank']} (matrix_rank alone "
               f"{f['rank_seconds']:.2f} s; a float rank, not certified)")
         print(f"  ratio convac / float        {t_convac / t_float:8.2f}    (target <= 1.5, stretch < 1)")
-        print(f"  float run environment: {'unset ' + ', '.join(removed) if removed else 'OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE were not set; nothing unset'}; "
+        print("  float run environment: "
+              f"{'unset ' + ', '.join(removed) if removed else 'OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE were not set; nothing unset'}; "  # noqa: E501
               f"BLAS: {f['blas']}")
 
 

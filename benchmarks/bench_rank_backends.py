@@ -55,24 +55,29 @@ def main(argv=None):
     print(f"\n1. {n} x {n} int64 residues mod p = {p} ({p.bit_length()} bits)")
     timed("nmod_mat construction (memmove path)", lambda: rk._nmod_mat(A, p))
     if args.slow_construction:
-        timed("nmod_mat construction (flint.nmod_mat(n, n, list, p))", lambda: flint.nmod_mat(n, n, A.ravel().tolist(), p))
-        timed("nmod_mat construction (fmpz_mat(list) -> nmod_mat)", lambda: flint.nmod_mat(flint.fmpz_mat(n, n, A.ravel().tolist()), p))
+        timed("nmod_mat construction (flint.nmod_mat(n, n, list, p))",
+              lambda: flint.nmod_mat(n, n, A.ravel().tolist(), p))
+        timed("nmod_mat construction (fmpz_mat(list) -> nmod_mat)",
+              lambda: flint.nmod_mat(flint.fmpz_mat(n, n, A.ravel().tolist()), p))
     M = rk._nmod_mat(A, p)
     timed("nmod_mat.rank() alone", M.rank)
     r, _ = timed("exact_rank(A, modulus=p) total", lambda: rk.exact_rank(A, modulus=p))
     print(f"  -> rank {r.rank}, exact={r.exact}, method={r.method}")
     if args.check:
-        timed("certificates.check_rank_certificate (nmod_mat det of the minor)", lambda: check_rank_certificate(A, r.certificate, modulus=p))
+        timed("certificates.check_rank_certificate (nmod_mat det of the minor)",
+              lambda: check_rank_certificate(A, r.certificate, modulus=p))
 
     s = args.small
     B = np.random.default_rng(1).integers(-100, 101, (s, s)).astype(object)
     print(f"\n2. {s} x {s} random integers in [-100, 100]")
     timed("flint: fmpz_mat(list).rank()", lambda: flint.fmpz_mat(B.tolist()).rank())
-    timed("sympy: DomainMatrix(ZZ).rank()  (sparse Gauss-Jordan)", lambda: DomainMatrix.from_list(B.tolist(), ZZ).to_sparse().rank())
+    timed("sympy: DomainMatrix(ZZ).rank()  (sparse Gauss-Jordan)",
+          lambda: DomainMatrix.from_list(B.tolist(), ZZ).to_sparse().rank())
     rf, _ = timed("exact_rank(method='flint')", lambda: rk.exact_rank(B, method="flint"))
     rs, _ = timed("exact_rank(method='sympy')", lambda: rk.exact_rank(B, method="sympy"))
     print(f"  -> ranks {rf.rank} (flint), {rs.rank} (sympy)")
-    C = (np.random.default_rng(2).integers(-100, 101, (s, s // 2)) @ np.random.default_rng(3).integers(-100, 101, (s // 2, s))).astype(object)
+    C = (np.random.default_rng(2).integers(-100, 101, (s, s // 2))
+         @ np.random.default_rng(3).integers(-100, 101, (s // 2, s))).astype(object)
     print(f"\n3. {s} x {s} of rank {s // 2} (a product U V): exact rank with a factorization certificate")
     rf, _ = timed("exact_rank(method='flint')", lambda: rk.exact_rank(C, method="flint"))
     rs, _ = timed("exact_rank(method='sympy')", lambda: rk.exact_rank(C, method="sympy"))

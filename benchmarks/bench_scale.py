@@ -174,7 +174,8 @@ def main(argv=None):
 
     oe, h = got["odd-even"]["seconds"], got["halves"]["seconds"]
     print("\nratios (targets of issue 11):")
-    print(f"  halves / odd-even rank time      {h / oe:6.2f}   (<= 2; halves peak RSS {got['halves']['rss_mb']:.0f} MB, <= 1500)")
+    print(f"  halves / odd-even rank time      {h / oe:6.2f}   (<= 2; halves peak RSS "
+          f"{got['halves']['rss_mb']:.0f} MB, <= 1500)")
     print(f"  recheck / rank, odd-even         {got['odd-even recheck']['seconds'] / oe:6.2f}   (<= 2)")
     print(f"  recheck / rank, halves           {got['halves recheck']['seconds'] / h:6.2f}")
     if "slow nmod" in got:

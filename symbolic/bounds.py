@@ -392,5 +392,6 @@ def iclr_lower_exponent(N, window, order, rows) -> int:
     return sum(1 for k in range(N // window) if 0 < sum(inI[k * window:(k + 1) * window]) < window)
 
 
-# ``from symbolic import bounds`` is this module's function even after ``import symbolic.bounds`` (symbolic/callable_module.py)
+# ``from symbolic import bounds`` is this module's function even after ``import symbolic.bounds``
+# (symbolic/callable_module.py)
 make_callable(__name__)

@@ -75,7 +75,8 @@ class RankLowerBound:
         object.__setattr__(self, "point", tuple(sorted((str(s), _q(v)) for s, v in pt.items())))
 
     def to_dict(self) -> dict:
-        d = {"certificate": "rank_lower_bound", "k": self.k, "rows": list(self.rows), "cols": list(self.cols), "prime": self.prime}
+        d = {"certificate": "rank_lower_bound", "k": self.k, "rows": list(self.rows), "cols": list(self.cols),
+             "prime": self.prime}
         if self.point:
             d["point"] = {s: _json(v) for s, v in self.point}
         return d

@@ -192,7 +192,8 @@ def _norm(x):
 def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
     """The grid tensor of one output by the forward pass on every grid point (the second route)."""
     N, M = G.graph["N"], G.graph["M"]
-    check_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8), f"the forward pass over all grid points (N={N}, M={M})")
+    check_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8),
+               f"the forward pass over all grid points (N={N}, M={M})")
     pts = list(_iproduct(range(M), repeat=N))
     outs = forward(G, pts)
     if not 0 <= output < len(outs):
@@ -220,5 +221,6 @@ def expand(G: nx.DiGraph, *, symbolic_inputs: bool = True, point=None) -> list:
                      act.sympy, lambda vals: pool.sympy(*vals))
 
 
-# ``from symbolic import circuit`` is this module's function even after ``import symbolic.circuit`` (symbolic/callable_module.py)
+# ``from symbolic import circuit`` is this module's function even after ``import symbolic.circuit``
+# (symbolic/callable_module.py)
 make_callable(__name__)

@@ -40,7 +40,8 @@ line) in one line: the fields, the estimate and the limit.
 >>> grid_cost(N=26, M=2, widths=(2,)).check()
 Traceback (most recent call last):
 ...
-symbolic.errors.TooLarge: N=26, M=2: the grid tensor has 67,108,864 entries (about 21 GiB with the exact engine); the limit is 16,777,216 entries (--max-entries)
+symbolic.errors.TooLarge: N=26, M=2: the grid tensor has 67,108,864 entries (about 21 GiB with the exact engine); the
+limit is 16,777,216 entries (--max-entries)
 >>> c = grid_cost(N=8, M=8, widths=(8, 8, 8), window=2)
 >>> c.entries, c.bits, format_bytes(c.bytes)
 (16777216, 195, '10 GiB')
@@ -49,11 +50,13 @@ True
 >>> rank_cost(N=16, M=3, widths=(3, 3, 3, 3), window=2, rows=8).check()
 Traceback (most recent call last):
 ...
-symbolic.errors.TooLarge: N=16, M=3: the grid tensor has 43,046,721 entries (a 6,561 x 6,561 matrix; about 29 GiB with the exact engine); the limit is 16,777,216 entries (--max-entries)
+symbolic.errors.TooLarge: N=16, M=3: the grid tensor has 43,046,721 entries (a 6,561 x 6,561 matrix; about 29 GiB with
+the exact engine); the limit is 16,777,216 entries (--max-entries)
 >>> check_weights("shallow", N=2, M=65536, widths=(65536,), Y=1, where="--M 65536")
 Traceback (most recent call last):
 ...
-symbolic.errors.TooLarge: --M 65536: the network has 8,590,000,128 weights (hidden 65,536 x 2 x 65,536, output 1 x 65,536); the limit is 1,048,576 weights
+symbolic.errors.TooLarge: --M 65536: the network has 8,590,000,128 weights (hidden 65,536 x 2 x 65,536, output 1 x
+65,536); the limit is 1,048,576 weights
 """
 
 from __future__ import annotations
@@ -365,7 +368,8 @@ def rank_cost(*, N: int, M: int, rows, widths=None, Y: int = 1, window: int | No
                           activation=activation, pooling=pooling, engine=engine, outputs=1, **kw)
     shape = (_power(M, k), _power(M, N - k))
     if g.engine == "modular":  # a square ConvAC matrix: its copy, a uint64 copy and the nmod_mat, no Python list
-        convac = getattr(activation, "spec_name", activation) == "linear" and getattr(pooling, "name", pooling) == "product"
+        convac = (getattr(activation, "spec_name", activation) == "linear"
+                  and getattr(pooling, "name", pooling) == "product")
         per = 24 if convac and shape[0] == shape[1] else 68  # (1.6 GB measured at 6561 x 6561); else the checker's list
     elif g.engine == "symbolic":
         per = 64
@@ -431,7 +435,8 @@ def check_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes: in
     >>> check_entries(10**12, 8, "a generalized product of shape (10, ...)")
     Traceback (most recent call last):
     ...
-    symbolic.errors.TooLarge: a generalized product of shape (10, ...) would have 1,000,000,000,000 entries (about 7.3 TiB); the limit is 16,777,216 entries (--max-entries)
+    symbolic.errors.TooLarge: a generalized product of shape (10, ...) would have 1,000,000,000,000 entries (about 7.3
+    TiB); the limit is 16,777,216 entries (--max-entries)
     """
     lim = limits()
     need = entries * bytes_per_entry

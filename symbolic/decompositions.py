@@ -64,7 +64,8 @@ class GeneralizedCP:
         return cp_to_tensor(self, output, engine, modulus)
 
     def __repr__(self):
-        return f"GeneralizedCP(N={self.N}, M={self.M}, Z={self.Z}, Y={len(self.coefficients)}, operator={self.operator!r})"
+        return (f"GeneralizedCP(N={self.N}, M={self.M}, Z={self.Z}, Y={len(self.coefficients)}, "
+                f"operator={self.operator!r})")
 
 
 @dataclass(frozen=True)
@@ -204,9 +205,11 @@ def _checked_decomposition(spec: Spec, engine: str, outputs):
     from .cost import spec_grid_cost
 
     if spec.is_symbolic and engine != "symbolic":
-        raise DomainError(f"engine={engine!r} needs numeric weights; this spec has symbolic weights: use engine='symbolic'")
+        raise DomainError(f"engine={engine!r} needs numeric weights; this spec has symbolic "
+                          "weights: use engine='symbolic'")
     if not spec.operator.is_exact and engine != "symbolic":
-        raise DomainError(f"activation={spec.activation.spec_name!r} has no exact rational values; use engine='symbolic'")
+        raise DomainError(f"activation={spec.activation.spec_name!r} has no exact rational "
+                          "values; use engine='symbolic'")
     if engine not in ENGINES:
         raise DomainError(f"engine={engine!r} is not one of {ENGINES}")
     spec_grid_cost(spec, engine, len(outputs) if outputs is not None else None).check()  # before F or any array

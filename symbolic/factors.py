@@ -326,7 +326,8 @@ def factor_matrices(spec, rows, output: int = 0, *, max_entries: int = MAX_ENTRI
             if spec.activation.spec_name == "square":
                 nodes = [_compress(_square(n, max_entries), max_entries) for n in nodes]
             pool = _product_pool if spec.pooling.name == "product" else _sum_pool
-            nodes = [_compress(pool(nodes[j * w:(j + 1) * w], max_entries), max_entries) for j in range(len(nodes) // w)]
+            nodes = [_compress(pool(nodes[j * w:(j + 1) * w], max_entries), max_entries)
+                     for j in range(len(nodes) // w)]
         root = nodes[0]
         G = np.tensordot(_obj(spec.output[output]), root.G, axes=1)  # a x b
         nz_r, nz_c = np.flatnonzero((G != 0).any(axis=1)), np.flatnonzero((G != 0).any(axis=0))

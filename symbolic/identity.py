@@ -153,7 +153,8 @@ def _parse_region(region, variables) -> tuple:
         rel = sympy.sympify(rel)
         if isinstance(rel, (sympy.Lt, sympy.Gt)):
             raise DomainError(
-                f"region[{i}]={rel}: strict inequalities are not allowed; the region is a closed polyhedron (use <= or >=)"
+                f"region[{i}]={rel}: strict inequalities are not allowed; the region is a closed "
+                "polyhedron (use <= or >=)"
             )
         if isinstance(rel, sympy.Le):
             exprs = [rel.lhs - rel.rhs]

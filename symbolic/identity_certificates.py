@@ -61,7 +61,8 @@ def form(expr, variables):
     terms = ev(expr).as_coefficients_dict()
     if not set(terms) <= set(variables) | {sympy.S.One}:
         return None
-    return tuple(rational(terms.get(v, sympy.S.Zero)) for v in variables) + (rational(terms.get(sympy.S.One, sympy.S.Zero)),)
+    return (tuple(rational(terms.get(v, sympy.S.Zero)) for v in variables)
+            + (rational(terms.get(sympy.S.One, sympy.S.Zero)),))
 
 
 def normal(f) -> tuple:
@@ -256,14 +257,16 @@ def _nonlinear_witness(p_red, sub, eqs, region, variables):
     tstar, xt, _ = _upper((Fraction(0),) * n + (Fraction(1), Fraction(0)), ext)
     x0 = xt[:n]
     y0 = {v: _rat(x) for v, x in zip(variables, x0) if v not in sub}
-    lift = lambda y: tuple(rational(sub[v].xreplace(y)) if v in sub else rational(y[v]) for v in variables)  # noqa: E731
+    lift = lambda y: tuple(rational(sub[v].xreplace(y)) if v in sub else rational(y[v])  # noqa: E731
+                           for v in variables)
     if p_red.xreplace(y0) != 0:
         return lift(y0)
     # move along v = (1, m, m^(d+1), ...) (Kronecker), where the top-degree part of p_red is non-zero
     movers = sorted(p_red.free_symbols, key=variables.index)
     poly = sympy.Poly(p_red, *movers)
     d = poly.total_degree()
-    top = sympy.Add(*(c * sympy.Mul(*(x**e for x, e in zip(movers, mono))) for mono, c in poly.terms() if sum(mono) == d))
+    top = sympy.Add(*(c * sympy.Mul(*(x**e for x, e in zip(movers, mono))) for mono, c in poly.terms()
+                      if sum(mono) == d))
     m = 1
     while top.xreplace(direction := {x: sympy.Integer(m) ** ((d + 1) ** i) for i, x in enumerate(movers)}) == 0:
         m += 1

@@ -88,7 +88,8 @@ class LawResult:
             raise DomainError(f"status={self.status!r} is not one of {tuple(s.value for s in _STATUSES)}")
         object.__setattr__(self, "status", Status(self.status))
         if (self.status == "proved") != (self.holds is not None):
-            raise DomainError(f"status={self.status.value!r} with holds={self.holds!r}: only a proved law has a truth value")
+            raise DomainError(f"status={self.status.value!r} with holds={self.holds!r}: only a "
+                              "proved law has a truth value")
 
     def to_dict(self) -> dict:
         """JSON-serializable form.

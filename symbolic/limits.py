@@ -45,7 +45,8 @@ def parse_memory(text, *, field: str = "--max-memory") -> int:
     >>> parse_memory("lots")
     Traceback (most recent call last):
     ...
-    symbolic.errors.ConvacError: --max-memory: expected a size such as 4G, 500M or 1.5GiB (K, M, G, T: powers of 1024), got 'lots'
+    symbolic.errors.ConvacError: --max-memory: expected a size such as 4G, 500M or 1.5GiB (K, M, G, T: powers of 1024),
+    got 'lots'
     """
     if isinstance(text, int) and not isinstance(text, bool) and text > 0:
         return text

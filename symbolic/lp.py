@@ -93,8 +93,8 @@ def simplex(c, A, b):
         else:
             basis.append(2 * n + i)
         T.append(row + [rhs])
-    cols = lambda k: [row[k] for row in A]
-    duals = lambda dd: [-dd[2 * n + i] for i in range(m)]  # y_i = minus the reduced cost of slack i
+    cols = lambda k: [row[k] for row in A]  # noqa: E731
+    duals = lambda dd: [-dd[2 * n + i] for i in range(m)]  # noqa: E731 - y_i = minus the reduced cost of slack i
     d = [zero] * (ncol + 1)  # phase 1: maximise minus the sum of the artificials
     for i in flipped:
         d = [x + y for x, y in zip(d, T[i])]

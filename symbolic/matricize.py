@@ -313,5 +313,6 @@ def fold(matricization: Matricization) -> GridTensor:
     return GridTensor(m.shape, data, m.denominator, m.modulus)
 
 
-# ``from symbolic import matricize`` is this module's function even after ``import symbolic.matricize`` (symbolic/callable_module.py)
+# ``from symbolic import matricize`` is this module's function even after ``import symbolic.matricize``
+# (symbolic/callable_module.py)
 make_callable(__name__)

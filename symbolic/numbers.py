@@ -44,7 +44,8 @@ def parse_exact(value, field: str):
     >>> parse_exact(10**1000, "weights.output[0][0]")
     Traceback (most recent call last):
     ...
-    symbolic.errors.SpecError: weights.output[0][0]: expected an exact number with at most 1000 digits, got <an integer with 1001 digits>
+    symbolic.errors.SpecError: weights.output[0][0]: expected an exact number with at most 1000 digits, got <an integer
+    with 1001 digits>
     """
     if type(value) is int and -_SMALL < value < _SMALL:  # the common case, at once (a spec may hold a million)
         return value

@@ -327,7 +327,8 @@ def activation(name: str) -> Activation:
     >>> activation("gelu")
     Traceback (most recent call last):
     ...
-    symbolic.errors.DomainError: activation='gelu' is not one of ('linear', 'relu', 'abs', 'square', 'leaky_relu:p/q', 'tanh', 'sigmoid')
+    symbolic.errors.DomainError: activation='gelu' is not one of ('linear', 'relu', 'abs', 'square', 'leaky_relu:p/q',
+    'tanh', 'sigmoid')
     """
     if isinstance(name, Activation):
         return name

@@ -131,7 +131,8 @@ class RankResult:
         if self.rank != self.lower:
             raise DomainError(f"rank={self.rank}: expected the certified lower bound {self.lower}")
         if self.exact != (self.lower == self.upper):
-            raise DomainError(f"exact={self.exact} but lower={self.lower} {'!=' if self.exact else '=='} upper={self.upper}")
+            raise DomainError(f"exact={self.exact} but lower={self.lower} "
+                              f"{'!=' if self.exact else '=='} upper={self.upper}")
 
 
 # -- primes --------------------------------------------------------------------------------
@@ -203,11 +204,13 @@ def _prepare(matrix, modulus) -> _Input:
     if A.ndim != 2:
         raise ShapeError(f"matrix has shape {A.shape}: expected a 2-D array")
     if A.dtype.kind == "f" or A.dtype.kind == "c":
-        raise DomainError(f"matrix has dtype {A.dtype}: floats never decide a rank; pass ints, Fractions or sympy numbers")
+        raise DomainError(f"matrix has dtype {A.dtype}: floats never decide a rank; pass ints, "
+                          "Fractions or sympy numbers")
     if A.dtype.kind not in "biuO":
         raise DomainError(f"matrix has dtype {A.dtype}: expected integers, Fractions or sympy expressions")
     if modulus is not None:
-        if isinstance(modulus, bool) or not isinstance(modulus, int) or not 2 <= modulus < 2**63 or not sympy.isprime(modulus):
+        if (isinstance(modulus, bool) or not isinstance(modulus, int) or not 2 <= modulus < 2**63
+            or not sympy.isprime(modulus)):
             raise DomainError(f"modulus={modulus!r}: expected a prime below 2^63")
         if A.dtype == object and not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in A.flat):
             raise DomainError("matrix: residues modulo a prime must be integers")
@@ -229,7 +232,8 @@ def _prepare(matrix, modulus) -> _Input:
     for idx, x in np.ndenumerate(A):
         data[idx] = _sympify_entry(x, idx)
         if not data[idx].free_symbols and not data[idx].is_Rational:
-            raise DomainError(f"matrix[{idx[0]}, {idx[1]}] = {x}: not rational; expected rationals or expressions in symbols")
+            raise DomainError(f"matrix[{idx[0]}, {idx[1]}] = {x}: not rational; expected rationals "
+                              "or expressions in symbols")
     return _Input("symbolic", data, denominator)
 
 
@@ -280,7 +284,8 @@ def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBoun
         p = inp.modulus
         res = inp.data
     else:
-        p = _check_prime(prime, inp.denominator) if prime is not None and attempt == 0 else random_prime(seed, attempt, avoid=inp.denominator)
+        p = (_check_prime(prime, inp.denominator) if prime is not None and attempt == 0
+             else random_prime(seed, attempt, avoid=inp.denominator))
         res = _residues(inp.data, p)
     k, R, C = _independent_sets(res, p)
     return RankLowerBound(k, R, C, p)
@@ -316,7 +321,8 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
     else:
         minor = dM.extract(list(R), list(C))
         for attempt in range(64):
-            p = _check_prime(prime, inp.denominator) if prime is not None and attempt == 0 else random_prime(seed, attempt, avoid=inp.denominator)
+            p = (_check_prime(prime, inp.denominator) if prime is not None and attempt == 0
+                 else random_prime(seed, attempt, avoid=inp.denominator))
             if minor.convert_to(GF(p)).rank() == k:
                 break
         else:  # pragma: no cover - the minor's determinant would need 64 prime factors near 2^25
@@ -485,4 +491,5 @@ def rank_over_fraction_field(matrix) -> RankResult:
     if K.is_EX or any(not isinstance(g, sympy.Symbol) for g in getattr(K, "symbols", ())):
         raise DomainError(f"entries span the domain {K}: expected rational functions of symbols")
     k = dM.to_field().rank() if n and m else 0
-    return RankResult(k, k, k, None, "sympy-fraction-field", True, f"rank over {dM.to_field().domain}, by sympy DomainMatrix")
+    return RankResult(k, k, k, None, "sympy-fraction-field", True,
+                      f"rank over {dM.to_field().domain}, by sympy DomainMatrix")

@@ -161,12 +161,14 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     shape = (M ** len(rows), M ** len(cols))
     notes = notes or Notes(M**N >= NOTE_ENTRIES)
     structured = None
-    if not symbolic and not lower_bound_only and (engine == "structured" or engine is None and M**N >= STRUCTURED_POINTS):
+    if not symbolic and not lower_bound_only and (engine == "structured" or engine is None
+                                                  and M**N >= STRUCTURED_POINTS):
         from symbolic.structured import structured_rank
 
         structured = structured_rank(spec, rows, output, seed=seed, notes=notes)  # A is never formed
         if structured is None and engine == "structured":
-            raise DomainError("engine='structured' needs a ConvAC (numeric weights, linear activation, product pooling) "
+            raise DomainError("engine='structured' needs a ConvAC (numeric weights, linear "
+                              "activation, product pooling) "
                               "whose one-sided blocks keep independent inner indices; use the default engine")
     if structured is None:
         spec_rank_cost(spec, rows, first, output).check()  # before the circuit, the tensor or the matrix
@@ -283,7 +285,8 @@ def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, note
 
         r = factor_certificate(spec, rows, output, seed=seed, notes=notes)  # verified modulo every prime
         if r is not None:
-            return (r, r.certificate), {"engine": "multimodular", "method": r.method, "prime": r.certificate.lower.prime}
+            return (r, r.certificate), {"engine": "multimodular", "method": r.method,
+                                        "prime": r.certificate.lower.prime}
     use_modular = engine == "modular" or (engine is None and spec.operator.is_polynomial)
     if use_modular:
         T, p = _modular_tensor(spec, output, seed, 0, notes)
@@ -328,7 +331,7 @@ def _symbolic_rank(spec, rows, output, seed, bnds, notes):
         "lower": r.lower,
         "upper": best,
         "exact": r.lower == best,
-        "statement": (r.statement + f"; the structural bounds hold for all weights, so the generic rank is "
+        "statement": (r.statement + "; the structural bounds hold for all weights, so the generic rank is "
                       + (f"exactly {r.lower}" if r.lower == best else f"between {r.lower} and {best}")),
     }
     if m.matrix.size <= FRACTION_FIELD_ENTRIES and spec.is_symbolic and r.lower < best:  # else it is implied

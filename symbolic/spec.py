@@ -249,7 +249,8 @@ def _load_dict(d: dict) -> Spec:
     expected_keys = ("hidden", "output") if arch == "shallow" else ("layers", "output")
     for k in w:
         if k not in expected_keys:
-            raise SpecError(f"weights.{k}", w[k], f"no such field for a {arch} network; expected {' and '.join(expected_keys)}")
+            raise SpecError(f"weights.{k}", w[k],
+                            f"no such field for a {arch} network; expected {' and '.join(expected_keys)}")
     for k in expected_keys:
         if k not in w:
             raise SpecError(f"weights.{k}", "<missing>", f"a weight array (required for a {arch} network)")
@@ -282,8 +283,10 @@ def _load_dict(d: dict) -> Spec:
         layers.append(array(lay, path, dims, parse))
         prev = r
     width(w["output"], "weights.output", "outputs (Y)")
-    output = array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (prev, f"entries (r_{L - 1})")], parse)
-    return Spec(arch, N, M, act, pool, output, layers=tuple(layers), F=F, window=window, patch_order=order, shared=shared)
+    output = array(w["output"], "weights.output", [(len(w["output"]), "outputs"), (prev, f"entries (r_{L - 1})")],
+                   parse)
+    return Spec(arch, N, M, act, pool, output, layers=tuple(layers), F=F, window=window, patch_order=order,
+                shared=shared)
 
 
 def _log(N: int, w: int):
@@ -316,7 +319,8 @@ def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
         if shared:
             hidden = tuple(tuple(sympy.Symbol(f"a_{z}_{j}") for j in range(M)) for z in range(Z))
         else:
-            hidden = tuple(tuple(tuple(sympy.Symbol(f"a_{z}_{i}_{j}") for j in range(M)) for i in range(N)) for z in range(Z))
+            hidden = tuple(tuple(tuple(sympy.Symbol(f"a_{z}_{i}_{j}") for j in range(M)) for i in range(N))
+                           for z in range(Z))
         output = tuple(tuple(sympy.Symbol(f"o_{y}_{z}") for z in range(Z)) for y in range(Y))
         return Spec(arch, N, M, act, pool, output, hidden=hidden, F=F, shared=shared, symbolic_weights=True)
     L = _log(N, window)
@@ -387,7 +391,8 @@ def _draw(rng: random.Random, low: int, high: int, denominators: tuple) -> objec
 def _weights_arg(weights, low, high):
     if weights not in ("random", "symbolic") and not isinstance(weights, dict):
         raise DomainError(f"weights={weights!r} is not one of 'random', 'symbolic' or a dict of weight arrays")
-    if isinstance(low, bool) or isinstance(high, bool) or not isinstance(low, int) or not isinstance(high, int) or low > high:
+    if (isinstance(low, bool) or isinstance(high, bool) or not isinstance(low, int) or not isinstance(high, int)
+        or low > high):
         raise DomainError(f"low={low!r}, high={high!r}: expected ints with low <= high")
 
 

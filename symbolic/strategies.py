@@ -126,7 +126,8 @@ def spec_dicts(architecture=ARCHITECTURES, activations=EXACT_ACTIVATIONS, poolin
         _pooling(p)
     Ms = _ints(M, "M", 1)
     wins = _ints(windows, "windows", 2)
-    for name, v in (("max_width", max_width), ("max_outputs", max_outputs), ("max_entries", max_entries), ("max_N", max_N)):
+    for name, v in (("max_width", max_width), ("max_outputs", max_outputs), ("max_entries", max_entries),
+                    ("max_N", max_N)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise DomainError(f"{name}={v!r}: expected an int >= 1")
     num = numbers(weight_range, denominators)

@@ -47,7 +47,8 @@ def check_size(entries: int, bytes_per_entry: int, what: str, limit_bytes: int |
     >>> check_size(10**12, 8, "the grid tensor of N=40, M=2")
     Traceback (most recent call last):
     ...
-    symbolic.errors.TooLarge: the grid tensor of N=40, M=2 would have 1,000,000,000,000 entries (about 7.3 TiB); the limit is 16,777,216 entries (--max-entries)
+    symbolic.errors.TooLarge: the grid tensor of N=40, M=2 would have 1,000,000,000,000 entries (about 7.3 TiB); the
+    limit is 16,777,216 entries (--max-entries)
     """
     check_entries(entries, bytes_per_entry, what, limit_bytes)
 
@@ -228,9 +229,11 @@ class GridTensor:
             h = self.order // 2  # [A]_halves: modes 0..h-1 on the rows, row-major, so a plain reshape
             body = [[self._value(x) for x in row] for row in self.data.reshape(math.prod(self.shape[:h]), -1)]
             r, c = (", ".join(f"d_{i}" for i in g) for g in (range(h), range(h, self.order)))
-            note = rf"[\mathcal{{A}}]_{{\text{{halves}}}}:\ \text{{rows }}({r}),\ \text{{columns }}({c}),\ \text{{row-major}}"
+            note = (rf"[\mathcal{{A}}]_{{\text{{halves}}}}:\ \text{{rows }}({r}),\ \text{{columns "
+                    rf"}}({c}),\ \text{{row-major}}")
         mod = rf"\ (\mathrm{{mod}}\ {self.modulus})" if self.modulus else ""
-        return "$" + sympy.latex(sympy.Matrix([[sympy.sympify(x, strict=True) for x in row] for row in body])) + mod + r"\quad " + note + "$"
+        return ("$" + sympy.latex(sympy.Matrix([[sympy.sympify(x, strict=True) for x in row] for row in body])) + mod
+                + r"\quad " + note + "$")
 
 
 def _sym_zero(d) -> bool:

@@ -88,10 +88,12 @@ CASES = [
     # sizes that cannot fit: refused from the estimate, before any work
     ("grid N=26 M=2", ["grid", "{shallow_N26}"], ["N=26, M=2", "67,108,864 entries", LIMIT]),
     # (a ConvAC this size is certified by the structured route, never formed; the dense route is refused)
-    ("rank N=26 M=2", ["rank", "{shallow_N26}", "--engine", "exact"], ["N=26, M=2", "67,108,864 entries", "8,192 x 8,192 matrix", LIMIT]),
+    ("rank N=26 M=2", ["rank", "{shallow_N26}", "--engine", "exact"],
+     ["N=26, M=2", "67,108,864 entries", "8,192 x 8,192 matrix", LIMIT]),
     ("grid N=27 M=2", ["grid", "{shallow_N27}"], ["N=27, M=2", "134,217,728 entries", LIMIT]),
     ("grid deep N=16 M=3", ["grid", "{deep_N16_M3}"], ["N=16, M=3", "43,046,721 entries", LIMIT]),
-    ("rank deep N=16 M=3", ["rank", "{deep_N16_M3}", "--engine", "exact"], ["N=16, M=3", "6,561 x 6,561 matrix", LIMIT]),
+    ("rank deep N=16 M=3", ["rank", "{deep_N16_M3}", "--engine", "exact"],
+     ["N=16, M=3", "6,561 x 6,561 matrix", LIMIT]),
     ("rank deep N=16 M=3 relu/max", ["rank", "{deep_N16_M3_relu}", "--partition", "halves"],
      ["N=16, M=3", "exact engine", LIMIT]),
     ("grid symbolic Z=10^9", ["grid", "{symbolic_Z}"], ["Z=1000000000", "weight symbols", "65,536"]),

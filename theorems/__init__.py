@@ -7,7 +7,8 @@ answer (docs/answers.md); nothing prints. Names load lazily (PEP 562)::
 """
 
 _API = {"verify_catalog": "api", "check_laws": "api", "check_universality": "api", "check_depth": "api",
-        "recheck": "api", "find_counterexample": "search", "rank_bound": "search", "Family": "search", "get_claim": "catalog",
+        "recheck": "api", "find_counterexample": "search", "rank_bound": "search", "Family": "search",
+        "get_claim": "catalog",
         "answer": "verdict", "Status": "verdict"}
 
 __all__ = sorted(_API)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .verdict import answer
+from .verdict import Verdict, answer
 
 __all__ = ["verify_catalog", "check_laws", "check_universality", "check_depth", "recheck", "Sweep", "Laws",
            "Universality"]
@@ -86,7 +86,7 @@ def check_laws(activation: str, pooling: str) -> Laws:
 class Universality:
     """Whether a family realizes every grid tensor: ``answer`` True, False or None (undecided)."""
 
-    verdict: object = field(repr=False)
+    verdict: Verdict = field(repr=False)
 
     @property
     def answer(self):

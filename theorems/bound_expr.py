@@ -35,7 +35,8 @@ def parse_bound(text: str):
     >>> parse_bound("open(1)")
     Traceback (most recent call last):
     ...
-    symbolic.errors.DomainError: --bound 'open(1)': 'open' is not allowed (use integers, N, M, Z, L, w, r0, r1, ..., + - * / ^, min, max, floor, ceil)
+    symbolic.errors.DomainError: --bound 'open(1)': 'open' is not allowed (use integers, N, M, Z, L, w, r0, r1, ..., + -
+    * / ^, min, max, floor, ceil)
     """
     allowed = "use integers, N, M, Z, L, w, r0, r1, ..., + - * / ^, min, max, floor, ceil"
     if not isinstance(text, str) or not text.strip():
@@ -169,7 +170,8 @@ def latex_rank(spec: Spec, t, details, expr) -> str:
     else:
         for l in range(spec.L):
             mats = [spec.layer_matrix(l, k) for k in range(1 if spec.shared else spec.N // spec.window**l)]
-            lines.append(r",\ ".join(rf"W^{{{l},{k}}} = {sympy.latex(sympy.Matrix([[sympy.Rational(str(x)) for x in r] for r in m]))}"
+            lines.append(r",\ ".join(rf"W^{{{l},{k}}} = "
+                                     rf"{sympy.latex(sympy.Matrix([[sympy.Rational(str(x)) for x in r] for r in m]))}"
                                      for k, m in enumerate(mats)) + r"\\")
         lines.append(rf"a^{{y}} = {_latex_vector(spec.output[0])}\\")
     A = matricize_array(t.to_numpy(), rows)

@@ -130,7 +130,8 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 4 (networks as generalized tensor decompositions, whose generalized "
           "tensor product needs an associative, commutative g); README.md, Conventions (g(a, b) = P(sigma(a), "
           "sigma(b)))",
-          "symbolic identity or case analysis over sign/order regions; exact (or interval-proved) counterexample triples",
+          "symbolic identity or case analysis over sign/order regions; exact (or "
+          "interval-proved) counterexample triples",
           lw.check_laws, small=({},), cost=lambda i: 0.1),
     Claim("equivalence.shallow",
           "the shallow net's grid tensor equals the generalized CP decomposition of its weights",
@@ -156,7 +157,8 @@ CATALOG = (
           cost=lambda i: 2e-3 * _E(i)),
     Claim("equivalence.average",
           "average and sum pooling nets realize the same grid tensors (weights rescaled by window sizes)",
-          "Cohen & Shashua, ICML 2016, sec. 4 (average pooling as sum pooling, the factor absorbed in the next weights)",
+          "Cohen & Shashua, ICML 2016, sec. 4 (average pooling as sum pooling, the factor "
+          "absorbed in the next weights)",
           "explicit rescaling + symbolic tensor identity for all weights",
           eq.check_equivalence_average,
           small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
@@ -164,14 +166,16 @@ CATALOG = (
           cost=_average_cost),
     Claim("universality.convac",
           "with F invertible, shallow ConvACs with Z = M^N realize every tensor; deep ones with enough width too",
-          "Cohen & Shashua, ICML 2016, sec. 5 and Cohen, Sharir & Shashua, COLT 2016 (universality of ConvACs, F invertible)",
+          "Cohen & Shashua, ICML 2016, sec. 5 and Cohen, Sharir & Shashua, COLT 2016 (universality "
+          "of ConvACs, F invertible)",
           "M^N realizable, linearly independent tensors (certified rank) + construction for a target tensor",
           un.check_universality_convac,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM, cost=_universality_cost),
     Claim("universality.relu_max",
           "shallow ReLU/max nets realize every tensor (Claim 4; Z = M^N + 1 suffices); deep nets contain shallow "
           "ones channel-wise",
-          "Cohen & Shashua, ICML 2016, sec. 5, Claim 4 (shallow ReLU/max nets are universal; deep nets contain shallow ones)",
+          "Cohen & Shashua, ICML 2016, sec. 5, Claim 4 (shallow ReLU/max nets are universal; deep "
+          "nets contain shallow ones)",
           "constant and constant-minus-one-hot terms: certified rank M^N + construction for a target",
           un.check_universality_relu_max,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM, cost=_universality_cost),

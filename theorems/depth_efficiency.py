@@ -103,9 +103,11 @@ def check_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int 
         fam = dict(architecture="shallow", N=N, M=M, activation="linear", pooling="product", shared=False, Z=Z)
         typed = {"type": "rank_bound", "family": fam, "rows": list(best[0]) if best else [0],
                  "bound": f"Z - {bound_offset}"}
-        return conclude("depth.convac.shallow_bound", f"a shallow ConvAC with Z channels has rank [A]_I <= Z - {bound_offset}",
+        return conclude("depth.convac.shallow_bound",
+                        f"a shallow ConvAC with Z channels has rank [A]_I <= Z - {bound_offset}",
                         "", inst, status, best[2] if best else None, t, seed,
-                        f"witness: rank [A]_{list(best[0])} = {best[1].rank} > {Z - bound_offset}" if best else "no witness found",
+                        f"witness: rank [A]_{list(best[0])} = {best[1].rank} > {Z - bound_offset}" if best
+                        else "no witness found",
                         typed=typed)
     spec = shallow(N=N, M=M, Z=Z, weights="symbolic")
     vec = [[spec.hidden[z][i] for i in range(N)] for z in range(Z)]
@@ -138,8 +140,10 @@ def check_convac_generic(*, N: int, M: int, widths=None, seed: int = 0):
                     "so a shallow ConvAC needs Z >= min(r_0, M)^(N/2) (COLT 2016 Theorem 1)",
                     r"\mathrm{rank}[\mathcal{A}]_{\text{odd-even}}\ge\min\{r_0,M\}^{N/2}\ \text{a.e.}",
                     dict(N=N, M=M, widths=list(spec.widths)), status, cert, t, seed,
-                    f"rank {r.rank} >= {target} at a witness drawn from [-10^6, 10^6] (seed {seed}); the {r.rank} x {r.rank} "
-                    "minor is a nonzero polynomial in the weights, so rank < {0} only on its zero set (measure zero)".format(target))
+                    f"rank {r.rank} >= {target} at a witness drawn from [-10^6, 10^6] (seed {seed}); "
+                    f"the {r.rank} x {r.rank} "
+                    "minor is a nonzero polynomial in the weights, so rank < {0} only on its "
+                    "zero set (measure zero)".format(target))
 
 
 # ------------------------------------------------------------------ ReLU/max
@@ -179,11 +183,14 @@ def check_relu_max_exists(*, N: int, M: int, r0: int | None = None, seed: int = 
     need = Fraction(2 * target, M * N)
     status = Status.PROVED if res.rank >= target else Status.REFUTED
     return conclude("depth.relu_max.exists",
-                    "there are deep ReLU/max weights (r_0 = r, r_l = 1 above) with rank [A]_odd-even >= min(r_0, M)^(N/2), "
+                    "there are deep ReLU/max weights (r_0 = r, r_l = 1 above) with rank "
+                    "[A]_odd-even >= min(r_0, M)^(N/2), "
                     "so a shallow ReLU/max net realizing it needs Z >= (2/(MN)) min(r_0, M)^(N/2)",
-                    r"\exists a:\ \mathrm{rank}[\mathcal{A}]\ge\min\{r_0,M\}^{N/2},\ Z\ge\tfrac{2}{MN}\min\{r_0,M\}^{N/2}",
+                    r"\exists a:\ \mathrm{rank}[\mathcal{A}]\ge\min\{r_0,M\}^{N/2},"
+                    r"\ Z\ge\tfrac{2}{MN}\min\{r_0,M\}^{N/2}",
                     dict(N=N, M=M, r0=r), status, cert, t, seed,
-                    f"rank [A]_odd-even = {res.rank} >= min(r_0, M)^(N/2) = {target} (certified); shallow ReLU/max nets "
+                    f"rank [A]_odd-even = {res.rank} >= min(r_0, M)^(N/2) = {target} "
+                    "(certified); shallow ReLU/max nets "
                     f"need Z >= 2/(MN) * {target} = {need}")
 
 
@@ -218,10 +225,12 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     cert = {"kind": "box_identity", "left": source(spec), "right": source(sh), "box": box}
     ok = Zw > 1
     return conclude("depth.relu_max.incomplete",
-                    "an open box of deep ReLU/max weights (positive Lebesgue measure) is realized by a shallow ReLU/max "
+                    "an open box of deep ReLU/max weights (positive Lebesgue measure) is "
+                    "realized by a shallow ReLU/max "
                     "net with Z = 1, below the Z_w = ceil(k / T) >= 2 that a certified witness of rank k forces: depth "
                     "efficiency of ReLU/max nets is not complete",
-                    r"\exists\ \text{open } B:\ \forall a\in B:\ \mathcal{A}^{\text{deep}}(a)=\mathcal{A}^{\text{shallow}}_{Z=1},"
+                    r"\exists\ \text{open } B:\ \forall a\in "
+                    r"B:\ \mathcal{A}^{\text{deep}}(a)=\mathcal{A}^{\text{shallow}}_{Z=1},"
                     r"\ 1<\lceil k/T\rceil",
                     dict(N=N, M=M, widths=list(spec.widths)), Status.PROVED if ok else Status.INCONCLUSIVE,
                     {"kind": "all", "parts": [wcert, cert]} if ok else None, t, seed,

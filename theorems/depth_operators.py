@@ -181,7 +181,8 @@ def _witness_verdict(act, pl, N, M, widths, seed, tries):
     Z, p = forced(k, pl, N, M), _params(spec)
     st = dict(_base(act, pl, N, M, "deep_witness"), widths=list(spec.widths), rank=k, term_bound=T, Z=Z, params=p)
     zt = "no shallow net of any width (rank <= 2)" if Z == kdepth.UNBOUNDED else f"Z >= ceil({k}/{T}) = {Z}"
-    shallow_w = "" if Z == kdepth.UNBOUNDED else f", i.e. >= {Z * (N * M + 1)} shallow weights, against {p} deep weights"
+    shallow_w = ("" if Z == kdepth.UNBOUNDED
+                 else f", i.e. >= {Z * (N * M + 1)} shallow weights, against {p} deep weights")
     v = conclude("depth.deep_witness", f"some deep {act}/{pl} weights give rank [A]_odd-even >= {k}, so a shallow "
                  f"{act}/{pl} net realizing them needs {zt}", "",
                  dict(activation=act, pooling=pl, N=N, M=M, widths=list(spec.widths)), Status.PROVED, cert, t, seed,
@@ -227,7 +228,8 @@ def _completeness_verdict(act, pl, N, M, widths, seed, witness):
         return conclude("depth.completeness", f"deep {act}/{pl} nets are one-channel shallow nets", "", inst,
                         Status.PROVED, ident, t, seed,
                         "none: for ALL weights the deep net equals a one-channel shallow net (sigma is the identity "
-                        "and P sums, so A = sum_i g_i(d_i)): no depth efficiency", typed=dict(st, answer="none", Z_all=1))
+                        "and P sums, so A = sum_i g_i(d_i)): no depth efficiency",
+                        typed=dict(st, answer="none", Z_all=1))
     nums = dict(term_bound=T, family_bound=fam)
     ae = _ae(act, pl, N, M, witness) if default or polynomial_operator(act, pl) else (None, "non-default widths")
     if ae[0] is not None:
@@ -414,7 +416,8 @@ def check_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths
                        for v in witnesses if v.status is Status.PROVED)
     exp = Verdict("depth.exponential", f"the shallow Z forced by deep {act}/{pooling} nets grows exponentially in N",
                   "", dict(activation=act, pooling=pooling, M=M, sizes=sizes), Status.TESTED, None, "none",
-                  t.seconds, seed, f"tested on N = {sizes}: {growth or 'no certified witness'}" + closed_forms(act, pooling, M),
+                  t.seconds, seed, f"tested on N = {sizes}: {growth or 'no certified witness'}"
+                  + closed_forms(act, pooling, M),
                   typed={"type": "depth", "part": "exponential", "activation": act, "pooling": pooling, "M": M,
                          "sizes": sizes})
     return DepthEfficiency(act, pooling, N, M, seed, (term, *witnesses, comp) + ((approx,) if approx else ()) + (exp,))

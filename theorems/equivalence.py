@@ -18,7 +18,6 @@ That covers all weights at once.
 
 from __future__ import annotations
 
-from symbolic.decompositions import grid_tensor
 from symbolic.spec import deep, shallow
 
 from .common import source, symbolic_F

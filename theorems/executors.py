@@ -25,7 +25,8 @@ pure function of its item (seeds included).
 >>> choose_executor("dask", jobs=2)
 Traceback (most recent call last):
 ...
-symbolic.errors.DomainError: --jobs 2: applies to --executor processes; with dask, use --workers K (or --scheduler ADDRESS)
+symbolic.errors.DomainError: --jobs 2: applies to --executor processes; with dask, use --workers K (or --scheduler
+ADDRESS)
 """
 
 from __future__ import annotations
@@ -343,7 +344,8 @@ class DaskExecutor(Executor):
                     f.release()
                     yield i, result
         except (OSError, TimeoutError, CancelledError, asyncio.CancelledError) as e:  # the scheduler is gone
-            raise ConvacError(f"dask: lost the scheduler ({type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else 'closed'}); "
+            raise ConvacError(f"dask: lost the scheduler ({type(e).__name__}: "
+                              f"{str(e).splitlines()[0][:100] if str(e) else 'closed'}); "
                               "finished results are kept with --journal FILE: rerun with it") from None
         finally:
             if pending:

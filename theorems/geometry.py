@@ -46,7 +46,8 @@ def check_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=
     if partitions is None and N <= 8:  # every partition up to complement: the sets I that contain mode 0
         partitions = ["odd-even", "halves"]
         named = {frozenset(range(0, N, 2)), frozenset(range(N // 2))}
-        partitions += [",".join(map(str, (0,) + c)) for k in range(N - 1) for c in itertools.combinations(range(1, N), k)
+        partitions += [",".join(map(str, (0,) + c)) for k in range(N - 1)
+                       for c in itertools.combinations(range(1, N), k)
                        if frozenset((0,) + c) not in named]
     elif partitions is None:
         partitions = ["odd-even", "halves"]
@@ -69,7 +70,8 @@ def check_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=
     return conclude("geometry",
                     "for a deep ConvAC with any pooling geometry, the generic rank of [A]_I lies between "
                     "min(r_0, M)^S and the recursive upper bound of ICLR 2017 Theorem 1",
-                    r"\min\{r_0,M\}^{S}\le\mathrm{rank}[\mathcal{A}]_{I,J}\le\min\{M^{\min(|I|,|J|)},\,r_{L-1}\prod_t c^{L-1,t}\}",
+                    r"\min\{r_0,M\}^{S}\le\mathrm{rank}[\mathcal{A}]_{I,J}\le\min\{M^{\min(|I|,|J|)},\,r_{L-1}\prod_t "
+                    r"c^{L-1,t}\}",
                     dict(N=N, M=M, window=window, widths=list(spec.widths), patch_order=list(spec.order),
                          partitions=list(partitions)),
                     status, {"kind": "all", "parts": parts}, t, seed,

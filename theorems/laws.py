@@ -69,7 +69,9 @@ def check_law(*, activation: str, pooling: str, law: str, holds: bool = True, se
         status = Status.PROVED if r.holds == holds else Status.REFUTED
     typed = {"type": "law", "activation": activation, "pooling": pooling, "law": law}
     return conclude("laws", claim_text, "", dict(activation=activation, pooling=pooling, law=law, holds=holds),
-                    status, law_certificate(activation, pooling, law, r), t, seed, f"{law}: {'holds' if r.holds else 'fails'} ({r.certificate.get('method', r.certificate.get('kind'))})",
+                    status, law_certificate(activation, pooling, law, r), t, seed,
+                    f"{law}: {'holds' if r.holds else 'fails'} "
+                    f"({r.certificate.get('method', r.certificate.get('kind'))})",
                     typed=typed, typed_status=None if r.holds is None else "proved" if r.holds else "refuted")
 
 
@@ -82,7 +84,8 @@ def check_laws(*, seed: int = 0):
         parts.append(_law_cert(r, act, pool))
         if r.holds is not holds:
             wrong.append(f"{pool}/{act} {law}")
-    status = Status.PROVED if not wrong else Status.REFUTED if all(p["holds"] is not None for p in parts) else Status.INCONCLUSIVE
+    status = Status.PROVED if not wrong else Status.REFUTED if all(p["holds"] is not None
+                                                                   for p in parts) else Status.INCONCLUSIVE
     return conclude("laws",
                     "product/linear, max/relu and sum/relu are commutative and associative; "
                     "average/relu and max/tanh are not associative",

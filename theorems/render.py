@@ -92,7 +92,8 @@ def show_search(result) -> Rendered:
     ce = d.get("counterexample")
     if ce:
         cert = d.get("certificate") or {}
-        md.append(f"- minimal counterexample (shrunk), re-checked by the forward pass; certificate `{cert.get('kind')}` "
+        md.append("- minimal counterexample (shrunk), re-checked by the forward pass; "
+                  f"certificate `{cert.get('kind')}` "
                   "verified by the trusted checker")
         if "rank" in ce:
             md.append(f"- rank = {ce['rank']} > bound {ce.get('bound_expression', '')} = {ce.get('bound')}")
@@ -190,10 +191,12 @@ def latex_decomposition(obj, output: int = 0) -> Rendered:
             terms = []
             for z in range(dec.Z):
                 factors = r" \otimes_g ".join(F + _vec_latex(dec.vectors[z][i]) for i in range(dec.N))
-                terms.append(f"{sympy.latex(sympy.sympify(dec.coefficients[output][z], strict=True))}\\,\\Big({factors}\\Big)")
+                terms.append(f"{sympy.latex(sympy.sympify(dec.coefficients[output][z], strict=True))}"
+                             f"\\,\\Big({factors}\\Big)")
             body = " + ".join(terms).replace("+ -", "- ")
         else:
-            body = rf"\sum_{{z=0}}^{{{dec.Z - 1}}} o^{{{output}}}_z\, (F a^{{z,0}}) \otimes_g \cdots \otimes_g (F a^{{z,{dec.N - 1}}})"
+            body = (rf"\sum_{{z=0}}^{{{dec.Z - 1}}} o^{{{output}}}_z\, (F a^{{z,0}}) \otimes_g \cdots \otimes_g "
+                    rf"(F a^{{z,{dec.N - 1}}})")
         latex = rf"$$\mathcal{{A}}^{{{output}}} = {body}, \qquad {g}$$"
         return Rendered(text, latex=latex)
     L, w = len(dec.layers), dec.window

@@ -26,7 +26,9 @@ def table(rows, headers, *, fmt: str = "table") -> str:
         out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
         return "\n".join(out)
     if fmt == "latex":
-        esc = lambda s: s.replace("\\", "\\textbackslash{}").replace("_", "\\_").replace("&", "\\&").replace("%", "\\%").replace("#", "\\#").replace("{", "\\{").replace("}", "\\}").replace("\\textbackslash\\{\\}", "\\textbackslash{}")  # noqa: E731
+        esc = lambda s: (s.replace("\\", "\\textbackslash{}").replace("_", "\\_").replace("&", "\\&")  # noqa: E731
+                         .replace("%", "\\%").replace("#", "\\#").replace("{", "\\{").replace("}", "\\}")
+                         .replace("\\textbackslash\\{\\}", "\\textbackslash{}"))
         out = ["\\begin{tabular}{" + "l" * len(headers) + "}", "\\hline",
                " & ".join(f"\\textbf{{{esc(h)}}}" for h in headers) + " \\\\", "\\hline"]
         out += [" & ".join(esc(c) for c in r) + " \\\\" for r in rows]

@@ -268,7 +268,8 @@ def check_family_cost(family: Family) -> None:
     >>> check_family_cost(Family(architecture="shallow", activation="relu", pooling="max", N=40, M=8, widths=(1,)))
     Traceback (most recent call last):
     ...
-    symbolic.errors.TooLarge: N=40, M=8, Z=1: the grid tensor has about 1.3 x 10^36 entries (a 1.1 x 10^18 x 1.1 x 10^18 matrix; about 1.8 x 10^38 bytes with the exact engine); the limit is 16,777,216 entries (--max-entries)
+    symbolic.errors.TooLarge: N=40, M=8, Z=1: the grid tensor has about 1.3 x 10^36 entries (a 1.1 x 10^18 x 1.1 x 10^18
+    matrix; about 1.8 x 10^38 bytes with the exact engine); the limit is 16,777,216 entries (--max-entries)
     """
     from symbolic.cost import rank_cost
 
@@ -286,7 +287,8 @@ def check_family_cost(family: Family) -> None:
         for m in Ms:
             for a in acts:
                 for p in pools:
-                    rank_cost(N=n, M=m, rows=n // 2, widths=family.widths, window=None if family.architecture == "shallow"
+                    rank_cost(N=n, M=m, rows=n // 2, widths=family.widths, window=None
+                              if family.architecture == "shallow"
                               else family.window, architecture=family.architecture, activation=a.split(":")[0],
                               pooling=p, engine="exact", weight_bits=bits).check()
 

@@ -55,7 +55,8 @@ def sharded_search(find, conjecture, family, *, budget: int, seed: int = 0, seco
         seeds = [seed + i for i in range(len(budgets))]
         items = [(find, conjecture, family, b, s, seconds) for b, s in zip(budgets, seeds)]
         done, winner = {}, None
-        runs = ex.run(_shard, items, costs=[-i for i in range(len(items))], names=[f"shard{i}" for i in range(len(items))])
+        runs = ex.run(_shard, items, costs=[-i for i in range(len(items))],
+                      names=[f"shard{i}" for i in range(len(items))])
         try:
             for i, r in runs:
                 done[i] = r

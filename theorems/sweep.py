@@ -121,7 +121,8 @@ def _matches(inst: dict, stated: dict) -> bool:
     """Can a result whose statement has instance ``stated`` be the answer to the task instance ``inst``?
     (The checks keep every given parameter, fill in defaults such as widths, and resolve placeholders
     such as ``patch_order="random"`` into values.)"""
-    return isinstance(stated, dict) and all(k in stated and (_plain(v) == _plain(stated[k]) or _placeholder(v, stated[k]))
+    return isinstance(stated, dict) and all(k in stated
+                                            and (_plain(v) == _plain(stated[k]) or _placeholder(v, stated[k]))
                                             for k, v in inst.items() if v is not None)
 
 
@@ -227,7 +228,8 @@ def assign_journal(lines: list, tasks: list, path: str = "FILE") -> dict:
     to the sweep. A line that belongs to no task of the sweep, or a second proved or refuted line for the
     same statement or the same task, is refused in one line.
 
-    >>> tasks = [("geometry", {"N": 4, "patch_order": [0, 1, 2, 3]}, 0), ("geometry", {"N": 4, "patch_order": "random"}, 0)]
+    >>> tasks = [("geometry", {"N": 4, "patch_order": [0, 1, 2, 3]}, 0),
+    ...          ("geometry", {"N": 4, "patch_order": "random"}, 0)]
     >>> line = lambda order: {"statement": {"claim": "geometry", "instance": {"N": 4, "patch_order": order}}}
     >>> assign_journal([line([2, 0, 1, 3]), line([0, 1, 2, 3])], tasks)
     {1: 0, 0: 1}

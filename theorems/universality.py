@@ -108,7 +108,8 @@ def _basis_claim(claim, statement, latex, architecture, N, M, activation, poolin
     inst = dict(N=N, M=M, architecture=architecture, F=js(F))
     if architecture == "deep":
         inst["window"] = window
-    detail = f"{architecture}: {len(vectors)} {what} tensors, rank {k}{' = M^N' if k == M ** N else ''} (certified); target realized"
+    detail = (f"{architecture}: {len(vectors)} {what} tensors, rank {k}{' = M^N' if k == M ** N else ''} "
+              "(certified); target realized")
     return conclude(claim, statement, latex, inst, status, {"kind": "all", "parts": [rank_cert, eq]}, t, seed, detail)
 
 

@@ -61,7 +61,7 @@ def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries
         if r.rank > Z:
             cert = {"kind": "matricization_rank", "source": source(spec), "rows": list(rows),
                     "certificate": r.certificate.lower.to_dict()}
-            return conclude("false: shallow relu/max rank bound", f"shallow ReLU/max nets have rank [A]_odd-even <= Z",
+            return conclude("false: shallow relu/max rank bound", "shallow ReLU/max nets have rank [A]_odd-even <= Z",
                             "", dict(N=N, M=M, Z=Z), Status.REFUTED, cert, t, seed,
                             f"witness (seed {seed + k}): rank {r.rank} > Z = {Z}", typed=typed)
     return conclude("false: shallow relu/max rank bound", "", "", dict(N=N, M=M, Z=Z), Status.INCONCLUSIVE,

@@ -45,7 +45,7 @@ LAWS_FACTS = {(a, p, law, True) for a, p in PAPER_OPS for law in ("commutativity
     ("relu", "average", "associativity", False), ("tanh", "max", "associativity", False)}
 
 
-LAWS_INSTANCE = ({}, {"operators": ["product/linear", "max/relu", "sum/relu", "average/relu", "max/tanh"]})
+LAWS_INSTANCE: tuple = ({}, {"operators": ["product/linear", "max/relu", "sum/relu", "average/relu", "max/tanh"]})
 
 
 def laws(inst, cert):
@@ -219,7 +219,8 @@ def geometry(inst, cert):
         lo, _ = witness_rank(ps[2 * n], fam, rows, f"part {2 * n}")
         require_schwartz_zippel(net_of(ps[2 * n]["source"]), f"part {2 * n}")
         b = ps[2 * n + 1]
-        keys(b, ("kind", "formula", "N", "M", "window", "widths", "patch_order", "rows", "bound"), (), f"part {2 * n + 1}")
+        keys(b, ("kind", "formula", "N", "M", "window", "widths", "patch_order", "rows", "bound"), (),
+             f"part {2 * n + 1}")
         want = iclr_upper_bound(N, M, w, widths, order, rows)
         need(b["kind"] == "structural_bound" and b["formula"] == "iclr2017_upper" and b["rows"] == rows and
              (b["N"], b["M"], b["window"], b["widths"], b["patch_order"], b["bound"]) == (N, M, w, widths, order, want),
@@ -228,7 +229,8 @@ def geometry(inst, cert):
         S_ = sum(1 for k in range(N // w) if 0 < sum(inI[k * w:(k + 1) * w]) < w)
         need(lo >= min(widths[0], M) ** S_ and lo <= want, f"{label}: certified rank {lo} outside [min(r_0, M)^S, B]")
     every = {frozenset(c) | {0} for k in range(N - 1) for c in itertools.combinations(range(1, N), k)}
-    need(N > 8 or seen == every, f"N={N} <= 8: every partition up to complement ({len(every)}); {len(every - seen)} missing")
+    need(N > 8 or seen == every,
+         f"N={N} <= 8: every partition up to complement ({len(every)}); {len(every - seen)} missing")
 
 
 CLAIMS = {
@@ -237,7 +239,8 @@ CLAIMS = {
                             {"N", "M", "Z", "activation", "pooling"}, eq_shallow),
     "equivalence.deep": ("deep net = generalized HT, for all weights and F",
                          {"N", "M", "widths", "window", "patch_order", "activation", "pooling", "shared"}, eq_deep),
-    "equivalence.average": ("average and sum pooling realize the same tensors", {"N", "M", "architecture", "activation"},
+    "equivalence.average": ("average and sum pooling realize the same tensors",
+                            {"N", "M", "architecture", "activation"},
                             eq_average),
     "universality.convac": ("ConvACs with this F are universal", {"N", "M", "architecture", "F", "window"},
                             _universal("linear", "product")),
@@ -285,7 +288,8 @@ def validate_instance(cid, inst) -> dict:
     """Every field of a claim's instance, against the claim's schema and the papers' constraints (N = w^L for
     deep nets, a permutation for the patch order, one width per layer, an M x M exact F, partitions of the
     modes); raises :class:`~symbolic.errors.StatementError` naming the field."""
-    schema.need(isinstance(cid, str) and cid in CLAIMS, f"statement.claim={str(cid)[:40]!r}: not a claim of the catalog ({sorted(CLAIMS)})")
+    schema.need(isinstance(cid, str) and cid in CLAIMS,
+                f"statement.claim={str(cid)[:40]!r}: not a claim of the catalog ({sorted(CLAIMS)})")
     required, optional = INSTANCE[cid]
     schema.fields(inst, required, optional, "statement.instance")
     w = "statement.instance"

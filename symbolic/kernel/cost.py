@@ -24,7 +24,8 @@ Estimates (each an upper bound of the order of what the step holds or does):
 ...     grid_points(2, 26, 1, "exact")
 Traceback (most recent call last):
 ...
-symbolic.errors.TooLarge: not re-checked: grid points of the forward pass (M=2, N=26): 67,108,864, over the kernel's limit of 1,048,576 (convac recheck --max-entries raises it)
+symbolic.errors.TooLarge: not re-checked: grid points of the forward pass (M=2, N=26): 67,108,864, over the kernel's
+limit of 1,048,576 (convac recheck --max-entries raises it)
 >>> import sympy
 >>> a = sympy.symbols("a0:9")
 >>> expansion_terms(sum(a) ** 64) > 10**10
@@ -172,7 +173,8 @@ def expansion_work(e) -> int:
     """The terms of the expansion of ``e`` and of every function argument inside it (Max, Min, Abs, ...)."""
     if not isinstance(e, sympy.Basic):
         return 1
-    memo, total, stack, seen = {}, expansion_terms(e), [e], set()
+    memo: dict = {}
+    total, stack, seen = expansion_terms(e), [e], set()
     while stack:
         x = stack.pop()
         for a in x.args:
@@ -219,9 +221,8 @@ def value_bits_limit() -> int:
 
 def substitution(exprs, point_bits: int, what: str = "the substitution of the point"):
     """Values of degree-d expressions at a point of ``point_bits``-bit rationals have about d * point_bits bits."""
-    b = current()
     limit = value_bits_limit()
-    memo = {}
+    memo: dict = {}
     for e in exprs:
         bits = degree(e, memo) * max(1, point_bits)
         if bits > limit:

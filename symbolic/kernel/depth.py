@@ -135,7 +135,8 @@ def _almost_every(part, fam, st, what):
          part["rows"] == C.odd_even(st["N"]), f"{what}: the {rule} rule's certificate for the odd-even rows")
     net = net_of(part["source"], what)
     C.family_is(net, fam, what)
-    k = (generic.require_regions if rule == generic.REGIONS else generic.require_analytic)(net, part, part["rows"], what)
+    k = (generic.require_regions if rule == generic.REGIONS
+         else generic.require_analytic)(net, part, part["rows"], what)
     need(k == st["rank"], f"{what}: the rule proves rank >= {k}, the statement says {st['rank']}")
     return k
 
@@ -181,7 +182,7 @@ def validate(st) -> dict:
         schema.choice(st.get("answer"), ANSWERS, "statement.answer")
         req, opt = ("answer",), VALUES[st["answer"]] + ("widths",)  # values: unknown until proved
     else:
-        req, opt = EXTRA[part]
+        req, opt = EXTRA[part]  # type: ignore[assignment, index]
     schema.fields(st, BASE + req, opt, "statement")
     schema.operator(st["activation"], st["pooling"])
     for k in ("rank", "term_bound", "params", "bound", "Z_box", "box_rank", "Z_all"):
@@ -195,7 +196,8 @@ def validate(st) -> dict:
         schema.choice(st["rule"], generic.RULES, "statement.rule")
     if "eps2" in st:
         approximation.positive_rational(st["eps2"], "statement.eps2")
-    N, M = schema.nat(st["N"], "statement.N", 2, 64), schema.nat(st["M"], "statement.M", 1, 64)
+    N = schema.nat(st["N"], "statement.N", 2, 64)
+    schema.nat(st["M"], "statement.M", 1, 64)
     schema.geometry(N, 2, None, "statement")
     if "widths" in st:
         schema.widths(st["widths"], schema.depth_of(N, 2), "statement.widths")
@@ -221,7 +223,8 @@ def check_depth_result(st, res):
     part, status = st["part"], res["status"]
     N, M = st["N"], st["M"]
     need(part != "exponential", "part=exponential is only ever tested (no certificate proves it)")
-    need(part != "completeness" or st["answer"] != "unknown", "answer=unknown asserts nothing: its status is inconclusive")
+    need(part != "completeness" or st["answer"] != "unknown",
+         "answer=unknown asserts nothing: its status is inconclusive")
     want = VALUES[st["answer"]] if part == "completeness" else EXTRA[part][0]
     missing = [k for k in want if k not in st and not (k == "rule" and status == "refuted")]
     need(not missing, f"statement: a {status} {part} states its values; missing {missing}")

@@ -117,12 +117,13 @@ def tree_tensor(net: Net, y: int, act, combine) -> np.ndarray:
         if l == 0:
             pre = [[np.array(list(vec), dtype=object) for vec in m] for m in mats]
         else:
-            pre = [[functools.reduce(lambda u, v: u + v, [a * t for a, t in zip(vec, prev[k])]) for vec in m]
+            pre = [[functools.reduce(lambda u, v: u + v, [a * t for a, t in zip(vec, prev[k])])  # type: ignore[index]
+                    for vec in m]
                    for k, m in enumerate(mats)]
         acted = [[act(t, (l, k, c)) for c, t in enumerate(pk)] for k, pk in enumerate(pre)]
         prev = [[combine([acted[j * w + t][c] for t in range(w)]) for c in range(len(acted[0]))]
                 for j in range(npos // w)]
-    A = functools.reduce(lambda u, v: u + v, [o * t for o, t in zip(net.output[y], prev[0])])
+    A = functools.reduce(lambda u, v: u + v, [o * t for o, t in zip(net.output[y], prev[0])])  # type: ignore[index]
     return np.transpose(A, [net.order.index(i) for i in range(net.N)]).ravel()
 
 

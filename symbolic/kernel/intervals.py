@@ -39,7 +39,7 @@ def interval(e, box, memo=None) -> tuple:
     if e in memo:
         return memo[e]
     if e.is_Rational:
-        out = (Fraction(int(e.p), int(e.q)),) * 2
+        out: tuple = (Fraction(int(e.p), int(e.q)),) * 2
     elif e.is_Symbol:
         if e.name not in box:
             _fail(f"box_identity: the symbol {e} has no interval in the box")

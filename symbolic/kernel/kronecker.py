@@ -162,7 +162,8 @@ def check(net, rows, output, cert) -> tuple:
     """Verify a kronecker certificate for rank [A^output]_rows of ``net``; return (lower, upper)."""
     keys(cert, ("certificate", "k", "inner", "prime", "pivots"), (), "certificate")
     p = cert["prime"]
-    need(type(p) is int and 2 <= p < 1 << 26 and sympy.isprime(p), f"kronecker: prime={p!r}: expected a prime below 2^26")
+    need(type(p) is int and 2 <= p < 1 << 26 and sympy.isprime(p),
+         f"kronecker: prime={p!r}: expected a prime below 2^26")
     k, K, pure, tree = derive(net, rows, output, p)
     need(cert["inner"] == K, f"kronecker: inner={cert['inner']!r}, but the derived inner size is {K}")
     need(cert["k"] == k, f"kronecker: k={cert['k']!r}, but g has {k} nonzero entries")

@@ -90,7 +90,8 @@ def check_law(act, pl, law, holds: bool, cert):
         if isinstance(x, (bool, float)) or not isinstance(x, (int, str)):
             fail(f"point.{v}={str(x)[:40]}: expected an exact number (int or 'p/q')")
     sub = {v: sympy.Rational(str(parse_rational(pt[str(v)], field=f"point.{v}"))) for v in vs}
-    need(nonzero_constant((lhs - rhs).xreplace(sub)), f"{law} of {act}/{pl}: the sides are not proved different at {pt}")
+    need(nonzero_constant((lhs - rhs).xreplace(sub)),
+         f"{law} of {act}/{pl}: the sides are not proved different at {pt}")
 
 
 def validate(st) -> dict:

@@ -88,7 +88,8 @@ def check_lower(A: np.ndarray, c, modulus: int | None = None) -> int:
         _fail(f"a {k} x {k} minor needs {k} rows and {k} columns, got {len(rows)} and {len(cols)}")
     if isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < MAX_PRIME or not sympy.isprime(p):
         _fail(f"prime={p!r} is not a prime below 2^62")
-    _fail_if(modulus is not None and modulus != p, f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
+    _fail_if(modulus is not None and modulus != p,
+             f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
     if k == 0:
         return 0
     sub = A if rows == list(range(A.shape[0])) and cols == list(range(A.shape[1])) else A[np.ix_(rows, cols)]
@@ -117,7 +118,8 @@ def _fmpq_mat(rows):
 def check_upper(A: np.ndarray, c) -> int:
     """Verify a rank_upper_bound certificate on the exact matrix A; return k."""
     kind = c.get("kind") if isinstance(c, dict) else None
-    _fail_if(c.get("certificate") != "rank_upper_bound", f"certificate={c.get('certificate')!r}: expected rank_upper_bound")
+    _fail_if(c.get("certificate") != "rank_upper_bound",
+             f"certificate={c.get('certificate')!r}: expected rank_upper_bound")
     if kind == "trivial":
         keys(c, ("certificate", "k", "kind"), (), "rank_upper_bound")
         if type(c["k"]) is not int or c["k"] != min(A.shape):
@@ -138,7 +140,8 @@ def check_upper(A: np.ndarray, c) -> int:
         _fail(f"factorization: V must be {k} x {A.shape[1]}")
     _fail_if(A.dtype == np.int64, "factorization: an exact matrix is needed, not residues")
     words = 1 + max((len(str(x)) for r in V for x in r), default=1) // 19
-    cost.work(A.shape[0] * k * A.shape[1] * words, f"the factorization check ({A.shape[0]} x {k} times {k} x {A.shape[1]})")
+    cost.work(A.shape[0] * k * A.shape[1] * words,
+              f"the factorization check ({A.shape[0]} x {k} times {k} x {A.shape[1]})")
     Vq = [[parse_rational(x, field="V", max_digits=MAX_CERT_DIGITS) for x in r] for r in V]
     Aq = [[Fraction(x) for x in r] for r in A]
     C = [[r[j] for j in cols] for r in Aq]
@@ -176,7 +179,8 @@ def check_factors(net, grid_mod, rows, c) -> int:
     U V == A modulo distinct primes (``grid_mod(p)``: [A]_rows mod p) whose product exceeds the entry bound of A
     plus k max|U| max|V|, so that U V - A, divisible by their product and smaller, is 0; return k."""
     keys(c, ("certificate", "k", "kind", "U", "V", "primes"), (), "rank_upper_bound")
-    _fail_if(c["certificate"] != "rank_upper_bound", f"certificate={str(c['certificate'])[:40]}: expected rank_upper_bound")
+    _fail_if(c["certificate"] != "rank_upper_bound",
+             f"certificate={str(c['certificate'])[:40]}: expected rank_upper_bound")
     n, m, k, primes = net.M ** len(rows), net.M ** (net.N - len(rows)), c["k"], c["primes"]
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= min(n, m):
         _fail(f"factors: k={k!r}: expected an int in 1..{min(n, m)}")

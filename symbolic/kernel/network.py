@@ -18,6 +18,7 @@ import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy
@@ -197,7 +198,8 @@ def read_net(d, field: str = "spec") -> Net:
     shared = d.get("shared", False)
     _fail_if(not isinstance(shared, bool), f"{field}.shared={shared!r}: expected true or false")
     symbolic = d.get("weights") == "symbolic"
-    _fail_if(not symbolic and {"Z", "widths", "Y"} & set(d), f"{field}: Z, widths and Y are fields of symbolic specs only")
+    _fail_if(not symbolic and {"Z", "widths", "Y"} & set(d),
+             f"{field}: Z, widths and Y are fields of symbolic specs only")
     has_symbols = symbolic
 
     def contains_names(x):
@@ -225,7 +227,8 @@ def read_net(d, field: str = "spec") -> Net:
             order = tuple(po)
         sizes = [(N // window**l, window) for l in range(L)]
     else:
-        _fail_if("window" in d or "patch_order" in d, f"{field}: window and patch_order are fields of deep networks only")
+        _fail_if("window" in d or "patch_order" in d,
+                 f"{field}: window and patch_order are fields of deep networks only")
         sizes = [(N, N)]
     if symbolic:
         return _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes)
@@ -257,6 +260,7 @@ def read_net(d, field: str = "spec") -> Net:
 
 def _symbolic_net(d, field, arch, N, M, act, pl, F, window, order, shared, sizes) -> Net:
     S = sympy.Symbol
+    layers: Any  # a tuple per layer (built as a list for deep nets)
     _symbol_count(d, arch, N, M, shared, sizes)
     Y = _int(d, "Y", 1, 64, default=1)
     if arch == "shallow":
@@ -375,13 +379,15 @@ def grid(net: Net, modulus: int | None = None) -> list:
                  f"modular evaluation needs a polynomial operator, numeric weights and a prime below 2^26 that "
                  f"divides no denominator of the weights (prime={p!r})")
         cv = lambda x: Fraction(x).numerator * pow(Fraction(x).denominator, -1, p) % p  # noqa: E731
-        conv = lambda vec, xs: sum((cv(w) * x % p for w, x in zip(vec, xs)), start=np.zeros(len(xs[0]), np.int64)) % p  # noqa: E731
+        conv = lambda vec, xs: sum((cv(w) * x % p for w, x in zip(vec, xs)),  # noqa: E731
+                                   start=np.zeros(len(xs[0]), np.int64)) % p
         act = (lambda x: x) if net.activation == "linear" else (lambda x: x * x % p)
         pl = lambda c: (functools.reduce(lambda a, b: a * b % p, c) if net.pooling == "product" else  # noqa: E731
-                        sum(c) % p * (pow(len(c), -1, p) if net.pooling == "average" else 1) % p).ravel()
+                        sum(c) % p * (pow(len(c), -1, p) if net.pooling == "average" else 1) % p).ravel()  # type: ignore[union-attr]
     else:
         cv = lambda x: x  # noqa: E731
-        conv = lambda vec, xs: sum((w * x for w, x in zip(vec, xs) if w != 0), start=np.zeros(len(xs[0]), object))  # noqa: E731
+        conv = lambda vec, xs: sum((w * x for w, x in zip(vec, xs) if w != 0),  # noqa: E731
+                                   start=np.zeros(len(xs[0]), object))
         act = np.frompyfunc(exact if numeric else symb, 1, 1)
         pl = lambda c: _pool_vec(net.pooling, [x.ravel() for x in np.broadcast_arrays(*c)])  # noqa: E731
     # symbolic linear combinations are expanded as they are built, so that equal functions of the

@@ -10,7 +10,8 @@ Max(0, a) + 15/2
 >>> parse_expr("__import__('os')", field="weights.output[0][0]")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-symbolic.kernel.parse.ParseError: weights.output[0][0]: the name '__import__' (names starting with '__' are refused) at position 0 in "__import__('os')"; allowed: ...
+symbolic.kernel.parse.ParseError: weights.output[0][0]: the name '__import__' (names starting with '__' are refused) at
+position 0 in "__import__('os')"; allowed: ...
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def _tokens(text: str, field: str) -> list:
             while j < n and text[j] in (_DIGITS if kind == "num" else _NAME):
                 j += 1
             word = text[i:j]
-            if kind == "num" and j < n and (text[j] == "." or (text[j] in "eE" and text[j + 1:j + 2] in _DIGITS | {"+", "-"})):
+            if kind == "num" and j < n and (text[j] == "."
+                                            or (text[j] in "eE" and text[j + 1:j + 2] in _DIGITS | {"+", "-"})):
                 raise ParseError(field, f"decimal (float) literals are refused, got {_clip(text[i:j + 2])}")
             if kind == "num" and j < n and text[j] in _NAME:
                 raise ParseError(field, f"a number followed by a name at position {j} in {_clip(text)} (write 2*x)")
@@ -168,7 +170,8 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
     ParseError
         One line naming ``field``, what is wrong and what is allowed.
 
-    >>> parse_expr("Max(a, 0)*b^2 + 3/4") == sympy.Max(sympy.Symbol("a"), 0) * sympy.Symbol("b")**2 + sympy.Rational(3, 4)
+    >>> parse_expr("Max(a, 0)*b^2 + 3/4") == (sympy.Max(sympy.Symbol("a"), 0) * sympy.Symbol("b")**2
+    ...                                        + sympy.Rational(3, 4))
     True
     """
     if not isinstance(text, str):
@@ -235,8 +238,10 @@ def parse_expr(text, *, field="expression", symbols=None, max_length=20000, max_
                 fail(f"calls of {v!r} are not allowed", i)
             t = v in _TRANSCENDENTAL
             for key, add, limit, what in (("calls", 1, MAX_CALL_NESTING, "function calls nested more than {} deep"),
-                                          ("trans", t, MAX_TRANSCENDENTAL_NESTING, "exp, tanh, sigmoid nested more than {} deep"),
-                                          ("trans_total", t, MAX_TRANSCENDENTAL, "more than {} calls of exp, tanh and sigmoid"),
+                                          ("trans", t, MAX_TRANSCENDENTAL_NESTING,
+                                           "exp, tanh, sigmoid nested more than {} deep"),
+                                          ("trans_total", t, MAX_TRANSCENDENTAL,
+                                           "more than {} calls of exp, tanh and sigmoid"),
                                           ("depth", 1, max_depth, "nesting deeper than {}")):
                 nest[key] += add
                 if nest[key] > limit:
@@ -301,11 +306,12 @@ def parse_rational(value, *, field, max_digits: int = MAX_DIGITS) -> Fraction:
     (Fraction(-3, 4), Fraction(7, 1))
     """
     if isinstance(value, bool) or not isinstance(value, (int, str, Fraction)):
-        what = "a boolean" if isinstance(value, bool) else "a float" if isinstance(value, float) else type(value).__name__
+        what = ("a boolean" if isinstance(value, bool) else "a float" if isinstance(value, float)
+                else type(value).__name__)
         raise ParseError(field, f"expected an int or a string 'p/q', got {what}")
     if isinstance(value, str) and len(value) > 2 * max_digits + 64:
         raise ParseError(field, f"{len(value)} characters; at most {max_digits} digits each side of '/'", kind="digits")
-    parts = [value.numerator, value.denominator] if not isinstance(value, str) else value.split("/")
+    parts: list = [value.numerator, value.denominator] if not isinstance(value, str) else value.split("/")
     nums = []
     for k, p in enumerate(parts if len(parts) <= 2 else ()):
         if isinstance(p, str):

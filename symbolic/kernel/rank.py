@@ -66,7 +66,8 @@ def describe(st) -> str:
     d = st.get("spec") if isinstance(st.get("spec"), dict) else {}
     net = (f"{d.get('architecture')} {d.get('activation')}/{d.get('pooling')} net, N={d.get('N')}, M={d.get('M')}"
            + (f", window={d.get('window', 2)}" if d.get("architecture") == "deep" else "")
-           + (", patch_order=" + str(d["patch_order"]) if d.get("patch_order") not in (None, list(range(d.get("N") or 0)))
+           + (", patch_order=" + str(d["patch_order"])
+              if d.get("patch_order") not in (None, list(range(d.get("N") or 0)))
               else "") + (", symbolic weights" if d.get("weights") == "symbolic" else ""))
     return f"rank [A^{st.get('output')}]_{st.get('rows')} ({net})"
 
@@ -83,7 +84,8 @@ def check(st, res) -> str:
         need(res.get("bounds") == bounds, f"bounds {res.get('bounds')} differ from the re-derived {bounds}")
         lo, up = kronecker.check(net, rows, st["output"], cert)
         need(res.get("lower") == lo and res.get("upper") == up and lo <= min(bounds.values()),
-             f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the certificate proves {lo}, {up}")
+             f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the "
+             f"certificate proves {lo}, {up}")
         return f"{describe(st)} = {lo} (structured: A = P diag(g) Q^T, never formed)"
     keys(cert, ("certificate", "lower", "upper"), (), "certificate")
     need(cert["certificate"] == "rank", f"certificate.certificate={str(cert['certificate'])[:40]}: expected rank")
@@ -114,10 +116,12 @@ def check(st, res) -> str:
     p, kind = cert["lower"].get("prime"), cert["upper"].get("kind")
     modular = ((kind == "factors" or kind == "trivial" and net.M ** net.N > SMALL) and net.pooling != "max"
                and net.activation in ("linear", "square") and type(p) is int and 2 <= p < 1 << 26)
-    grid_mod = functools.lru_cache(maxsize=1)(lambda q: matricize(grid(net, modulus=q)[st["output"]], net.N, net.M, rows))
+    grid_mod = functools.lru_cache(maxsize=1)(lambda q: matricize(grid(net, modulus=q)[st["output"]], net.N, net.M,
+                                                                  rows))
     A = grid_mod(p) if modular else matricize(np.asarray(grid(net)[st["output"]]), net.N, net.M, rows)
     if kind == "factors":
-        lo, up = check_lower(A, cert["lower"], p if modular else None), check_factors(net, grid_mod, rows, cert["upper"])
+        lo, up = (check_lower(A, cert["lower"], p if modular else None),
+                  check_factors(net, grid_mod, rows, cert["upper"]))
         need(lo <= up, f"lower bound {lo} exceeds upper bound {up}")
     else:
         lo, up = check_rank(A, cert, modulus=p if modular else None)

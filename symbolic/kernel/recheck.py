@@ -137,7 +137,8 @@ def check_result(res) -> Line:
         return Line(typ, status, False, f"unexpected fields {sorted(extra)}" if extra else "no certificate field",
                     malformed=True)
     bad_info = [k for k in INFO if k in res and (isinstance(res[k], bool) or not isinstance(res[k], (int, float))
-                                                 or not res[k] >= 0 or (k != "seconds" and not isinstance(res[k], int)))]
+                                                 or not res[k] >= 0
+                                                 or (k != "seconds" and not isinstance(res[k], int)))]
     if bad_info:
         return Line(typ, status, False, f"{bad_info[0]}={_clip(res[bad_info[0]])}: expected a non-negative number",
                     malformed=True)

@@ -156,13 +156,14 @@ def rational_matrix(F, n, what) -> tuple:
     """An n x n matrix of exact rationals (ints or "p/q" strings)."""
     need(isinstance(F, list) and len(F) == n and all(isinstance(r, list) and len(r) == n for r in F),
          f"{what}: expected an {n} x {n} matrix")
-    out = []
+    out: tuple = ()  # fail() raises: never returned empty
     for i, r in enumerate(F):
         for j, x in enumerate(r):
             need(not isinstance(x, (bool, float)) and isinstance(x, (int, str)),
                  f"{what}[{i}][{j}]={_show(x)}: expected an exact number (int or 'p/q')")
     try:
-        out = tuple(tuple(parse_rational(x, field=f"{what}[{i}][{j}]") for j, x in enumerate(r)) for i, r in enumerate(F))
+        out = tuple(tuple(parse_rational(x, field=f"{what}[{i}][{j}]") for j, x in enumerate(r))
+                    for i, r in enumerate(F))
     except ParseError as e:
         fail(str(e))
     return out

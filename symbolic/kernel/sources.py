@@ -25,7 +25,8 @@ from .parse import parse_expr, parse_rational
 
 
 def nat(x, what, lo=1, hi=1 << 16) -> int:
-    need(not isinstance(x, bool) and isinstance(x, int) and lo <= x <= hi, f"{what}={x!r}: expected an int in [{lo}, {hi}]")
+    need(not isinstance(x, bool) and isinstance(x, int) and lo <= x <= hi,
+         f"{what}={x!r}: expected an int in [{lo}, {hi}]")
     return x
 
 
@@ -82,7 +83,8 @@ def zero(x) -> bool:
 def same(a: np.ndarray, b: np.ndarray) -> bool:
     """Entrywise equal for all values of the symbols: identical, or the difference expands to 0."""
     return a.shape == b.shape and all(x == y or (isinstance(x, sympy.Basic) or isinstance(y, sympy.Basic))
-                                      and zero(sympy.sympify(x, strict=True) - sympy.sympify(y, strict=True)) for x, y in zip(a, b))
+                                      and zero(sympy.sympify(x, strict=True) - sympy.sympify(y, strict=True))
+                                      for x, y in zip(a, b))
 
 
 def for_all_weights(net: Net, what: str):
@@ -127,7 +129,8 @@ def coefficients(c, N, M, what="coefficients") -> list:
         need(isinstance(item, list) and len(item) == 2, f"{what}: expected [index, coefficient] pairs")
         idx, q = item
         need(isinstance(idx, list) and len(idx) == N and all(
-            not isinstance(i, bool) and isinstance(i, int) and 0 <= i < M for i in idx), f"{what}: index {idx!r} out of range")
+            not isinstance(i, bool) and isinstance(i, int) and 0 <= i < M for i in idx),
+            f"{what}: index {idx!r} out of range")
         need(tuple(idx) not in seen, f"{what}: index {idx} repeated")
         seen.add(tuple(idx))
         need(not isinstance(q, (bool, float)), f"{what}: {q!r} is not exact")
@@ -144,7 +147,8 @@ def flat_index(idx, M) -> int:
 
 
 def apply_functional(coeffs, T: np.ndarray, M: int):
-    return sum((sympy.Rational(q.numerator, q.denominator) * sympy.sympify(T[flat_index(i, M)], strict=True) for i, q in coeffs),
+    return sum((sympy.Rational(q.numerator, q.denominator) * sympy.sympify(T[flat_index(i, M)], strict=True)
+                for i, q in coeffs),
                sympy.Integer(0))
 
 
@@ -177,11 +181,11 @@ def decomposition(net: Net, y: int) -> np.ndarray:
             phi = [[F.dot(np.array(vec, dtype=object)) for vec in m] for m in mats]
         else:
             phi = [[sum((a * t for a, t in zip(vec, prev_k)), np.zeros(prev_k[0].shape, dtype=object)) for vec in m]
-                   for m, prev_k in zip(mats, phi)]
+                   for m, prev_k in zip(mats, phi)]  # type: ignore[arg-type]
         if l < len(net.layers) - 1:
             phi = [[_gprod(net, [phi[j * w + t][c] for t in range(w)]) for c in range(len(phi[0]))]
                    for j in range(len(phi) // w)]
-    top = [_gprod(net, [phi[t][c] for t in range(w)]) for c in range(len(phi[0]))]
+    top = [_gprod(net, [phi[t][c] for t in range(w)]) for c in range(len(phi[0]))]  # type: ignore[index]
     A = sum((o * t for o, t in zip(net.output[y], top)), np.zeros(top[0].shape, dtype=object))
     inv = [net.order.index(i) for i in range(N)]  # tree position of each patch
     return np.transpose(A, inv).ravel()

@@ -19,7 +19,8 @@ def invariant_under(T, p, N, M) -> bool:
     A = np.asarray(T).reshape((M,) * N)
     for d in itertools.product(range(M), repeat=N):
         x, y = A[d], A[tuple(d[p[m]] for m in range(N))]
-        if not (zero(sympy.sympify(x, strict=True) - sympy.sympify(y, strict=True)) if isinstance(x, sympy.Basic) else x == y):
+        if not (zero(sympy.sympify(x, strict=True) - sympy.sympify(y, strict=True)) if isinstance(x, sympy.Basic)
+                else x == y):
             return False
     return True
 

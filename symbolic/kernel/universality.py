@@ -77,10 +77,12 @@ def realizations(cert, fam, F, size, what):
         if F is None:
             identity_F(net, f"{what}[{n}]")
         else:
-            need(net.F is not None and [list(r) for r in net.F] == [[parse_rational(x, field="F") for x in r] for r in F],
+            need(net.F is not None
+                 and [list(r) for r in net.F] == [[parse_rational(x, field="F") for x in r] for r in F],
                  f"{what}[{n}]: F differs from the statement's")
         rows.append(tensor_of(s))
-    need(check_lower(np.array(rows, dtype=object), cert["certificate"]) == size, f"{what}: the certified rank is not {size}")
+    need(check_lower(np.array(rows, dtype=object), cert["certificate"]) == size,
+         f"{what}: the certified rank is not {size}")
 
 
 def _reduce(fam, coeffs):

@@ -46,8 +46,10 @@ def odd_even(N):
 
 def factorized(A, U, V, syms, what) -> int:
     """[A] = U V exactly (entries expand to 0), with U, V read by the whitelist parser; the inner size."""
-    need(isinstance(U, list) and isinstance(V, list) and all(isinstance(r, list) for r in U + V), f"{what}: U, V are lists of rows")
-    cost.entries(len(U) * len(V) * max((len(r) for r in V), default=1), f"{what}: the product U V (rows x inner x columns)")
+    need(isinstance(U, list) and isinstance(V, list) and all(isinstance(r, list) for r in U + V),
+         f"{what}: U, V are lists of rows")
+    cost.entries(len(U) * len(V) * max((len(r) for r in V), default=1),
+                 f"{what}: the product U V (rows x inner x columns)")
     U = [[parse_expr(x, field="U", symbols=syms) for x in r] for r in U]
     V = [[parse_expr(x, field="V", symbols=syms) for x in r] for r in V]
     n = len(V)
@@ -120,7 +122,8 @@ def max_rows(cert, fam, what="certificate"):
 def additive(U, V) -> bool:
     """U = [r, u 1] and V = [v 1^T; c^T] (column 1 of U and row 0 of V constant): [A] = (v r) 1^T + 1 (u c)^T is
     additively separable, and a sum of such matrices is again one, so rank <= 2 at ANY number of channels."""
-    return len(V) == 2 and all(len(r) == 2 for r in U) and len({str(r[1]) for r in U}) == 1 and len(set(map(str, V[0]))) == 1
+    return (len(V) == 2 and all(len(r) == 2 for r in U) and len({str(r[1]) for r in U}) == 1
+            and len(set(map(str, V[0]))) == 1)
 
 
 def polynomials_equal(a, b, syms) -> bool:
@@ -183,7 +186,8 @@ def box(cert, fam, what="certificate"):
               f"{what}.right")
     need(sh.F == deep.F, f"{what}.right: the same representation F as the deep net")
     syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x, strict=True).free_symbols}
-    need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms), f"{what}.box: an interval for every deep weight")
+    need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms),
+         f"{what}.box: an interval for every deep weight")
     need(all(set(map(str, sympy.sympify(x, strict=True).free_symbols)) <= set(syms) for x in sh.weights()),
          f"{what}.right: weights of the deep symbols")
     B = {}
@@ -195,7 +199,8 @@ def box(cert, fam, what="certificate"):
     memo = {}
     left = [resolve_on_box(sympy.sympify(a, strict=True), B, memo) for a in tensor_of(cert["left"])]
     for a, b in zip(left, tensor_of(cert["right"])):
-        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True), B, memo)), f"{what}: the two tensors differ on the box")
+        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True), B, memo)),
+             f"{what}: the two tensors differ on the box")
     return np.array(left, dtype=object), syms, sh.widths[0]
 
 

@@ -4,7 +4,8 @@ Each case is a file of a few KB at most that asks for a 2^26-point grid, a 2^24-
 integer powers during substitution, the expansion of (a sum of 9 or 10 symbols)^64 in a zero test, or huge
 exponents.  The kernel must refuse it in one line (exit 1 or 2), no traceback, well inside 10 s of CPU and
 1 GB.  Every case runs in a forked child under RLIMIT_CPU and RLIMIT_AS (tests/kernel/forgers.py), so a case
-the kernel does not refuse would end at the limit and fail (the kernel's cost model, symbolic/kernel/cost.py, refuses them all).
+the kernel does not refuse would end at the limit and fail (the kernel's cost model, symbolic/kernel/cost.py, refuses
+them all).
 """
 
 from __future__ import annotations

@@ -228,7 +228,8 @@ TYPE_LAX = {
     "envelope convac 1.0": lambda a: a.update(convac=1.0),
     "rank lower 4.0": lambda a: a["results"][0].update(lower=4.0),
     "rank upper 4.0": lambda a: a["results"][0].update(upper=4.0),
-    "rank bounds floats": lambda a: a["results"][0].update(bounds={k: float(v) for k, v in a["results"][0]["bounds"].items()}),
+    "rank bounds floats": lambda a: a["results"][0].update(bounds={k: float(v)
+                                                                   for k, v in a["results"][0]["bounds"].items()}),
     "rank upper.k 4.0 (trivial)": lambda a: (a["results"][0]["certificate"]["upper"].update(k=4.0),
                                              a["results"][0].update(upper=4.0)),
     "rank partition with Arabic-Indic digits": lambda a: a["results"][0]["statement"].update(partition="\u0660,\u0662"),

@@ -36,7 +36,8 @@ def _unproved(res, status):
 
 
 @pytest.mark.parametrize("status", ["tested", "inconclusive"])
-@pytest.mark.parametrize("n", range(len(RESULTS)), ids=[f"{c}:{r['statement']['type']}{i}" for i, (c, r) in enumerate(RESULTS)])
+@pytest.mark.parametrize("n", range(len(RESULTS)),
+                         ids=[f"{c}:{r['statement']['type']}{i}" for i, (c, r) in enumerate(RESULTS)])
 def test_well_formed_unproved_results_are_listed_not_counted(n, status):
     cmd, res = RESULTS[n]
     code, text = verdict(envelope(cmd, _unproved(res, status)))
@@ -46,7 +47,8 @@ def test_well_formed_unproved_results_are_listed_not_counted(n, status):
 
 @pytest.mark.parametrize("status", ["tested", "inconclusive"])
 @pytest.mark.parametrize("m", range(len(MALFORM)))
-@pytest.mark.parametrize("n", range(len(RESULTS)), ids=[f"{c}:{r['statement']['type']}{i}" for i, (c, r) in enumerate(RESULTS)])
+@pytest.mark.parametrize("n", range(len(RESULTS)),
+                         ids=[f"{c}:{r['statement']['type']}{i}" for i, (c, r) in enumerate(RESULTS)])
 def test_malformed_unproved_statements_are_exit_2(n, m, status):
     cmd, res = RESULTS[n]
     res = _unproved(res, status)
@@ -55,7 +57,8 @@ def test_malformed_unproved_statements_are_exit_2(n, m, status):
 
 
 @pytest.mark.parametrize("status", ["tested", "inconclusive"])
-@pytest.mark.parametrize("n", range(len(RESULTS)), ids=[f"{c}:{r['statement']['type']}{i}" for i, (c, r) in enumerate(RESULTS)])
+@pytest.mark.parametrize("n", range(len(RESULTS)),
+                         ids=[f"{c}:{r['statement']['type']}{i}" for i, (c, r) in enumerate(RESULTS)])
 def test_unproved_results_assert_nothing(n, status):
     """A certificate, or rank values, beside a tested/inconclusive status: exit 2."""
     cmd, res = RESULTS[n]

@@ -193,7 +193,8 @@ def _result_true(res) -> bool:
     from theorems.search import parse_bound
     from theorems.universality_decision import decide_universality, universality_answer
 
-    if not isinstance(res, dict) or set(res) - {"statement", "status", "certificate", "lower", "upper", "bounds"} - INFO:
+    if not isinstance(res, dict) or set(res) - {"statement", "status", "certificate", "lower", "upper",
+                                                "bounds"} - INFO:
         return False
     st, status = res.get("statement"), res.get("status")
     if status in ("tested", "inconclusive"):
@@ -249,7 +250,8 @@ def _result_true(res) -> bool:
             return status == "proved" and inst == json.loads(json.dumps(check(seed=0).instance))
         if set(inst) - set(params) - {"F"}:  # F is chosen by the check from the seed
             return False
-        return status == "proved" and check(**{k: v for k, v in inst.items() if k in params}, seed=0).status.value == "proved"
+        return status == "proved" and check(**{k: v for k, v in inst.items() if k in params},
+                                            seed=0).status.value == "proved"
     return False
 
 
@@ -262,7 +264,8 @@ def _true(ans, genuine_ans) -> bool:
         return False
     results = ans["results"]
     keys = [json.dumps({k: v for k, v in r.items() if k not in INFO}, sort_keys=True) for r in results]
-    if len(set(keys)) != len(keys) or len({json.dumps(r["statement"], sort_keys=True) for r in results}) != len(results):
+    if len(set(keys)) != len(keys) or len({json.dumps(r["statement"], sort_keys=True)
+                                           for r in results}) != len(results):
         return False
     if "summary" in ans:
         want = {s: sum(1 for r in results if r["status"] == s) for s in _OTHER["status"]}

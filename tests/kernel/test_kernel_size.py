@@ -64,7 +64,8 @@ def test_kernel_imports_nothing_from_the_provers():
     for f in (ROOT / "symbolic" / "kernel").glob("*.py"):
         for node in ast.walk(ast.parse(f.read_text())):
             if isinstance(node, ast.ImportFrom):
-                mod = ("symbolic.kernel." if node.level == 1 else "symbolic." if node.level == 2 else "") + (node.module or "")
+                mod = ("symbolic.kernel." if node.level == 1 else "symbolic." if node.level == 2
+                       else "") + (node.module or "")
                 if mod.startswith(("symbolic", "theorems")):
                     assert mod.startswith("symbolic.kernel") or mod == "symbolic.errors", (f.name, mod)
             elif isinstance(node, ast.Import):

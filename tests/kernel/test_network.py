@@ -31,7 +31,8 @@ specs = st.one_of(
     st.builds(lambda N, M, w, act, pool, seed: deep(N=w ** N, M=M, window=w, activation=act, pooling=pool, seed=seed,
                                                     low=-50, high=50),
               st.integers(1, 2), st.integers(1, 3), st.sampled_from([2, 3]),
-              st.sampled_from(["linear", "square", "relu", "abs"]), st.sampled_from(["product", "sum", "max", "average"]),
+              st.sampled_from(["linear", "square", "relu", "abs"]),
+              st.sampled_from(["product", "sum", "max", "average"]),
               st.integers(0, 10**6)),
     st.builds(lambda N, M, Z, act, pool, seed: shallow(N=N, M=M, Z=Z, activation=act, pooling=pool, seed=seed),
               st.integers(1, 4), st.integers(1, 3), st.integers(1, 3),
@@ -51,7 +52,8 @@ def test_forward_pass_equals_the_decomposition(spec):
 def test_modular_forward_pass_equals_the_residues_of_the_exact_one(spec):
     net = read_net(spec_to_dict(spec))
     assert list(grid(net, modulus=P)[0]) == _residues(grid(net)[0], P)
-    assert list(grid(net, modulus=P)[0]) == [int(x) for x in np.asarray(grid_tensor(spec, engine="modular").data).ravel()]
+    assert list(grid(net, modulus=P)[0]) == [int(x)
+                                             for x in np.asarray(grid_tensor(spec, engine="modular").data).ravel()]
 
 
 def test_window_three_products_do_not_overflow():

@@ -8,7 +8,6 @@ functionals against a plain sum over the entries.
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction as Q
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Tests of the kernel's statement types (symbolic/kernel/rank.py, law.py, universality.py, rank_bound.py): typed statements and the certificates that prove them.
+"""Tests of the kernel's statement types (symbolic/kernel/rank.py, law.py, universality.py, rank_bound.py): typed
+statements and the certificates that prove them.
 
 Certificates are built here without the prover pipeline: a rank certificate from a minor found by
 enumeration and the CR factorization (tests/kernel/test_linalg.py), the bounds from the prover's
@@ -22,7 +23,6 @@ from symbolic.bounds import bounds as prover_bounds
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import CertificateError, StatementError
 from symbolic.identity import prove_zero
-from symbolic.kernel.parse import ParseError
 from symbolic.kernel.recheck import check_result
 from symbolic.kernel.recheck import TYPES
 from symbolic.kernel.law import check_law, law_sides
@@ -142,7 +142,8 @@ def _rank_result(spec, rows, partition=None):
 @pytest.mark.parametrize("spec, partition", [
     (deep(N=4, M=2, seed=1, low=-5, high=5), "odd-even"),
     (shallow(N=4, M=2, Z=1, activation="relu", pooling="max", seed=2, low=-5, high=5), "halves"),
-    (deep(N=4, M=2, widths=(2, 1), activation="relu", pooling="sum", seed=3, low=-5, high=5, denominators=(1, 2)), "0,3"),
+    (deep(N=4, M=2, widths=(2, 1), activation="relu", pooling="sum", seed=3, low=-5, high=5, denominators=(1, 2)),
+     "0,3"),
 ])
 def test_a_hand_made_rank_certificate_is_accepted_and_forgeries_are_not(spec, partition):
     rows = list(parse_partition(partition, spec.N))

@@ -68,7 +68,8 @@ def test_the_hand_made_certificate_verifies():
         (_replace_upper(k=1), r"cols: expected 1 distinct indices, got 2"),
         (_replace_upper(k=1, cols=(0,), V=((1, 0, 2, 2),)), r"A\[:, cols\] V != A"),
         (_replace_upper(kind="trivial", k=2, cols=(), V=()), r"trivial upper bound k=2 is below min\(rows, cols\) = 3"),
-        (RankCertificate(RankLowerBound(2, (0, 2), (0, 2), P), RankUpperBound(1, "trivial")), r"lower bound 2 exceeds upper bound 1"),
+        (RankCertificate(RankLowerBound(2, (0, 2), (0, 2), P), RankUpperBound(1, "trivial")),
+         r"lower bound 2 exceeds upper bound 1"),
     ],
 )
 def test_tampering_is_rejected(tampered, match):
@@ -138,14 +139,17 @@ def test_to_dict_shape():
     ).to_dict()
     assert d == {
         "certificate": "rank",
-        "lower": {"certificate": "rank_lower_bound", "k": 1, "rows": [0], "cols": [2], "prime": 7, "point": {"w": "-3/4"}},
-        "upper": {"certificate": "rank_upper_bound", "k": 1, "kind": "factorization", "cols": [2], "V": [["1/2", 10**30]]},
+        "lower": {"certificate": "rank_lower_bound", "k": 1, "rows": [0], "cols": [2], "prime": 7,
+                  "point": {"w": "-3/4"}},
+        "upper": {"certificate": "rank_upper_bound", "k": 1, "kind": "factorization", "cols": [2],
+                  "V": [["1/2", 10**30]]},
     }
     assert RankUpperBound(3, "trivial").to_dict() == {"certificate": "rank_upper_bound", "k": 3, "kind": "trivial"}
 
 
 def test_malformed_certificates():
-    with pytest.raises(CertificateError, match=r"kind='kernel' is not one of \('trivial', 'factorization', 'factors'\)"):
+    with pytest.raises(CertificateError,
+                       match=r"kind='kernel' is not one of \('trivial', 'factorization', 'factors'\)"):
         RankUpperBound(1, "kernel")
     with pytest.raises(CertificateError, match=r"rows: expected ints"):
         RankLowerBound(1, ("0",), (0,), 7)
@@ -173,7 +177,8 @@ def test_large_minor_uses_the_same_verdict():
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.integers(1, 6).flatmap(lambda k: st.lists(st.lists(st.integers(-5, 5), min_size=k, max_size=k), min_size=k, max_size=k)))
+@given(st.integers(1, 6).flatmap(lambda k: st.lists(st.lists(st.integers(-5, 5), min_size=k, max_size=k), min_size=k,
+                                                    max_size=k)))
 def test_elimination_agrees_with_sympy_det(rows):
     for p in (2, 3, 101):
         expected = sympy.Matrix(rows).det() % p != 0

@@ -47,7 +47,8 @@ class TestGraph:
                 assert [G.edges[u, ("conv", 0, k, c)]["weight"] for u in preds] == list(s.layers[0][k][c])
         assert sorted(G.predecessors(("pool", 0, 1, 0))) == [("act", 0, 2, 0), ("act", 0, 3, 0)]
         assert [G.edges[("pool", 1, 0, c), ("output", 2, 0, 0)]["weight"] for c in range(2)] == list(s.output[0])
-        assert G.nodes[("act", 1, 0, 1)]["activation"] == "linear" and G.nodes[("pool", 1, 0, 1)]["pooling"] == "product"
+        assert G.nodes[("act", 1, 0, 1)]["activation"] == "linear" and G.nodes[("pool", 1, 0,
+                                                                                1)]["pooling"] == "product"
 
     def test_shared_weights_repeat(self):
         s = shallow(N=3, M=2, Z=1, shared=True, seed=2)
@@ -63,7 +64,8 @@ class TestForward:
         assert forward(circuit(DEEP), [(0, 1, 1, 0)]) == [[Fr(1, 2)]]
 
     def test_doc_example(self):
-        s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max", weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+        s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+                    weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
         assert forward(circuit(s), [(0, 0), (1, 1), (0, 1)]) == [[6, 0, 3]]
 
     def test_average_and_F(self):
@@ -106,7 +108,8 @@ class TestForward:
 
 class TestExpand:
     def test_doc_example(self):
-        s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max", weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+        s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+                    weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
         f00, f01, f10 = sympy.symbols("f_0_0 f_0_1 f_1_0")
         assert expand(circuit(s))[0] == 3 * sympy.Max(0, 2 * f10, f00 - f01)
 
@@ -120,7 +123,8 @@ class TestExpand:
         pts = list(product(range(s.M), repeat=s.N))[:8]
         outs = forward(G, pts)
         for p, point in enumerate(pts):
-            sub = {sympy.Symbol(f"f_{i}_{j}"): sympy.Rational(Fr(F[point[i]][j])) for i in range(s.N) for j in range(s.M)}
+            sub = {sympy.Symbol(f"f_{i}_{j}"): sympy.Rational(Fr(F[point[i]][j])) for i in range(s.N)
+                   for j in range(s.M)}
             at_point = expand(G, symbolic_inputs=False, point=point)
             for y in range(s.Y):
                 assert exprs[y].xreplace(sub) == sympy.Rational(outs[y][p])

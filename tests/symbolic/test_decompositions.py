@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.circuit import circuit, forward_tensor
-from symbolic.decompositions import (GeneralizedCP, GeneralizedHT, cp_to_tensor, decomposition, grid_tensor, grid_tensors,
+from symbolic.decompositions import (GeneralizedCP, GeneralizedHT, cp_to_tensor, decomposition, grid_tensor,
+                                     grid_tensors,
                                      ht_to_tensor)
 from symbolic.engines import DEFAULT_PRIME, ENGINES, get_engine
 from symbolic.errors import DomainError, TooLarge
@@ -152,7 +153,8 @@ def test_generalized_ht_explicit_recursion(s):
 
 
 def test_doc_example_cp():
-    s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max", weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+    s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+                weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
     assert decomposition(s).to_tensor().entries() == (6, 3, 6, 0)
     assert explicit_cp(s, 0).entries() == (6, 3, 6, 0)
 
@@ -197,7 +199,8 @@ class TestAPI:
     def test_objects(self):
         s = deep(N=9, M=2, window=3, widths=(2, 3), Y=2, patch_order=list(range(8, -1, -1)), seed=0)
         ht = decomposition(s)
-        assert repr(ht) == "GeneralizedHT(N=9, M=2, window=3, widths=(2, 3), Y=2, operator=operator('linear', 'product'))"
+        assert (repr(ht) == "GeneralizedHT(N=9, M=2, window=3, widths=(2, 3), Y=2, "
+                            "operator=operator('linear', 'product'))")
         assert (ht.window, ht.patch_order, ht.N, ht.M) == (3, tuple(range(8, -1, -1)), 9, 2)
         assert ht_to_tensor(ht, 1) == grid_tensor(s, 1) == ht.to_tensor(output=1)
         cp = decomposition(shallow(N=3, M=2, Z=4, Y=2, activation="abs", pooling="sum", seed=0))
@@ -234,7 +237,8 @@ class TestAPI:
             grid_tensor(s, engine="modular", modulus=7)
 
     def test_tanh_is_symbolic_only(self):
-        s = shallow(N=2, M=2, Z=1, activation="tanh", pooling="sum", weights={"hidden": [[[1, 0], [0, 2]]], "output": [[1]]})
+        s = shallow(N=2, M=2, Z=1, activation="tanh", pooling="sum",
+                    weights={"hidden": [[[1, 0], [0, 2]]], "output": [[1]]})
         with pytest.raises(DomainError, match=r"activation='tanh' has no exact rational values; use engine='symbolic'"):
             grid_tensor(s)
         A = grid_tensor(s, engine="symbolic")

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import ShapeError
-from symbolic.generalized_product import generalized_tensor_product, generalized_window_product, iterated_product, vector
+from symbolic.generalized_product import (generalized_tensor_product, generalized_window_product, iterated_product,
+                                          vector)
 from symbolic.operators import operator
 from symbolic.tensor import GridTensor
 
@@ -85,7 +86,8 @@ def test_window_product_by_definition(act, pool, tensors):
 
 
 # associative pairs with sigma idempotent on pooled values: iterating the binary form = the window form
-EQUAL = [("linear", "product"), ("linear", "sum"), ("linear", "max"), ("relu", "max"), ("relu", "sum"), ("relu", "product"),
+EQUAL = [("linear", "product"), ("linear", "sum"), ("linear", "max"), ("relu", "max"), ("relu", "sum"),
+         ("relu", "product"),
          ("abs", "max"), ("abs", "sum"), ("abs", "product")]
 
 

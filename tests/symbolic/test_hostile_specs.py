@@ -159,7 +159,8 @@ def test_nan_weight(tmp_path):
 
 def test_hostile_leaky_relu_slope(tmp_path):
     f = tmp_path / "net.json"
-    f.write_text(json.dumps(dict(NUMERIC, activation="leaky_relu:1e999999999")))  # Fraction() would compute 10**999999999
+    # Fraction() would compute 10**999999999
+    f.write_text(json.dumps(dict(NUMERIC, activation="leaky_relu:1e999999999")))
     r, elapsed = run_cli(["grid", f])
     assert_refused(r, elapsed, "activation", "leaky_relu:p/q")
     f.write_text(json.dumps(dict(NUMERIC, activation="leaky_relu:1/" + "3" * 5000)))
@@ -177,7 +178,8 @@ def test_hostile_leaky_relu_slope(tmp_path):
     ("1/0", "weights.output[0][0]", "a rational with a nonzero denominator"),
     ("a/0", "weights.output[0][0]", "division by zero"),
     pytest.param(10**5000, "weights.output[0][0]",
-                 "expected an exact number with at most 1000 digits, got <an integer with 5001 digits>", id="int-5001-digits"),
+                 "expected an exact number with at most 1000 digits, got <an integer with 5001 digits>",
+                 id="int-5001-digits"),
     ("9" * 5000, "weights.output[0][0]", "expected an exact number with at most 1000 digits"),
 ])
 def test_load_spec_refuses(weight, field, pattern):

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import CertificateError, DomainError
-import symbolic.identity as identity
 from symbolic.identity import check_counterexample, check_identity_certificate, prove_zero
 from symbolic.identity_certificates import _upper
 from symbolic.kernel.regions import check_zero_certificate
@@ -281,7 +280,7 @@ class TestEvidence:
 
 def test_lp_regression_sympy_28089():
     """sympy 1.14's lpmax returns max 4/5 at a point violating 3a + 3b + 2 <= 0 here (sympy/sympy#28089)."""
-    F = lambda *xs: tuple(map(Fr, xs))
+    F = lambda *xs: tuple(map(Fr, xs))  # noqa: E731
     region = (F(2, 2, -2), F(-3, 2, -1), F(-1, -3, 1), F(-1, -3, -1), F(3, 3, 2))
     with pytest.raises(Infeasible) as e:
         _upper(F(2, 3, -2), region)
@@ -357,7 +356,8 @@ def _rewrite(e):
     return e.func(*args)
 
 
-rationals = st.fractions(min_value=-5, max_value=5, max_denominator=7).map(lambda q: sympy.Rational(q.numerator, q.denominator))
+rationals = (st.fractions(min_value=-5, max_value=5, max_denominator=7)
+             .map(lambda q: sympy.Rational(q.numerator, q.denominator)))
 
 
 @settings(max_examples=40, deadline=None)

@@ -13,7 +13,7 @@ from fractions import Fraction as Q
 import numpy as np
 import pytest
 import sympy
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from symbolic.errors import DomainError, SpecError
@@ -37,7 +37,8 @@ def test_parse_exact_reads_rationals_reduced(text, value):
     assert out == value and type(out) is type(value)
 
 
-@pytest.mark.parametrize("bad, allowed", [(2.5, "floats are refused"), (True, "not a boolean"), (None, "an exact number"),
+@pytest.mark.parametrize("bad, allowed",
+                         [(2.5, "floats are refused"), (True, "not a boolean"), (None, "an exact number"),
                                           ("1/0", "nonzero denominator"), ("x", "an exact number"),
                                           ("9" * 1001, "at most 1000 digits"), (10**1001, "at most 1000 digits")])
 def test_parse_exact_refuses_in_one_line_naming_the_field(bad, allowed):

@@ -23,7 +23,8 @@ G_TABLE = [
     ("linear", "average", -3, 2, Fr(-1, 2)),
     ("relu", "product", -3, 2, 0), ("relu", "max", -3, 2, 2), ("relu", "sum", -3, 2, 2), ("relu", "average", -3, 2, 1),
     ("relu", "max", -3, -1, 0), ("relu", "sum", -3, -1, 0),
-    ("abs", "product", -3, 2, 6), ("abs", "max", -3, 2, 3), ("abs", "sum", -3, 2, 5), ("abs", "average", -3, 2, Fr(5, 2)),
+    ("abs", "product", -3, 2, 6), ("abs", "max", -3, 2, 3), ("abs", "sum", -3, 2, 5),
+    ("abs", "average", -3, 2, Fr(5, 2)),
     ("square", "product", -3, 2, 36), ("square", "max", -3, 2, 9), ("square", "sum", -3, 2, 13),
     ("square", "average", -3, 2, Fr(13, 2)),
     ("leaky_relu:1/10", "product", -3, 2, Fr(-3, 5)), ("leaky_relu:1/10", "max", -3, 2, 2),
@@ -63,9 +64,11 @@ def test_g_values(act, pool, x, y, expected):
 
 # windows of three values: (-1, 1/2, 3)
 WINDOW_TABLE = [
-    ("linear", "product", Fr(-3, 2)), ("linear", "max", 3), ("linear", "sum", Fr(5, 2)), ("linear", "average", Fr(5, 6)),
+    ("linear", "product", Fr(-3, 2)), ("linear", "max", 3), ("linear", "sum", Fr(5, 2)),
+    ("linear", "average", Fr(5, 6)),
     ("relu", "product", 0), ("relu", "max", 3), ("relu", "sum", Fr(7, 2)), ("relu", "average", Fr(7, 6)),
-    ("abs", "product", Fr(3, 2)), ("abs", "sum", Fr(9, 2)), ("square", "product", Fr(9, 4)), ("square", "sum", Fr(41, 4)),
+    ("abs", "product", Fr(3, 2)), ("abs", "sum", Fr(9, 2)), ("square", "product", Fr(9, 4)),
+    ("square", "sum", Fr(41, 4)),
     ("leaky_relu:1/10", "sum", Fr(17, 5)), ("leaky_relu:1/10", "product", Fr(-3, 20)),
 ]
 
@@ -84,7 +87,8 @@ def test_doc_pairs():
 
 SYMPY_FORMS = [
     ("linear", "max", sympy.Max(a, b)), ("linear", "average", (a + b) / 2),
-    ("relu", "product", sympy.Max(a, 0) * sympy.Max(b, 0)), ("relu", "average", (sympy.Max(a, 0) + sympy.Max(b, 0)) / 2),
+    ("relu", "product", sympy.Max(a, 0) * sympy.Max(b, 0)),
+    ("relu", "average", (sympy.Max(a, 0) + sympy.Max(b, 0)) / 2),
     ("abs", "max", sympy.Max(sympy.Abs(a), sympy.Abs(b))), ("abs", "product", sympy.Abs(a * b)),
     ("square", "product", a**2 * b**2), ("square", "sum", a**2 + b**2),
     ("leaky_relu:1/10", "sum", sympy.Max(a, a / 10) + sympy.Max(b, b / 10)),
@@ -119,7 +123,8 @@ def test_leaky_relu_sympy_is_piecewise_exact(slope):
         assert s.sympy(a).subs(a, sympy.Rational(v)) == sympy.Rational(s(v))
 
 
-@given(st.sampled_from(EXACT_ACTS), st.fractions(max_denominator=20), st.fractions(min_value=Fr(1, 20), max_value=20, max_denominator=20))
+@given(st.sampled_from(EXACT_ACTS), st.fractions(max_denominator=20),
+       st.fractions(min_value=Fr(1, 20), max_value=20, max_denominator=20))
 def test_homogeneity_and_sympy_agree(act, x, t):
     """sigma(t x) = t^degree sigma(x) for t > 0, and the sympy form agrees with the exact value."""
     s = activation(act)
@@ -151,7 +156,8 @@ def test_on_residues():
 
 
 def test_properties():
-    assert [activation(n).degree for n in ("linear", "relu", "abs", "square", "leaky_relu:1/3", "tanh")] == [1, 1, 1, 2, 1, 0]
+    assert [activation(n).degree
+            for n in ("linear", "relu", "abs", "square", "leaky_relu:1/3", "tanh")] == [1, 1, 1, 2, 1, 0]
     assert [activation(n).is_polynomial for n in ("linear", "square", "relu")] == [True, True, False]
     assert activation("tanh").is_exact is False and activation("abs").is_exact
     assert [pooling(n).is_polynomial for n in POOLINGS] == [True, False, True, True]
@@ -182,7 +188,9 @@ def test_average_is_exact():
 
 class TestErrors:
     def test_gelu(self):
-        with pytest.raises(DomainError, match=r"^activation='gelu' is not one of \('linear', 'relu', 'abs', 'square', 'leaky_relu:p/q', 'tanh', 'sigmoid'\)$"):
+        with pytest.raises(DomainError,
+                           match=r"^activation='gelu' is not one of \('linear', 'relu', 'abs', 'square', "
+                                 r"'leaky_relu:p/q', 'tanh', 'sigmoid'\)$"):
             activation("gelu")
         with pytest.raises(DomainError, match=r"activation='gelu'"):
             operator("gelu", "max")

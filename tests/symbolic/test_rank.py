@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic import nmod as nm
-from symbolic import rank as rk
 from symbolic.certificates import check_rank_certificate
 from symbolic.errors import DomainError, ShapeError
 from symbolic.matricize import matricize
@@ -81,8 +80,10 @@ def integer_matrices(draw):
     entries = st.integers(-50, 50)
     if draw(st.booleans()):  # a product U @ V of inner size r: rank <= r
         r = draw(st.integers(0, 3))
-        U = np.array(draw(st.lists(st.lists(entries, min_size=r, max_size=r), min_size=n, max_size=n)), dtype=object).reshape(n, r)
-        V = np.array(draw(st.lists(st.lists(entries, min_size=m, max_size=m), min_size=r, max_size=r)), dtype=object).reshape(r, m)
+        U = np.array(draw(st.lists(st.lists(entries, min_size=r, max_size=r), min_size=n, max_size=n)),
+                     dtype=object).reshape(n, r)
+        V = np.array(draw(st.lists(st.lists(entries, min_size=m, max_size=m), min_size=r, max_size=r)),
+                     dtype=object).reshape(r, m)
         return U.dot(V) if r else np.zeros((n, m), dtype=object)
     return np.array(draw(st.lists(st.lists(entries, min_size=m, max_size=m), min_size=n, max_size=n)), dtype=object)
 

@@ -153,29 +153,39 @@ ERRORS = [
      r"^weights\.layers: expected 2 layers \(log_2 N = log_2 4\), got 1$"),
     (_with(DEEP, weights={"layers": [LAYERS[0], [[[1, -1, 0], [2, 1, 0]]] * 2], "output": [[1, -1]]}),
      r"^weights\.layers\[1\]\[0\]\[0\]: expected 2 entries \(r_0\), got 3$"),
-    (_with(DEEP, weights={"layers": [[[[1, 0]], [[1, 0], [0, 1]], [[1, 0]], [[1, 0]]], LAYERS[1]], "output": [[1, -1]]}),
+    (_with(DEEP,
+           weights={"layers": [[[[1, 0]], [[1, 0], [0, 1]], [[1, 0]], [[1, 0]]], LAYERS[1]], "output": [[1, -1]]}),
      r"^weights\.layers\[0\]\[1\]: expected 1 channels \(r_0\), got 2$"),
-    (_with(DEEP, weights={"layers": LAYERS, "output": [[1, -1, 3]]}), r"^weights\.output\[0\]: expected 2 entries \(r_1\), got 3$"),
+    (_with(DEEP, weights={"layers": LAYERS, "output": [[1, -1, 3]]}),
+     r"^weights\.output\[0\]: expected 2 entries \(r_1\), got 3$"),
     (_with(SHALLOW, weights={"hidden": [[[1, -1, 2], [0, 1, 3]]], "output": [[3]]}),
      r"^weights\.hidden\[0\]\[0\]: expected 2 entries \(M\), got 3$"),
-    (_with(SHALLOW, weights={"hidden": [[[1, -1]]], "output": [[3]]}), r"^weights\.hidden\[0\]: expected 2 positions \(N\), got 1$"),
-    (_with(SHALLOW, weights={"hidden": [[[1, -1], [0, 1]]], "output": [[3, 4]]}), r"^weights\.output\[0\]: expected 1 entries \(Z\), got 2$"),
-    (_with(SHALLOW, weights={"hidden": [[[1, -1], [0, 1]]], "output": []}), r"^weights\.output: expected a nonempty list of outputs \(Y\)"),
-    (_with(SHALLOW, weights={"hidden": [], "output": [[1]]}), r"^weights\.hidden: expected a nonempty list of channels \(Z\)"),
+    (_with(SHALLOW, weights={"hidden": [[[1, -1]]], "output": [[3]]}),
+     r"^weights\.hidden\[0\]: expected 2 positions \(N\), got 1$"),
+    (_with(SHALLOW, weights={"hidden": [[[1, -1], [0, 1]]], "output": [[3, 4]]}),
+     r"^weights\.output\[0\]: expected 1 entries \(Z\), got 2$"),
+    (_with(SHALLOW, weights={"hidden": [[[1, -1], [0, 1]]], "output": []}),
+     r"^weights\.output: expected a nonempty list of outputs \(Y\)"),
+    (_with(SHALLOW, weights={"hidden": [], "output": [[1]]}),
+     r"^weights\.hidden: expected a nonempty list of channels \(Z\)"),
     (_with(SHALLOW, weights=[1]), r"^weights: expected an object or the string 'symbolic', got \[1\]$"),
     (_with(SHALLOW, F=[[1, 0]]), r"^F: expected 2 rows \(M\), got 1$"),
     (_with(SHALLOW, F=[[1, 0], [0]]), r"^F\[1\]: expected 2 entries \(M\), got 1$"),
     # floats and other non-exact numbers, anywhere
     (_with(SHALLOW, F=[[1.5, 0], [0, 1]]), r"^F\[0\]\[0\]: expected an exact number .*floats are refused, got 1\.5$"),
     (_with(SHALLOW, F=[[1, 0], [0, 1.0]]), r"^F\[1\]\[1\]: .*floats are refused, got 1\.0$"),
-    (_with(SHALLOW, weights={"hidden": [[[1.0, -1], [0, 1]]], "output": [[3]]}), r"^weights\.hidden\[0\]\[0\]\[0\]: .*floats are refused"),
-    (_with(SHALLOW, weights={"hidden": [[[1, -1], [0, 1]]], "output": [[0.5]]}), r"^weights\.output\[0\]\[0\]: .*floats are refused, got 0\.5"),
+    (_with(SHALLOW, weights={"hidden": [[[1.0, -1], [0, 1]]], "output": [[3]]}),
+     r"^weights\.hidden\[0\]\[0\]\[0\]: .*floats are refused"),
+    (_with(SHALLOW, weights={"hidden": [[[1, -1], [0, 1]]], "output": [[0.5]]}),
+     r"^weights\.output\[0\]\[0\]: .*floats are refused, got 0\.5"),
     (_with(DEEP, weights={"layers": [LAYERS[0], [[[1, -1], [2, 1]], [[0.25, 1], [1, -3]]]], "output": [[1, -1]]}),
      r"^weights\.layers\[1\]\[1\]\[0\]\[0\]: .*floats are refused, got 0\.25"),
-    (_with(SHALLOW, weights={"hidden": [[["1.5", -1], [0, 1]]], "output": [[3]]}), r"^weights\.hidden\[0\]\[0\]\[0\]: expected an exact number .*got '1\.5'"),
+    (_with(SHALLOW, weights={"hidden": [[["1.5", -1], [0, 1]]], "output": [[3]]}),
+     r"^weights\.hidden\[0\]\[0\]\[0\]: expected an exact number .*got '1\.5'"),
     (_with(SHALLOW, weights={"hidden": [[["1/0", -1], [0, 1]]], "output": [[3]]}), r"nonzero denominator, got '1/0'"),
     (_with(SHALLOW, weights={"hidden": [[[True, -1], [0, 1]]], "output": [[3]]}), r"not a boolean, got True"),
-    (_with(SHALLOW, weights={"hidden": [[[None, -1], [0, 1]]], "output": [[3]]}), r"^weights\.hidden\[0\]\[0\]\[0\]: expected an exact number"),
+    (_with(SHALLOW, weights={"hidden": [[[None, -1], [0, 1]]], "output": [[3]]}),
+     r"^weights\.hidden\[0\]\[0\]\[0\]: expected an exact number"),
     # patch orders
     (_with(DEEP, patch_order=[0, 1, 1, 3]), r"^patch_order: expected a permutation of 0\.\.3, got \[0, 1, 1, 3\]$"),
     (_with(DEEP, patch_order=[0, 1, 2]), r"^patch_order: expected a permutation of 0\.\.3"),
@@ -183,7 +193,8 @@ ERRORS = [
     (_with(DEEP, patch_order=[0.0, 1, 2, 3]), r"^patch_order: expected a permutation"),
     (_with(DEEP, patch_order="0123"), r"^patch_order: expected a permutation"),
     # activations and poolings
-    (_with(SHALLOW, activation="gelu"), r"^activation: expected one of linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid, got 'gelu'$"),
+    (_with(SHALLOW, activation="gelu"),
+     r"^activation: expected one of linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid, got 'gelu'$"),
     (_with(SHALLOW, activation="leaky_relu:0.1"), r"^activation: expected .*leaky_relu:p/q.*, got 'leaky_relu:0\.1'$"),
     (_with(SHALLOW, activation="leaky_relu:1e-1"), r"^activation: .*got 'leaky_relu:1e-1'$"),
     (_with(SHALLOW, activation="leaky_relu"), r"^activation: .*got 'leaky_relu'$"),
@@ -199,11 +210,13 @@ ERRORS = [
     (_with(SHALLOW, window=2), r"^window: expected nothing: the field is for deep networks only, got 2$"),
     (_with(SHALLOW, patch_order=[1, 0]), r"^patch_order: expected nothing: the field is for deep networks only"),
     # symbolic extension fields
-    (_with(DEEP, weights="symbolic", widths=[2]), r"^widths: expected a list of 2 positive ints \(r_0 \.\. r_1\), got \[2\]$"),
+    (_with(DEEP, weights="symbolic", widths=[2]),
+     r"^widths: expected a list of 2 positive ints \(r_0 \.\. r_1\), got \[2\]$"),
     (_with(DEEP, weights="symbolic", widths=[2, 0]), r"^widths: "),
     (_with(SHALLOW, weights="symbolic", Z=0), r"^Z: expected an int >= 1, got 0$"),
     (_with(SHALLOW, weights="symbolic", Y=0), r"^Y: expected an int >= 1, got 0$"),
-    (_with(SHALLOW, weights="symbolic", F=[["a", "1.5"], [0, 1]]), r"^F\[0\]\[1\]: .*decimal \(float\) literals are refused"),
+    (_with(SHALLOW, weights="symbolic", F=[["a", "1.5"], [0, 1]]),
+     r"^F\[0\]\[1\]: .*decimal \(float\) literals are refused"),
     (_with(SHALLOW, weights="numbers"), r"^weights: expected an object or the string 'symbolic', got 'numbers'$"),
 ]
 
@@ -297,7 +310,8 @@ class TestConstructors:
         assert s.widths == (2, 2)
 
     def test_given_weights(self):
-        assert shallow(N=2, M=2, Z=1, activation="relu", pooling="max", weights=SHALLOW["weights"]) == load_spec(SHALLOW)
+        assert shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+                       weights=SHALLOW["weights"]) == load_spec(SHALLOW)
         assert deep(N=4, M=2, activation="relu", pooling="max", weights=DEEP["weights"]) == load_spec(DEEP)
 
     def test_constructor_errors(self):
@@ -341,7 +355,8 @@ class TestSymbolic:
         assert load_spec(_with(DEEP, weights="symbolic")).widths == (2, 2)  # default r_l = M
 
     def test_round_trip(self):
-        for d in (_with(SHALLOW, weights="symbolic", Z=3, Y=2), _with(DEEP, weights="symbolic", widths=[3, 1], shared=True)):
+        for d in (_with(SHALLOW, weights="symbolic", Z=3, Y=2),
+                  _with(DEEP, weights="symbolic", widths=[3, 1], shared=True)):
             s = load_spec(d)
             assert spec_to_dict(s) == d
             assert load_spec(dump_spec(s)) == s
@@ -357,13 +372,15 @@ class TestSymbolic:
         ("shallow", 4, "relu", "max", False), ("shallow", 3, "linear", "product", True),
         ("shallow", 3, "abs", "average", False), ("shallow", 3, "leaky_relu:1/3", "max", False),
         ("deep", 4, "linear", "product", False), ("deep", 4, "relu", "sum", True), ("deep", 4, "relu", "max", False),
-        ("deep", 4, "leaky_relu:1/3", "max", False), ("deep", 4, "square", "average", False), ("deep", 2, "abs", "max", True),
+        ("deep", 4, "leaky_relu:1/3", "max", False), ("deep", 4, "square", "average", False),
+        ("deep", 2, "abs", "max", True),
     ])
     def test_symbolic_tensor_matches_substitution(self, arch, N, act, pool, shared):
         """engine='symbolic' on symbols, then concrete weights substituted == engine='exact' on those weights."""
         common = dict(N=N, M=2, activation=act, pooling=pool, shared=shared, Y=2, F=[[1, "1/2"], [-1, 2]])
         if arch == "shallow":
-            sym, num = shallow(Z=2, weights="symbolic", **common), shallow(Z=2, seed=3, low=-4, high=4, denominators=(1, 3), **common)
+            sym, num = shallow(Z=2, weights="symbolic", **common), shallow(Z=2, seed=3, low=-4, high=4,
+                                                                           denominators=(1, 3), **common)
         else:
             widths = (2, 1) if N == 4 else (2,)
             sym = deep(widths=widths, weights="symbolic", **common)

@@ -18,7 +18,8 @@ from symbolic.spec import Spec, load_spec
 from symbolic.strategies import spec_dicts
 
 SECONDS = 1.0
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 300)), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 300)), deadline=None,
+                suppress_health_check=list(HealthCheck), database=None)
 
 HUGE = [10**9, 10**18, 2**64, 10**300, -(10**9), 65536, 1 << 30, 10**999, 10**1001]
 LEAVES = (st.none() | st.booleans() | st.integers() | st.sampled_from(HUGE)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from symbolic.circuit import circuit, forward_tensor
 from symbolic.decompositions import grid_tensor
-from symbolic.errors import DomainError, ShapeError, TooLarge
+from symbolic.errors import ShapeError, TooLarge
 from symbolic.spec import deep, shallow
 from symbolic.tensor import MAX_ENTRIES, GridTensor, check_size
 

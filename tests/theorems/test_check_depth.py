@@ -24,7 +24,7 @@ from symbolic.decompositions import grid_tensor
 from symbolic.kernel.recheck import check_result, recheck
 from symbolic.matricize import matricize_array, parse_partition
 from symbolic.rank import exact_rank
-from symbolic.spec import deep, load_spec, shallow, spec_to_dict
+from symbolic.spec import load_spec, shallow, spec_to_dict
 from theorems import check_depth
 from symbolic.kernel import depth as kdepth
 from symbolic.kernel.generic import slopes
@@ -398,7 +398,8 @@ def test_cli_json_round_trip(tmp_path):
     assert [(x["statement"], x["status"], x["certificate"]) for x in json.loads(p.stdout)["results"]] == \
         [(x["statement"], x["status"], x["certificate"]) for x in json.loads(json.dumps(lib))["results"]]
     q = subprocess.run([sys.executable, "-m", "theorems.cli", "recheck", str(f)], capture_output=True, text=True)
-    assert q.returncode == 0 and "3 of 3 statements verified; 1 listed, not verified (tested or inconclusive)" in q.stdout
+    assert (q.returncode == 0
+            and "3 of 3 statements verified; 1 listed, not verified (tested or inconclusive)" in q.stdout)
 
 
 @pytest.mark.parametrize("args, field", [(("--activation", "relu", "--pooling", "max", "--N", "6"), "N=6"),

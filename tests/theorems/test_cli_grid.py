@@ -23,7 +23,8 @@ from theorems.cli import main
 
 from tests.test_examples import EXAMPLES
 SPEC = {"architecture": "shallow", "N": 3, "M": 2, "activation": "linear", "pooling": "product",
-        "weights": {"hidden": [[[0, 1], [-1, 2], ["-3/2", 1]], [[-4, -1], [-2, 2], [2, -2]]], "output": [[3, 2], [1, 0]]}}
+        "weights": {"hidden": [[[0, 1], [-1, 2], ["-3/2", 1]], [[-4, -1], [-2, 2], [2, -2]]],
+                    "output": [[3, 2], [1, 0]]}}
 ENTRIES_0 = [32, -32, -32, 32, "25/2", -11, -17, 14]  # shallow_convac_N3_M2 (output 0)
 
 
@@ -140,11 +141,13 @@ class TestGrid:
 # ----------------------------------------------------------------------------- spec -> grid round trips
 class TestSpecCommand:
     @pytest.mark.parametrize("argv, build", [
-        (["shallow", "--N", "3", "--M", "2", "--Z", "3", "--seed", "4", "--activation", "relu", "--pooling", "max", "--Y", "2"],
+        (["shallow", "--N", "3", "--M", "2", "--Z", "3", "--seed", "4", "--activation", "relu", "--pooling", "max",
+          "--Y", "2"],
          lambda: shallow(N=3, M=2, Z=3, seed=4, activation="relu", pooling="max", Y=2)),
         (["deep", "--N", "9", "--M", "2", "--window", "3", "--widths", "2,1", "--patch-order", "8,7,6,5,4,3,2,1,0",
           "--activation", "leaky_relu:1/10", "--pooling", "average", "--low", "-5", "--high", "5", "--shared"],
-         lambda: deep(N=9, M=2, window=3, widths=(2, 1), patch_order=list(range(8, -1, -1)), activation="leaky_relu:1/10",
+         lambda: deep(N=9, M=2, window=3, widths=(2, 1), patch_order=list(range(8, -1, -1)),
+                      activation="leaky_relu:1/10",
                       pooling="average", low=-5, high=5, shared=True)),
     ])
     def test_round_trip_through_grid(self, capsys, tmp_path, argv, build):
@@ -160,7 +163,8 @@ class TestSpecCommand:
         assert objs == [t.to_json() for t in grid_tensors(s)]
 
     def test_symbolic_spec(self, capsys):
-        assert main(["spec", "deep", "--N", "4", "--M", "2", "--weights", "symbolic", "--widths", "1,2", "--Y", "2"]) == 0
+        assert main(["spec", "deep", "--N", "4", "--M", "2", "--weights", "symbolic", "--widths", "1,2", "--Y",
+                     "2"]) == 0
         out, err = capsys.readouterr()
         assert json.loads(out) == {"architecture": "deep", "N": 4, "M": 2, "activation": "linear", "pooling": "product",
                                    "weights": "symbolic", "widths": [1, 2], "Y": 2}
@@ -169,11 +173,13 @@ class TestSpecCommand:
     @pytest.mark.parametrize("argv, pattern", [
         (["deep", "--N", "6", "--M", "2"],
          r"^convac spec: --N: expected a power of the window 2 \(N = 2\^L, L >= 1\), got 6$"),
-        (["shallow", "--N", "2", "--M", "2", "--activation", "gelu"], r"^convac spec: activation: expected one of .*'gelu'"),
+        (["shallow", "--N", "2", "--M", "2", "--activation", "gelu"],
+         r"^convac spec: activation: expected one of .*'gelu'"),
         (["shallow", "--N", "2", "--M", "2", "--Z", "0"], r"^convac spec: --Z: expected an int >= 1, got 0$"),
         (["deep", "--N", "4", "--M", "2", "--widths", "2"],
          r"^convac spec: --widths: expected 2 ints >= 1, one per layer \(L = log_2 4 = 2\), got 2$"),
-        (["deep", "--N", "4", "--M", "2", "--widths", "a,b"], r"^convac: argument --widths: expected a comma list of ints"),
+        (["deep", "--N", "4", "--M", "2", "--widths", "a,b"],
+         r"^convac: argument --widths: expected a comma list of ints"),
     ])
     def test_errors(self, capsys, argv, pattern):
         with pytest.raises(SystemExit) if argv[-1] == "a,b" else contextlib.nullcontext():
@@ -217,10 +223,12 @@ class TestConsoleScript:
 
     @pytest.mark.parametrize("text, pattern", [
         (json.dumps(dict(SPEC, weights={"hidden": [[[1.5, 0], [0, 1], [1, 1]]], "output": [[1]]})),
-         "convac grid: weights.hidden[0][0][0]: expected an exact number (an int or a string 'p/q'); floats are refused, got 1.5"),
+         "convac grid: weights.hidden[0][0][0]: expected an exact number (an int or a string 'p/q'); "
+         "floats are refused, got 1.5"),
         (json.dumps(dict(SPEC, F=[[1, 0], [0, 0.5]])), "convac grid: F[1][1]: expected an exact number"),
         ('{"architecture": "shallow", "N": 3,', "convac grid: stdin: expected valid JSON"),
-        (json.dumps(dict(SPEC, pooling="mean")), "convac grid: pooling: expected one of product, max, sum, average, got 'mean'"),
+        (json.dumps(dict(SPEC, pooling="mean")),
+         "convac grid: pooling: expected one of product, max, sum, average, got 'mean'"),
         ("{}", "convac grid: architecture: expected 'shallow' or 'deep', got '<missing>'"),
         ("", "convac grid: stdin: expected a JSON spec on standard input (it was empty)"),
     ])

@@ -212,7 +212,8 @@ def test_symbolic_generic_rank(capsys, tmp_path):
     assert a["engine"] == "symbolic" and a["rank"] == 4 and a["exact"] and a["generic"]["exact"]
     assert "Schwartz-Zippel" in a["statement"] and r["certificate"]["lower"]["point"]
     point = r["certificate"]["lower"]["point"]
-    assert len(point) == 4 * 2 * 2 + 2 * 2 * 2 + 2 and max(abs(Fraction(v)) for v in point.values()) > 1000  # a wide-range point
+    # a wide-range point
+    assert len(point) == 4 * 2 * 2 + 2 * 2 * 2 + 2 and max(abs(Fraction(v)) for v in point.values()) > 1000
     hr = rank_json(capsys, f, "-p", "halves")
     h = rank_answer(s, "halves")
     assert same_result(hr, h) and (hr["lower"], hr["upper"]) == (2, 4)
@@ -243,7 +244,8 @@ def test_symbolic_fraction_field_rank_is_compared(capsys, tmp_path):
 
 # ----------------------------------------------------------------------------- errors
 SPEC = {"architecture": "shallow", "N": 3, "M": 2, "activation": "linear", "pooling": "product",
-        "weights": {"hidden": [[[0, 1], [-1, 2], ["-3/2", 1]], [[-4, -1], [-2, 2], [2, -2]]], "output": [[3, 2], [1, 0]]}}
+        "weights": {"hidden": [[[0, 1], [-1, 2], ["-3/2", 1]], [[-4, -1], [-2, 2], [2, -2]]],
+                    "output": [[3, 2], [1, 0]]}}
 
 
 @pytest.mark.parametrize("spec, argv, pattern", [
@@ -445,7 +447,8 @@ def test_recheck_verify_answer(capsys, tmp_path, deficient):
     f = write(tmp_path, answer("verify", results + [bad], summary=True), "verify2.json")
     assert main(["recheck", str(f)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 7 and out[3].startswith("FAILED  proved       depth.convac.generic") and "repeated index" in out[3]
+    assert (len(out) == 7 and out[3].startswith("FAILED  proved       depth.convac.generic")
+            and "repeated index" in out[3])
     assert out[6] == "3 of 4 statements verified, 1 failed; 1 listed, not verified (tested or inconclusive)"
     # the same statement twice, a wrong summary, a tested result with a certificate: all refused
     # (a repeated statement and an unproved result with a certificate are malformed input: exit 2)

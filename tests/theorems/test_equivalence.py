@@ -66,8 +66,9 @@ def test_average_to_sum_keeps_the_tensor_and_divides_by_the_window(act, seed, is
         kernel = grid(read_net(spec_to_dict(summ)))[y]
         assert [Q(x) for x in kernel] == [Q(x) for x in grid_tensor(avg, y).entries()]
     if is_deep:  # the first layer is kept; every later layer and the output take the pooling's 1/w
-        pairs = [(avg.layers[0], summ.layers[0], 1)] + [(avg.layers[l], summ.layers[l], avg.window)
-                                                        for l in range(1, avg.L)] + [(avg.output, summ.output, avg.window)]
+        pairs = ([(avg.layers[0], summ.layers[0], 1)]
+                 + [(avg.layers[l], summ.layers[l], avg.window) for l in range(1, avg.L)]
+                 + [(avg.output, summ.output, avg.window)])
     else:
         pairs = [(avg.hidden, summ.hidden, 1), (avg.output, summ.output, avg.N)]
     for a, s, w in pairs:

@@ -96,7 +96,8 @@ def test_an_absent_scheduler_is_one_line(monkeypatch):
 
 
 def test_nothing_in_the_core_imports_dask():
-    code = ("import sys, theorems, theorems.api, theorems.sweep, theorems.search, theorems.executors, theorems.cli.app\n"
+    code = ("import sys, theorems, theorems.api, theorems.sweep, theorems.search, "
+            "theorems.executors, theorems.cli.app\n"
             "from theorems.cli.app import main\n"
             "rc = main(['verify', '--only', 'laws', '--quiet'])\n"
             "print(rc, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")

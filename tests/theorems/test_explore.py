@@ -168,7 +168,7 @@ def test_search_refutes_stops_and_opens_the_counterexample(ex):
     job = ex._jobs["search"]
     ex.stop_search()
     assert not job.running and job.state == "cancelled" and ex.search_result is None
-    assert "stopped" in ex._search_out.value and not ex._stop_btn.disabled is False
+    assert "stopped" in ex._search_out.value and ex._stop_btn.disabled is not False
 
 
 def _sleep(seconds, progress=None):

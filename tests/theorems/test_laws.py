@@ -50,7 +50,8 @@ def _differ(act, pool, law, pt) -> bool:
 @pytest.mark.parametrize("pool", list(POOL))
 def test_laws_answer_agrees_with_direct_evaluation(act, pool):
     a = laws_answer(act, pool)
-    assert a["status"] == "proved" and recheck({"convac": 1, "command": "check laws", "results": a["results"]}).exit_code == 0
+    assert a["status"] == "proved" and recheck({"convac": 1, "command": "check laws",
+                                                "results": a["results"]}).exit_code == 0
     for law, res in zip(LAW_NAMES, a["results"]):
         assert res["statement"] == {"type": "law", "activation": act, "pooling": pool, "law": law}
         if res["status"] == "refuted":

@@ -194,7 +194,8 @@ class TestRenderings:
     def test_verdicts_table(self):
         from theorems.depth_efficiency import check_relu_max_exists, check_relu_max_term_bound
 
-        md = plot.verdicts_table([check_relu_max_term_bound(N=4, M=2), check_relu_max_exists(N=4, M=2)])._repr_markdown_()
+        md = plot.verdicts_table([check_relu_max_term_bound(N=4, M=2),
+                                  check_relu_max_exists(N=4, M=2)])._repr_markdown_()
         lines = md.splitlines()
         assert lines[0].startswith("| claim |") and len(lines) == 4
 
@@ -202,9 +203,11 @@ class TestRenderings:
         from theorems.search import Family, find_counterexample, rank_bound
 
         fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
-        md = plot.show_search(find_counterexample(rank_bound("odd-even", "Z"), fam, budget=60, seed=0))._repr_markdown_()
+        md = plot.show_search(find_counterexample(rank_bound("odd-even", "Z"), fam, budget=60,
+                                                  seed=0))._repr_markdown_()
         assert md.startswith("**❌ refuted**") and "```json" in md and "\\begin{gather*}" in md
-        md = plot.show_search(find_counterexample(rank_bound("odd-even", "M*N/2"), fam, budget=10, seed=0))._repr_markdown_()
+        md = plot.show_search(find_counterexample(rank_bound("odd-even", "M*N/2"), fam, budget=10,
+                                                  seed=0))._repr_markdown_()
         assert md.startswith("**❔ inconclusive**") and "not a proof" in md
 
     def test_latex(self):
@@ -328,7 +331,8 @@ class TestCommandLine:
         assert message in captured.err and captured.err.startswith("convac plot: ")
         assert not out.exists()
 
-    @pytest.mark.parametrize("out, message", [("x.jpg", "expected a .png, .svg or .pdf"), ("no/x.png", "does not exist")])
+    @pytest.mark.parametrize("out, message",
+                             [("x.jpg", "expected a .png, .svg or .pdf"), ("no/x.png", "does not exist")])
     def test_bad_output_refused_first(self, out, message, tmp_path, capsys):
         assert main(["plot", "rank-growth", "-o", str(tmp_path / out)]) == 2
         err = capsys.readouterr().err

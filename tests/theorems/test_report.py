@@ -67,7 +67,8 @@ def test_dumps_is_json():
     assert json.loads(dumps(obj)) == {"a": [1, 2], "q": "1/3", "s": "x"}
 
 
-@pytest.mark.parametrize("spec, engine", [(shallow(N=3, M=2, Z=1, seed=1, low=-5, high=5, denominators=(1, 3)), "exact"),
+@pytest.mark.parametrize("spec, engine",
+                         [(shallow(N=3, M=2, Z=1, seed=1, low=-5, high=5, denominators=(1, 3)), "exact"),
                                           (deep(N=4, M=2, seed=2, low=-5, high=5), "modular")])
 def test_small_tensors_read_back(spec, engine):
     T = grid_tensor(spec, engine=engine)

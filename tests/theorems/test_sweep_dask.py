@@ -112,7 +112,8 @@ def test_a_search_on_the_cluster_is_the_search_of_its_shards(cluster):
     c, _ = cluster
     fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
     conj = rank_bound("odd-even", "Z")
-    on_dask = find_counterexample(conj, fam, budget=40, seed=2, executor=ExecutorChoice("dask", scheduler=c.scheduler_address))
+    on_dask = find_counterexample(conj, fam, budget=40, seed=2,
+                                  executor=ExecutorChoice("dask", scheduler=c.scheduler_address))
     here = find_counterexample(conj, fam, budget=40, seed=2, shards=on_dask.budget["shards"])  # one process
     assert on_dask.budget["shards"] == 2 and on_dask.status == here.status == "refuted"
     a, b = on_dask.to_dict(), here.to_dict()

@@ -64,7 +64,8 @@ def test_the_vanishing_functional_vanishes_on_every_network_and_not_on_the_witne
     for seed in range(6):
         net = (shallow(N=N, M=2, Z=1 + seed % 3, activation="relu", pooling="average", seed=seed, low=-9, high=9,
                        denominators=(1, 2)) if architecture == "shallow" else
-               deep(N=N, M=2, widths=(1 + seed % 2, 2), activation="relu", pooling="average", seed=seed, low=-9, high=9))
+               deep(N=N, M=2, widths=(1 + seed % 2, 2), activation="relu", pooling="average", seed=seed, low=-9,
+                    high=9))
         assert apply(grid_tensor(net).to_numpy()) == 0
     W = np.array([Q(x) for x in c["witness"]["entries"]], dtype=object).reshape((2,) * N)
     assert apply(W) != 0

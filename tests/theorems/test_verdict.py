@@ -36,7 +36,8 @@ def test_a_genuine_certificate_is_checked():
 
 
 @pytest.mark.parametrize("cert, why", [(None, "no certificate"),
-                                       ({"kind": "counterexample", "point": {"a": 0, "b": 0, "c": 0}}, "kernel did not"),
+                                       ({"kind": "counterexample", "point": {"a": 0, "b": 0, "c": 0}},
+                                        "kernel did not"),
                                        ({"kind": "identity", "method": "expansion"}, "kernel did not")])
 def test_a_forged_or_missing_certificate_makes_the_verdict_inconclusive(cert, why):
     v = _law(Status.PROVED, cert)

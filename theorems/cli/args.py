@@ -54,7 +54,8 @@ def read_spec(path: str):
                 raise SpecError("stdin", "", "a JSON spec on standard input (it was empty)") from None
             if e.kind == "json" and e.detail:
                 line, column, msg = e.detail
-                raise SpecError("stdin", None, "valid JSON", got=f"{msg.lower()} at line {line} column {column}") from None
+                raise SpecError("stdin", None, "valid JSON",
+                                got=f"{msg.lower()} at line {line} column {column}") from None
             raise
         if not isinstance(data, dict):
             raise SpecError("stdin", data, "a JSON object (a network spec)")

@@ -142,7 +142,8 @@ def register(sub):
                    help="also witnesses for N = 2, 4, ..., N-max: the growth of the forced shallow Z (tested)")
     d.add_argument("--tries", type=int, default=6, help="random deep nets of the witness search (default 6)")
     d.add_argument("--approximation", action="store_true",
-                   help="also certify that shallow nets with fewer than Z_w channels cannot even approximate the witness "
+                   help="also certify that shallow nets with fewer than Z_w channels cannot even "
+                        "approximate the witness "
                         "(a lower bound eps on the Frobenius distance: Courant-Fischer, exact LDL^T)")
     d.add_argument("--seed", type=seed_int, default=0)
     d.add_argument("--json", action="store_true")

@@ -148,8 +148,10 @@ def cmd_explore(args) -> int:
 def register(sub) -> None:
     """Add ``convac explore``."""
     p = sub.add_parser("explore", help="the interactive explorer in the browser (Voila; pip install 'convac[explore]')",
-                       description="Serve the explorer (theorems.explore.Explorer: controls for a network, its circuit, "
-                                   "grid tensor, matricization, certified rank, bounds and the pair's verdicts) as a web "
+                       description="Serve the explorer (theorems.explore.Explorer: controls for "
+                                   "a network, its circuit, "
+                                   "grid tensor, matricization, certified rank, bounds and the "
+                                   "pair's verdicts) as a web "
                                    "page on 127.0.0.1 through Voila. Ctrl-C stops it.")
     p.add_argument("spec", nargs="?", default=None, help="start from this network (a spec file, or - for stdin)")
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866; 0: any free port)")

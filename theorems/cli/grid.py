@@ -13,7 +13,8 @@ def _cmd_grid(args):
     from symbolic.decompositions import grid_tensor, grid_tensors
 
     if args.modulus is not None and args.engine != "modular":
-        raise ConvacError(f"--modulus {args.modulus}: applies to --engine modular only; add --engine modular or drop it")
+        raise ConvacError(f"--modulus {args.modulus}: applies to --engine modular only; add "
+                          "--engine modular or drop it")
     if args.modulus is not None and not (2 <= args.modulus < 1 << 31 and _is_prime(args.modulus)):
         raise ConvacError(f"--modulus {args.modulus}: expected a prime below 2^31 (2^26 recommended)")
     spec = read_spec(args.spec)

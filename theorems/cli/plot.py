@@ -137,7 +137,8 @@ def _seed(text):
 
 
 def register(sub):
-    p = sub.add_parser("plot", help="draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file")
+    p = sub.add_parser("plot",
+                       help="draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file")
     kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=type(p))
     kinds.required = True
 

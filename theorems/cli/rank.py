@@ -77,7 +77,8 @@ def _text(spec, a) -> str:
                         + (" (exact: meets the structural bound)" if g["exact"] else "")])
         if "fraction_field_rank" in g:
             ff = g["fraction_field_rank"]
-            rows.insert(8, ["rank over QQ(w)", "not computed (time limit or non-rational entries)" if ff is None else ff])
+            rows.insert(8,
+                        ["rank over QQ(w)", "not computed (time limit or non-rational entries)" if ff is None else ff])
         if lower.get("point"):
             pt = lower["point"]
             shown = ", ".join(f"{k}={v}" for k, v in list(pt.items())[:4]) + (", ..." if len(pt) > 4 else "")

@@ -71,9 +71,10 @@ def _cmd_rank_bound(args):
         print(f"  {a['note']}")
         return 1
     c = ce["certificate"]["certificate"]
-    print(f"minimal counterexample found (shrunk: fewer patches, smaller M, smaller |weights|):")
+    print("minimal counterexample found (shrunk: fewer patches, smaller M, smaller |weights|):")
     print(f"  {json.dumps(ce['spec'], separators=(', ', ': '))}")
-    rhs = ce["bound"] if ce["bound_expression"].replace(" ", "") == ce["bound"] else f"{ce['bound_expression']} = {ce['bound']}"
+    rhs = (ce["bound"] if ce["bound_expression"].replace(" ", "") == ce["bound"]
+           else f"{ce['bound_expression']} = {ce['bound']}")
     print(f"  rank [A]_{{{','.join(map(str, ce['rows']))}}} >= {ce['rank']} > {rhs}: "
           f"a {c['k']}x{c['k']} minor (rows {c['rows']}, columns {c['cols']}) is nonzero modulo {c['prime']}")
     print("  re-checked by the trusted kernel: its own forward pass and rank check")

@@ -147,7 +147,8 @@ def register(sub):
     v.add_argument("--only", nargs="+", metavar="ID",
                    help="check only these claims (default: all): " + ", ".join(c.id for c in CATALOG))
     v.add_argument("--jobs", type=int, default=1,
-                   help="worker processes of --executor processes, an int >= 1 (default 1); the longest tasks start first")
+                   help="worker processes of --executor processes, an int >= 1 (default 1); the "
+                        "longest tasks start first")
     v.add_argument("--executor", choices=KINDS, default=None,
                    help="processes (default: a local pool of --jobs processes) or dask (dask.distributed, "
                         "pip install 'convac[dask]')")

@@ -129,26 +129,33 @@ class Explorer(W.VBox if W is not None else object):
     def _build(self, c: model.Choice):
         st = {"description_width": "95px"}
         self.controls = ctl = {
-            "architecture": W.ToggleButtons(options=["shallow", "deep"], value=c.architecture, description="architecture",
+            "architecture": W.ToggleButtons(options=["shallow", "deep"], value=c.architecture,
+                                            description="architecture",
                                             style={**st, "button_width": "70px"}),
-            "N": W.BoundedIntText(value=c.N, min=1, max=64, description="N (patches)", layout=W.Layout(width="260px"), style=st),
-            "M": W.BoundedIntText(value=c.M, min=1, max=64, description="M (templates)", layout=W.Layout(width="260px"), style=st),
+            "N": W.BoundedIntText(value=c.N, min=1, max=64, description="N (patches)", layout=W.Layout(width="260px"),
+                                  style=st),
+            "M": W.BoundedIntText(value=c.M, min=1, max=64, description="M (templates)", layout=W.Layout(width="260px"),
+                                  style=st),
             "Z": W.BoundedIntText(value=(c.widths or (c.M,))[0] if c.architecture == "shallow" else c.M, min=1,
                                   max=4096, description="Z (channels)", layout=W.Layout(width="260px"), style=st),
             "widths": W.Text(value=",".join(map(str, c.widths)) if c.widths and c.architecture == "deep" else "",
                              placeholder="M each", description="widths r_l", layout=W.Layout(width="260px"), style=st),
-            "window": W.BoundedIntText(value=c.window, min=2, max=64, description="window", layout=W.Layout(width="260px"), style=st),
+            "window": W.BoundedIntText(value=c.window, min=2, max=64, description="window",
+                                       layout=W.Layout(width="260px"), style=st),
             "patch_order": W.Text(value=",".join(map(str, c.patch_order or ())), placeholder="0,1,...,N-1",
                                   description="patch order", layout=W.Layout(width="260px"), style=st),
             "activation": W.Combobox(value=c.activation, options=list(model.ACTIVATIONS), ensure_option=False,
                                      description="activation", layout=W.Layout(width="260px"), style=st),
-            "pooling": W.Dropdown(value=c.pooling, options=list(model.POOLINGS), description="pooling", layout=W.Layout(width="260px"),
+            "pooling": W.Dropdown(value=c.pooling, options=list(model.POOLINGS), description="pooling",
+                                  layout=W.Layout(width="260px"),
                                   style=st),
             "weights": W.Dropdown(value=c.weights, options=[w for w in model.WEIGHTS if w != "given" or c.given],
                                   description="weights", layout=W.Layout(width="260px"), style=st),
             "seed": W.IntText(value=c.seed, description="seed", layout=W.Layout(width="260px"), style=st),
-            "Y": W.BoundedIntText(value=c.Y, min=1, max=16, description="Y (outputs)", layout=W.Layout(width="260px"), style=st),
-            "output": W.BoundedIntText(value=c.output, min=0, max=15, description="output y", layout=W.Layout(width="260px"), style=st),
+            "Y": W.BoundedIntText(value=c.Y, min=1, max=16, description="Y (outputs)", layout=W.Layout(width="260px"),
+                                  style=st),
+            "output": W.BoundedIntText(value=c.output, min=0, max=15, description="output y",
+                                       layout=W.Layout(width="260px"), style=st),
             "partition": W.Dropdown(options=["odd-even", "halves", "custom"],
                                     value=c.partition if isinstance(c.partition, str) else "custom",
                                     description="partition I", layout=W.Layout(width="260px"), style=st),
@@ -341,7 +348,8 @@ class Explorer(W.VBox if W is not None else object):
             job.cancel()
         self.verdicts = None
         self.badges_view.value = "<i>verdicts of the pair: computing (laws, universality, depth)...</i>"
-        job = Job(model.compute_verdicts, (c,), name="verdicts", nice=10, on_done=lambda j, k=key: self._on_verdicts(k, j))
+        job = Job(model.compute_verdicts, (c,), name="verdicts", nice=10, on_done=lambda j,
+                  k=key: self._on_verdicts(k, j))
         job.key = key
         self._jobs["verdicts"] = job
 
@@ -473,7 +481,8 @@ class Explorer(W.VBox if W is not None else object):
         self._search_btn.disabled, self._stop_btn.disabled, self._load_btn.disabled = True, False, True
         self._search_out.value = "<i>searching...</i>"
         s = c.seed if seed is None else seed
-        self._jobs["search"] = Job(model.search_job, (c, self._bound.value, self._budget.value, s), name="search", nice=5,
+        self._jobs["search"] = Job(model.search_job, (c, self._bound.value, self._budget.value, s), name="search",
+                                   nice=5,
                                    on_progress=self._on_search_progress, on_done=self._on_search)
 
     def stop_search(self) -> None:

@@ -14,7 +14,8 @@ A :class:`Choice` is everything the explorer's controls set. :func:`refusal` ask
 >>> v["rank"]["rank"], v["rank"]["exact"], v["shallow_z"]["Z"]
 (4, True, 2)
 >>> print(refusal(Choice(architecture="shallow", N=26, M=2)))
-N=26, M=2: the grid tensor has 67,108,864 entries (a 8,192 x 8,192 matrix; about ... with the exact engine); the limit is 16,777,216 entries (--max-entries)
+N=26, M=2: the grid tensor has 67,108,864 entries (a 8,192 x 8,192 matrix; about ... with the exact engine); the limit
+is 16,777,216 entries (--max-entries)
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from dataclasses import asdict, dataclass, field, replace
 from symbolic.errors import ConvacError, DomainError
 
 __all__ = ["Choice", "ACTIVATIONS", "POOLINGS", "WEIGHTS", "refusal", "build_spec", "compute_views",
-           "compute_verdicts", "answer_file", "views_job", "circuit_job", "circuit_key", "search_job", "choice_from_spec", "TABLE_ENTRIES", "LATEX_MAX_N"]
+           "compute_verdicts", "answer_file", "views_job", "circuit_job", "circuit_key", "search_job",
+           "choice_from_spec", "TABLE_ENTRIES", "LATEX_MAX_N"]
 
 #: Offered in the activation box (any ``leaky_relu:p/q`` may be typed).
 ACTIVATIONS = ("linear", "relu", "abs", "square", "leaky_relu:1/10", "tanh", "sigmoid")

@@ -26,7 +26,8 @@ def _matplotlib():
     except ImportError:
         raise BackendUnavailable(f"pictures need matplotlib, which is not installed: {INSTALL_HINT}") from None
     if ("matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND")
-            and sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+            and sys.platform.startswith("linux")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
         matplotlib.use("Agg")  # no display: render to files only
     _inline_support()
     return matplotlib
@@ -95,7 +96,8 @@ def save(fig, path, *, dpi: int = 150) -> str:
     w, h = fig.get_size_inches()
     px = int(w * dpi) * int(h * dpi)
     if px > MAX_PIXELS:
-        raise TooLarge(f"-o {path}: a {w:.0f} x {h:.0f} inch figure at {dpi} dpi has {int(w * dpi):,} x {int(h * dpi):,} "
+        raise TooLarge(f"-o {path}: a {w:.0f} x {h:.0f} inch figure at {dpi} dpi has "
+                       f"{int(w * dpi):,} x {int(h * dpi):,} "
                        f"pixels; the limit is {MAX_PIXELS:,} pixels (lower --dpi)")
     fig.savefig(path, dpi=dpi)
     return path

@@ -43,7 +43,8 @@ def substitute(spec, values: dict):
 
     point = {}
     for k, v in values.items():  # exact values only; strings are parsed by the whitelist, never by sympy
-        q = parse_rational(Fraction(int(v.p), int(v.q)) if getattr(v, "is_Rational", False) else v, field=f"values[{k!r}]")
+        q = parse_rational(Fraction(int(v.p), int(v.q)) if getattr(v, "is_Rational", False) else v,
+                           field=f"values[{k!r}]")
         point[sympy.Symbol(k)] = sympy.Rational(q.numerator, q.denominator)
 
     def sub(x):
@@ -51,7 +52,8 @@ def substitute(spec, values: dict):
             return [sub(y) for y in x]
         v = sympy.sympify(x, strict=True).xreplace(point)
         if not v.is_Rational:
-            raise DomainError(f"values: the weight {x} does not become a number (missing {sorted(map(str, v.free_symbols))})")
+            raise DomainError(f"values: the weight {x} does not become a number (missing "
+                              f"{sorted(map(str, v.free_symbols))})")
         return to_json_number(Fraction(int(v.p), int(v.q)))
 
     d = spec.to_dict()
@@ -70,11 +72,13 @@ def check_box_cost(N: int, M: int, resolution: int = 25, widths=None) -> None:
     >>> check_box_cost(64, 2)
     Traceback (most recent call last):
     ...
-    symbolic.errors.TooLarge: N=64, M=2: the grid tensor has about 1.8 x 10^19 entries (a 4,294,967,296 x 4,294,967,296 matrix; about 2.2 ZiB with the exact engine); the limit is 16,777,216 entries (--max-entries)
+    symbolic.errors.TooLarge: N=64, M=2: the grid tensor has about 1.8 x 10^19 entries (a 4,294,967,296 x 4,294,967,296
+    matrix; about 2.2 ZiB with the exact engine); the limit is 16,777,216 entries (--max-entries)
     >>> check_box_cost(16, 2)
     Traceback (most recent call last):
     ...
-    symbolic.errors.TooLarge: N=16, M=2, --resolution 25: the slice computes 625 grid tensors of 65,536 entries (40,960,000 in all); the limit is 16,777,216 entries (--max-entries; or a lower --resolution)
+    symbolic.errors.TooLarge: N=16, M=2, --resolution 25: the slice computes 625 grid tensors of 65,536 entries
+    (40,960,000 in all); the limit is 16,777,216 entries (--max-entries; or a lower --resolution)
     """
     from symbolic.cost import format_count, rank_cost
     from symbolic.limits import limits
@@ -86,7 +90,8 @@ def check_box_cost(N: int, M: int, resolution: int = 25, widths=None) -> None:
     total = resolution**2 * M**N
     lim = limits().max_entries
     if total > lim:
-        raise TooLarge(f"N={N}, M={M}, --resolution {resolution}: the slice computes {resolution ** 2:,} grid tensors of "
+        raise TooLarge(f"N={N}, M={M}, --resolution {resolution}: the slice computes "
+                       f"{resolution ** 2:,} grid tensors of "
                        f"{M ** N:,} entries ({format_count(total)} in all); the limit is {lim:,} entries "
                        "(--max-entries; or a lower --resolution)")
 
@@ -176,6 +181,7 @@ def plot_box_slice(obj, x: str | None = None, y: str | None = None, *, resolutio
     ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(edges[0], edges[-1])
     ax.set_aspect("equal")
-    ax.set_title(title or (f"deep ReLU/max, N={d['N']}, M={d['M']}, widths={list(d['widths'])}: a slice through the box\n"
+    ax.set_title(title
+                 or (f"deep ReLU/max, N={d['N']}, M={d['M']}, widths={list(d['widths'])}: a slice through the box\n"
                            "other weights at the box centre; every rank exact"), fontsize=11)
     return fig

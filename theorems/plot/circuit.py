@@ -127,7 +127,8 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
     top = max(y for _, y in pos.values())
     for g in gens:
         x = pos[g[0]][0]
-        ax.text(x, top + 0.09 * yscale + 0.25, _column_title(G, g), ha="center", va="bottom", fontsize=10, color="#333333")
+        ax.text(x, top + 0.09 * yscale + 0.25, _column_title(G, g), ha="center", va="bottom", fontsize=10,
+                color="#333333")
     ax.set_ylim(min(y for _, y in pos.values()) - 0.5, top + 0.09 * yscale + 0.9)
     ax.set_axis_off()
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=9, frameon=False)

@@ -78,7 +78,8 @@ def plot_rank_growth(data=None, *, M: int = 2, N_max: int = 8, seed: int = 0, ti
         left.plot([r["N"]] * len(r["relu_max_random"]), r["relu_max_random"], "x", color="#ff7f0e", ms=8, mew=2,
                   label="deep ReLU/max, random weights" if n == 0 else None)
     left.plot(Ns, Ns, ":", color="#1f77b4", lw=2, label="shallow ConvAC, Z = N: rank <= Z")
-    left.plot(Ns, [N * M * N // 2 for N in Ns], ":", color="#d62728", lw=2, label="shallow ReLU/max, Z = N: rank <= Z MN/2")
+    left.plot(Ns, [N * M * N // 2 for N in Ns], ":", color="#d62728", lw=2,
+              label="shallow ReLU/max, Z = N: rank <= Z MN/2")
     left.set_ylabel("rank [A]_odd-even (exact, certified)", fontsize=11)
     left.set_title("rank of the odd-even matricization", fontsize=12)
     right.plot(Ns, [r["convac_Z"] for r in data], "o-", color="#1f77b4", lw=2, ms=8, label="shallow ConvAC: Z >= rank")

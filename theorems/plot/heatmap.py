@@ -98,7 +98,8 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
     ax.set_yticks(range(0, nr, rs), [tup(m.row_index(r)) for r in range(0, nr, rs)], fontsize=8 if nr > 8 else 10)
     ax.set_xticks(range(0, nc, cs), [tup(m.col_index(c)) for c in range(0, nc, cs)], fontsize=8 if nc > 8 else 10,
                   rotation=90 if len(m.cols) > 1 and nc > 4 else 0)
-    sub = lambda modes: f"d{modes[0]}" if len(modes) == 1 else "(" + ", ".join(f"d{i}" for i in modes) + ")"  # noqa: E731
+    sub = lambda modes: f"d{modes[0]}" if len(modes) == 1 else "(" + ", ".join(f"d{i}"  # noqa: E731
+                                                                               for i in modes) + ")"
     ax.set_ylabel(f"rows: modes I = {_modes(m.rows)} as {sub(m.rows)}, row-major")
     ax.set_xlabel(f"columns: modes J = {_modes(m.cols)} as {sub(m.cols)}, row-major")
     if annotate:
@@ -106,7 +107,8 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
             for c in range(nc):
                 red, green, blue, _ = im.cmap(im.norm(data[r, c]))
                 dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-                ax.text(c, r, _exact_text(values[r][c]), ha="center", va="center", fontsize=11 if max(nr, nc) <= 4 else 9 if max(nr, nc) <= 8 else 7,
+                ax.text(c, r, _exact_text(values[r][c]), ha="center", va="center", fontsize=11 if max(nr, nc) <= 4
+                        else 9 if max(nr, nc) <= 8 else 7,
                         color="white" if dark else "black")
     if title is None:
         name = next((n for n in ("odd-even", "halves") if partition == n), None) if m is not obj else None
