@@ -69,9 +69,11 @@ def catalog_page() -> str:
 
 
 def _real(pkg, name):
-    """The object a package-level name stands for (a module made callable stands for its function)."""
-    obj = getattr(pkg, name)
-    if isinstance(obj, types.ModuleType):
+    """The object a package-level name stands for. The package's lazy ``__getattr__`` (PEP 562) is asked first:
+    once a submodule of the same name is imported (``theorems.rank_bound``), the package attribute is that module."""
+    lazy = getattr(pkg, "__getattr__", None)
+    obj = lazy(name) if lazy is not None else getattr(pkg, name)
+    if isinstance(obj, types.ModuleType):  # a module made callable stands for its function
         obj = getattr(obj, name)
     return obj
 
