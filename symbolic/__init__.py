@@ -4,11 +4,17 @@ The public names load lazily (PEP 562), so that importing the package, or the ke
 costs nothing::
 
     from symbolic import load_spec, shallow, deep, circuit, grid_tensor, matricize, matricization_rank
+
+Every package-level name is a function or a class, never a module: the modules are named after the
+mathematics (``circuit_graph``, ``matricization``, ``rank_bounds``) and their functions after the
+operation (``circuit``, ``matricize``, ``bounds``), so ``inspect.signature`` and ``help()`` show the
+real signature.
 """
 
-_API = {"load_spec": "spec", "shallow": "spec", "deep": "spec", "spec_to_dict": "spec", "circuit": "circuit",
-        "forward_tensor": "circuit", "grid_tensor": "decompositions", "matricize": "matricize",
-        "exact_rank": "rank", "bounds": "bounds", "matricization_rank": "rank_pipeline", "RankAnswer": "rank_pipeline"}
+_API = {"load_spec": "spec", "shallow": "spec", "deep": "spec", "spec_to_dict": "spec", "circuit": "circuit_graph",
+        "forward_tensor": "circuit_graph", "grid_tensor": "decompositions", "matricize": "matricization",
+        "exact_rank": "rank", "bounds": "rank_bounds", "matricization_rank": "rank_pipeline",
+        "RankAnswer": "rank_pipeline"}
 
 __all__ = sorted(_API)
 

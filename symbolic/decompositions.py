@@ -10,7 +10,7 @@ and a deep network's is the *generalized hierarchical Tucker decomposition*
 here in its window form: each node applies P(sigma(.), ..., sigma(.)) to its w
 children at once, so no law of g is assumed. The tensor is built level by level
 through generalized outer products; the circuit's forward pass
-(:func:`symbolic.circuit.forward`) is the independent second route.
+(:func:`symbolic.circuit_graph.forward`) is the independent second route.
 
 Note: "GCP" in TensorLy or pyttb means generalized-*loss* CP. Here it is the
 generalized tensor product of Cohen & Shashua (ICML 2016).

@@ -24,7 +24,7 @@ takes the exact route).  Partitions whose cores outgrow
 
 >>> from symbolic.spec import deep
 >>> from symbolic.decompositions import grid_tensor
->>> from symbolic.matricize import matricize
+>>> from symbolic.matricization import matricize
 >>> s = deep(N=4, M=3, widths=(3, 2), seed=0)
 >>> f = factor_matrices(s, (0, 1))
 >>> f.k, f.U.shape, f.V.shape
@@ -375,7 +375,7 @@ def factor_certificate(spec, rows, output: int = 0, *, seed: int = 0, notes=None
     """
     from .certificates import RankCertificate, RankLowerBound, RankUpperBound
     from .errors import CertificateError
-    from .matricize import matricize
+    from .matricization import matricize
     from .multimodular import entry_bound, primes_above, residue_tensors
     from .rank import RankResult, _pivots
 

@@ -49,7 +49,7 @@ import numpy as np
 
 from .certificates import RankCertificate, RankLowerBound, RankUpperBound
 from .errors import BackendUnavailable, DomainError, ShapeError
-from .matricize import Matricization
+from .matricization import Matricization
 from .nmod import FAST_NMOD_VERSIONS, _independent_sets, _nmod_mat, _nmod_offset, _pivots  # noqa: F401 (re-exported)
 
 __all__ = [

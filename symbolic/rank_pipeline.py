@@ -2,7 +2,7 @@
 
 ``convac rank SPEC --partition P`` computes rank [A^y]_I of a network's grid tensor with a
 certificate (symbolic.certificates) and reports it beside the structural upper bounds of
-:mod:`symbolic.bounds`.  Routes, fastest first:
+:mod:`symbolic.rank_bounds`.  Routes, fastest first:
 
 1. *modular*: the grid tensor modulo a random prime p in [2^25, 2^26) (the modular engine),
    then the rank of the residues (python-flint ``nmod_mat``): a k x k minor nonzero mod p
@@ -139,10 +139,10 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     >>> a["bounds"]
     {'trivial': 4, 'widths': 1, 'min_cut': 1}
     """
-    from symbolic.bounds import VALIDITY, bounds as structural_bounds
-    from symbolic.circuit import circuit
+    from symbolic.rank_bounds import VALIDITY, bounds as structural_bounds
+    from symbolic.circuit_graph import circuit
     from symbolic.cost import spec_rank_cost
-    from symbolic.matricize import parse_partition
+    from symbolic.matricization import parse_partition
     from symbolic.spec import spec_to_dict
 
     t0 = time.perf_counter()
@@ -272,9 +272,9 @@ def _factors_apply(spec) -> bool:
 
 
 def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, notes):
-    from symbolic.bounds import is_convac
+    from symbolic.rank_bounds import is_convac
     from symbolic.decompositions import grid_tensor
-    from symbolic.matricize import matricize
+    from symbolic.matricization import matricize
     from symbolic.rank import exact_rank
 
     n_min = None
@@ -318,7 +318,7 @@ def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, note
 
 def _symbolic_rank(spec, rows, output, seed, bnds, notes):
     from symbolic.decompositions import grid_tensor
-    from symbolic.matricize import matricize
+    from symbolic.matricization import matricize
     from symbolic.rank import generic_rank, rank_over_fraction_field
 
     notes(f"symbolic grid tensor ({spec.M ** spec.N:,} entries, sympy)")

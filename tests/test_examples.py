@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.circuit import circuit, forward_tensor
+from symbolic.circuit_graph import circuit, forward_tensor
 from symbolic.decompositions import grid_tensor, grid_tensors
 from symbolic.spec import load_spec, spec_to_dict
 from symbolic.tensor import GridTensor

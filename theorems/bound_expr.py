@@ -152,7 +152,7 @@ def _latex_vector(v):
 
 
 def latex_rank(spec: Spec, t, details, expr) -> str:
-    from symbolic.matricize import matricize_array
+    from symbolic.matricization import matricize_array
 
     rows = tuple(details["rows"])
     lines = [r"\begin{gather*}",

@@ -34,7 +34,7 @@ import sympy
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ConvacError
 from symbolic.kernel.intervals import interval, resolve_on_box
-from symbolic.matricize import parse_partition
+from symbolic.matricization import parse_partition
 from symbolic.operators import activation as make_activation
 from symbolic.spec import deep, load_spec
 

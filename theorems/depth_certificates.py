@@ -22,7 +22,7 @@ import sympy
 from symbolic.kernel import generic
 from symbolic.kernel.network import read_net
 from symbolic.kernel.sources import tensor_of
-from symbolic.matricize import parse_partition
+from symbolic.matricization import parse_partition
 from symbolic.spec import deep, load_spec, spec_to_dict, tree_depth
 
 from .common import source

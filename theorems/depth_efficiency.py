@@ -24,7 +24,7 @@ import numpy as np
 import sympy
 
 from symbolic.decompositions import grid_tensor
-from symbolic.matricize import matricize_array, parse_partition
+from symbolic.matricization import matricize_array, parse_partition
 from symbolic.numbers import to_json_number
 from symbolic.operators import activation as make_activation
 from symbolic.rank import exact_rank
@@ -199,7 +199,7 @@ def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     channels, and on an open box of deep ReLU/max weights (positive measure; every interval of length 1) ONE
     shallow channel realizes the deep net: position 0's first-layer weights in (1, 2), the other positions'
     in (-2, -1) (dead under relu), everything above in (1, 2), so A[d] = g(d_0) > 0 = max(g(d_0), 0, ...)."""
-    from symbolic.circuit import circuit, forward
+    from symbolic.circuit_graph import circuit, forward
     from symbolic.kernel.intervals import resolve_on_box
 
     t = Timer()

@@ -34,7 +34,7 @@ import sympy
 from symbolic.errors import DomainError
 from symbolic.kernel.linalg import matricize
 from symbolic.kernel.sources import tensor_of
-from symbolic.matricize import parse_partition
+from symbolic.matricization import parse_partition
 from symbolic.operators import POOLINGS, operator
 from symbolic.operators import activation as make_activation
 from symbolic.spec import deep, load_spec, shallow, spec_to_dict, tree_depth

@@ -22,8 +22,8 @@ from __future__ import annotations
 import itertools
 import random
 
-from symbolic.bounds import iclr_lower_exponent, iclr_upper_bound
-from symbolic.matricize import parse_partition
+from symbolic.rank_bounds import iclr_lower_exponent, iclr_upper_bound
+from symbolic.matricization import parse_partition
 from symbolic.spec import deep
 
 from .common import random_invertible_F

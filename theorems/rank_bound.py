@@ -17,7 +17,7 @@ def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partit
     >>> a["status"], a["counterexample"]["rank"], a["counterexample"]["bound"]
     ('refuted', 2, '1')
     """
-    from symbolic.matricize import parse_partition
+    from symbolic.matricization import parse_partition
 
     from .search import Family, find_counterexample, parse_bound, rank_bound
 

@@ -29,7 +29,7 @@ __all__ = ["Rendered", "show_verdict", "verdicts_table", "show_search", "latex_e
 
 
 def _spec_and_graph(obj):
-    from symbolic.circuit import circuit
+    from symbolic.circuit_graph import circuit
     from symbolic.spec import Spec, load_spec
 
     if isinstance(obj, nx.DiGraph):
@@ -153,7 +153,7 @@ def latex_expansion(obj, output: int = 0, *, lhs: str | None = None) -> Rendered
     if isinstance(obj, (sympy.Basic, int, Fraction)):
         expr = sympy.sympify(obj, strict=True)
     else:
-        from symbolic.circuit import expand
+        from symbolic.circuit_graph import expand
 
         _, G = _spec_and_graph(obj)
         outs = expand(G)

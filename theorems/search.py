@@ -395,7 +395,7 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
         return inconclusive(note or f"no counterexample among {state['tried']} networks "
                             "(this is not a proof that the conjecture holds)")
     # the exact re-check, by an independent route: the kernel's forward pass and rank check
-    from symbolic.circuit import circuit, forward_tensor
+    from symbolic.circuit_graph import circuit, forward_tensor
     from symbolic.kernel.linalg import check_lower, matricize as kernel_matricize
     from symbolic.kernel.sources import tensor_of
 
@@ -433,7 +433,7 @@ def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
     >>> c.holds(s, grid_tensor(s))
     True
     """
-    from symbolic.matricize import matricize_array, parse_partition
+    from symbolic.matricization import matricize_array, parse_partition
     from symbolic.rank import exact_rank
 
     expr = parse_bound(bound) if isinstance(bound, str) else sympy.sympify(bound, strict=True)

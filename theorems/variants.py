@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from symbolic.decompositions import grid_tensor
-from symbolic.matricize import matricize_array, parse_partition
+from symbolic.matricization import matricize_array, parse_partition
 from symbolic.rank import exact_rank
 from symbolic.spec import shallow
 

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from symbolic.bounds import bounds
+from symbolic.rank_bounds import bounds
 from symbolic.factors import factor_certificate
 from symbolic.kernel.linalg import entry_bound
 from symbolic.kernel.network import read_net

@@ -182,10 +182,10 @@ _ORACLE: dict = {}
 def _result_true(res) -> bool:
     """Is this result's assertion true?  Decided by the prover-side route (symbolic.decompositions,
     symbolic.rank, symbolic.laws, theorems.*), never by the kernel's checks of the certificate."""
-    from symbolic.bounds import bounds
+    from symbolic.rank_bounds import bounds
     from symbolic.decompositions import grid_tensor
     from symbolic.laws import associativity, commutativity, pooled_fixed
-    from symbolic.matricize import matricize_array
+    from symbolic.matricization import matricize_array
     from symbolic.operators import operator
     from symbolic.rank import exact_rank
     from symbolic.spec import load_spec

@@ -1,4 +1,4 @@
-"""Tests of symbolic/bounds.py: every bound holds, and each is attained where it should be.
+"""Tests of symbolic/rank_bounds.py: every bound holds, and each is attained where it should be.
 
 Validity: on random specs (every operator, Hypothesis) the exact rank of [A]_I never
 exceeds a reported bound.  Attainment: the golden examples' ranks (computed independently,
@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from symbolic.bounds import VALIDITY, bounds, is_convac, min_cut, min_cut_bound, trivial_bound, widths_bound
-from symbolic.bounds import iclr_upper_bound
-from symbolic.circuit import circuit
+from symbolic.rank_bounds import VALIDITY, bounds, is_convac, min_cut, min_cut_bound, trivial_bound, widths_bound
+from symbolic.rank_bounds import iclr_upper_bound
+from symbolic.circuit_graph import circuit
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ShapeError
-from symbolic.matricize import matricize, parse_partition
+from symbolic.matricization import matricize, parse_partition
 from symbolic.rank import exact_rank
 from symbolic.spec import deep, load_spec, shallow
 from symbolic.strategies import specs

@@ -1,4 +1,4 @@
-"""Tests of symbolic/circuit.py: the graph, the exact forward pass and the sympy expansion."""
+"""Tests of symbolic/circuit_graph.py: the graph, the exact forward pass and the sympy expansion."""
 
 from fractions import Fraction as Fr
 from itertools import product
@@ -8,7 +8,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 
-from symbolic.circuit import NODE_KINDS, circuit, expand, forward, forward_tensor, node_kinds
+from symbolic.circuit_graph import NODE_KINDS, circuit, expand, forward, forward_tensor, node_kinds
 from symbolic.decompositions import grid_tensors
 from symbolic.errors import DomainError, ShapeError
 from symbolic.spec import deep, load_spec, shallow

@@ -16,7 +16,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.circuit import circuit, forward_tensor
+from symbolic.circuit_graph import circuit, forward_tensor
 from symbolic.decompositions import (GeneralizedCP, GeneralizedHT, cp_to_tensor, decomposition, grid_tensor,
                                      grid_tensors,
                                      ht_to_tensor)

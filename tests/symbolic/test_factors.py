@@ -7,11 +7,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.bounds import bounds
+from symbolic.rank_bounds import bounds
 from symbolic.decompositions import grid_tensor
 from symbolic.factors import factor_certificate, factor_matrices
 from symbolic.kernel.recheck import check_result
-from symbolic.matricize import matricize
+from symbolic.matricization import matricize
 from symbolic.rank import exact_rank
 from symbolic.spec import deep, shallow, spec_to_dict
 

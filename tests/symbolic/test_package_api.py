@@ -1,6 +1,7 @@
-"""The package-level API of symbolic (issue 10): ``from symbolic import ...`` gives callables that agree with
-the modules' functions, whatever was imported first (the function names ``circuit``, ``matricize`` and
-``bounds`` are also module names: symbolic/callable_module.py)."""
+"""The package-level API of symbolic (issues 10 and 22): ``from symbolic import ...`` gives the functions
+themselves, with their real signatures, whatever was imported first: no package-level name is a module
+(the modules are named after the mathematics: circuit_graph, matricization, rank_bounds), and no module
+is callable."""
 
 import json
 import subprocess
@@ -15,7 +16,7 @@ CODE = r"""
 import json, sys
 first = sys.argv[1]
 if first == "submodules":
-    import symbolic.circuit, symbolic.matricize, symbolic.bounds  # bound to the package before the names
+    import symbolic.circuit_graph, symbolic.matricization, symbolic.rank_bounds  # bound to the package before the names
 from symbolic import circuit, matricize, bounds, deep, grid_tensor, forward_tensor, matricization_rank
 s = deep(N=4, M=2, widths=(2, 1), seed=3)
 A = grid_tensor(s)
@@ -43,8 +44,28 @@ def test_every_public_name_resolves():
         assert callable(getattr(symbolic, name)), name
 
 
+def test_signatures_are_real_and_no_module_is_callable():
+    import inspect
+    import types
+
+    import symbolic
+    import symbolic.circuit_graph  # noqa: F401 - imported first on purpose
+    import symbolic.matricization  # noqa: F401
+    import symbolic.rank_bounds  # noqa: F401
+
+    for name in symbolic.__all__:
+        obj = getattr(symbolic, name)
+        assert not isinstance(obj, types.ModuleType), name
+        if inspect.isfunction(obj):
+            params = inspect.signature(obj).parameters
+            assert list(params) != ["args", "kwargs"], name  # the real signature, not (*args, **kwargs)
+    assert list(inspect.signature(symbolic.matricize).parameters) == ["tensor", "rows"]
+    for mod in (symbolic.circuit_graph, symbolic.matricization, symbolic.rank_bounds):
+        assert type(mod) is types.ModuleType and not callable(mod)
+
+
 def test_modules_stay_modules():
-    import symbolic.circuit as c
-    import symbolic.matricize as m
+    import symbolic.circuit_graph as c
+    import symbolic.matricization as m
 
     assert c.forward_tensor is not None and m.parse_partition("odd-even", 4) == (0, 2)

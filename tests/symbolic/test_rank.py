@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from symbolic import nmod as nm
 from symbolic.certificates import check_rank_certificate
 from symbolic.errors import DomainError, ShapeError
-from symbolic.matricize import matricize
+from symbolic.matricization import matricize
 from symbolic.rank import RankResult, exact_rank, generic_rank, random_prime, rank_over_fraction_field
 from symbolic.tensor import GridTensor
 

@@ -8,7 +8,7 @@ from symbolic import RankAnswer, matricization_rank
 from symbolic.kernel.recheck import check_result
 from symbolic.rank import exact_rank
 from symbolic.decompositions import grid_tensor
-from symbolic.matricize import matricize
+from symbolic.matricization import matricize
 from symbolic.spec import deep, shallow, spec_to_dict
 from theorems.entry import main
 

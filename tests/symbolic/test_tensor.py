@@ -10,7 +10,7 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symbolic.circuit import circuit, forward_tensor
+from symbolic.circuit_graph import circuit, forward_tensor
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ShapeError, TooLarge
 from symbolic.spec import deep, shallow

@@ -19,10 +19,10 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.circuit import circuit, forward_tensor
+from symbolic.circuit_graph import circuit, forward_tensor
 from symbolic.decompositions import grid_tensor
 from symbolic.kernel.recheck import check_result, recheck
-from symbolic.matricize import matricize_array, parse_partition
+from symbolic.matricization import matricize_array, parse_partition
 from symbolic.rank import exact_rank
 from symbolic.spec import load_spec, shallow, spec_to_dict
 from theorems import check_depth

@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 import sympy
 
-from symbolic.circuit import circuit, forward_tensor
+from symbolic.circuit_graph import circuit, forward_tensor
 from symbolic.kernel.recheck import check_result, recheck
-from symbolic.matricize import matricize
+from symbolic.matricization import matricize
 from symbolic.rank import exact_rank
 from symbolic.spec import deep, dump_spec, load_spec, shallow, spec_to_dict
 from tests.test_examples import EXAMPLES, FILES

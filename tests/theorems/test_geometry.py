@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from symbolic.decompositions import grid_tensor
-from symbolic.matricize import matricize_array, parse_partition
+from symbolic.matricization import matricize_array, parse_partition
 from symbolic.spec import load_spec
 from theorems.geometry import check_geometry
 from theorems.verdict import Status

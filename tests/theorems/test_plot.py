@@ -65,7 +65,7 @@ class TestDrawCircuit:
         assert "edge labels: weights" in ax.get_title()
 
     def test_symbolic_weights_and_graph_input(self):
-        from symbolic.circuit import circuit
+        from symbolic.circuit_graph import circuit
 
         s = deep(N=4, M=2, widths=(1, 1), weights="symbolic")
         ax = plot.draw_circuit(s, weights=True).axes[0]

@@ -15,7 +15,7 @@ import pytest
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ConvacError, DomainError
 from symbolic.kernel.recheck import recheck
-from symbolic.matricize import matricize_array
+from symbolic.matricization import matricize_array
 from symbolic.spec import load_spec
 from theorems.rank_bound import rank_bound_answer
 from theorems.verdict import answer

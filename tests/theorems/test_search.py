@@ -17,7 +17,7 @@ from symbolic.decompositions import grid_tensor
 from symbolic.errors import DomainError
 from symbolic.kernel.network import read_net
 from symbolic.kernel.recheck import check_result
-from symbolic.matricize import matricize_array, parse_partition
+from symbolic.matricization import matricize_array, parse_partition
 from symbolic.rank import exact_rank
 from symbolic.spec import load_spec, spec_to_dict
 from theorems.search import (Conjecture, Family, bound_values, find_counterexample, parse_bound, rank_bound,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from symbolic.decompositions import grid_tensor
 from symbolic.kernel.recheck import recheck
-from symbolic.matricize import matricize_array
+from symbolic.matricization import matricize_array
 from symbolic.spec import deep, load_spec, shallow
 from theorems.variants import (FALSE_VARIANTS, relu_average_associative, relu_average_universal,
                                shallow_convac_rank_at_most_Z_minus_1, shallow_max_channel_rank_1,

@@ -174,7 +174,7 @@ def _given_widths(g: dict) -> tuple:
 
 
 def _rows(c: Choice) -> tuple:
-    from symbolic.matricize import parse_partition
+    from symbolic.matricization import parse_partition
 
     return parse_partition(c.partition if isinstance(c.partition, str) else list(c.partition), c.N)
 

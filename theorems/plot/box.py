@@ -107,7 +107,7 @@ def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolutio
     for the whole box).
     """
     from symbolic.decompositions import grid_tensor
-    from symbolic.matricize import matricize
+    from symbolic.matricization import matricize
     from symbolic.rank import exact_rank
     from symbolic.spec import load_spec
 

@@ -46,7 +46,7 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
 
     Parameters
     ----------
-    obj : Spec, dict, JSON path, or the networkx DiGraph of :func:`symbolic.circuit.circuit`
+    obj : Spec, dict, JSON path, or the networkx DiGraph of :func:`symbolic.circuit_graph.circuit`
     weights : bool
         Print every edge weight (exact) and colour edges by sign (blue > 0, red < 0,
         dotted grey = 0, black = symbolic).

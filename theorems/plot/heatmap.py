@@ -40,7 +40,7 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
     ----------
     obj : GridTensor, Matricization, or a spec (its grid tensor ``output`` is computed exactly)
     partition : str or sequence of int
-        The row modes I (anything :func:`symbolic.matricize.parse_partition` accepts);
+        The row modes I (anything :func:`symbolic.matricization.parse_partition` accepts);
         ignored for a Matricization.
     rank : bool
         Compute the certified exact rank and state it in the title.
@@ -56,10 +56,10 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
     Notes
     -----
     Row r is the tuple (d_i for i in I) with r its row-major rank (first row mode slowest),
-    column c likewise for the other modes: the convention of :mod:`symbolic.matricize`. Tick
+    column c likewise for the other modes: the convention of :mod:`symbolic.matricization`. Tick
     labels are those tuples; colours are floats of the exact entries, for the eye only.
     """
-    from symbolic.matricize import Matricization, matricize
+    from symbolic.matricization import Matricization, matricize
     from symbolic.tensor import GridTensor
 
     if isinstance(obj, Matricization):

@@ -87,8 +87,7 @@ import math
 import networkx as nx
 
 from .errors import ShapeError
-from .matricize import parse_partition
-from .callable_module import make_callable
+from .matricization import parse_partition
 
 __all__ = ["trivial_bound", "widths_bound", "min_cut_bound", "min_cut", "bounds", "is_convac", "VALIDITY",
            "iclr_upper_bound", "iclr_lower_exponent"]
@@ -103,7 +102,7 @@ VALIDITY = {
 
 def _spec_and_graph(obj):
     """(spec, circuit graph) from a Spec or a circuit graph."""
-    from .circuit import circuit
+    from .circuit_graph import circuit
 
     if isinstance(obj, nx.DiGraph):
         return obj.graph.get("spec"), obj
@@ -208,9 +207,9 @@ def widths_bound(spec, rows, output: int = 0) -> int:
     Parameters
     ----------
     spec : Spec or networkx.DiGraph
-        A network, or its circuit graph (:func:`symbolic.circuit.circuit`).
+        A network, or its circuit graph (:func:`symbolic.circuit_graph.circuit`).
     rows : str or sequence of int
-        The row modes I (anything :func:`~symbolic.matricize.parse_partition` accepts).
+        The row modes I (anything :func:`~symbolic.matricization.parse_partition` accepts).
     output : int
         Which output y.
 
@@ -274,7 +273,7 @@ def min_cut(G, rows, output: int = 0):
     ``bound`` is the exact product of the D's.
 
     >>> from symbolic.spec import deep
-    >>> from symbolic.circuit import circuit
+    >>> from symbolic.circuit_graph import circuit
     >>> b, cut = min_cut(circuit(deep(N=4, M=3, widths=(2, 2), seed=0)), "halves")
     >>> b, cut
     (2, [('copy', ('pool', 0, 1), 2)])
@@ -326,7 +325,7 @@ def min_cut_bound(G, rows, output: int = 0):
     Parameters
     ----------
     G : networkx.DiGraph or Spec
-        The circuit graph (:func:`symbolic.circuit.circuit`) or the spec.
+        The circuit graph (:func:`symbolic.circuit_graph.circuit`) or the spec.
     rows : str or sequence of int
         The row modes I.
     output : int
@@ -340,7 +339,7 @@ def min_cut_bound(G, rows, output: int = 0):
     Examples
     --------
     >>> from symbolic.spec import deep
-    >>> from symbolic.circuit import circuit
+    >>> from symbolic.circuit_graph import circuit
     >>> G = circuit(deep(N=8, M=8, widths=(8, 1, 8), seed=0))
     >>> min_cut_bound(G, "halves"), widths_bound(G, "halves")   # width 1 in the middle
     (1, 8)
@@ -390,8 +389,3 @@ def iclr_lower_exponent(N, window, order, rows) -> int:
     """S = number of size-w blocks (level 1) with modes on both sides of the partition."""
     inI = [order[k] in set(rows) for k in range(N)]
     return sum(1 for k in range(N // window) if 0 < sum(inI[k * window:(k + 1) * window]) < window)
-
-
-# ``from symbolic import bounds`` is this module's function even after ``import symbolic.bounds``
-# (symbolic/callable_module.py)
-make_callable(__name__)

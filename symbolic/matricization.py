@@ -49,7 +49,6 @@ import numpy as np
 
 from .errors import ShapeError
 from .tensor import GridTensor
-from .callable_module import make_callable
 
 __all__ = [
     "NAMED_PARTITIONS",
@@ -311,8 +310,3 @@ def fold(matricization: Matricization) -> GridTensor:
         raise ShapeError(f"matricization: expected a Matricization, got {type(m).__name__}")
     data = fold_array(m.matrix, m.shape, m.rows)
     return GridTensor(m.shape, data, m.denominator, m.modulus)
-
-
-# ``from symbolic import matricize`` is this module's function even after ``import symbolic.matricize``
-# (symbolic/callable_module.py)
-make_callable(__name__)

@@ -43,7 +43,6 @@ import numpy as np
 from .errors import DomainError, ShapeError
 from .spec import Spec
 from .tensor import GridTensor, check_size
-from .callable_module import make_callable
 
 __all__ = ["circuit", "forward", "forward_tensor", "expand", "node_kinds", "NODE_KINDS"]
 
@@ -219,8 +218,3 @@ def expand(G: nx.DiGraph, *, symbolic_inputs: bool = True, point=None) -> list:
 
     return _evaluate(G, rep, lambda terms: sympy.Add(*(sympy.sympify(w, strict=True) * x for w, x in terms)),
                      act.sympy, lambda vals: pool.sympy(*vals))
-
-
-# ``from symbolic import circuit`` is this module's function even after ``import symbolic.circuit``
-# (symbolic/callable_module.py)
-make_callable(__name__)
