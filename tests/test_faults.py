@@ -161,6 +161,32 @@ def test_a_signal_stops_a_flint_rank_and_its_child(long_rank, tmp_path, sig, rc,
     assert _poll(lambda: not _alive(kids), 10), _alive(kids)
 
 
+@pytest.mark.parametrize("sig, rc, name", [(signal.SIGINT, 130, "SIGINT"), (signal.SIGTERM, 143, "SIGTERM")])
+def test_a_signal_stops_a_long_recheck_and_its_child(tmp_path, sig, rc, name):
+    """convac recheck runs the kernel in a forked child: a signal stops it at once, even when the process
+    started with SIGINT ignored (as under nohup or a test runner's worker)."""
+    law = {"statement": {"type": "law", "activation": "relu", "pooling": "average", "law": "associativity"},
+           "status": "refuted", "certificate": {"kind": "counterexample", "point": {"a": 1, "b": 0, "c": 0}}}
+    big = tmp_path / "big.json"  # many results: minutes of kernel work (each one checked, then refused as repeated)
+    big.write_text(json.dumps({"convac": 1, "command": "check laws", "results": [law] * 100_000}))
+    err_path = tmp_path / "err"
+    with open(err_path, "w") as err:
+        p = subprocess.Popen(CLI + ["recheck", str(big)], stdout=subprocess.DEVNULL, stderr=err,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert _poll(lambda: _descendants(p.pid) or p.poll() is not None, 60)
+        kids = _descendants(p.pid)
+        assert kids and p.poll() is None, "the kernel runs in a child process"
+        p.send_signal(sig)
+        p.wait(timeout=60)  # a deadline only; it ends within a second or two
+    finally:
+        if p.poll() is None:
+            p.kill()
+    lines = err_path.read_text().splitlines()
+    assert p.returncode == rc and lines == [f"convac recheck: stopped by {name}; nothing was verified"], lines
+    assert _poll(lambda: not _alive(kids), 10), _alive(kids)
+
+
 # ----------------------------------------------------------------------------- 3-5. journals
 @pytest.fixture(scope="module")
 def generic_journal(tmp_path_factory):

@@ -209,7 +209,9 @@ def _recheck(obj) -> Report:
 
 def recheck_file(path: str, *, budget: cost.Budget | None = None) -> Report:
     """Read an answer file (or '-' for stdin) with bounded size and depth, then :func:`recheck` it."""
-    return recheck(read_json_file(path, field=path), budget=budget)
+    b = budget or cost.Budget()
+    # the file itself within the budget: an eighth of the memory (parsed JSON takes several times its size)
+    return recheck(read_json_file(path, field=path, max_bytes=max(64 << 20, b.memory // 8)), budget=b)
 
 
 __all__ = ["recheck", "recheck_file", "check_result", "Report", "Line", "TYPES"]

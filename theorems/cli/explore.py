@@ -117,6 +117,9 @@ def cmd_explore(args) -> int:
         raise KeyboardInterrupt
 
     old_term = signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C too, explicitly: a process started with SIGINT ignored (a test runner's worker, nohup) would
+    # otherwise inherit the ignore, and Python installs no KeyboardInterrupt handler then
+    old_int = signal.signal(signal.SIGINT, on_term)
     try:
         t0 = time.monotonic()
         while not _answers(port):
@@ -143,6 +146,7 @@ def cmd_explore(args) -> int:
     finally:
         _stop(proc)
         signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
 
 
 def register(sub) -> None:

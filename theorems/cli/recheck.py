@@ -2,7 +2,8 @@
 
 This module imports only the kernel (:mod:`symbolic.kernel`), so what ``recheck`` trusts is
 the kernel's code and nothing else (a test counts its lines).  Exit 0 when every statement
-is verified, 1 when one fails (naming the statement and the reason), 2 on malformed input.
+is verified, 1 when one fails (naming the statement and the reason), 2 on malformed input.  The kernel
+runs in a forked child that the command only waits for: Ctrl-C (130) and SIGTERM (143) stop it at once.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 
 from symbolic.errors import ConvacError
@@ -35,6 +37,11 @@ def main(argv) -> int:
                         "(default 2^24; env CONVAC_MAX_ENTRIES)")
     p.error = lambda msg: (sys.stderr.write(f"convac recheck: {msg}\n"), sys.exit(2))  # one line, exit 2
     args = p.parse_args(argv)
+    return _interruptible(lambda: _check(args))
+
+
+def _check(args) -> tuple:
+    """(exit code, stdout text, stderr text) of the recheck: the kernel's work, in the child."""
     try:
         from symbolic.kernel.cost import Budget, parse_count, parse_size
         from symbolic.kernel.recheck import recheck_file
@@ -43,19 +50,67 @@ def main(argv) -> int:
                         entries=parse_count(args.max_entries) if args.max_entries else Budget.entries)
         report = recheck_file(args.file, budget=budget)
     except ConvacError as e:
-        sys.stderr.write(f"convac recheck: {e}\n")
-        return 2
+        return 2, "", f"convac recheck: {e}\n"
     except (RecursionError, MemoryError) as e:
-        sys.stderr.write(f"convac recheck: {args.file}: too large or too deeply nested ({type(e).__name__})\n")
-        return 2
+        return 2, "", f"convac recheck: {args.file}: too large or too deeply nested ({type(e).__name__})\n"
+    text = json.dumps(report.to_dict()) if args.json else report.render()
+    return report.exit_code, (text.splitlines()[-1] if args.quiet and not args.json else text) + "\n", ""
+
+
+def _interruptible(work) -> int:
+    """Run ``work`` in a forked child and print what it returns, so that Ctrl-C (exit 130) and SIGTERM
+    (exit 143) stop the recheck at once, flint calls included: the parent only waits, and kills the child."""
+    r, w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: the kernel's work, its result through the pipe
+        os.close(r)
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            res = work()
+            with os.fdopen(w, "w", encoding="utf-8", errors="backslashreplace") as f:
+                f.write(json.dumps(res))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    caught = []
+
+    def stop(signum, frame):
+        caught.append(signum)
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    old_int = signal.signal(signal.SIGINT, stop)  # explicitly: SIGINT may have been ignored when we started
     try:
-        text = json.dumps(report.to_dict()) if args.json else report.render()
-        print(text.splitlines()[-1] if args.quiet and not args.json else text, flush=True)
+        with os.fdopen(r, "r", encoding="utf-8") as f:
+            data = f.read()
+        os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        term = signal.SIGTERM in caught
+        sys.stderr.write(f"convac recheck: stopped by {'SIGTERM' if term else 'SIGINT'}; nothing was verified\n")
+        return 143 if term else 130
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, old_int)
+    if not data:
+        sys.stderr.write("convac recheck: the checking process ended without an answer (killed, or out of memory)\n")
+        return 2
+    code, out, err = json.loads(data)
+    try:
+        sys.stderr.write(err)
+        sys.stdout.write(out)
+        sys.stdout.flush()
     except OSError as e:  # a full disk: one line, exit 2 (stdout pointed at /dev/null for the last flush)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.stderr.write(f"convac recheck: standard output: cannot be written ({e.strerror})\n")
         return 2
-    return report.exit_code
+    return code
 
 
 def register(sub) -> None:
