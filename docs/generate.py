@@ -89,7 +89,7 @@ def api_page() -> str:
 
     out = _rst_heading("API reference", "=") + [
         "The package-level names of ``symbolic`` (the mathematics) and ``theorems`` (the claims), each importable",
-        "from its package (``from symbolic import deep, grid_tensor``; ``from theorems import check_laws``). Every",
+        "from its package (``from symbolic import deep, grid_tensor``; ``from theorems import decide_laws``). Every",
         "function returns a typed, frozen result whose ``to_dict()`` is the command line's ``--json`` answer",
         "(:doc:`../answers`). This page is generated from ``symbolic.__all__`` and ``theorems.__all__``; each entry",
         "names the module that defines it.", ""]

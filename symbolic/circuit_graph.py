@@ -42,7 +42,7 @@ import numpy as np
 
 from .errors import DomainError, ShapeError
 from .spec import Spec
-from .tensor import GridTensor, check_size
+from .tensor import GridTensor, validate_size
 
 __all__ = ["circuit", "forward", "forward_tensor", "expand", "node_kinds", "NODE_KINDS"]
 
@@ -191,7 +191,7 @@ def _norm(x):
 def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
     """The grid tensor of one output by the forward pass on every grid point (the second route)."""
     N, M = G.graph["N"], G.graph["M"]
-    check_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8),
+    validate_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8),
                f"the forward pass over all grid points (N={N}, M={M})")
     pts = list(_iproduct(range(M), repeat=N))
     outs = forward(G, pts)

@@ -52,7 +52,7 @@ Traceback (most recent call last):
 ...
 symbolic.errors.TooLarge: N=16, M=3: the grid tensor has 43,046,721 entries (a 6,561 x 6,561 matrix; about 29 GiB with
 the exact engine); the limit is 16,777,216 entries (--max-entries)
->>> check_weights("shallow", N=2, M=65536, widths=(65536,), Y=1, where="--M 65536")
+>>> validate_weights("shallow", N=2, M=65536, widths=(65536,), Y=1, where="--M 65536")
 Traceback (most recent call last):
 ...
 symbolic.errors.TooLarge: --M 65536: the network has 8,590,000,128 weights (hidden 65,536 x 2 x 65,536, output 1 x
@@ -68,7 +68,7 @@ from .errors import TooLarge
 from .limits import Limits, limits
 
 __all__ = ["format_bytes", "format_count", "Cost", "grid_cost", "spec_grid_cost", "rank_cost", "spec_rank_cost",
-           "weights_count", "check_weights", "check_entries", "int_bytes", "MAX_SYMBOLIC_ENTRIES", "MAX_SYMBOLS",
+           "weights_count", "validate_weights", "validate_entries", "int_bytes", "MAX_SYMBOLIC_ENTRIES", "MAX_SYMBOLS",
            "MAX_WEIGHTS", "MAX_SPEC_BYTES"]
 
 #: Largest grid tensor of the symbolic engine (sympy: seconds to minutes at this size).
@@ -407,7 +407,7 @@ def weights_count(architecture: str, *, N: int, M: int, widths, Y: int = 1, wind
     return total + Y * prev
 
 
-def check_weights(architecture: str, *, N: int, M: int, widths, Y: int = 1, window: int = 2, shared: bool = False,
+def validate_weights(architecture: str, *, N: int, M: int, widths, Y: int = 1, window: int = 2, shared: bool = False,
                   symbolic: bool = False, where: str | None = None) -> int:
     """Refuse a network with more than :data:`MAX_WEIGHTS` weights (:data:`MAX_SYMBOLS` symbols when
     ``symbolic``) before any is drawn, parsed or created; returns the count."""
@@ -428,11 +428,11 @@ def check_weights(architecture: str, *, N: int, M: int, widths, Y: int = 1, wind
     return n
 
 
-def check_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
+def validate_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
     """Refuse ``entries`` values of ``bytes_per_entry`` bytes each beyond the limits in force
-    (the generic guard of :func:`symbolic.tensor.check_size`).
+    (the generic guard of :func:`symbolic.tensor.validate_size`).
 
-    >>> check_entries(10**12, 8, "a generalized product of shape (10, ...)")
+    >>> validate_entries(10**12, 8, "a generalized product of shape (10, ...)")
     Traceback (most recent call last):
     ...
     symbolic.errors.TooLarge: a generalized product of shape (10, ...) would have 1,000,000,000,000 entries (about 7.3

@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .operators import Operator
-from .tensor import GridTensor, check_size
+from .tensor import GridTensor, validate_size
 
 __all__ = ["generalized_tensor_product", "generalized_window_product", "iterated_product", "vector"]
 
@@ -48,7 +48,7 @@ def generalized_window_product(tensors, op: Operator) -> GridTensor:
         if t.modulus is not None:
             raise ShapeError("generalized products are defined on exact tensors, not residues")
     shape = tuple(s for t in tensors for s in t.shape)
-    check_size(int(np.prod(shape, dtype=object)), 32, f"a generalized product of shape {shape}")
+    validate_size(int(np.prod(shape, dtype=object)), 32, f"a generalized product of shape {shape}")
     k = len(tensors)
     arrays = []
     for pos, t in enumerate(tensors):

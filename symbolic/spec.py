@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from .cost import MAX_SPEC_BYTES, check_weights
+from .cost import MAX_SPEC_BYTES, validate_weights
 from .errors import DomainError, SpecError
 from .kernel.parse import ParseError, load_json, read_json_file
 from .numbers import parse_exact, parse_symbolic, to_json_number
 from .operators import Activation, Operator, Pooling, activation as _activation, pooling as _pooling
-from .spec_fields import (LenOnly, array, check_declared_weights, check_nesting, contains_symbol_strings,
+from .spec_fields import (LenOnly, array, validate_declared_weights, validate_nesting, contains_symbol_strings,
                           int_field, width)
 
 __all__ = ["Spec", "load_spec", "spec_to_dict", "dump_spec", "shallow", "deep", "tree_depth", "FIELDS"]
@@ -180,7 +180,7 @@ def load_spec(source) -> Spec:
     if not isinstance(source, dict):
         raise SpecError("spec", source, "a JSON object")
     if not from_text:  # JSON text was walked by load_json already; a Python dict may be nested (or cyclic) at will
-        check_nesting(source)
+        validate_nesting(source)
     if "spec" in source and "architecture" not in source:
         source = source["spec"]
         if not isinstance(source, dict):
@@ -236,7 +236,7 @@ def _load_dict(d: dict) -> Spec:
                 raise SpecError(k, d[k], "nothing: the field is for deep networks only")
     w = d.get("weights", "<missing>")
     if isinstance(w, dict):  # counted before any leaf is looked at
-        check_declared_weights(arch, w, N, M, window, shared)
+        validate_declared_weights(arch, w, N, M, window, shared)
     num_has_symbols = contains_symbol_strings(d.get("weights")) or contains_symbol_strings(d.get("F"))
     parse = parse_symbolic if (symbolic or num_has_symbols) else parse_exact
     F = None
@@ -315,7 +315,7 @@ def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
     Y = int_field(d, "Y", 1, default=1)
     if arch == "shallow":
         Z = int_field(d, "Z", 1, default=M)
-        check_weights(arch, N=N, M=M, widths=(Z,), Y=Y, shared=shared, symbolic=True)
+        validate_weights(arch, N=N, M=M, widths=(Z,), Y=Y, shared=shared, symbolic=True)
         if shared:
             hidden = tuple(tuple(sympy.Symbol(f"a_{z}_{j}") for j in range(M)) for z in range(Z))
         else:
@@ -328,7 +328,7 @@ def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
     if (not isinstance(widths, list) or len(widths) != L
             or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in widths)):
         raise SpecError("widths", widths, f"a list of {L} positive ints (r_0 .. r_{L - 1})")
-    check_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, symbolic=True)
+    validate_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, symbolic=True)
     layers, prev = [], M
     for l, r in enumerate(widths):
         def mat(k):
@@ -420,7 +420,7 @@ def shallow(*, N: int, M: int, Z: int = None, activation="linear", pooling="prod
         d.update(weights="symbolic", Z=Z, Y=Y)
         return load_spec(d)
     if weights == "random":
-        check_weights("shallow", N=N, M=M, widths=(Z,), Y=Y, shared=shared)
+        validate_weights("shallow", N=N, M=M, widths=(Z,), Y=Y, shared=shared)
         rng = random.Random(seed)
         dr = lambda: to_json_number(_draw(rng, low, high, tuple(denominators)))  # noqa: E731
         hid = [[dr() for _ in range(M)] for _ in range(Z)] if shared else [
@@ -461,7 +461,7 @@ def deep(*, N: int, M: int, widths=None, window: int = 2, patch_order=None, acti
     if weights == "random":
         if len(widths) != L:
             raise DomainError(f"widths={widths!r}: expected {L} widths (log_{window} N)")
-        check_weights("deep", N=N, M=M, widths=widths, Y=Y, window=window, shared=shared)
+        validate_weights("deep", N=N, M=M, widths=widths, Y=Y, window=window, shared=shared)
         rng = random.Random(seed)
         dr = lambda: to_json_number(_draw(rng, low, high, tuple(denominators)))  # noqa: E731
         layers, prev = [], M

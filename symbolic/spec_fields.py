@@ -5,12 +5,12 @@ with their shapes, declared weight counts checked before parsing, nesting depth.
 from __future__ import annotations
 
 
-from .cost import check_weights
+from .cost import validate_weights
 from .errors import SpecError
 from .kernel.parse import ParseError
 from .numbers import _SMALL, parse_exact
 
-__all__ = ["int_field", "array", "LenOnly", "width", "check_declared_weights", "check_nesting",
+__all__ = ["int_field", "array", "LenOnly", "width", "validate_declared_weights", "validate_nesting",
            "contains_symbol_strings"]
 
 
@@ -58,7 +58,7 @@ def width(value, path: str, what: str) -> int:
     return len(value)
 
 
-def check_declared_weights(arch, w, N, M, window, shared) -> None:
+def validate_declared_weights(arch, w, N, M, window, shared) -> None:
     """Refuse, before any leaf is parsed, a spec whose arrays declare more weights than
     :data:`symbolic.cost.MAX_WEIGHTS` (their lengths only; malformed arrays are left to the parser)."""
     out = w.get("output")
@@ -80,10 +80,10 @@ def check_declared_weights(arch, w, N, M, window, shared) -> None:
             widths.append(len(first))
         if not widths:
             return
-    check_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, where="weights")
+    validate_weights(arch, N=N, M=M, widths=tuple(widths), Y=Y, window=window, shared=shared, where="weights")
 
 
-def check_nesting(d, limit: int = 64) -> None:
+def validate_nesting(d, limit: int = 64) -> None:
     """Refuse a dict nested deeper than ``limit`` (iteratively: a Python dict given to load_spec may be
     nested past the recursion limit, and every error message shows its value)."""
     stack = [(d, 1)]

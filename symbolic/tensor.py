@@ -28,29 +28,29 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .cost import check_entries
+from .cost import validate_entries
 from .limits import DEFAULT_MAX_ENTRIES
 from .errors import ShapeError
 from .numbers import lcm_of_denominators, to_json_number
 
-__all__ = ["GridTensor", "check_size", "MAX_ENTRIES"]
+__all__ = ["GridTensor", "validate_size", "MAX_ENTRIES"]
 
 #: Default largest number of grid-tensor entries any engine agrees to build (``--max-entries`` changes it;
 #: see :mod:`symbolic.cost`, which every size check goes through).
 MAX_ENTRIES = DEFAULT_MAX_ENTRIES
 
 
-def check_size(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
+def validate_size(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
     """Refuse work that would not fit, saying how large it would be: the limits of :mod:`symbolic.cost`
     (``--max-entries``, ``--max-memory``; ``limit_bytes`` lowers the memory limit).
 
-    >>> check_size(10**12, 8, "the grid tensor of N=40, M=2")
+    >>> validate_size(10**12, 8, "the grid tensor of N=40, M=2")
     Traceback (most recent call last):
     ...
     symbolic.errors.TooLarge: the grid tensor of N=40, M=2 would have 1,000,000,000,000 entries (about 7.3 TiB); the
     limit is 16,777,216 entries (--max-entries)
     """
-    check_entries(entries, bytes_per_entry, what, limit_bytes)
+    validate_entries(entries, bytes_per_entry, what, limit_bytes)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

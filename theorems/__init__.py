@@ -3,10 +3,10 @@
 Every function returns a typed result whose ``to_dict()`` is the command line's ``--json``
 answer (docs/answers.md); nothing prints. Names load lazily (PEP 562)::
 
-    from theorems import verify_catalog, check_laws, check_universality, check_depth, find_counterexample, recheck
+    from theorems import verify_catalog, decide_laws, decide_universality, decide_depth, find_counterexample, recheck
 """
 
-_API = {"verify_catalog": "api", "check_laws": "api", "check_universality": "api", "check_depth": "api",
+_API = {"verify_catalog": "api", "decide_laws": "api", "decide_universality": "api", "decide_depth": "api",
         "recheck": "api", "find_counterexample": "search", "rank_bound": "search", "Family": "search",
         "get_claim": "catalog",
         "answer": "verdict", "Status": "verdict"}

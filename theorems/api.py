@@ -6,7 +6,7 @@ Each returns a frozen result whose ``to_dict()`` is exactly the command's ``--js
 >>> s = verify_catalog(only=["depth.relu_max.term_bound"])
 >>> s.summary["proved"] == s.summary["total"], recheck(s.to_dict()).exit_code
 (True, 0)
->>> check_laws("relu", "max").holds
+>>> decide_laws("relu", "max").holds
 {'commutativity': True, 'associativity': True, 'pooled_fixed': True}
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .verdict import Verdict, answer
 
-__all__ = ["verify_catalog", "check_laws", "check_universality", "check_depth", "recheck", "Sweep", "Laws",
+__all__ = ["verify_catalog", "decide_laws", "decide_universality", "decide_depth", "recheck", "Sweep", "Laws",
            "Universality"]
 
 
@@ -75,7 +75,7 @@ class Laws:
         return answer("check laws", list(self.results))
 
 
-def check_laws(activation: str, pooling: str) -> Laws:
+def decide_laws(activation: str, pooling: str) -> Laws:
     from .laws import laws_answer
 
     a = laws_answer(activation, pooling)
@@ -96,19 +96,19 @@ class Universality:
         return answer("check universality", [self.verdict.result()])
 
 
-def check_universality(**kwargs) -> Universality:
+def decide_universality(**kwargs) -> Universality:
     """``decide_universality(activation=..., pooling=..., architecture=..., N=..., M=..., ...)``, typed."""
     from .universality_decision import decide_universality
 
     return Universality(decide_universality(**kwargs))
 
 
-def check_depth(activation: str, pooling: str, **kwargs):
+def decide_depth(activation: str, pooling: str, **kwargs):
     """Depth efficiency of the pair (``convac check depth``): a frozen
     :class:`theorems.depth_operators.DepthEfficiency` with the parts ``shallow_term_bound``,
     ``deep_witness`` and ``completeness`` (``answer``: complete, incomplete or unknown), each
     kernel-verified; keyword arguments ``N``, ``M``, ``widths``, ``N_max``, ``seed``, ``tries``."""
-    from .depth_operators import check_depth as run
+    from .depth_operators import decide_depth as run
 
     return run(activation, pooling, **kwargs)
 

@@ -132,12 +132,12 @@ CATALOG = (
           "sigma(b)))",
           "symbolic identity or case analysis over sign/order regions; exact (or "
           "interval-proved) counterexample triples",
-          lw.check_laws, small=({},), cost=lambda i: 0.1),
+          lw.prove_laws_claim, small=({},), cost=lambda i: 0.1),
     Claim("equivalence.shallow",
           "the shallow net's grid tensor equals the generalized CP decomposition of its weights",
           "Cohen & Shashua, ICML 2016, sec. 4 (the shallow network as a generalized CP decomposition)",
           "symbolic identity over all weights and F (decomposition vs forward pass)",
-          eq.check_equivalence_shallow,
+          eq.prove_equivalence_shallow,
           small=tuple(i for N, M in _NM_SMALL for i in _ops(N=N, M=M, Z=2)),
           medium=tuple(i for N, M in ((8, 2), (2, 4)) for i in _ops(N=N, M=M, Z=2)),
           cost=lambda i: 6e-4 * _E(i)),
@@ -148,7 +148,7 @@ CATALOG = (
           "Cohen, Sharir & Shashua, COLT 2016, eq. 5 (the HT recursion); docs/spec-format.md, Semantics "
           "(window and patch order)",
           "symbolic identity over all weights and F (decomposition vs forward pass)",
-          eq.check_equivalence_deep,
+          eq.prove_equivalence_deep,
           small=tuple(i for N, M, w, po in ((2, 2, 2, None), (2, 3, 2, None), (4, 2, 2, [2, 0, 3, 1]), (4, 2, 4, None),
                                               (4, 3, 2, [1, 3, 0, 2]))
                       for i in _ops(N=N, M=M, window=w, patch_order=po)),
@@ -160,7 +160,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 4 (average pooling as sum pooling, the factor "
           "absorbed in the next weights)",
           "explicit rescaling + symbolic tensor identity for all weights",
-          eq.check_equivalence_average,
+          eq.prove_equivalence_average,
           small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
           medium=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in ((8, 2), (4, 4))),
           cost=_average_cost),
@@ -169,7 +169,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 5 and Cohen, Sharir & Shashua, COLT 2016 (universality "
           "of ConvACs, F invertible)",
           "M^N realizable, linearly independent tensors (certified rank) + construction for a target tensor",
-          un.check_universality_convac,
+          un.prove_universality_convac,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM, cost=_universality_cost),
     Claim("universality.relu_max",
           "shallow ReLU/max nets realize every tensor (Claim 4; Z = M^N + 1 suffices); deep nets contain shallow "
@@ -177,14 +177,14 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 5, Claim 4 (shallow ReLU/max nets are universal; deep "
           "nets contain shallow ones)",
           "constant and constant-minus-one-hot terms: certified rank M^N + construction for a target",
-          un.check_universality_relu_max,
+          un.prove_universality_relu_max,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM, cost=_universality_cost),
     Claim("universality.relu_avg",
           "ReLU/average nets are not universal: shallow grid tensors are additively separable, deep ones have "
           "rank [A]_halves <= 2",
           "Cohen & Shashua, ICML 2016, abstract and sec. 5 (ReLU nets with average pooling are not universal)",
           "a linear functional vanishing for all weights (identity) + an explicit tensor outside",
-          un.check_universality_relu_avg,
+          un.prove_universality_relu_avg,
           small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
           medium=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in ((8, 2), (4, 4))),
           cost=lambda i: 7e-4 * _E(i)),
@@ -194,7 +194,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 5 (universality is a statement about unshared weights); "
           "Cohen, Sharir & Shashua, COLT 2016 (shared and unshared coefficients)",
           "invariance identity for all weights + an explicit non-invariant tensor",
-          sh.check_sharing,
+          sh.prove_sharing,
           small=tuple(i for a in ("shallow", "deep") for N, M in _NM_SMALL for i in _ops(N=N, M=M, architecture=a)),
           medium=tuple(i for a in ("shallow", "deep") for N, M in ((8, 2),) for i in _ops(N=N, M=M, architecture=a))
           + (dict(N=16, M=2, architecture="deep", window=4),),
@@ -203,7 +203,7 @@ CATALOG = (
           "a shallow ConvAC with Z channels has rank [A]_I <= Z for every I",
           "Cohen, Sharir & Shashua, COLT 2016, proof of Theorem 1 (the CP-rank bounds every matricization rank)",
           "structure: explicit factorization [A]_I = U V of inner size Z over symbolic weights, for every I",
-          de.check_convac_shallow_bound,
+          de.prove_convac_shallow_bound,
           small=tuple(dict(N=N, M=M, Z=2) for N, M in _NM_SMALL),
           medium=(dict(N=6, M=2, Z=3), dict(N=4, M=4, Z=3)), cost=_shallow_bound_cost),
     Claim("depth.convac.generic",
@@ -211,7 +211,7 @@ CATALOG = (
           "Cohen, Sharir & Shashua, COLT 2016, Theorem 1 (complete depth efficiency; for grid tensors with "
           "F invertible, Cohen & Shashua, ICML 2016, sec. 5)",
           "witness point + nonzero minor (Schwartz-Zippel)",
-          de.check_convac_generic,
+          de.prove_convac_generic,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, widths=[2, 2]),),
           medium=(dict(N=8, M=2), dict(N=8, M=3), dict(N=8, M=4, widths=[3, 3, 3]), dict(N=4, M=4)),
           large=(dict(N=16, M=3),), cost=lambda i: 3.9e-6 * _E(i) + 0.005),
@@ -220,7 +220,7 @@ CATALOG = (
           "are never a row maximum), so shallow ReLU/max nets need Z >= rank / (N(M-1)/2 + 1)",
           "Cohen & Shashua, ICML 2016, sec. 5 (depth efficiency of ReLU/max nets: the rank of one max term)",
           "rows depend only on the max R over the odd modes; R takes at most |rows|(M-1)+1 values (a lemma)",
-          de.check_relu_max_term_bound,
+          de.prove_relu_max_term_bound,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL),
           medium=(dict(N=6, M=2), dict(N=4, M=4)), cost=lambda i: 3e-4 * _E(i)),
     Claim("depth.relu_max.exists",
@@ -228,7 +228,7 @@ CATALOG = (
           "Z >= (2/(MN)) min(r_0, M)^(N/2)",
           "Cohen & Shashua, ICML 2016, sec. 5 (depth efficiency of ReLU/max nets exists)",
           "explicit construction r - prod_k [d_2k = d_2k+1 < r] + certified rank",
-          de.check_relu_max_exists,
+          de.prove_relu_max_exists,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL) + (dict(N=4, M=3, r0=2),),
           medium=(dict(N=8, M=2), dict(N=8, M=3), dict(N=8, M=4, r0=3), dict(N=4, M=4)),
           large=(dict(N=16, M=3),), cost=lambda i: 2.2e-6 * _E(i) + 0.005),
@@ -238,7 +238,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, abstract and sec. 5 (depth efficiency of ReLU nets is weaker: not complete)",
           "certified witness + explicit open box + identity valid on the whole box (exact interval arithmetic) + "
           "one-channel shallow weights",
-          de.check_relu_max_incomplete,
+          de.prove_relu_max_incomplete,
           small=tuple(dict(N=N, M=M) for N, M in _NM_SMALL if N >= 4),  # N = 2: Z_w = 1, no content
           medium=(dict(N=8, M=2), dict(N=4, M=4)), cost=lambda i: 3.5e-3 * _E(i)),
     Claim("geometry",
@@ -248,7 +248,7 @@ CATALOG = (
           "Cohen & Shashua, ICLR 2017, Theorem 1",
           "per partition: certified exact rank at a witness (lower bound a.e. by Schwartz-Zippel) + the upper bound "
           "re-derived by the kernel from the pooling tree (a recursion valid at every weight)",
-          geo.check_geometry,
+          geo.prove_geometry,
           small=(dict(N=2, M=2, window=2), dict(N=4, M=2, window=2, patch_order="random"), dict(N=4, M=3, window=2),
                  dict(N=4, M=2, window=4), dict(N=4, M=3, window=4, patch_order="random")),
           medium=(dict(N=8, M=2, window=2), dict(N=8, M=3, window=2, patch_order="random"),

@@ -11,7 +11,7 @@
 - ``depth.relu_max.incomplete``: an open box of deep ReLU/max weights on which a shallow net
   with Z = 2 realizes the same grid tensor (identity on the whole box).
 
->>> check_relu_max_exists(N=2, M=2).detail
+>>> prove_relu_max_exists(N=2, M=2).detail
 'rank [A]_odd-even = 2 >= min(r_0, M)^(N/2) = 2 (certified); shallow ReLU/max nets need Z >= 2/(MN) * 2 = 1'
 """
 
@@ -33,8 +33,8 @@ from symbolic.spec import deep, load_spec, shallow, tree_depth
 from .common import random_invertible_F, source
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_convac_shallow_bound", "check_convac_generic", "check_relu_max_term_bound",
-           "check_relu_max_exists", "check_relu_max_incomplete", "rank_witness"]
+__all__ = ["prove_convac_shallow_bound", "prove_convac_generic", "prove_relu_max_term_bound",
+           "prove_relu_max_exists", "prove_relu_max_incomplete", "rank_witness"]
 
 
 def _q(x):
@@ -80,7 +80,7 @@ def _kron_rows(vectors, modes, M):
     return out
 
 
-def check_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int = 0, seed: int = 0):
+def prove_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int = 0, seed: int = 0):
     """rank [A]_I <= Z - bound_offset for every I, for a shallow ConvAC with Z channels.
 
     With ``bound_offset = 0`` (the claim) this is proved by explicit factorizations over
@@ -128,7 +128,7 @@ def check_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int 
 
 
 # ------------------------------------------------------------------ ConvAC, generic depth efficiency
-def check_convac_generic(*, N: int, M: int, widths=None, seed: int = 0):
+def prove_convac_generic(*, N: int, M: int, widths=None, seed: int = 0):
     """rank [A]_odd-even >= min(r_0, M)^(N/2) for almost every weight of a deep ConvAC (COLT Thm 1)."""
     t = Timer()
     spec = deep(N=N, M=M, widths=widths, seed=seed, low=-10**6, high=10**6, F=random_invertible_F(M, seed))
@@ -147,7 +147,7 @@ def check_convac_generic(*, N: int, M: int, widths=None, seed: int = 0):
 
 
 # ------------------------------------------------------------------ ReLU/max
-def check_relu_max_term_bound(*, N: int, M: int, seed: int = 0):
+def prove_relu_max_term_bound(*, N: int, M: int, seed: int = 0):
     """T = max(0, v^0_{d_0}, ..., v^{N-1}_{d_{N-1}}) has rank [T]_odd-even <= |rows|(M - 1) + 1 = N(M - 1)/2 + 1
     for all v: the row maximum R is >= max_i min_j v^i_j, so it takes at most that many values."""
     t = Timer()
@@ -173,7 +173,7 @@ def relu_max_witness_spec(N: int, M: int, r: int) -> "Spec":  # noqa: F821
                       "weights": {"layers": layers, "output": [[1] * (r if L == 1 else 1)]}})
 
 
-def check_relu_max_exists(*, N: int, M: int, r0: int | None = None, seed: int = 0):
+def prove_relu_max_exists(*, N: int, M: int, r0: int | None = None, seed: int = 0):
     """Some deep ReLU/max weights give rank [A]_odd-even >= min(r_0, M)^(N/2) (an explicit construction)."""
     t = Timer()
     r = min(r0 or M, M)
@@ -194,7 +194,7 @@ def check_relu_max_exists(*, N: int, M: int, r0: int | None = None, seed: int = 
                     f"need Z >= 2/(MN) * {target} = {need}")
 
 
-def check_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
+def prove_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     """Not complete, with content: a certified witness (the construction) forces Z_w = ceil(k / T) >= 2 shallow
     channels, and on an open box of deep ReLU/max weights (positive measure; every interval of length 1) ONE
     shallow channel realizes the deep net: position 0's first-layer weights in (1, 2), the other positions'

@@ -17,7 +17,7 @@ Kernel-verified verdicts on [A]_odd-even (rows = the even 0-based modes); the la
 4. ``approximation`` (``approximation=True``): every shallow net with Z < Z_w channels is at Frobenius
    distance >= eps from the witness (Courant-Fischer, exact).
 
->>> r = check_depth("relu", "max", N=4, M=2)
+>>> r = decide_depth("relu", "max", N=4, M=2)
 >>> r.answer, r.shallow_term_bound.typed["bound"], r.deep_witness.typed["rank"], r.completeness.typed["Z"]
 ('incomplete', 3, 4, 2)
 """
@@ -48,7 +48,7 @@ from .depth_boxes import find_box, leaky_as_extremum
 from .depth_efficiency import construction, rank_witness  # noqa: F401 (construction: re-exported)
 from .verdict import Status, Timer, Verdict, answer, conclude
 
-__all__ = ["check_depth", "DepthEfficiency", "term_bound", "RANGES"]
+__all__ = ["decide_depth", "DepthEfficiency", "term_bound", "RANGES"]
 
 #: weight ranges of the seeded witness search, tried in turn (wide ranges avoid degenerate ranks).
 RANGES = ((-10**6, 10**6), (-5, 5), (1, 10**6), (-100, 100))
@@ -384,7 +384,7 @@ def _check_args(act, pl, N, M, widths, N_max, tries):
         raise DomainError(f"tries={tries!r}: expected an int in [0, 1000]")
 
 
-def check_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths=None, N_max: int | None = None,
+def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths=None, N_max: int | None = None,
                 seed: int = 0, tries: int = 6, approximation: bool = False) -> DepthEfficiency:
     """Depth efficiency of the pair, in kernel-verified parts (see the module docstring).
 
@@ -452,12 +452,12 @@ def verdict_cell(r) -> str:
 
 
 def depth_table(Ns=(4, 8), M: int = 2, seed: int = 0, tries: int = 6) -> str:
-    """A markdown table of :func:`check_depth` over every activation-pooling pair and each N: T, the
+    """A markdown table of :func:`decide_depth` over every activation-pooling pair and each N: T, the
     witness's rank and the shallow Z_w it forces, and the label (every entry kernel-verified)."""
     head = ["pair"] + [f"N={N}: T; witness rank -> Z_w; label" for N in Ns]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for act in TABLE_ACTIVATIONS:
         for pl in POOLINGS:
-            cells = [verdict_cell(check_depth(act, pl, N=N, M=M, seed=seed, tries=tries)) for N in Ns]
+            cells = [verdict_cell(decide_depth(act, pl, N=N, M=M, seed=seed, tries=tries)) for N in Ns]
             lines.append(f"| {act}/{pl} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ kernel computes the network by its forward pass and, independently, the generali
 CP / HT decomposition of its weights, and checks that every difference expands to 0.
 That covers all weights at once.
 
->>> v = check_equivalence_shallow(N=2, M=2, Z=1, activation="relu", pooling="max")
+>>> v = prove_equivalence_shallow(N=2, M=2, Z=1, activation="relu", pooling="max")
 >>> v.status.value, v.method
 ('proved', 'decomposition')
 """
@@ -23,7 +23,7 @@ from symbolic.spec import deep, shallow
 from .common import source, symbolic_F
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_equivalence_shallow", "check_equivalence_deep", "check_equivalence_average", "average_to_sum"]
+__all__ = ["prove_equivalence_shallow", "prove_equivalence_deep", "prove_equivalence_average", "average_to_sum"]
 
 
 def _equal_cert(spec, outputs=(0,)):
@@ -33,7 +33,7 @@ def _equal_cert(spec, outputs=(0,)):
     return parts[0] if len(parts) == 1 else {"kind": "all", "parts": parts}
 
 
-def check_equivalence_shallow(*, N: int, M: int, Z: int = 2, activation: str = "linear", pooling: str = "product",
+def prove_equivalence_shallow(*, N: int, M: int, Z: int = 2, activation: str = "linear", pooling: str = "product",
                               seed: int = 0):
     """A shallow net with symbolic weights and symbolic F equals its generalized CP decomposition."""
     t = Timer()
@@ -47,7 +47,7 @@ def check_equivalence_shallow(*, N: int, M: int, Z: int = 2, activation: str = "
                     f"{M ** N} entries, each a symbolic identity in {N * M * Z + Z + M * M} variables")
 
 
-def check_equivalence_deep(*, N: int, M: int, widths=None, window: int = 2, patch_order=None,
+def prove_equivalence_deep(*, N: int, M: int, widths=None, window: int = 2, patch_order=None,
                            activation: str = "linear", pooling: str = "product", shared: bool = False, seed: int = 0):
     """A deep net with symbolic weights equals its generalized HT decomposition (window, patch order)."""
     t = Timer()
@@ -104,7 +104,7 @@ def _js(a):
     return [_js(b) for b in a] if isinstance(a, tuple) else to_json_number(a)
 
 
-def check_equivalence_average(*, N: int, M: int, architecture: str = "shallow", activation: str = "relu",
+def prove_equivalence_average(*, N: int, M: int, architecture: str = "shallow", activation: str = "relu",
                               seed: int = 0, widths=None):
     """Average pooling = sum pooling with rescaled weights, for all weights (both directions)."""
     t = Timer()

@@ -12,7 +12,7 @@ lower bound holds almost everywhere (Schwartz-Zippel); the upper bound holds for
 recursion itself (the kernel re-derives it from the tree; the proof is in
 :func:`symbolic.kernel.claim.geometry`), never by comparing at one point.
 
->>> v = check_geometry(N=4, M=2, window=2)
+>>> v = prove_geometry(N=4, M=2, window=2)
 >>> v.status.value
 'proved'
 """
@@ -30,10 +30,10 @@ from .common import random_invertible_F
 from .depth_efficiency import rank_witness
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_geometry"]
+__all__ = ["prove_geometry"]
 
 
-def check_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=None, partitions=None,
+def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=None, partitions=None,
                    seed: int = 0):
     """ICLR 2017 Theorem 1 on one instance: every partition's certified rank lies between the bounds."""
     t = Timer()

@@ -5,7 +5,7 @@ on the reals); average/relu and max/tanh are not associative. Each law is decide
 :mod:`symbolic.laws` (identity, or exact / interval counterexample) and re-checked
 by the trusted kernel, which rebuilds both sides of every law itself.
 
->>> v = check_laws()
+>>> v = prove_laws_claim()
 >>> v.status.value
 'proved'
 """
@@ -22,7 +22,7 @@ from symbolic.operators import operator
 
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_laws", "check_law", "laws_answer", "EXPECTED", "LAW_NAMES", "LAW_KEYS"]
+__all__ = ["prove_laws_claim", "decide_law", "laws_answer", "EXPECTED", "LAW_NAMES", "LAW_KEYS"]
 
 #: (activation, pooling, law, holds) — the catalog's expectations.
 EXPECTED = (
@@ -54,7 +54,7 @@ def _law_cert(result, activation, pooling):
             "certificate": law_certificate(activation, pooling, result.law, result)}
 
 
-def check_law(*, activation: str, pooling: str, law: str, holds: bool = True, seed: int = 0):
+def decide_law(*, activation: str, pooling: str, law: str, holds: bool = True, seed: int = 0):
     """Check the claim "law holds (holds=True) / fails (holds=False) for activation/pooling".
 
     Proved when the decision agrees with the claim; refuted (with the certificate of the
@@ -75,7 +75,7 @@ def check_law(*, activation: str, pooling: str, law: str, holds: bool = True, se
                     typed=typed, typed_status=None if r.holds is None else "proved" if r.holds else "refuted")
 
 
-def check_laws(*, seed: int = 0):
+def prove_laws_claim(*, seed: int = 0):
     """All of the catalog's law statements at once (one verdict, a certificate per law)."""
     t = Timer()
     parts, wrong = [], []

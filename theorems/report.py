@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["table", "dumps", "render_tensor", "check_writable"]
+__all__ = ["table", "dumps", "render_tensor", "validate_writable"]
 
 
 def dumps(obj) -> str:
@@ -64,12 +64,12 @@ def render_tensor(T, *, limit: int = 64) -> str:
     return "\n".join(lines)
 
 
-def check_writable(path: str, flag: str) -> str:
+def validate_writable(path: str, flag: str) -> str:
     """Refuse, before any work, an output path that cannot be written: a folder, a missing or
     read-only folder, a read-only file, anything that is not a regular file (a FIFO would block the
     run forever, a device such as /dev/full fails every write).  One line naming the flag and the path.
 
-    >>> check_writable("/nonexistent/x.json", "--save")
+    >>> validate_writable("/nonexistent/x.json", "--save")
     Traceback (most recent call last):
     ...
     symbolic.errors.DomainError: --save /nonexistent/x.json: the folder /nonexistent does not exist

@@ -260,12 +260,12 @@ class SearchResult:
                 "note": self.note, "certificate": self.certificate}
 
 
-def check_family_cost(family: Family) -> None:
+def validate_family_cost(family: Family) -> None:
     """Refuse, before the search starts, a family with fixed widths whose networks would not fit the
     limits of :mod:`symbolic.cost`: the grid tensor (exact engine) and the rank of a matricization, for
     every N and M the family may draw (families without fixed widths draw at most 4096 entries).
 
-    >>> check_family_cost(Family(architecture="shallow", activation="relu", pooling="max", N=40, M=8, widths=(1,)))
+    >>> validate_family_cost(Family(architecture="shallow", activation="relu", pooling="max", N=40, M=8, widths=(1,)))
     Traceback (most recent call last):
     ...
     symbolic.errors.TooLarge: N=40, M=8, Z=1: the grid tensor has about 1.3 x 10^36 entries (a 1.1 x 10^18 x 1.1 x 10^18
@@ -321,7 +321,7 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     Raises
     ------
     TooLarge
-        Before the search, when the family's networks would not fit (:func:`check_family_cost`).
+        Before the search, when the family's networks would not fit (:func:`validate_family_cost`).
 
     Returns
     -------
@@ -340,7 +340,7 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
                                 conjecture)
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise DomainError(f"budget={budget!r}: expected an int >= 1 (networks to try)")
-    check_family_cost(family)
+    validate_family_cost(family)
     if executor is not None or shards is not None:
         from .search_shards import sharded_search
 

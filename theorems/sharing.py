@@ -10,7 +10,7 @@ Proof per instance: symbolic shared weights; the checker recomputes the grid ten
 by the forward pass and checks A_d == A_{pi(d)} for generating permutations pi, for
 all weights at once.
 
->>> check_sharing(N=2, M=2, architecture="shallow").status.value
+>>> prove_sharing(N=2, M=2, architecture="shallow").status.value
 'proved'
 """
 
@@ -21,7 +21,7 @@ from symbolic.spec import deep, shallow
 from .common import one_hot, source, symbolic_F
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_sharing", "generating_permutations"]
+__all__ = ["prove_sharing", "generating_permutations"]
 
 
 def generating_permutations(N: int, architecture: str, window: int = 2) -> list:
@@ -51,7 +51,7 @@ def generating_permutations(N: int, architecture: str, window: int = 2) -> list:
     return perms
 
 
-def check_sharing(*, N: int, M: int, architecture: str = "shallow", activation: str = "linear",
+def prove_sharing(*, N: int, M: int, architecture: str = "shallow", activation: str = "linear",
                   pooling: str = "product", window: int = 2, seed: int = 0):
     """Shared nets realize only invariant tensors (so are not universal): proved for all weights."""
     t = Timer()

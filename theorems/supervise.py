@@ -36,7 +36,7 @@ from symbolic.errors import ConvacError
 
 from .progress import BOARD_BYTES as _BOARD_BYTES, publish, read_board  # noqa: F401 (publish: the child's side)
 
-__all__ = ["supervised", "TimedOut", "Interrupted", "die_with_parent", "EXIT_TIMEOUT", "check_timeout"]
+__all__ = ["supervised", "TimedOut", "Interrupted", "die_with_parent", "EXIT_TIMEOUT", "validate_timeout"]
 
 #: Exit status of work stopped by ``--timeout`` (documented in the README with the others).
 EXIT_TIMEOUT = 3
@@ -60,12 +60,12 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-def check_timeout(timeout, flag: str = "--timeout"):
+def validate_timeout(timeout, flag: str = "--timeout"):
     """``timeout`` as seconds > 0 (a float), or None; anything else is refused in one line.
 
-    >>> check_timeout("2.5"), check_timeout(None)
+    >>> validate_timeout("2.5"), validate_timeout(None)
     (2.5, None)
-    >>> check_timeout("inf")
+    >>> validate_timeout("inf")
     Traceback (most recent call last):
     ...
     symbolic.errors.ConvacError: --timeout 'inf': expected seconds, a finite number > 0
@@ -124,7 +124,7 @@ def supervised(fn, *, timeout: float | None = None, label: str = "convac", captu
     """
     from . import progress as progress_mod
 
-    timeout = check_timeout(timeout, "timeout")
+    timeout = validate_timeout(timeout, "timeout")
     stream = stream or sys.stderr
     board = mmap.mmap(-1, _BOARD_BYTES)
     r, w = os.pipe()

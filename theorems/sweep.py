@@ -24,7 +24,7 @@ from .executors import choose_executor, open_executor
 from .progress import progress
 from .verdict import Status
 
-__all__ = ["run_sweep", "summary", "fmt_instance", "sweep_tasks", "open_journal", "assign_journal", "check_seed"]
+__all__ = ["run_sweep", "summary", "fmt_instance", "sweep_tasks", "open_journal", "assign_journal", "validate_seed"]
 
 
 def fmt_instance(inst: dict) -> str:
@@ -46,7 +46,7 @@ def sweep_tasks(size="small", only=None, seed=0) -> list:
     ...
     symbolic.errors.ConvacError: --only: laws is named twice; name each claim once
     """
-    check_seed(seed)
+    validate_seed(seed)
     if only is not None:
         dup = sorted({c for c in only if list(only).count(c) > 1})
         if dup:
@@ -55,10 +55,10 @@ def sweep_tasks(size="small", only=None, seed=0) -> list:
     return [(c.id, inst, seed) for c, inst in instances(size, only)]
 
 
-def check_seed(seed, flag: str = "--seed") -> int:
+def validate_seed(seed, flag: str = "--seed") -> int:
     """A seed: an int >= 0 (numpy's generators refuse negative seeds, deep inside a task).
 
-    >>> check_seed(-1)
+    >>> validate_seed(-1)
     Traceback (most recent call last):
     ...
     symbolic.errors.ConvacError: --seed -1: expected an int >= 0

@@ -14,7 +14,7 @@ Universality on an instance (N, M) is a statement about all M^N-entry tensors:
 The general decision procedure behind ``convac check universality`` is
 :mod:`theorems.universality_decision`.
 
->>> v = check_universality_convac(N=2, M=2)
+>>> v = prove_universality_convac(N=2, M=2)
 >>> v.status.value, v.detail
 ('proved', 'shallow: 4 one-hot tensors, rank 4 = M^N (certified); target realized')
 """
@@ -34,7 +34,7 @@ from symbolic.spec import load_spec, shallow, tree_depth
 from .common import apply, inverse, one_hot, random_invertible_F, source
 from .verdict import Status, Timer, conclude
 
-__all__ = ["check_universality_convac", "check_universality_relu_max", "check_universality_relu_avg", "stack_spec",
+__all__ = ["prove_universality_convac", "prove_universality_relu_max", "prove_universality_relu_avg", "stack_spec",
            "indices", "js"]
 
 
@@ -113,7 +113,7 @@ def _basis_claim(claim, statement, latex, architecture, N, M, activation, poolin
     return conclude(claim, statement, latex, inst, status, {"kind": "all", "parts": [rank_cert, eq]}, t, seed, detail)
 
 
-def check_universality_convac(*, N: int, M: int, architecture: str = "shallow", window: int = 2, seed: int = 0):
+def prove_universality_convac(*, N: int, M: int, architecture: str = "shallow", window: int = 2, seed: int = 0):
     """ConvACs with F invertible realize every grid tensor: shallow with Z = M^N channels
     (one-hot terms F a^{z,i} = e_{d_i}); deep with widths M^N (channel-wise, C5)."""
     idx = indices(M, N)
@@ -126,7 +126,7 @@ def check_universality_convac(*, N: int, M: int, architecture: str = "shallow", 
         architecture, N, M, "linear", "product", vectors, lambda H: H, "one-hot", seed, window)
 
 
-def check_universality_relu_max(*, N: int, M: int, architecture: str = "shallow", window: int = 2, seed: int = 0):
+def prove_universality_relu_max(*, N: int, M: int, architecture: str = "shallow", window: int = 2, seed: int = 0):
     """Claim 4: shallow ReLU/max nets realize every tensor with Z = M^N + 1: T(1, ..., 1) = 1 and
     T(1 - e_{j_1}, ..., 1 - e_{j_N}) = 1 - E^(j); deep nets contain them channel-wise."""
     idx = indices(M, N)
@@ -171,7 +171,7 @@ def _functional_claim(claim, statement, latex, spec, coefficients, witness_index
     return conclude(claim, statement, latex, inst, Status.PROVED, cert, t, seed, detail)
 
 
-def check_universality_relu_avg(*, N: int, M: int, architecture: str = "shallow", widths=None, seed: int = 0):
+def prove_universality_relu_avg(*, N: int, M: int, architecture: str = "shallow", widths=None, seed: int = 0):
     """ReLU/average nets are not universal: a functional vanishing on every realizable tensor
     (for all weights), and a one-hot tensor outside."""
     if N < 2 or M < 2:

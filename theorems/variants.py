@@ -16,9 +16,9 @@ from symbolic.rank import exact_rank
 from symbolic.spec import shallow
 
 from .common import source
-from .depth_efficiency import check_convac_shallow_bound
-from .laws import check_law
-from .sharing import check_sharing
+from .depth_efficiency import prove_convac_shallow_bound
+from .laws import decide_law
+from .sharing import prove_sharing
 from .universality_decision import decide_universality
 from .verdict import Status, Timer, conclude
 
@@ -40,7 +40,7 @@ def relu_average_universal(*, N: int = 2, M: int = 2, architecture: str = "shall
 def shared_shallow_universal(*, N: int = 2, M: int = 2, seed: int = 0):
     """False: "shared shallow ConvACs are universal" (refuted by the invariance certificate)."""
     t = Timer()
-    v = check_sharing(N=N, M=M, architecture="shallow", seed=seed)
+    v = prove_sharing(N=N, M=M, architecture="shallow", seed=seed)
     typed = dict(type="universality", architecture="shallow", N=N, M=M, activation="linear", pooling="product",
                  shared=True)
     return conclude("false: universality of shared nets", "shared shallow ConvACs are universal", "",
@@ -71,10 +71,10 @@ def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries
 def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0):
     """False: "depth efficiency of ReLU/max networks is complete": almost every deep weight gives the
     witness's rank (refuted by an open box of deep weights with a lower rank, from ``check depth``)."""
-    from .depth_operators import check_depth
+    from .depth_operators import decide_depth
 
     t = Timer()
-    c = check_depth("relu", "max", N=N, M=M, seed=seed, tries=0).completeness
+    c = decide_depth("relu", "max", N=N, M=M, seed=seed, tries=0).completeness
     st = {k: v for k, v in c.typed.items() if k not in ("Z_box", "box_rank")}
     ok = c.status is Status.PROVED and c.typed["answer"] == "incomplete"
     return conclude("false: complete depth efficiency of relu/max",
@@ -105,12 +105,12 @@ def shallow_max_channel_rank_1(*, N: int = 4, M: int = 2, tries: int = 50, seed:
 
 def relu_average_associative(*, seed: int = 0):
     """False: "the ReLU/average operator is associative"."""
-    return check_law(activation="relu", pooling="average", law="associativity", holds=True, seed=seed)
+    return decide_law(activation="relu", pooling="average", law="associativity", holds=True, seed=seed)
 
 
 def shallow_convac_rank_at_most_Z_minus_1(*, N: int = 4, M: int = 2, Z: int = 2, seed: int = 0):
     """False: "a shallow ConvAC has rank <= Z - 1"."""
-    return check_convac_shallow_bound(N=N, M=M, Z=Z, bound_offset=1, seed=seed)
+    return prove_convac_shallow_bound(N=N, M=M, Z=Z, bound_offset=1, seed=seed)
 
 
 FALSE_VARIANTS = {

@@ -53,10 +53,10 @@ def _genuine_json() -> str:
                                                        examples=100)["results"])
     out["verify"] = answer("verify", [c.check(**c.instances("small")[0], seed=0).result() for c in CATALOG],
                            summary=True)
-    from theorems import check_depth
+    from theorems import decide_depth
 
     for a, p in (("relu", "max"), ("linear", "product")):
-        out[f"depth_{a}"] = check_depth(a, p, N=4, M=2).to_dict()
+        out[f"depth_{a}"] = decide_depth(a, p, N=4, M=2).to_dict()
     return json.dumps(out)
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from symbolic.kernel.recheck import check_result, recheck
-from theorems import check_depth
+from theorems import decide_depth
 from theorems.depth_boxes import find_box
 from theorems.depth_certificates import arb_witness, colt_witness, regions_certificate
 from theorems.common import source
@@ -21,7 +21,7 @@ def _res(v):
 
 @pytest.fixture(scope="module")
 def R():
-    return {k: check_depth(*k, N=4, M=2, tries=1, approximation=True) for k in
+    return {k: decide_depth(*k, N=4, M=2, tries=1, approximation=True) for k in
             [("relu", "max"), ("abs", "product"), ("linear", "sum"), ("linear", "product")]}
 
 
@@ -32,7 +32,7 @@ def _completeness(st, parts):
 def test_contentless_incomplete_is_rejected():
     """relu/max at N = 2: T = 2 and the witness's rank 2 force only Z_w = 1; a box with Z_box = 1 is certified,
     but 'incomplete' needs Z_box < Z_w: rejected (the prover answers unknown)."""
-    r = check_depth("relu", "max", N=2, M=2, tries=1)
+    r = decide_depth("relu", "max", N=2, M=2, tries=1)
     assert r.answer == "unknown"
     w, term = r.deep_witness, r.shallow_term_bound
     b = find_box("relu", "max", N=2, M=2)
@@ -82,7 +82,7 @@ def test_regions_rule_refuses_relu():
     st = {"type": "depth", "part": "completeness", "activation": "relu", "pooling": "product", "N": 4, "M": 2,
           "answer": "complete", "widths": [2, 2], "rank": 4, "term_bound": 1, "family_bound": False, "Z": 4,
           "rule": "regions"}
-    term = check_depth("relu", "product", N=4, M=2, tries=0).shallow_term_bound.certificate
+    term = decide_depth("relu", "product", N=4, M=2, tries=0).shallow_term_bound.certificate
     line = check_result(_completeness(st, [term, cert]))
     assert not line.ok and "nonzero slopes" in line.reason
 
@@ -92,7 +92,7 @@ def test_analytic_rule_refuses_max_pooling():
     st = {"type": "depth", "part": "completeness", "activation": "tanh", "pooling": "max", "N": 4, "M": 2,
           "answer": "complete", "widths": [2, 2], "rank": k, "term_bound": 3, "family_bound": False,
           "Z": -(-k // 3), "rule": "analytic"}
-    term = check_depth("tanh", "max", N=4, M=2, tries=0).shallow_term_bound.certificate
+    term = decide_depth("tanh", "max", N=4, M=2, tries=0).shallow_term_bound.certificate
     assert not check_result(_completeness(st, [term, cert])).ok
 
 

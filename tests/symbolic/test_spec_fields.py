@@ -18,7 +18,7 @@ from symbolic.cost import MAX_WEIGHTS
 from symbolic.errors import SpecError, TooLarge
 from symbolic.kernel.parse import ParseError
 from symbolic.numbers import parse_exact
-from symbolic.spec_fields import (LenOnly, array, check_declared_weights, check_nesting, contains_symbol_strings,
+from symbolic.spec_fields import (LenOnly, array, validate_declared_weights, validate_nesting, contains_symbol_strings,
                                   int_field, width)
 
 
@@ -97,19 +97,19 @@ def test_declared_shallow_weights_are_counted_before_parsing(Z, N, M, shared):
     n = _count_shallow(Z, N, M, 1, shared)
     if n > MAX_WEIGHTS:
         with pytest.raises(TooLarge) as e:
-            check_declared_weights("shallow", w, N, M, 2, shared)
+            validate_declared_weights("shallow", w, N, M, 2, shared)
         assert f"{n:,}" in str(e.value) and f"{MAX_WEIGHTS:,}" in str(e.value)
     else:
-        assert check_declared_weights("shallow", w, N, M, 2, shared) is None
+        assert validate_declared_weights("shallow", w, N, M, 2, shared) is None
 
 
 def test_declared_deep_weights_and_malformed_arrays():
     N, M, r = 1 << 12, 2, 512  # layer 0 alone: 4096 positions x 512 x 2 = 4M weights
     lay0 = [[None] * r]  # only the first position's length is read
     with pytest.raises(TooLarge):
-        check_declared_weights("deep", {"layers": [lay0], "output": [None]}, N, M, 2, False)
+        validate_declared_weights("deep", {"layers": [lay0], "output": [None]}, N, M, 2, False)
     for w in ({"hidden": "x"}, {"hidden": []}, {"layers": "x"}, {"layers": [[]]}, {}):  # left to the parser
-        check_declared_weights("deep" if "layers" in w else "shallow", w, 4, 2, 2, False)
+        validate_declared_weights("deep" if "layers" in w else "shallow", w, 4, 2, 2, False)
 
 
 # ----------------------------------------------------------------------------- nesting and symbols
@@ -120,15 +120,15 @@ def test_check_nesting_is_iterative_and_exact_at_the_limit():
             x = [x]
         return {"a": x}
 
-    check_nesting(nested(64))
+    validate_nesting(nested(64))
     with pytest.raises(ParseError):
-        check_nesting(nested(65))
+        validate_nesting(nested(65))
     deep = nested(sys.getrecursionlimit() * 3)  # past the recursion limit: no RecursionError
     with pytest.raises(ParseError):
-        check_nesting(deep)
-    check_nesting(nested(10), limit=11)
+        validate_nesting(deep)
+    validate_nesting(nested(10), limit=11)
     with pytest.raises(ParseError):
-        check_nesting(nested(12), limit=11)
+        validate_nesting(nested(12), limit=11)
 
 
 @pytest.mark.parametrize("x, has", [({"a": [1, "2/3", -4]}, False), ({"a": [[["w_0"]]]}, True), ("-1/2", False),

@@ -14,7 +14,7 @@ from symbolic.circuit_graph import circuit, forward_tensor
 from symbolic.decompositions import grid_tensor
 from symbolic.errors import ShapeError, TooLarge
 from symbolic.spec import deep, shallow
-from symbolic.tensor import MAX_ENTRIES, GridTensor, check_size
+from symbolic.tensor import MAX_ENTRIES, GridTensor, validate_size
 
 A = GridTensor.from_entries((2, 3), [1, Fr(1, 2), 0, -3, Fr(-2, 3), 7])
 
@@ -179,11 +179,11 @@ class TestSizeRefusals:
     def test_check_size_message(self):
         with pytest.raises(TooLarge, match=r"^grid tensor of N=40, M=2 would have 1,000,000,000,000 entries "
                                            r"\(about 7\.3 TiB\); the limit is 16,777,216 entries \(--max-entries\)$"):
-            check_size(10**12, 8, "grid tensor of N=40, M=2")
+            validate_size(10**12, 8, "grid tensor of N=40, M=2")
         with pytest.raises(TooLarge, match=r"^big would need about 8 GiB \(1,000,000 entries at 8589 bytes each\); "
                                            r"the limit is 4 GiB \(--max-memory\)$"):
-            check_size(10**6, 8589, "big")
-        check_size(1000, 8, "small")  # no error
+            validate_size(10**6, 8589, "big")
+        validate_size(1000, 8, "small")  # no error
 
     def test_deep_N32(self):
         s = deep(N=32, M=2, widths=(1,) * 5, seed=0)

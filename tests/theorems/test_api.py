@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from theorems.api import Laws, Sweep, Universality, check_laws, check_universality, recheck, verify_catalog
+from theorems.api import Laws, Sweep, Universality, decide_laws, decide_universality, recheck, verify_catalog
 from theorems.cli import main
 
 
@@ -46,7 +46,7 @@ def test_verify_only_laws_is_the_cli_answer(capsys):
 
 @pytest.mark.parametrize("act, pool", [("relu", "max"), ("relu", "average"), ("tanh", "max"), ("square", "sum")])
 def test_check_laws_is_the_cli_answer(capsys, act, pool):
-    L = check_laws(act, pool)
+    L = decide_laws(act, pool)
     code, cli = _cli_json(capsys, ["check", "laws", "--activation", act, "--pooling", pool, "--json"])
     assert code == 0 and L.to_dict() == cli
     assert L.holds == {r["statement"]["law"]: r["status"] == "proved" for r in cli["results"]}
@@ -60,7 +60,7 @@ def test_check_laws_is_the_cli_answer(capsys, act, pool):
      dict(activation="relu", pooling="average", architecture="shallow", N=2, M=2), False),
 ])
 def test_check_universality_is_the_cli_answer(capsys, argv, kwargs, expected):
-    U = check_universality(**kwargs)
+    U = decide_universality(**kwargs)
     code, cli = _cli_json(capsys, ["check", "universality", *argv, "--json"])
     assert _timeless(U.to_dict()) == _timeless(cli)
     assert U.answer is expected
@@ -69,7 +69,7 @@ def test_check_universality_is_the_cli_answer(capsys, argv, kwargs, expected):
 
 
 def test_results_are_frozen_and_print_nothing(capsys):
-    L = check_laws("relu", "sum")
+    L = decide_laws("relu", "sum")
     assert capsys.readouterr().out == ""
     for obj, name in ((L, "activation"), (Sweep(rows=()), "size"), (Universality(verdict=None), "verdict")):
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -78,7 +78,7 @@ def test_results_are_frozen_and_print_nothing(capsys):
 
 
 def test_recheck_accepts_dicts_and_results():
-    L = check_laws("relu", "max")
+    L = decide_laws("relu", "max")
     assert recheck(L).exit_code == recheck(L.to_dict()).exit_code == 0
     bad = L.to_dict()
     bad["results"][0]["status"] = "refuted"

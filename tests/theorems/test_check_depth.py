@@ -1,4 +1,4 @@
-"""``convac check depth`` / ``theorems.check_depth`` (issues 14 and 19): the done-when cases, every certificate
+"""``convac check depth`` / ``theorems.decide_depth`` (issues 14 and 19): the done-when cases, every certificate
 re-verified by the kernel, second routes for every exact quantity, the forger (edited labels, numbers that do not
 support the label, a tampered epsilon), unknown only with the missing argument."""
 
@@ -25,7 +25,7 @@ from symbolic.kernel.recheck import check_result, recheck
 from symbolic.matricization import matricize_array, parse_partition
 from symbolic.rank import exact_rank
 from symbolic.spec import load_spec, shallow, spec_to_dict
-from theorems import check_depth
+from theorems import decide_depth
 from symbolic.kernel import depth as kdepth
 from symbolic.kernel.generic import slopes
 from theorems.depth_operators import polynomial_operator, term_bound
@@ -37,7 +37,7 @@ PAIRS = [(a, p) for a in ("linear", "relu", "abs", "square", "leaky_relu:1/10", 
 
 @pytest.fixture(scope="module")
 def answers():
-    return {(a, p, N): check_depth(a, p, N=N, M=2) for a, p, N in
+    return {(a, p, N): decide_depth(a, p, N=N, M=2) for a, p, N in
             [("linear", "product", 4), ("square", "product", 4), ("linear", "product", 8), ("square", "product", 8),
              ("relu", "max", 4), ("relu", "max", 8), ("abs", "sum", 4), ("tanh", "max", 4), ("abs", "product", 4),
              ("linear", "sum", 4), ("tanh", "sum", 4)]}
@@ -184,7 +184,7 @@ def test_sum_pooling_is_unbounded(answers):
 def test_abs_product_is_complete_by_regions(answers):
     c = answers[("abs", "product", 4)].completeness
     assert c.typed["answer"] == "complete" and c.typed["rule"] == "regions" and c.typed["Z"] == 4
-    assert check_depth("leaky_relu:1/10", "product", N=4, M=2, tries=1).answer == "complete"
+    assert decide_depth("leaky_relu:1/10", "product", N=4, M=2, tries=1).answer == "complete"
 
 
 def test_every_answer_rechecks(answers):
@@ -215,7 +215,7 @@ def test_polynomial_from_the_definitions():
     assert all(polynomial_operator(a, p) == polynomial(a, p) for a, p in PAIRS)
     assert {(a, p) for a, p in PAIRS if polynomial(a, p)} == {(a, p) for a in ("linear", "square", "leaky_relu:1")
                                                               for p in ("product", "sum", "average")}
-    assert check_depth("leaky_relu:1", "product", N=4, M=2, tries=2).answer == "complete"
+    assert decide_depth("leaky_relu:1", "product", N=4, M=2, tries=2).answer == "complete"
 
 
 def test_witness_rank_by_a_second_route(answers):
@@ -288,7 +288,7 @@ def test_construction_rank_by_hand():
 
 
 def test_exponential_growth_is_tested_only():
-    r = check_depth("relu", "max", N=4, M=2, N_max=8)
+    r = decide_depth("relu", "max", N=4, M=2, N_max=8)
     e = r.verdicts[-1]
     assert e.status is Status.TESTED and e.typed["sizes"] == [2, 4, 8]
     assert [w.typed["Z"] for w in r.witnesses] == [1, 2, 4]  # ceil(2^(N/2) / (N/2 + 1))
@@ -373,7 +373,7 @@ def test_every_pair_answers_with_certificates_or_unknown():
     """Every pair of the operator library (N = 4, M = 2): complete/incomplete only with a kernel-verified
     certificate; polynomial pairs are complete."""
     for act, pl in PAIRS:
-        r = check_depth(act, pl, N=4, M=2, tries=2)
+        r = decide_depth(act, pl, N=4, M=2, tries=2)
         c = r.completeness
         assert (r.answer != "unknown") == (c.status is Status.PROVED)
         if c.status is Status.PROVED:
@@ -394,7 +394,7 @@ def test_cli_json_round_trip(tmp_path):
     assert p.returncode == 0, p.stderr
     f = tmp_path / "a.json"
     f.write_text(p.stdout)
-    lib = check_depth("relu", "max", N=4, M=2).to_dict()
+    lib = decide_depth("relu", "max", N=4, M=2).to_dict()
     assert [(x["statement"], x["status"], x["certificate"]) for x in json.loads(p.stdout)["results"]] == \
         [(x["statement"], x["status"], x["certificate"]) for x in json.loads(json.dumps(lib))["results"]]
     q = subprocess.run([sys.executable, "-m", "theorems.cli", "recheck", str(f)], capture_output=True, text=True)

@@ -20,8 +20,8 @@ from symbolic.decompositions import grid_tensor
 from symbolic.kernel.network import grid, read_net
 from symbolic.spec import deep, shallow, spec_to_dict
 from theorems.common import source
-from theorems.equivalence import (average_to_sum, check_equivalence_average, check_equivalence_deep,
-                                  check_equivalence_shallow)
+from theorems.equivalence import (average_to_sum, prove_equivalence_average, prove_equivalence_deep,
+                                  prove_equivalence_shallow)
 from theorems.verdict import Status, Timer, conclude
 
 OPS = [("linear", "product"), ("relu", "max"), ("relu", "sum"), ("abs", "average"), ("square", "max"),
@@ -34,22 +34,22 @@ def _flat(a):
 
 @pytest.mark.parametrize("act, pool", OPS)
 def test_equivalences_are_proved_and_kernel_checked(act, pool):
-    for v in (check_equivalence_shallow(N=2, M=2, Z=1, activation=act, pooling=pool),
-              check_equivalence_deep(N=4, M=2, widths=(1, 1), activation=act, pooling=pool, patch_order=[1, 3, 0, 2])):
+    for v in (prove_equivalence_shallow(N=2, M=2, Z=1, activation=act, pooling=pool),
+              prove_equivalence_deep(N=4, M=2, widths=(1, 1), activation=act, pooling=pool, patch_order=[1, 3, 0, 2])):
         assert v.status is Status.PROVED and v.checked and v.method == "decomposition"
         spec = v.certificate["source"]["spec"]
         assert spec["weights"] == "symbolic" and all(isinstance(x, str) for r in spec["F"] for x in r)
 
 
 def test_deep_equivalence_with_window_three():
-    v = check_equivalence_deep(N=9, M=2, widths=(1, 1), window=3, activation="relu", pooling="max")
+    v = prove_equivalence_deep(N=9, M=2, widths=(1, 1), window=3, activation="relu", pooling="max")
     assert v.status is Status.PROVED and v.checked and v.instance["window"] == 3
 
 
 @pytest.mark.parametrize("arch, act", [("shallow", "relu"), ("shallow", "square"), ("deep", "relu"),
                                        ("deep", "linear")])
 def test_average_equivalence(arch, act):
-    v = check_equivalence_average(N=2 if arch == "shallow" else 4, M=2, architecture=arch, activation=act,
+    v = prove_equivalence_average(N=2 if arch == "shallow" else 4, M=2, architecture=arch, activation=act,
                                   widths=None if arch == "shallow" else (1, 1))
     assert v.status is Status.PROVED and v.checked and v.method == "tensor_equality"
 
@@ -94,7 +94,7 @@ def test_unscaled_sum_net_is_refused_by_the_kernel():
 
 def test_equivalence_proves_for_all_weights_not_one():
     # the symbolic network has one symbol per weight and per entry of F (N M Z + Z + M^2 for a shallow net)
-    v = check_equivalence_shallow(N=3, M=2, Z=2, activation="relu", pooling="sum")
+    v = prove_equivalence_shallow(N=3, M=2, Z=2, activation="relu", pooling="sum")
     net = read_net(v.certificate["source"]["spec"])
     symbols = {s for x in net.weights() for s in x.free_symbols}
     assert len(symbols) == 3 * 2 * 2 + 2 + 2 * 2

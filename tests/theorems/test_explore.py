@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("ipywidgets", reason="the explorer needs the explore extra: pip install '.[test]'")
 
 from symbolic import matricization_rank  # noqa: E402
-from theorems import check_depth, check_laws, check_universality, recheck  # noqa: E402
+from theorems import decide_depth, decide_laws, decide_universality, recheck  # noqa: E402
 from theorems.cli.app import main  # noqa: E402
 from theorems.explore import Explorer  # noqa: E402
 from theorems.explore import model  # noqa: E402
@@ -115,10 +115,10 @@ def test_badges_are_the_librarys_verdicts(ex):
     ex.set(architecture="deep", N=4, M=2, activation="relu", pooling="max", partition="odd-even")
     assert ex.wait(180)
     shown = ex.shown
-    assert shown["laws"] == check_laws("relu", "max").holds
-    assert shown["universality"] == check_universality(activation="relu", pooling="max", architecture="deep",
+    assert shown["laws"] == decide_laws("relu", "max").holds
+    assert shown["universality"] == decide_universality(activation="relu", pooling="max", architecture="deep",
                                                        N=4, M=2).answer
-    assert shown["depth"] == check_depth("relu", "max", N=4, M=2).answer == "incomplete"
+    assert shown["depth"] == decide_depth("relu", "max", N=4, M=2).answer == "incomplete"
     assert "incomplete" in ex.badges_view.value and "box: Z_box = 1" in ex.badges_view.value
 
 

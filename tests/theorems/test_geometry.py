@@ -13,7 +13,7 @@ import pytest
 from symbolic.decompositions import grid_tensor
 from symbolic.matricization import matricize_array, parse_partition
 from symbolic.spec import load_spec
-from theorems.geometry import check_geometry
+from theorems.geometry import prove_geometry
 from theorems.verdict import Status
 
 
@@ -33,7 +33,7 @@ def _S(N, w, order, rows):
 @pytest.mark.parametrize("N, M, w, order", [(4, 2, 2, None), (8, 2, 2, None), (4, 3, 2, [2, 0, 3, 1]),
                                             (4, 2, 4, None), (8, 2, 2, "random")])
 def test_witness_ranks_lie_between_the_bounds(N, M, w, order):
-    v = check_geometry(N=N, M=M, window=w, patch_order=order, seed=3)
+    v = prove_geometry(N=N, M=M, window=w, patch_order=order, seed=3)
     assert v.status is Status.PROVED and v.checked
     parts = v.certificate["parts"]
     witnesses, bounds = parts[0::2], parts[1::2]
@@ -54,7 +54,7 @@ def test_witness_ranks_lie_between_the_bounds(N, M, w, order):
 
 
 def test_odd_even_attains_the_lower_bound_and_halves_stays_low():
-    v = check_geometry(N=8, M=2, partitions=["odd-even", "halves"], seed=1)
+    v = prove_geometry(N=8, M=2, partitions=["odd-even", "halves"], seed=1)
     spec = load_spec(v.certificate["parts"][0]["source"]["spec"])
     A = grid_tensor(spec).to_numpy()
     assert _ranks(matricize_array(A, (0, 2, 4, 6))) == 2 ** 4  # every first-level window meets both sides
@@ -69,7 +69,7 @@ def test_every_partition_up_to_complement_is_required():
 
     from symbolic.kernel.recheck import check_result
 
-    res = json.loads(json.dumps(check_geometry(N=4, M=2, window=2).result()))
+    res = json.loads(json.dumps(prove_geometry(N=4, M=2, window=2).result()))
     assert check_result(res).ok
     m = copy.deepcopy(res)
     m["statement"]["instance"]["partitions"] = m["statement"]["instance"]["partitions"][:-1]

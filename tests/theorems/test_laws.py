@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symbolic.kernel.recheck import recheck
-from theorems.laws import EXPECTED, LAW_KEYS, LAW_NAMES, _decimal_interval, check_law, check_laws, laws_answer
+from theorems.laws import EXPECTED, LAW_KEYS, LAW_NAMES, _decimal_interval, decide_law, prove_laws_claim, laws_answer
 from theorems.verdict import Status
 
 SIGMA = {"linear": lambda x: x, "relu": lambda x: max(x, 0), "abs": abs, "square": lambda x: x * x,
@@ -69,16 +69,16 @@ def test_laws_answer_agrees_with_direct_evaluation(act, pool):
 
 @pytest.mark.parametrize("act, pool, law, holds", EXPECTED)
 def test_each_expectation_is_proved_and_its_negation_refuted(act, pool, law, holds):
-    v = check_law(activation=act, pooling=pool, law=law, holds=holds)
+    v = decide_law(activation=act, pooling=pool, law=law, holds=holds)
     assert v.status is Status.PROVED and v.checked
     assert v.result()["status"] == ("proved" if holds else "refuted")  # the typed statement is the law itself
-    w = check_law(activation=act, pooling=pool, law=law, holds=not holds)
+    w = decide_law(activation=act, pooling=pool, law=law, holds=not holds)
     assert w.status is Status.REFUTED and w.checked
     assert w.certificate == v.certificate  # one decision, read both ways
 
 
 def test_check_laws_is_the_eight_expectations():
-    v = check_laws()
+    v = prove_laws_claim()
     assert v.status is Status.PROVED and v.checked
     parts = v.certificate["parts"]
     assert [(p["activation"], p["pooling"], p["law"], p["holds"]) for p in parts] == list(EXPECTED)

@@ -154,9 +154,9 @@ class TestRankGrowth:
 
 # ----------------------------------------------------------------------------- the open box
 def test_box_slice():
-    from theorems.depth_efficiency import check_relu_max_incomplete
+    from theorems.depth_efficiency import prove_relu_max_incomplete
 
-    v = check_relu_max_incomplete(N=4, M=2)
+    v = prove_relu_max_incomplete(N=4, M=2)
     d = plot.box_slice_data(v, resolution=5)
     assert d["x"] == "w0_0_0_0" and d["y"] == "w0_1_0_0"
     assert d["grid"] == [Fraction(k * 3, 2) for k in range(-2, 3)]
@@ -183,19 +183,19 @@ def test_substitute():
 # ----------------------------------------------------------------------------- renderings
 class TestRenderings:
     def test_show_verdict(self):
-        from theorems.universality import check_universality_relu_avg
+        from theorems.universality import prove_universality_relu_avg
 
-        r = plot.show_verdict(check_universality_relu_avg(N=2, M=2))
+        r = plot.show_verdict(prove_universality_relu_avg(N=2, M=2))
         md = r._repr_markdown_()
         assert md.startswith("**✅ proved**") and "`universality.relu_avg`" in md
         assert "$$\\varphi" in md and "re-checked by the trusted checker: **yes**" in md
         assert "proved" in str(r) and r._repr_latex_() is None
 
     def test_verdicts_table(self):
-        from theorems.depth_efficiency import check_relu_max_exists, check_relu_max_term_bound
+        from theorems.depth_efficiency import prove_relu_max_exists, prove_relu_max_term_bound
 
-        md = plot.verdicts_table([check_relu_max_term_bound(N=4, M=2),
-                                  check_relu_max_exists(N=4, M=2)])._repr_markdown_()
+        md = plot.verdicts_table([prove_relu_max_term_bound(N=4, M=2),
+                                  prove_relu_max_exists(N=4, M=2)])._repr_markdown_()
         lines = md.splitlines()
         assert lines[0].startswith("| claim |") and len(lines) == 4
 

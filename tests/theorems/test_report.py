@@ -20,7 +20,7 @@ from symbolic.decompositions import grid_tensor
 from symbolic.errors import DomainError
 from symbolic.spec import deep, shallow
 from symbolic.tensor import GridTensor
-from theorems.report import check_writable, dumps, render_tensor, table
+from theorems.report import validate_writable, dumps, render_tensor, table
 
 cells = st.text(alphabet=st.characters(whitelist_categories=("L", "N"), whitelist_characters="_&%#{}\\|-/ "),
                 min_size=1, max_size=8).map(str.strip).filter(bool)
@@ -98,15 +98,15 @@ def test_large_tensors_are_summarized():
 
 def test_check_writable(tmp_path):
     f = tmp_path / "out.json"
-    assert check_writable(str(f), "--save") == str(f)
+    assert validate_writable(str(f), "--save") == str(f)
     with pytest.raises(DomainError, match="is a folder"):
-        check_writable(str(tmp_path), "--save")
+        validate_writable(str(tmp_path), "--save")
     with pytest.raises(DomainError, match="does not exist"):
-        check_writable(str(tmp_path / "no" / "x.json"), "--journal")
+        validate_writable(str(tmp_path / "no" / "x.json"), "--journal")
     if os.geteuid() != 0:  # root may write anywhere: the permission check means nothing there
         os.chmod(tmp_path, 0o500)
         try:
             with pytest.raises(DomainError, match="not writable"):
-                check_writable(str(tmp_path / "y.json"), "--save")
+                validate_writable(str(tmp_path / "y.json"), "--save")
         finally:
             os.chmod(tmp_path, 0o700)

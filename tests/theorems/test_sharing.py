@@ -17,7 +17,7 @@ from sympy.combinatorics import Permutation, PermutationGroup
 
 from symbolic.decompositions import grid_tensor
 from symbolic.spec import deep, shallow
-from theorems.sharing import check_sharing, generating_permutations
+from theorems.sharing import prove_sharing, generating_permutations
 from theorems.verdict import Status
 
 
@@ -68,7 +68,7 @@ def test_deep_shared_tensors_are_not_symmetric():
 
 @pytest.mark.parametrize("arch, N", [("shallow", 2), ("shallow", 3), ("deep", 4)])
 def test_check_sharing_is_proved_with_a_non_invariant_witness(arch, N):
-    v = check_sharing(N=N, M=2, architecture=arch)
+    v = prove_sharing(N=N, M=2, architecture=arch)
     assert v.status is Status.PROVED and v.checked and v.method == "invariance"
     W = np.array(v.certificate["witness"]["entries"]).reshape((2,) * N)
     assert W.sum() == 1 and W[(1,) + (0,) * (N - 1)] == 1

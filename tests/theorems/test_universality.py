@@ -21,8 +21,8 @@ from symbolic.kernel import regions
 from symbolic.kernel.recheck import check_result
 from symbolic.kernel.sources import apply_functional, tensor_of, zero
 from symbolic.spec import deep, shallow
-from theorems.universality import (check_universality_convac, check_universality_relu_avg,
-                                   check_universality_relu_max)
+from theorems.universality import (prove_universality_convac, prove_universality_relu_avg,
+                                   prove_universality_relu_max)
 from theorems.universality_decision import decide_universality, prove_functional, universality_answer
 
 # (activation, pooling, architecture, N, M, shared) -> expected answer
@@ -200,6 +200,6 @@ def test_bad_input(kwargs, match):
 
 
 def test_catalog_checks_still_work():
-    assert check_universality_convac(N=2, M=2).status.value == "proved"
-    assert check_universality_relu_max(N=2, M=2, architecture="deep").status.value == "proved"
-    assert check_universality_relu_avg(N=4, M=2, architecture="deep").status.value == "proved"
+    assert prove_universality_convac(N=2, M=2).status.value == "proved"
+    assert prove_universality_relu_max(N=2, M=2, architecture="deep").status.value == "proved"
+    assert prove_universality_relu_avg(N=4, M=2, architecture="deep").status.value == "proved"

@@ -136,7 +136,7 @@ def main(argv=None) -> int:
 
 def _run(args, debug: bool) -> int:
     """Validate the run's limits and time budget, then run the command (in a supervised child when it computes)."""
-    from ..supervise import Interrupted, TimedOut, check_timeout, supervised
+    from ..supervise import Interrupted, TimedOut, validate_timeout, supervised
 
     def guarded(work) -> int:
         return _one_line_errors(args, debug, work)
@@ -146,7 +146,7 @@ def _run(args, debug: bool) -> int:
     def checks():
         # the limits are passed down as arguments (symbolic.limits.set_limits; forked processes inherit them)
         set_limits(getattr(args, "max_memory", None), getattr(args, "max_entries", None))
-        timeout[0] = check_timeout(getattr(args, "timeout", None))
+        timeout[0] = validate_timeout(getattr(args, "timeout", None))
         return 0
 
     rc = guarded(checks)

@@ -90,9 +90,9 @@ def _cmd_universality(args):
 
 
 def _cmd_depth(args):
-    from ..api import check_depth
+    from ..api import decide_depth
 
-    r = check_depth(args.activation, args.pooling, N=args.N, M=args.M, widths=args.widths, N_max=args.N_max,
+    r = decide_depth(args.activation, args.pooling, N=args.N, M=args.M, widths=args.widths, N_max=args.N_max,
                     seed=args.seed, tries=args.tries, approximation=args.approximation)
     if args.json:
         print(dumps(r.to_dict()))

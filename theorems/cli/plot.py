@@ -45,24 +45,24 @@ def _spec(args):
 
 
 def _cmd_circuit(args):
-    from ..plot import check_circuit_drawing, draw_circuit
+    from ..plot import validate_circuit_drawing, draw_circuit
 
     spec = _spec(args)
-    check_circuit_drawing(spec)
+    validate_circuit_drawing(spec)
     return _out(args, draw_circuit(spec, weights=args.weights, title=args.title), f"circuit of {spec!r}")
 
 
 def _grid(args, spec):
     from symbolic.decompositions import grid_tensor
 
-    from ..plot import check_heatmap
+    from ..plot import validate_heatmap
 
     if spec.is_symbolic:
         raise ConvacError("a heatmap needs numeric weights; this spec has symbolic weights")
     if not 0 <= args.output < spec.Y:
         raise ConvacError(f"--output: {args.output} is out of range; the network has Y={spec.Y} outputs "
                           f"(0..{spec.Y - 1})")
-    check_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
+    validate_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
     return grid_tensor(spec, args.output)  # its cost is checked before it is computed; only this output
 
 
@@ -102,17 +102,17 @@ def _cmd_rank_growth(args):
 
 
 def _cmd_box(args):
-    from ..depth_efficiency import check_relu_max_incomplete
+    from ..depth_efficiency import prove_relu_max_incomplete
     from ..plot import plot_box_slice
 
-    from ..plot import check_box_cost
+    from ..plot import validate_box_cost
 
     if args.N < 2 or args.N & (args.N - 1) or args.M < 1:
         raise ConvacError(f"--N {args.N} --M {args.M}: expected N a power of 2, at least 2, and M >= 1")
     if not 2 <= args.resolution <= 201:
         raise ConvacError(f"--resolution: expected an int in 2..201, got {args.resolution}")
-    check_box_cost(args.N, args.M, args.resolution)  # before the verdict and the slice
-    v = check_relu_max_incomplete(N=args.N, M=args.M)
+    validate_box_cost(args.N, args.M, args.resolution)  # before the verdict and the slice
+    v = prove_relu_max_incomplete(N=args.N, M=args.M)
     if v.status.value != "proved":
         raise ConvacError(f"depth.relu_max.incomplete came out {v.status.value} for N={args.N}, M={args.M}: {v.detail}")
     fig = plot_box_slice(v, args.x, args.y, resolution=args.resolution, title=args.title)
@@ -122,10 +122,10 @@ def _cmd_box(args):
 def _checked(func):
     """Run ``func`` after checking the output path and the resolution (before any long computation)."""
     def run(args):
-        from ..plot import check_dpi, check_output_path
+        from ..plot import validate_dpi, validate_output_path
 
-        check_output_path(args.out)
-        check_dpi(args.dpi)
+        validate_output_path(args.out)
+        validate_dpi(args.dpi)
         return func(args)
     return run
 

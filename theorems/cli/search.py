@@ -9,7 +9,7 @@ import sys
 from symbolic.errors import DomainError
 
 from ..rank_bound import rank_bound_answer
-from ..report import check_writable, dumps
+from ..report import validate_writable, dumps
 from .args import positive_ints, seed_int
 
 
@@ -28,7 +28,7 @@ def _cmd_rank_bound(args):
         raise DomainError(f"--low {args.low} > --high {args.high}")
     widths = (args.Z,) if args.Z is not None else tuple(args.widths)
     if args.save:
-        check_writable(args.save, "--save")
+        validate_writable(args.save, "--save")
     from symbolic.cost import rank_cost
 
     well_formed = args.N >= 1 and args.M >= 1 and min(widths) >= 1 and (

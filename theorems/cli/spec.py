@@ -59,7 +59,7 @@ def _cmd_spec(args):
 
 def _check_spec_size(args, window: int) -> None:
     """``convac spec``: refuse a network with too many weights (or symbols) from its flags alone."""
-    from symbolic.cost import check_weights
+    from symbolic.cost import validate_weights
 
     L = 1
     if args.architecture == "deep":
@@ -74,7 +74,7 @@ def _check_spec_size(args, window: int) -> None:
         flags.append("--widths " + ",".join(map(str, args.widths)))
     if args.Y != 1:
         flags.append(f"--Y {args.Y}")
-    check_weights(args.architecture, N=args.N, M=args.M, widths=widths, Y=args.Y, window=window, shared=args.shared,
+    validate_weights(args.architecture, N=args.N, M=args.M, widths=widths, Y=args.Y, window=window, shared=args.shared,
                   symbolic=args.weights == "symbolic", where=" ".join(flags))
 
 

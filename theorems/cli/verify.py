@@ -9,11 +9,11 @@ import time
 
 from symbolic.errors import ConvacError
 
-from ..report import check_writable, dumps, table
+from ..report import validate_writable, dumps, table
 from ..verdict import answer
 from ..catalog import CATALOG, SIZES, get_claim
 from ..executors import KINDS, choose_executor
-from ..sweep import check_seed, fmt_instance, run_sweep, summary, sweep_tasks
+from ..sweep import validate_seed, fmt_instance, run_sweep, summary, sweep_tasks
 
 
 def _cmd_variants(args):
@@ -41,14 +41,14 @@ def _cmd_variants(args):
 
 def _cmd_verify(args):
     if args.save:
-        check_writable(args.save, "--save")
+        validate_writable(args.save, "--save")
     if args.journal:
         if args.variants:
             raise ConvacError("--journal: applies to the catalog sweep, not to --variants; drop it")
-        check_writable(args.journal, "--journal")
+        validate_writable(args.journal, "--journal")
         if args.save and os.path.abspath(args.save) == os.path.abspath(args.journal):
             raise ConvacError(f"--journal {args.journal}: the same file as --save; use two files")
-    check_seed(args.seed)
+    validate_seed(args.seed)
     if args.variants:
         return _cmd_variants(args)
     if args.only:

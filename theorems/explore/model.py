@@ -5,7 +5,7 @@ A :class:`Choice` is everything the explorer's controls set. :func:`refusal` ask
 :func:`compute_verdicts` return plain, picklable dicts (they run in a worker process, see
 :mod:`theorems.explore.jobs`). Every number in them is the library's certified answer: the rank is
 :func:`symbolic.matricization_rank` (the result of ``convac rank --json``), the badges are
-:func:`theorems.check_laws`, :func:`theorems.check_universality` and :func:`theorems.check_depth`.
+:func:`theorems.decide_laws`, :func:`theorems.decide_universality` and :func:`theorems.decide_depth`.
 
 >>> c = Choice(architecture="deep", N=4, M=2, activation="relu", pooling="max", seed=1)
 >>> refusal(c) is None, c.cli()
@@ -194,12 +194,12 @@ def refusal(c: Choice) -> str | None:
     """The cost guard's one-line refusal of this choice (from its sizes alone, nothing computed), or
     None when it fits. Invalid choices (a bad activation, N not a power of the window, ...) give their
     one-line error too."""
-    from symbolic.cost import check_weights, rank_cost
+    from symbolic.cost import validate_weights, rank_cost
 
     try:
         widths = _widths(c)
         rows = _rows(c)
-        check_weights(c.architecture, N=c.N, M=c.M, widths=widths, Y=c.Y, window=c.window,
+        validate_weights(c.architecture, N=c.N, M=c.M, widths=widths, Y=c.Y, window=c.window,
                       symbolic=c.weights == "symbolic", where=f"N={c.N}, M={c.M}")
         engine = _engine(c)
         rank_cost(N=c.N, M=c.M, rows=len(rows), widths=widths, Y=c.Y,
@@ -327,12 +327,12 @@ def views_job(c: Choice, figures: bool = True, progress=None) -> dict:
 
 def circuit_job(c: Choice, progress=None) -> dict:
     """The circuit drawing of a choice (its structure only: no weights printed), as PNG bytes."""
-    from theorems.plot import check_circuit_drawing, draw_circuit
+    from theorems.plot import validate_circuit_drawing, draw_circuit
 
     spec = build_spec(c)
 
     def draw():
-        check_circuit_drawing(spec)
+        validate_circuit_drawing(spec)
         return _png(draw_circuit(spec, weights=_weights_drawn(c)))
 
     png, why = _try(draw)
@@ -369,7 +369,7 @@ def _too_large(msg):
 
 
 def _figures(spec, t, why, rows, c, symbolic) -> dict:
-    from theorems.plot import check_heatmap, plot_matricization, plot_tensor
+    from theorems.plot import validate_heatmap, plot_matricization, plot_tensor
 
     out, notes = {}, {}
 
@@ -382,11 +382,11 @@ def _figures(spec, t, why, rows, c, symbolic) -> dict:
     where = f"N={c.N}, M={c.M}"
 
     def tensor_png():
-        check_heatmap(t.size, where)
+        validate_heatmap(t.size, where)
         return _png(plot_tensor(t))
 
     def matrix_png():
-        check_heatmap(t.size, where)
+        validate_heatmap(t.size, where)
         return _png(plot_matricization(t, list(rows), annotate=t.size <= 64,
                                        title=f"[A^{c.output}]_I, I = {tuple(rows)}"))
 
@@ -402,18 +402,18 @@ def compute_verdicts(c: Choice, *, progress=None) -> dict:
     (``convac check universality``) and depth efficiency at (N, M) (``convac check depth``), each
     with its status and the kernel-verified results (or the library's one-line reason when a check
     does not apply at this size)."""
-    from theorems import check_depth, check_laws, check_universality
+    from theorems import decide_depth, decide_laws, decide_universality
 
     out = {}
     try:
-        laws = check_laws(c.activation, c.pooling)
+        laws = decide_laws(c.activation, c.pooling)
         out["laws"] = {"holds": laws.holds, "results": list(laws.results)}
     except ConvacError as e:
         out["laws"] = {"error": str(e)}
     if progress:
         progress("laws")
     try:
-        u = check_universality(activation=c.activation, pooling=c.pooling, architecture=c.architecture,
+        u = decide_universality(activation=c.activation, pooling=c.pooling, architecture=c.architecture,
                                N=c.N, M=c.M, window=c.window)
         res = u.to_dict()["results"][0]
         out["universality"] = {"answer": u.answer, "status": res["status"], "results": [res]}
@@ -422,7 +422,7 @@ def compute_verdicts(c: Choice, *, progress=None) -> dict:
     if progress:
         progress("universality")
     try:
-        d = check_depth(c.activation, c.pooling, N=c.N, M=c.M)
+        d = decide_depth(c.activation, c.pooling, N=c.N, M=c.M)
         w, comp = d.deep_witness, d.completeness
         out["depth"] = {"answer": d.answer, "status": comp.status.value, "T": d.shallow_term_bound.typed["bound"],
                         "witness_rank": w.typed.get("rank"), "Z": w.typed.get("Z"), "witness_status": w.status.value,

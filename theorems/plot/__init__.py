@@ -12,16 +12,16 @@ certified by :func:`symbolic.rank.exact_rank`, entries are Fractions.
 The notebook renderers live in :mod:`theorems.render` and are re-exported here.
 """
 
-from .base import (INSTALL_HINT, check_dpi, check_heatmap, check_circuit_drawing, check_output_path,  # noqa: F401
+from .base import (INSTALL_HINT, validate_dpi, validate_heatmap, validate_circuit_drawing, validate_output_path,  # noqa: F401
                    save)
-from .box import box_slice_data, check_box_cost, plot_box_slice, substitute  # noqa: F401
+from .box import box_slice_data, validate_box_cost, plot_box_slice, substitute  # noqa: F401
 from .circuit import draw_circuit  # noqa: F401
 from .growth import plot_rank_growth, rank_growth_data  # noqa: F401
 from .heatmap import plot_matricization, plot_tensor  # noqa: F401
 from ..render import (Rendered, latex_decomposition, latex_expansion, latex_symbol_names,  # noqa: F401 (re-exported)
                       show_search, show_verdict, verdicts_table)
 
-__all__ = ["INSTALL_HINT", "Rendered", "save", "check_output_path", "check_dpi", "check_heatmap", "check_box_cost",
-           "check_circuit_drawing", "draw_circuit", "plot_matricization", "plot_tensor",
+__all__ = ["INSTALL_HINT", "Rendered", "save", "validate_output_path", "validate_dpi", "validate_heatmap",
+           "validate_box_cost", "validate_circuit_drawing", "draw_circuit", "plot_matricization", "plot_tensor",
            "rank_growth_data", "plot_rank_growth", "substitute", "box_slice_data", "plot_box_slice", "show_verdict",
            "verdicts_table", "show_search", "latex_expansion", "latex_decomposition", "latex_symbol_names"]

@@ -62,21 +62,21 @@ def _figure(figsize, ax=None):
     return fig, fig.add_subplot()
 
 
-def check_output_path(path) -> str:
+def validate_output_path(path) -> str:
     """Refuse an output file whose suffix is not png/svg/pdf or whose folder does not exist."""
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in ("png", "svg", "pdf"):
         raise DomainError(f"output file {path!r}: expected a .png, .svg or .pdf name")
-    from ..report import check_writable
+    from ..report import validate_writable
 
-    return check_writable(path, "-o")
+    return validate_writable(path, "-o")
 
 
-def check_dpi(dpi, flag: str = "--dpi") -> int:
+def validate_dpi(dpi, flag: str = "--dpi") -> int:
     """Refuse a resolution outside :data:`MIN_DPI`..:data:`MAX_DPI`.
 
-    >>> check_dpi(100000)
+    >>> validate_dpi(100000)
     Traceback (most recent call last):
     ...
     symbolic.errors.DomainError: --dpi: expected an int in 10..600, got 100000
@@ -91,8 +91,8 @@ def save(fig, path, *, dpi: int = 150) -> str:
     The resolution and the pixels are bounded (:data:`MAX_DPI`, :data:`MAX_PIXELS`) before rendering."""
     from symbolic.errors import TooLarge
 
-    path = check_output_path(path)
-    check_dpi(dpi)
+    path = validate_output_path(path)
+    validate_dpi(dpi)
     w, h = fig.get_size_inches()
     px = int(w * dpi) * int(h * dpi)
     if px > MAX_PIXELS:
@@ -103,7 +103,7 @@ def save(fig, path, *, dpi: int = 150) -> str:
     return path
 
 
-def check_heatmap(cells: int, where: str) -> None:
+def validate_heatmap(cells: int, where: str) -> None:
     """Refuse a heatmap of more than :data:`MAX_HEATMAP_CELLS` cells (before its tensor is computed)."""
     from symbolic.errors import TooLarge
 
@@ -114,7 +114,7 @@ def check_heatmap(cells: int, where: str) -> None:
                        "(one per grid-tensor entry)")
 
 
-def check_circuit_drawing(spec=None, G=None) -> None:
+def validate_circuit_drawing(spec=None, G=None) -> None:
     """Refuse a circuit drawing beyond :data:`MAX_DRAWN_NODES` nodes or :data:`MAX_DRAWN_EDGES` edges
     (from a spec's weight count, before its graph is built)."""
     from symbolic.errors import TooLarge

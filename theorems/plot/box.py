@@ -64,17 +64,17 @@ def substitute(spec, values: dict):
     return load_spec(d)
 
 
-def check_box_cost(N: int, M: int, resolution: int = 25, widths=None) -> None:
+def validate_box_cost(N: int, M: int, resolution: int = 25, widths=None) -> None:
     """Refuse, before any work, a box slice that would not fit: each of its resolution^2 points computes a
     deep ReLU/max grid tensor and its exact rank (:mod:`symbolic.cost`), and all of them together count
     against ``--max-entries``.
 
-    >>> check_box_cost(64, 2)
+    >>> validate_box_cost(64, 2)
     Traceback (most recent call last):
     ...
     symbolic.errors.TooLarge: N=64, M=2: the grid tensor has about 1.8 x 10^19 entries (a 4,294,967,296 x 4,294,967,296
     matrix; about 2.2 ZiB with the exact engine); the limit is 16,777,216 entries (--max-entries)
-    >>> check_box_cost(16, 2)
+    >>> validate_box_cost(16, 2)
     Traceback (most recent call last):
     ...
     symbolic.errors.TooLarge: N=16, M=2, --resolution 25: the slice computes 625 grid tensors of 65,536 entries
@@ -125,7 +125,7 @@ def box_slice_data(obj, x: str | None = None, y: str | None = None, *, resolutio
             raise DomainError(f"{what}={name!r} is not a weight of the box; allowed: {', '.join(names)}")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 201:
         raise DomainError(f"resolution={resolution!r}: expected an int in 2..201")
-    check_box_cost(spec.N, spec.M, resolution, spec.widths)
+    validate_box_cost(spec.N, spec.M, resolution, spec.widths)
     lo, hi = Fraction(span[0]), Fraction(span[1])
     grid = [lo + (hi - lo) * Fraction(i, resolution - 1) for i in range(resolution)]
     centre = {k: (a + b) / 2 for k, (a, b) in box.items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import networkx as nx
 
 
-from .base import (_exact_text, _figure, check_circuit_drawing)
+from .base import (_exact_text, _figure, validate_circuit_drawing)
 from ..render import _spec_and_graph
 
 
@@ -68,9 +68,9 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
     from symbolic.spec import Spec
 
     if isinstance(obj, Spec):
-        check_circuit_drawing(obj)
+        validate_circuit_drawing(obj)
     spec, G = _spec_and_graph(obj)
-    check_circuit_drawing(G=G)
+    validate_circuit_drawing(G=G)
     gens = [sorted(g, key=lambda v: (G.nodes[v].get("position", 0), G.nodes[v].get("channel", 0)))
             for g in nx.topological_generations(G)]
     pos = nx.multipartite_layout(G, subset_key={i: g for i, g in enumerate(gens)}, scale=1)

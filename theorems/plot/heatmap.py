@@ -9,7 +9,7 @@ import numpy as np
 
 from symbolic.errors import DomainError, ShapeError
 
-from .base import (_exact_text, _figure, check_heatmap)
+from .base import (_exact_text, _figure, validate_heatmap)
 
 
 # ----------------------------------------------------------------------------- heatmaps
@@ -70,11 +70,11 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
             from symbolic.spec import load_spec
 
             spec = load_spec(obj)
-            check_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
+            validate_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
             obj = grid_tensor(spec, output=output)
         if obj.order < 2:
             raise ShapeError(f"a matricization needs a tensor of order >= 2; this one has order {obj.order}")
-        check_heatmap(obj.size, f"shape {obj.shape}")
+        validate_heatmap(obj.size, f"shape {obj.shape}")
         m = matricize(obj, partition)
     values = _exact_matrix(m)
     nr, nc = m.matrix.shape
@@ -137,7 +137,7 @@ def plot_tensor(obj, *, output: int = 0, ax=None, title: str | None = None, **kw
         from symbolic.spec import load_spec
 
         spec = load_spec(obj)
-        check_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
+        validate_heatmap(spec.M ** spec.N, f"N={spec.N}, M={spec.M}")
         obj = grid_tensor(spec, output=output)
     if obj.order == 1:
         obj = GridTensor((1,) + obj.shape, obj.data.reshape((1,) + obj.shape), obj.denominator, obj.modulus)
