@@ -17,7 +17,7 @@ from symbolic.errors import ConvacError
 from symbolic.spec import Spec, load_spec
 from symbolic.strategies import spec_dicts
 
-SECONDS = 1.0
+SECONDS = 2.0  # CPU seconds (generous): the machine is shared, so never wall-clock
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 300)), deadline=None,
                 suppress_health_check=list(HealthCheck), database=None)
 
@@ -36,7 +36,7 @@ FIELD_NAMES = ["architecture", "N", "M", "activation", "pooling", "F", "window",
 
 
 def assert_outcome(source):
-    t = time.perf_counter()
+    t = time.process_time()
     try:
         out = load_spec(source)
     except ConvacError as e:
@@ -44,7 +44,7 @@ def assert_outcome(source):
         assert msg and "\n" not in msg and len(msg) < 1000, msg[:2000]
     else:
         assert isinstance(out, Spec)
-    elapsed = time.perf_counter() - t
+    elapsed = time.process_time() - t
     assert elapsed < SECONDS, (elapsed, str(source)[:300])
 
 
