@@ -110,6 +110,15 @@ def _kill(pid: int, group: bool) -> None:
         pass
 
 
+def real_streams() -> bool:
+    """Are stdout and stderr file descriptors (a forked child can write them), not Python objects (pytest)?"""
+    try:
+        sys.stdout.fileno(), sys.stderr.fileno()
+        return True
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def supervised(fn, *, timeout: float | None = None, label: str = "convac", capture: bool = False,
                heartbeat: float = 10.0, stream=None):
     """``fn()`` run in a forked child; returns its result (pickled back) or raises its exception.

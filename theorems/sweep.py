@@ -344,10 +344,10 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
     from symbolic.limits import limits
 
     if timeout is not None:
-        from .supervise import supervised
+        from .supervise import real_streams, supervised
 
         return supervised(lambda: run_sweep(size, only, jobs, seed, show_progress, journal, executor, keep),
-                          timeout=timeout, label="verify", capture=not _real_streams())
+                          timeout=timeout, label="verify", capture=not real_streams())
     if keep not in ("dicts", "text", "rows"):
         raise ValueError(f"keep={keep!r}: expected 'dicts', 'text' or 'rows'")
     choice = choose_executor(executor, jobs=jobs)
@@ -396,12 +396,6 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
     return results
 
 
-def _real_streams() -> bool:
-    try:
-        sys.stdout.fileno(), sys.stderr.fileno()
-        return True
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def rate(finished: list, now: float, window: float = 60.0) -> float:

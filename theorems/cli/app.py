@@ -136,7 +136,7 @@ def main(argv=None) -> int:
 
 def _run(args, debug: bool) -> int:
     """Validate the run's limits and time budget, then run the command (in a supervised child when it computes)."""
-    from ..supervise import Interrupted, TimedOut, validate_timeout, supervised
+    from ..supervise import Interrupted, TimedOut, real_streams, supervised, validate_timeout
 
     def guarded(work) -> int:
         return _one_line_errors(args, debug, work)
@@ -156,7 +156,7 @@ def _run(args, debug: bool) -> int:
         return guarded(lambda: int(args.func(args) or 0))
     try:
         return supervised(lambda: guarded(lambda: int(args.func(args) or 0)), timeout=timeout[0],
-                          label=f"convac {args.command}", capture=not _real_streams())
+                          label=f"convac {args.command}", capture=not real_streams())
     except TimedOut as e:
         _say(args, str(e))
         return e.exit_code
@@ -176,15 +176,6 @@ def _say(args, msg: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-
-
-def _real_streams() -> bool:
-    """Are stdout and stderr file descriptors (a forked child can write them), not Python objects (pytest)?"""
-    try:
-        sys.stdout.fileno(), sys.stderr.fileno()
-        return True
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def _quiet_stdout() -> None:
