@@ -244,6 +244,8 @@ def _trivial(n, m):
 
 def _result(lower: RankLowerBound, upper: RankUpperBound, method: str, statement: str = "") -> RankResult:
     cert = RankCertificate(lower, upper)
+    if not statement and upper.k == 0:
+        statement = "every entry of A is 0 (A = A[:, C] V with no columns C), so rank = 0"
     if not statement:
         k = lower.k
         statement = f"a {k} x {k} minor is nonzero mod {lower.prime}, so rank >= {k}"
