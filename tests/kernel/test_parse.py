@@ -29,9 +29,9 @@ def refused(text, pattern=None, **kw):
     t = time.process_time()
     with pytest.raises(ParseError) as info:
         parse_expr(text, **kw)
-    elapsed = time.process_time() - t
+    cpu_seconds = time.process_time() - t
     msg = str(info.value)
-    assert elapsed < FAST, (text[:60], elapsed)
+    assert cpu_seconds < FAST, (text[:60], cpu_seconds)
     assert "\n" not in msg and len(msg) < 400, msg
     assert msg.startswith(f"{kw.get('field', 'expression')}: "), msg
     if pattern:

@@ -44,8 +44,8 @@ def assert_outcome(source):
         assert msg and "\n" not in msg and len(msg) < 1000, msg[:2000]
     else:
         assert isinstance(out, Spec)
-    elapsed = time.process_time() - t
-    assert elapsed < SECONDS, (elapsed, str(source)[:300])
+    cpu_seconds = time.process_time() - t
+    assert cpu_seconds < SECONDS, (cpu_seconds, str(source)[:300])
 
 
 def _paths(x, prefix=()):
