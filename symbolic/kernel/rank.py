@@ -18,7 +18,9 @@ minor.  upper: ``trivial`` (k >= the smaller side), ``factorization`` (A = A[:, 
 k; k = 0 means A = 0, checked entry by entry) or ``factors`` (a factorization modulo primes, checked
 against the kernel's own modular forward pass).
 
-Why acceptance implies truth: the matrix is recomputed from S by the kernel's forward pass; the symbolic
+Why acceptance implies truth: the matrix is recomputed from S by the kernel's forward pass (modulo p for a
+polynomial operator: then the minor's residues are those of the exact minor; with p < 2^21 they are held as
+float64 integers and the minor's rank mod p is computed by :mod:`symbolic.kernel.blas_elimination`); the symbolic
 lower bound is accepted only under :func:`symbolic.kernel.generic.require_schwartz_zippel` (polynomial
 operators, rational weight expressions), at the certificate's point, so the minor is a nonzero rational
 function of the weights and vanishes only on a null set.
@@ -31,7 +33,7 @@ import functools
 import numpy as np
 import sympy
 
-from . import cost, kronecker, schema
+from . import blas_elimination as blas, cost, kronecker, schema
 from .failure import need
 from .generic import require_schwartz_zippel
 from .linalg import check_factors, check_lower, check_rank, matricize, structural_bounds
@@ -118,13 +120,15 @@ def check(st, res) -> str:
                and net.activation in ("linear", "square") and type(p) is int and 2 <= p < 1 << 26)
     grid_mod = functools.lru_cache(maxsize=1)(lambda q: matricize(grid(net, modulus=q)[st["output"]], net.N, net.M,
                                                                   rows))
-    A = grid_mod(p) if modular else matricize(np.asarray(grid(net)[st["output"]]), net.N, net.M, rows)
+    residues = modular and kind == "trivial" and p < blas.MAX_PRIME  # float64 residues for blas_elimination
+    A = (blas.matricize_residues(grid(net, modulus=p)[st["output"]], net.N, net.M, rows, p) if residues else
+         grid_mod(p) if modular else matricize(np.asarray(grid(net)[st["output"]]), net.N, net.M, rows))
     if kind == "factors":
         lo, up = (check_lower(A, cert["lower"], p if modular else None),
                   check_factors(net, grid_mod, rows, cert["upper"]))
         need(lo <= up, f"lower bound {lo} exceeds upper bound {up}")
     else:
-        lo, up = check_rank(A, cert, modulus=p if modular else None)
+        lo, up = check_rank(A, cert, modulus=p if modular else None, consume=residues)
     need(res.get("lower") == lo and res.get("upper") == up,
          f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the certificate proves {lo}, {up}")
     need(lo <= min(bounds.values()), f"certified rank {lo} exceeds a structural bound {bounds}")
