@@ -116,8 +116,11 @@ def check(st, res) -> str:
         need(point is None, "a point is only for symbolic weights")
     need(activation(net.activation)[0] is not None, "not re-checked: the activation has no exact values")
     p, kind = cert["lower"].get("prime"), cert["upper"].get("kind")
-    modular = ((kind == "factors" or kind == "trivial" and net.M ** net.N > SMALL) and net.pooling != "max"
-               and net.activation in ("linear", "square") and type(p) is int and 2 <= p < 1 << 26)
+    # modulo p: factors, or a trivial upper bound above SMALL grid points or with a prime below 2^21 (float64 route)
+    modular = ((kind == "factors" or kind == "trivial" and (net.M ** net.N > SMALL or type(p) is int
+                                                              and p < blas.MAX_PRIME))
+               and net.pooling != "max" and net.activation in ("linear", "square") and type(p) is int
+               and 2 <= p < 1 << 26)
     grid_mod = functools.lru_cache(maxsize=1)(lambda q: matricize(grid(net, modulus=q)[st["output"]], net.N, net.M,
                                                                   rows))
     residues = modular and kind == "trivial" and p < blas.MAX_PRIME  # float64 residues for blas_elimination
