@@ -3,7 +3,7 @@
 Run:  python benchmarks/bench_grid.py [--N 8] [--M 6] [--widths 6,6,6] [--activation linear] [--pooling product]
                                      [--low -1000] [--high 1000] [--seed 0] [--repeat 3]
 
-The network is ``symbolic.spec.deep(N, M, widths, seed=seed, low=low, high=high)``
+The network is ``symbolic.spec.network.deep(N, M, widths, seed=seed, low=low, high=high)``
 (integer weights drawn from [low, high]). The same level-by-level contraction
 (1x1 convolution, activation, generalized outer product over each pooling window,
 then the dense output) is written below with float64 numpy arrays, independently
@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from symbolic.decompositions import decomposition, grid_tensor  # noqa: E402
-from symbolic.spec import deep  # noqa: E402
+from symbolic.tensor.decompositions import decomposition, grid_tensor  # noqa: E402
+from symbolic.spec.network import deep  # noqa: E402
 
 
 def _floats(rows) -> np.ndarray:

@@ -85,7 +85,7 @@ def _run(cmd, env=None):
 
 
 def bench_4096(N: int, M: int, width: int, skip_float: bool):
-    from symbolic.spec import deep, dump_spec
+    from symbolic.spec.network import deep, dump_spec
 
     spec = deep(N=N, M=M, widths=(width,) * _levels(N), seed=0, low=-1000, high=1000)
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,8 +125,8 @@ def bench_small(n: int, skip_sympy: bool):
     from sympy import ZZ
     from sympy.polys.matrices import DomainMatrix
 
-    from symbolic.certificates import check_rank_certificate
-    from symbolic.rank import exact_rank
+    from symbolic.rank.certificates import check_rank_certificate
+    from symbolic.rank.exact import exact_rank
 
     B = np.random.default_rng(1).integers(-1000, 1001, (n, n)).astype(object)
     print(f"\n(b) a random {n} x {n} integer matrix, entries in [-1000, 1000]")

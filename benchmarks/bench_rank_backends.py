@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from symbolic import rank as rk  # noqa: E402
-from symbolic.certificates import check_rank_certificate  # noqa: E402
+from symbolic.rank import exact as rk  # noqa: E402
+from symbolic.rank.certificates import check_rank_certificate  # noqa: E402
 
 
 def timed(label, fn):

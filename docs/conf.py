@@ -5,7 +5,7 @@ Build it (warnings are errors, as in .ci/run)::
     pip install '.[docs]' && sphinx-build -W -b html docs docs/_build/html
 
 Three pages are generated at build time into docs/_generated/ (never committed) by docs/generate.py: the claim
-catalog (from theorems.catalog), the API reference (the package-level names of symbolic and theorems) and the
+catalog (from theorems.claims.catalog), the API reference (the package-level names of symbolic and theorems) and the
 notebook gallery (copies of notebooks/*.ipynb, rendered with their committed outputs, never executed).
 """
 

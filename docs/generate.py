@@ -1,8 +1,8 @@
 """Write the generated pages of the documentation site into ``docs/_generated/`` (run by conf.py at every build;
 ``python docs/generate.py`` writes them by hand):
 
-- ``catalog.md``: the claim catalog of ``convac verify`` (theorems.catalog.CATALOG) and the deliberately false
-  variants of ``convac verify --variants`` (theorems.variants.FALSE_VARIANTS);
+- ``catalog.md``: the claim catalog of ``convac verify`` (theorems.claims.catalog.CATALOG) and the deliberately false
+  variants of ``convac verify --variants`` (theorems.claims.variants.FALSE_VARIANTS);
 - ``api.rst``: the API reference, one autodoc entry per package-level name (``symbolic.__all__``,
   ``theorems.__all__``), so that a name added to either package appears without editing the docs;
 - ``gallery.md`` and ``notebooks/``: the committed notebooks, copied as they are (with their outputs).
@@ -36,15 +36,15 @@ def _label(claim_id: str) -> str:
 
 
 def catalog_page() -> str:
-    from theorems.catalog import CATALOG, SIZES
-    from theorems.sweep import fmt_instance
-    from theorems.variants import FALSE_VARIANTS
+    from theorems.claims.catalog import CATALOG, SIZES
+    from theorems.run.sweep import fmt_instance
+    from theorems.claims.variants import FALSE_VARIANTS
 
     out = ["# The claim catalog", "",
            "Every claim that `convac verify` checks, exactly, on small instances (`--size small`, the default) and on",
            "larger ones (`--size medium`, `--size large`); each result carries a certificate that the trusted kernel",
            "re-verifies (see [Answer files](../answers.md)). `convac show ID` prints one claim; this page is generated",
-           "from `theorems.catalog.CATALOG` at every build of the site.", ""]
+           "from `theorems.claims.catalog.CATALOG` at every build of the site.", ""]
     out += ["| claim | statement |", "|---|---|"]
     out += [f"| {{ref}}`{c.id} <{_label(c.id)}>` | {_md(c.statement)} |" for c in CATALOG]
     out.append("")
@@ -69,12 +69,9 @@ def catalog_page() -> str:
 
 
 def _real(pkg, name):
-    """The object a package-level name stands for. The package's lazy ``__getattr__`` (PEP 562) is asked first:
-    once a submodule of the same name is imported (``theorems.rank_bound``), the package attribute is that module."""
-    lazy = getattr(pkg, "__getattr__", None)
-    obj = lazy(name) if lazy is not None else getattr(pkg, name)
-    if isinstance(obj, types.ModuleType):  # a module made callable stands for its function
-        obj = getattr(obj, name)
+    """The object a package-level name stands for (no module shares a package-level name, so it is never a module)."""
+    obj = getattr(pkg, name)
+    assert not isinstance(obj, types.ModuleType), f"{pkg.__name__}.{name} is a module"
     return obj
 
 

@@ -6,15 +6,15 @@ costs nothing::
     from symbolic import load_spec, shallow, deep, circuit, grid_tensor, matricize, matricization_rank
 
 Every package-level name is a function or a class, never a module: the modules are named after the
-mathematics (``circuit_graph``, ``matricization``, ``rank_bounds``) and their functions after the
+mathematics (``tensor.circuit_graph``, ``rank.matricization``, ``rank.bounds``) and their functions after the
 operation (``circuit``, ``matricize``, ``bounds``), so ``inspect.signature`` and ``help()`` show the
 real signature.
 """
 
-_API = {"load_spec": "spec", "shallow": "spec", "deep": "spec", "spec_to_dict": "spec", "circuit": "circuit_graph",
-        "forward_tensor": "circuit_graph", "grid_tensor": "decompositions", "matricize": "matricization",
-        "exact_rank": "rank", "bounds": "rank_bounds", "matricization_rank": "rank_pipeline",
-        "RankAnswer": "rank_pipeline"}
+_API = {"load_spec": "spec.network", "shallow": "spec.network", "deep": "spec.network",
+        "spec_to_dict": "spec.network", "circuit": "tensor.circuit_graph", "forward_tensor": "tensor.circuit_graph",
+        "grid_tensor": "tensor.decompositions", "matricize": "rank.matricization", "exact_rank": "rank.exact",
+        "bounds": "rank.bounds", "matricization_rank": "rank.pipeline", "RankAnswer": "rank.pipeline"}
 
 __all__ = sorted(_API)
 

@@ -64,8 +64,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .errors import TooLarge
-from .limits import Limits, limits
+from symbolic.errors import TooLarge
+from symbolic.limits import Limits, limits
 
 __all__ = ["format_bytes", "format_count", "Cost", "grid_cost", "spec_grid_cost", "rank_cost", "spec_rank_cost",
            "weights_count", "validate_weights", "validate_entries", "int_bytes", "MAX_SYMBOLIC_ENTRIES", "MAX_SYMBOLS",
@@ -246,7 +246,7 @@ def grid_cost(*, N: int, M: int, widths=None, Y: int = 1, window: int | None = N
         Outputs of the network; ``outputs`` of them are computed (default all).
     window : int
         Pooling window of a deep network; None (or ``architecture="shallow"``): one global pooling.
-    activation, pooling : names or the objects of :mod:`symbolic.operators`
+    activation, pooling : names or the objects of :mod:`symbolic.tensor.operators`
     engine : ``exact``, ``modular`` or ``symbolic``
     weight_bits : float
         log2 of the largest |weight| (after clearing a layer's denominators); default 10 (|w| <= 1000).
@@ -338,7 +338,7 @@ def _l1_bits(matrices) -> float:
 def spec_grid_cost(spec, engine: str | None = None, outputs: int | None = None, what: str = "the grid tensor") -> Cost:
     """The cost of a loaded spec's grid tensor(s), with the bits of its actual weights.
 
-    >>> from symbolic.spec import shallow
+    >>> from symbolic.spec.network import shallow
     >>> c = spec_grid_cost(shallow(N=20, M=2, seed=0))
     >>> c.entries, c.bits, format_bytes(c.bytes)
     (1048576, 228, '296 MiB')
@@ -430,7 +430,7 @@ def validate_weights(architecture: str, *, N: int, M: int, widths, Y: int = 1, w
 
 def validate_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
     """Refuse ``entries`` values of ``bytes_per_entry`` bytes each beyond the limits in force
-    (the generic guard of :func:`symbolic.tensor.validate_size`).
+    (the generic guard of :func:`symbolic.tensor.grid.validate_size`).
 
     >>> validate_entries(10**12, 8, "a generalized product of shape (10, ...)")
     Traceback (most recent call last):

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .errors import ConvacError
+from symbolic.errors import ConvacError
 
 __all__ = ["Limits", "limits", "set_limits", "use_limits", "parse_memory", "parse_entries", "DEFAULT_MAX_MEMORY",
            "DEFAULT_MAX_ENTRIES", "ENV_MAX_MEMORY", "ENV_MAX_ENTRIES"]

@@ -1,6 +1,6 @@
 """An exact linear-programming kernel over Fractions (dense two-phase simplex, Bland's rule).
 
-Used by :mod:`symbolic.identity` to decide the sign of linear forms on polyhedral
+Used by :mod:`symbolic.identity.decide` to decide the sign of linear forms on polyhedral
 regions. sympy's ``lpmax`` is exact too, but slow (milliseconds per call) and
 sympy 1.14 returns wrong answers on some infeasible LPs (a point violating a
 constraint; sympy/sympy#28089). Every answer here is checked before it is
@@ -9,7 +9,7 @@ infeasibility by a Farkas vector y >= 0 with A^T y = 0 and b.y < 0, an unbounded
 objective by a feasible point and a ray d with A d <= 0, c.d > 0. These
 certificates are returned (the dual vector of an optimum, the ray of an unbounded
 objective) or carried by the exception (``Infeasible.farkas``), so that
-:mod:`symbolic.identity` can put them into its certificates, which the kernel
+:mod:`symbolic.identity.decide` can put them into its certificates, which the kernel
 (:mod:`symbolic.kernel.regions`) checks by linear combinations alone.
 
 >>> from fractions import Fraction as Q

@@ -19,8 +19,8 @@ import math
 from fractions import Fraction
 from numbers import Integral
 
-from .errors import DomainError, SpecError
-from .kernel.parse import ALLOWED, MAX_DIGITS, ParseError, parse_expr, parse_rational
+from symbolic.errors import DomainError, SpecError
+from symbolic.kernel.parse import ALLOWED, MAX_DIGITS, ParseError, parse_expr, parse_rational
 
 __all__ = ["parse_exact", "parse_symbolic", "to_json_number", "lcm_of_denominators", "is_exact", "rational",
            "residue"]

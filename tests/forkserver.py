@@ -22,7 +22,7 @@ import sys
 ZYGOTE = r"""
 import json, os, resource, signal, sys, time
 import numpy, sympy, flint, networkx  # noqa: F401  (the heavy imports, once)
-import theorems.entry, theorems.cli.app, symbolic.spec, symbolic.kernel.recheck  # noqa: F401
+import theorems.entry, theorems.cli.app, symbolic.spec.network, symbolic.kernel.recheck  # noqa: F401
 from theorems.cli import app
 for name in ("check", "grid", "plot", "rank", "recheck", "search", "show", "spec", "verify"):
     __import__("theorems.cli." + name)

@@ -6,8 +6,8 @@ import pathlib
 
 import symbolic
 import theorems
-from theorems.catalog import CATALOG
-from theorems.variants import FALSE_VARIANTS
+from theorems.claims.catalog import CATALOG
+from theorems.claims.variants import FALSE_VARIANTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.circuit_graph import circuit, forward_tensor
-from symbolic.decompositions import grid_tensor, grid_tensors
-from symbolic.spec import load_spec, spec_to_dict
-from symbolic.tensor import GridTensor
+from symbolic.tensor.circuit_graph import circuit, forward_tensor
+from symbolic.tensor.decompositions import grid_tensor, grid_tensors
+from symbolic.spec.network import load_spec, spec_to_dict
+from symbolic.tensor.grid import GridTensor
 from theorems.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from symbolic.spec import deep, dump_spec, shallow
+from symbolic.spec.network import deep, dump_spec, shallow
 
 CLI = [sys.executable, "-c", "import sys; from theorems.entry import main; sys.exit(main())"]
 CPU_SECONDS = 30.0  # generous: every refusal here costs well under a second of CPU
@@ -191,7 +191,7 @@ def test_a_signal_stops_a_long_recheck_and_its_child(tmp_path, sig, rc, name):
 @pytest.fixture(scope="module")
 def generic_journal(tmp_path_factory):
     """The journal lines of depth.convac.generic (5 instances; two differ only by widths filled in)."""
-    from theorems.sweep import run_sweep
+    from theorems.run.sweep import run_sweep
 
     j = tmp_path_factory.mktemp("gen") / "j.jsonl"
     rows = run_sweep("small", ["depth.convac.generic"], show_progress=False, journal=str(j))
@@ -246,7 +246,7 @@ def test_unproved_lines_are_retried(zygote, tmp_path, generic_journal):
 
 
 def test_a_second_run_on_a_journal_in_use_is_refused(zygote, tmp_path):
-    from theorems.sweep import open_journal
+    from theorems.run.sweep import open_journal
 
     j = tmp_path / "j.jsonl"
     with open_journal(str(j)):  # a run holding the journal
@@ -392,8 +392,8 @@ def test_large_limits_are_accepted_as_arguments(zygote):
 
 
 def test_a_timeout_as_a_library_argument():
-    from theorems.supervise import TimedOut, supervised
-    from theorems.sweep import run_sweep
+    from theorems.run.supervise import TimedOut, supervised
+    from theorems.run.sweep import run_sweep
 
     assert supervised(lambda: sum(range(10)), timeout=60) == 45
     rows = run_sweep("small", ["laws"], show_progress=False, timeout=600)

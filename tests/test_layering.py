@@ -3,7 +3,7 @@ ones inside functions.
 
 - symbolic/ (the mathematics) never imports theorems/;
 - the trusted kernel (symbolic/kernel) imports nothing of convac outside itself but symbolic.errors;
-- rendering and plotting (theorems.render, theorems.report, theorems.plot) sit at the top: only the
+- rendering and plotting (theorems.present: render, report, plot) sit at the top: only the
   command line (theorems.cli), the public facade (theorems.api) and each other import them;
 - no import circles among the modules of symbolic/ and theorems/.
 """
@@ -14,8 +14,9 @@ import pathlib
 import networkx as nx
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-TOP = {"theorems.render", "theorems.report", "theorems.plot", "theorems.plot.base", "theorems.plot.box",
-       "theorems.plot.circuit", "theorems.plot.growth", "theorems.plot.heatmap"}
+TOP = {"theorems.present", "theorems.present.render", "theorems.present.report", "theorems.present.plot",
+       "theorems.present.plot.base", "theorems.present.plot.box",
+       "theorems.present.plot.circuit", "theorems.present.plot.growth", "theorems.present.plot.heatmap"}
 
 
 def _module_name(path: pathlib.Path) -> str:

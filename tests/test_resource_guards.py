@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from symbolic.spec import deep, dump_spec, shallow
+from symbolic.spec.network import deep, dump_spec, shallow
 
 CPU_SECONDS, RSS_MB, AS_LIMIT = 10.0, 1024, 3 << 30
 

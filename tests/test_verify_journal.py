@@ -126,7 +126,7 @@ def test_a_journal_of_another_run_is_refused(tmp_path, uninterrupted):
 
 
 def test_run_sweep_journal_in_process(tmp_path, uninterrupted):
-    from theorems.sweep import run_sweep
+    from theorems.run.sweep import run_sweep
 
     j = tmp_path / "j.jsonl"
     lines = [json.dumps(r) for r in uninterrupted["results"]]

@@ -7,9 +7,9 @@ answer (docs/answers.md); nothing prints. Names load lazily (PEP 562)::
 """
 
 _API = {"verify_catalog": "api", "decide_laws": "api", "decide_universality": "api", "decide_depth": "api",
-        "recheck": "api", "find_counterexample": "search", "rank_bound": "search", "Family": "search",
-        "get_claim": "catalog",
-        "answer": "verdict", "Status": "verdict"}
+        "recheck": "api", "find_counterexample": "search.counterexample", "rank_bound": "search.counterexample",
+        "Family": "search.counterexample", "get_claim": "claims.catalog", "answer": "claims.verdict",
+        "Status": "claims.verdict"}
 
 __all__ = sorted(_API)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .verdict import Verdict, answer
+from theorems.claims.verdict import Verdict, answer
 
 __all__ = ["verify_catalog", "decide_laws", "decide_universality", "decide_depth", "recheck", "Sweep", "Laws",
            "Universality"]
@@ -36,7 +36,7 @@ class Sweep:
         return answer("verify", [r["result"] for r in self.rows], summary=True)
 
     def _repr_markdown_(self):  # pragma: no cover - notebooks
-        from .render import verdicts_table
+        from theorems.present.render import verdicts_table
 
         return verdicts_table(list(self.rows))._repr_markdown_()
 
@@ -46,12 +46,12 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
     """Check every claim of the catalog on the sweep's instances (``convac verify``).
 
     ``executor`` is ``"processes"`` (``jobs`` processes), ``"dask"`` (an embedded LocalCluster of
-    ``workers`` processes, or the cluster at ``scheduler``) or a :class:`theorems.executors.ExecutorChoice`;
+    ``workers`` processes, or the cluster at ``scheduler``) or a :class:`theorems.run.executors.ExecutorChoice`;
     ``journal`` a path to which each result is appended as it finishes (a rerun resumes from it).
     The answer is the same whatever the executor.
     """
-    from .executors import choose_executor
-    from .sweep import run_sweep
+    from theorems.run.executors import choose_executor
+    from theorems.run.sweep import run_sweep
 
     choice = choose_executor(executor, jobs=jobs, workers=workers, scheduler=scheduler)
     return Sweep(tuple(run_sweep(size, only, seed=seed, show_progress=False, journal=journal, executor=choice)),
@@ -76,7 +76,7 @@ class Laws:
 
 
 def decide_laws(activation: str, pooling: str) -> Laws:
-    from .laws import laws_answer
+    from theorems.claims.laws import laws_answer
 
     a = laws_answer(activation, pooling)
     return Laws(a["activation"], a["pooling"], tuple(a["results"]), tuple(a["details"]))
@@ -98,17 +98,17 @@ class Universality:
 
 def decide_universality(**kwargs) -> Universality:
     """``decide_universality(activation=..., pooling=..., architecture=..., N=..., M=..., ...)``, typed."""
-    from .universality_decision import decide_universality
+    from theorems.universality.decide import decide_universality
 
     return Universality(decide_universality(**kwargs))
 
 
 def decide_depth(activation: str, pooling: str, **kwargs):
     """Depth efficiency of the pair (``convac check depth``): a frozen
-    :class:`theorems.depth_operators.DepthEfficiency` with the parts ``shallow_term_bound``,
+    :class:`theorems.depth.decide.DepthEfficiency` with the parts ``shallow_term_bound``,
     ``deep_witness`` and ``completeness`` (``answer``: complete, incomplete or unknown), each
     kernel-verified; keyword arguments ``N``, ``M``, ``widths``, ``N_max``, ``seed``, ``tries``."""
-    from .depth_operators import decide_depth as run
+    from theorems.depth.decide import decide_depth as run
 
     return run(activation, pooling, **kwargs)
 

@@ -7,9 +7,9 @@ import sys
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["recheck"]:
-        from .cli.recheck import main as recheck_main
+        from theorems.cli.recheck import main as recheck_main
 
         return recheck_main(argv[1:])
-    from .cli.app import main as cli_main
+    from theorems.cli.app import main as cli_main
 
     return cli_main(argv)

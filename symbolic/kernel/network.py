@@ -1,6 +1,6 @@
 """The kernel's own reading of a network spec, and its own forward pass.
 
-Independent of :mod:`symbolic.spec` and :mod:`symbolic.circuit_graph`: the spec dict is
+Independent of :mod:`symbolic.spec.network` and :mod:`symbolic.tensor.circuit_graph`: the spec dict is
 validated here again (strictly: unknown fields refused), numbers are read by the
 whitelist parser, and the grid tensor is evaluated point by point over the network's
 layers (vectorised over grid points with numpy object arrays, or int64 residues

@@ -27,13 +27,13 @@ RSS_LIMIT = 1 << 30     # peak resident memory a rejection may need (the issue: 
 
 @functools.cache
 def _genuine_json() -> str:
-    from symbolic.rank_pipeline import rank_answer, rank_result
-    from symbolic.spec import deep, shallow
-    from theorems.catalog import CATALOG
-    from theorems.laws import laws_answer
-    from theorems.rank_bound import rank_bound_answer
-    from theorems.universality_decision import decide_universality, universality_json
-    from theorems.verdict import answer
+    from symbolic.rank.pipeline import rank_answer, rank_result
+    from symbolic.spec.network import deep, shallow
+    from theorems.claims.catalog import CATALOG
+    from theorems.claims.laws import laws_answer
+    from theorems.search.rank_bound import rank_bound_answer
+    from theorems.universality.decide import decide_universality, universality_json
+    from theorems.claims.verdict import answer
 
     out = {}
     out["rank"] = answer("rank", [rank_result(rank_answer(s, p)) for s, p in (

@@ -10,9 +10,9 @@ import pytest
 
 from symbolic.kernel.recheck import check_result, recheck
 from theorems import decide_depth
-from theorems.depth_boxes import find_box
-from theorems.depth_certificates import arb_witness, colt_witness, regions_certificate
-from theorems.common import source
+from theorems.depth.boxes import find_box
+from theorems.depth.certificates import arb_witness, colt_witness, regions_certificate
+from theorems.claims.common import source
 
 
 def _res(v):

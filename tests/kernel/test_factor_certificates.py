@@ -5,12 +5,12 @@ import math
 
 import pytest
 
-from symbolic.rank_bounds import bounds
-from symbolic.factors import factor_certificate
+from symbolic.rank.bounds import bounds
+from symbolic.rank.factors import factor_certificate
 from symbolic.kernel.linalg import entry_bound
 from symbolic.kernel.network import read_net
 from symbolic.kernel.recheck import check_result
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 CASES = [(deep(N=4, M=3, widths=(3, 2), seed=0), (0, 1)), (deep(N=8, M=2, widths=(2, 2, 2), seed=1), (0, 1, 2, 3)),
          (shallow(N=4, M=3, Z=2, seed=2), (1, 3)), (deep(N=4, M=2, widths=(2, 1), activation="square", seed=3), (0, 1))]

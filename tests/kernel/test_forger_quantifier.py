@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from symbolic.kernel.linalg import structural_bounds
 from symbolic.kernel.network import read_net
 from symbolic.kernel.parse import parse_expr
-from symbolic.rank_pipeline import rank_answer
-from symbolic.spec import load_spec
+from symbolic.rank.pipeline import rank_answer
+from symbolic.spec.network import load_spec
 
 from .forgers import assert_accepted, assert_rejected, envelope, genuine, verdict
 
@@ -177,7 +177,7 @@ def _depth_result(name, part):
 
 def _relu_max_witness():
     """A genuine deep relu/max witness of rank 4 on [A]_odd-even (the library's certificate)."""
-    from symbolic.spec import deep
+    from symbolic.spec.network import deep
 
     a = rank_answer(deep(N=4, M=2, activation="relu", pooling="max", seed=1), "odd-even")
     assert a["lower"] == 4
@@ -201,7 +201,7 @@ def test_depth_completeness_complete_from_a_relu_max_witness():
                                     ("linear", "max"), ("tanh", "product")])
 def test_depth_completeness_complete_piecewise(act, pl):
     """The genuine linear/product 'complete' result relabelled to a piecewise pair (its witness too)."""
-    from symbolic.spec import deep
+    from symbolic.spec.network import deep
 
     r = _depth_result("depth_linear", "completeness")
     a = rank_answer(deep(N=4, M=2, seed=1), "odd-even")

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from symbolic.rank_pipeline import rank_answer, rank_result
-from symbolic.spec import load_spec
+from symbolic.rank.pipeline import rank_answer, rank_result
+from symbolic.spec.network import load_spec
 
 from .forgers import assert_accepted, assert_rejected, envelope, genuine, run_limited
 

@@ -22,7 +22,7 @@ import sympy
 
 from symbolic.kernel.parse import ParseError
 from symbolic.kernel.recheck import recheck
-from theorems.verdict import answer
+from theorems.claims.verdict import answer
 
 INFO = {"seconds", "seed", "tried"}
 
@@ -30,14 +30,14 @@ INFO = {"seconds", "seed", "tried"}
 # ----------------------------------------------------------------------------- genuine answers
 @pytest.fixture(scope="module")
 def genuine():
-    from symbolic.spec import deep, shallow
-    from theorems.catalog import CATALOG
-    from theorems.laws import laws_answer
-    from theorems.rank_bound import rank_bound_answer
-    from theorems.universality_decision import universality_json
-    from symbolic.rank_pipeline import rank_answer, rank_result
-    from theorems.universality_decision import decide_universality
-    from theorems.variants import FALSE_VARIANTS
+    from symbolic.spec.network import deep, shallow
+    from theorems.claims.catalog import CATALOG
+    from theorems.claims.laws import laws_answer
+    from theorems.search.rank_bound import rank_bound_answer
+    from theorems.universality.decide import universality_json
+    from symbolic.rank.pipeline import rank_answer, rank_result
+    from theorems.universality.decide import decide_universality
+    from theorems.claims.variants import FALSE_VARIANTS
 
     out = {}
     out["rank"] = answer("rank", [rank_result(rank_answer(s, p)) for s, p in (
@@ -121,7 +121,7 @@ _OTHER = {"status": ["proved", "refuted", "tested", "inconclusive"],
 
 def _mutants(ans):
     """(description, mutant, oracle key or None) for every systematic mutation of an answer."""
-    from theorems.catalog import CATALOG
+    from theorems.claims.catalog import CATALOG
 
     claim_ids = [c.id for c in CATALOG]
     results = ans["results"]
@@ -180,18 +180,19 @@ _ORACLE: dict = {}
 
 
 def _result_true(res) -> bool:
-    """Is this result's assertion true?  Decided by the prover-side route (symbolic.decompositions,
-    symbolic.rank, symbolic.laws, theorems.*), never by the kernel's checks of the certificate."""
-    from symbolic.rank_bounds import bounds
-    from symbolic.decompositions import grid_tensor
-    from symbolic.laws import associativity, commutativity, pooled_fixed
-    from symbolic.matricization import matricize_array
-    from symbolic.operators import operator
-    from symbolic.rank import exact_rank
-    from symbolic.spec import load_spec
-    from theorems.catalog import get_claim
-    from theorems.search import parse_bound
-    from theorems.universality_decision import decide_universality, universality_answer
+    """Is this result's assertion true?  Decided by the prover-side route (symbolic.tensor.decompositions,
+    symbolic.rank.exact, symbolic.identity.operator_laws, theorems.*), never by the kernel's checks of the
+    certificate."""
+    from symbolic.rank.bounds import bounds
+    from symbolic.tensor.decompositions import grid_tensor
+    from symbolic.identity.operator_laws import associativity, commutativity, pooled_fixed
+    from symbolic.rank.matricization import matricize_array
+    from symbolic.tensor.operators import operator
+    from symbolic.rank.exact import exact_rank
+    from symbolic.spec.network import load_spec
+    from theorems.claims.catalog import get_claim
+    from theorems.search.counterexample import parse_bound
+    from theorems.universality.decide import decide_universality, universality_answer
 
     if not isinstance(res, dict) or set(res) - {"statement", "status", "certificate", "lower", "upper",
                                                 "bounds"} - INFO:

@@ -2,7 +2,7 @@
 
 Found by the red team (issue 18): ``convac rank`` on a leaky_relu:1 ConvAC printed "the kernel did not
 verify the answer" because the prover derived the min-cut bound (valid for every identity activation)
-and the kernel did not.  Two routes: the prover's bounds (symbolic.rank_bounds) and the kernel's
+and the kernel did not.  Two routes: the prover's bounds (symbolic.rank.bounds) and the kernel's
 (symbolic.kernel.linalg.structural_bounds) agree on every partition, and the answer rechecks.
 """
 
@@ -11,11 +11,11 @@ import itertools
 import pytest
 
 from symbolic import matricization_rank
-from symbolic.rank_bounds import bounds as prover_bounds
+from symbolic.rank.bounds import bounds as prover_bounds
 from symbolic.kernel.linalg import structural_bounds
 from symbolic.kernel.network import is_identity, read_net
 from symbolic.kernel.recheck import recheck
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 
 def test_identity_activations():

@@ -140,7 +140,7 @@ def test_sigmoid_counterexample_at_minus_one_is_accepted_by_both_routes():
     import sympy
 
     from symbolic.kernel.law import check_law, law_sides
-    from symbolic.laws import _enclose
+    from symbolic.identity.operator_laws import _enclose
 
     check_law("sigmoid", "sum", "pooled_fixed", False, {"kind": "counterexample", "point": {"a": -1, "b": -1}})
     lhs, rhs, variables = law_sides("sigmoid", "sum", "pooled_fixed")

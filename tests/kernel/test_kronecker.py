@@ -12,8 +12,8 @@ from symbolic.kernel import kronecker
 from symbolic.kernel.linalg import matricize
 from symbolic.kernel.network import grid, read_net
 from symbolic.kernel.recheck import check_result
-from symbolic.rank_pipeline import rank_answer, rank_result
-from symbolic.spec import deep, spec_to_dict
+from symbolic.rank.pipeline import rank_answer, rank_result
+from symbolic.spec.network import deep, spec_to_dict
 
 P = 33554393
 

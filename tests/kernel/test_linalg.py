@@ -5,7 +5,7 @@ from two libraries that agree (python-flint's exact rank over Q and sympy's), th
 certificates are built here by brute force (a nonzero minor found by enumeration, the CR
 factorization A = A[:, pivots] R from sympy's rref), and every forgery is refused. The
 kernel's structural bounds are compared with the prover's own implementation
-(symbolic.rank_bounds) and with exact ranks of the kernel's grid tensors.
+(symbolic.rank.bounds) and with exact ranks of the kernel's grid tensors.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.rank_bounds import bounds as prover_bounds
-from symbolic.rank_bounds import iclr_upper_bound as prover_iclr
+from symbolic.rank.bounds import bounds as prover_bounds
+from symbolic.rank.bounds import iclr_upper_bound as prover_iclr
 from symbolic.errors import CertificateError
 from symbolic.kernel.linalg import (check_lower, check_rank, check_upper, iclr_upper_bound, index_list, keys, matricize,
                                     structural_bounds, trivial_bound)
 from symbolic.kernel.network import grid, read_net
-from symbolic.matricization import matricize_array
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.rank.matricization import matricize_array
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 PRIMES = (101, 65537, 67108859, 2305843009213693951)  # the last is 2^61 - 1
 

@@ -2,7 +2,7 @@
 
 Two routes for every grid tensor: the kernel evaluates each neuron once per distinct input of its
 receptive field (exact, or modulo a prime in int64), the provers contract the generalized CP / HT
-decomposition (symbolic.decompositions, exact and modular engines).
+decomposition (symbolic.tensor.decompositions, exact and modular engines).
 """
 
 from fractions import Fraction
@@ -11,9 +11,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.kernel.network import grid, read_net
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 P = 67108859  # the largest prime below 2^26
 

@@ -1,6 +1,6 @@
 """Tests of symbolic/kernel/regions.py: case-analysis certificates, genuine and forged.
 
-Genuine certificates come from the prover (symbolic.identity.prove_zero) or are written by
+Genuine certificates come from the prover (symbolic.identity.decide.prove_zero) or are written by
 hand; every forgery must be refused with a CertificateError naming the failed check.
 """
 
@@ -12,9 +12,9 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import symbolic.identity as identity
+import symbolic.identity.decide as identity
 from symbolic.errors import CertificateError
-from symbolic.identity import evaluated, prove_zero
+from symbolic.identity.decide import evaluated, prove_zero
 from symbolic.kernel.regions import check_zero_certificate
 
 a, b, c = sympy.symbols("a b c", real=True)
@@ -73,7 +73,7 @@ def test_certificates_are_for_the_expression_as_given():
     assert reread == evaluated(raw) == 0
     ok(raw, cert_of(raw))
     refused(reread, cert_of(raw), "picks: expected a list of length 0")
-    # the wrapper of symbolic.identity tries the claim as given, then evaluated
+    # the wrapper of symbolic.identity.decide tries the claim as given, then evaluated
     assert identity.check_identity_certificate(reread, V, cert_of(evaluated(raw)))
     assert identity.check_identity_certificate(raw, V, cert_of(evaluated(raw)))
 
@@ -276,7 +276,7 @@ def _lying_zero_evidence(p, region, variables):
     holds, how = _honest(p, region, variables)
     if holds:
         return holds, how
-    from symbolic.identity_certificates import _upper, form, neg
+    from symbolic.identity.certificates import _upper, form, neg
 
     f = form(p, variables)
     if f is None:

@@ -2,7 +2,7 @@
 quantifier checks, and the kernel's own generalized CP / HT decompositions.
 
 Second routes: the kernel's decomposition against its forward pass and against the prover's
-grid tensor (symbolic.decompositions); flat indices against numpy's ravel_multi_index;
+grid tensor (symbolic.tensor.decompositions); flat indices against numpy's ravel_multi_index;
 functionals against a plain sum over the entries.
 """
 
@@ -16,13 +16,13 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import CertificateError
 from symbolic.kernel.network import grid
 from symbolic.kernel.sources import (apply_functional, coefficients, decomposition, default_widths, family_is,
                                      flat_index, for_all_weights, identity_F, literal, nat, net_of, numeric, same,
                                      tensor_of, zero)
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 OPS = [("linear", "product"), ("relu", "max"), ("relu", "sum"), ("abs", "average"), ("square", "sum"),
        ("leaky_relu:1/2", "max")]

@@ -3,7 +3,7 @@ statements and the certificates that prove them.
 
 Certificates are built here without the prover pipeline: a rank certificate from a minor found by
 enumeration and the CR factorization (tests/kernel/test_linalg.py), the bounds from the prover's
-own structural bounds (symbolic.rank_bounds), law counterexamples found by a brute-force search with
+own structural bounds (symbolic.rank.bounds), law counterexamples found by a brute-force search with
 an operator written here in Fraction arithmetic. The dispatch of ``check_result`` refuses
 unknown types, statuses and fields.
 """
@@ -19,18 +19,18 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.rank_bounds import bounds as prover_bounds
-from symbolic.decompositions import grid_tensor
+from symbolic.rank.bounds import bounds as prover_bounds
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import CertificateError, StatementError
-from symbolic.identity import prove_zero
+from symbolic.identity.decide import prove_zero
 from symbolic.kernel.recheck import check_result
 from symbolic.kernel.recheck import TYPES
 from symbolic.kernel.law import check_law, law_sides
 from symbolic.kernel.rank import check as check_rank_result
 from symbolic.kernel.rank_bound import bound_value
 from symbolic.kernel.schema import partition_rows, rows as rows_of
-from symbolic.matricization import matricize_array, parse_partition
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.rank.matricization import matricize_array, parse_partition
+from symbolic.spec.network import deep, shallow, spec_to_dict
 from tests.kernel.test_linalg import _cert, _good_prime, _lower, _nonzero_minor, _ranks
 
 # ----------------------------------------------------------------------------- an operator in Fractions

@@ -1,4 +1,4 @@
-"""Tests of symbolic/rank_bounds.py: every bound holds, and each is attained where it should be.
+"""Tests of symbolic/rank/bounds.py: every bound holds, and each is attained where it should be.
 
 Validity: on random specs (every operator, Hypothesis) the exact rank of [A]_I never
 exceeds a reported bound.  Attainment: the golden examples' ranks (computed independently,
@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from symbolic.rank_bounds import VALIDITY, bounds, is_convac, min_cut, min_cut_bound, trivial_bound, widths_bound
-from symbolic.rank_bounds import iclr_upper_bound
-from symbolic.circuit_graph import circuit
-from symbolic.decompositions import grid_tensor
+from symbolic.rank.bounds import VALIDITY, bounds, is_convac, min_cut, min_cut_bound, trivial_bound, widths_bound
+from symbolic.rank.bounds import iclr_upper_bound
+from symbolic.tensor.circuit_graph import circuit
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import ShapeError
-from symbolic.matricization import matricize, parse_partition
-from symbolic.rank import exact_rank
-from symbolic.spec import deep, load_spec, shallow
-from symbolic.strategies import specs
+from symbolic.rank.matricization import matricize, parse_partition
+from symbolic.rank.exact import exact_rank
+from symbolic.spec.network import deep, load_spec, shallow
+from symbolic.spec.strategies import specs
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 FILES = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.is_dir() else []

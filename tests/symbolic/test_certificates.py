@@ -1,4 +1,4 @@
-"""Tests of symbolic/certificates.py, the trusted checker: valid certificates pass, tampered ones fail."""
+"""Tests of symbolic/rank/certificates.py, the trusted checker: valid certificates pass, tampered ones fail."""
 
 import ast
 import dataclasses
@@ -12,17 +12,17 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import symbolic.certificates as certs
-from symbolic.certificates import (
-    RankCertificate,
-    RankLowerBound,
-    RankUpperBound,
-    check,
-    check_rank_certificate,
-    from_dict,
-)
+import symbolic.rank.certificates as certs
+from symbolic.rank.certificates import (
+                                        RankCertificate,
+                                        RankLowerBound,
+                                        RankUpperBound,
+                                        check,
+                                        check_rank_certificate,
+                                        from_dict,
+                                        )
 from symbolic.errors import CertificateError
-from symbolic.rank import exact_rank, generic_rank, random_prime
+from symbolic.rank.exact import exact_rank, generic_rank, random_prime
 
 P = random_prime(0)
 

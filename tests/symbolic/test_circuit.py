@@ -1,4 +1,4 @@
-"""Tests of symbolic/circuit_graph.py: the graph, the exact forward pass and the sympy expansion."""
+"""Tests of symbolic/tensor/circuit_graph.py: the graph, the exact forward pass and the sympy expansion."""
 
 from fractions import Fraction as Fr
 from itertools import product
@@ -8,11 +8,11 @@ import pytest
 import sympy
 from hypothesis import given, settings
 
-from symbolic.circuit_graph import NODE_KINDS, circuit, expand, forward, forward_tensor, node_kinds
-from symbolic.decompositions import grid_tensors
+from symbolic.tensor.circuit_graph import NODE_KINDS, circuit, expand, forward, forward_tensor, node_kinds
+from symbolic.tensor.decompositions import grid_tensors
 from symbolic.errors import DomainError, ShapeError
-from symbolic.spec import deep, load_spec, shallow
-from symbolic.strategies import specs
+from symbolic.spec.network import deep, load_spec, shallow
+from symbolic.spec.strategies import specs
 
 # the example of spec-format.md
 DEEP = load_spec({"architecture": "deep", "N": 4, "M": 2, "activation": "relu", "pooling": "max",

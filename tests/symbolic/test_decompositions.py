@@ -1,9 +1,9 @@
-"""Tests of symbolic/decompositions.py: generalized CP / HT against independent routes, and the engines.
+"""Tests of symbolic/tensor/decompositions.py: generalized CP / HT against independent routes, and the engines.
 
 Routes compared: the decomposition (level-by-level generalized outer products, the
 engines), the circuit's forward pass (node by node, no generalized product), the
 explicit generalized CP sum over z of o_z * (F a^{z,0}) (x)_g ... (x)_g (F a^{z,N-1})
-built with :mod:`symbolic.generalized_product`, and an explicit HT recursion over
+built with :mod:`symbolic.tensor.generalized_product`, and an explicit HT recursion over
 the pooling tree with the same products.
 """
 
@@ -16,17 +16,17 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.circuit_graph import circuit, forward_tensor
-from symbolic.decompositions import (GeneralizedCP, GeneralizedHT, cp_to_tensor, decomposition, grid_tensor,
-                                     grid_tensors,
-                                     ht_to_tensor)
-from symbolic.engines import DEFAULT_PRIME, ENGINES, get_engine
+from symbolic.tensor.circuit_graph import circuit, forward_tensor
+from symbolic.tensor.decompositions import (GeneralizedCP, GeneralizedHT, cp_to_tensor, decomposition, grid_tensor,
+                                            grid_tensors,
+                                            ht_to_tensor)
+from symbolic.tensor.engines import DEFAULT_PRIME, ENGINES, get_engine
 from symbolic.errors import DomainError, TooLarge
-from symbolic.generalized_product import generalized_window_product, vector
-from symbolic.operators import POOLINGS
-from symbolic.spec import deep, load_spec, shallow, spec_to_dict
-from symbolic.strategies import EXACT_ACTIVATIONS, specs
-from symbolic.tensor import GridTensor
+from symbolic.tensor.generalized_product import generalized_window_product, vector
+from symbolic.tensor.operators import POOLINGS
+from symbolic.spec.network import deep, load_spec, shallow, spec_to_dict
+from symbolic.spec.strategies import EXACT_ACTIVATIONS, specs
+from symbolic.tensor.grid import GridTensor
 
 PAIRS = [(a, p) for a in EXACT_ACTIVATIONS for p in POOLINGS]
 MERSENNE31 = 2**31 - 1

@@ -1,4 +1,4 @@
-"""Tests of symbolic/engines/: the exact, modular and symbolic engines compute the same grid tensors.
+"""Tests of symbolic/tensor/engines/: the exact, modular and symbolic engines compute the same grid tensors.
 
 Routes compared on the same network: the exact engine's tensor; the modular engine's residues
 (equal to the exact tensor reduced modulo p by Fermat, computed here); the symbolic engine's
@@ -19,15 +19,15 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
-from symbolic.engines import DEFAULT_PRIME, ENGINES, get_engine
-from symbolic.engines.base import as_fraction, outer_pool
-from symbolic.engines.exact import ExactArithmetic
-from symbolic.engines.modular import ModularArithmetic
+from symbolic.tensor.decompositions import grid_tensor
+from symbolic.tensor.engines import DEFAULT_PRIME, ENGINES, get_engine
+from symbolic.tensor.engines.base import as_fraction, outer_pool
+from symbolic.tensor.engines.exact import ExactArithmetic
+from symbolic.tensor.engines.modular import ModularArithmetic
 from symbolic.errors import DomainError
 from symbolic.kernel.network import grid as kernel_grid, read_net
-from symbolic.operators import activation, pooling
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.tensor.operators import activation, pooling
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 EXACT_OPS = [(a, p) for a in ("linear", "relu", "abs", "square", "leaky_relu:1/3")
              for p in ("product", "max", "sum", "average")]

@@ -7,13 +7,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.rank_bounds import bounds
-from symbolic.decompositions import grid_tensor
-from symbolic.factors import factor_certificate, factor_matrices
+from symbolic.rank.bounds import bounds
+from symbolic.tensor.decompositions import grid_tensor
+from symbolic.rank.factors import factor_certificate, factor_matrices
 from symbolic.kernel.recheck import check_result
-from symbolic.matricization import matricize
-from symbolic.rank import exact_rank
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.rank.matricization import matricize
+from symbolic.rank.exact import exact_rank
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 NETS = [deep(N=4, M=3, widths=(3, 2), seed=0), deep(N=8, M=2, widths=(2, 2, 2), seed=1, low=-9, high=9),
         deep(N=4, M=2, seed=2, activation="square"), deep(N=9, M=2, window=3, widths=(2, 2), seed=3),

@@ -1,4 +1,4 @@
-"""Tests of symbolic/generalized_product.py: the binary and window generalized tensor products."""
+"""Tests of symbolic/tensor/generalized_product.py: the binary and window generalized tensor products."""
 
 from fractions import Fraction as Fr
 from itertools import product
@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import ShapeError
-from symbolic.generalized_product import (generalized_tensor_product, generalized_window_product, iterated_product,
-                                          vector)
-from symbolic.operators import operator
-from symbolic.tensor import GridTensor
+from symbolic.tensor.generalized_product import (generalized_tensor_product, generalized_window_product,
+                                                 iterated_product, vector)
+from symbolic.tensor.operators import operator
+from symbolic.tensor.grid import GridTensor
 
 u, v = vector([1, -2]), vector([3, 0])
 ACTS = ("linear", "relu", "abs", "square", "leaky_relu:1/10")

@@ -15,7 +15,7 @@ import sympy
 
 from symbolic.errors import SpecError
 from symbolic.kernel.parse import ParseError
-from symbolic.spec import load_spec
+from symbolic.spec.network import load_spec
 
 NUMERIC = {"architecture": "shallow", "N": 2, "M": 2, "activation": "linear", "pooling": "product",
            "weights": {"hidden": [[[1, 0], [0, 1]]], "output": [[1]]}}

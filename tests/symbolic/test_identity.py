@@ -1,4 +1,5 @@
-"""Tests of symbolic/identity.py: exact identity proofs by case analysis, counterexamples, the certificates (checked by
+"""Tests of symbolic/identity/decide.py: exact identity proofs by case analysis, counterexamples, the certificates
+(checked by
 the kernel, symbolic/kernel/regions.py; forged certificates are in tests/kernel/test_regions.py), the LP."""
 
 import copy
@@ -12,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import CertificateError, DomainError
-from symbolic.identity import check_counterexample, check_identity_certificate, prove_zero
-from symbolic.identity_certificates import _upper
+from symbolic.identity.decide import check_counterexample, check_identity_certificate, prove_zero
+from symbolic.identity.certificates import _upper
 from symbolic.kernel.regions import check_zero_certificate
 from symbolic.lp import Infeasible, simplex
 

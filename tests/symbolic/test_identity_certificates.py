@@ -1,4 +1,4 @@
-"""Tests of symbolic/identity_certificates.py: the LP evidence of the identity prover.
+"""Tests of symbolic/identity/certificates.py: the LP evidence of the identity prover.
 
 Linear forms are tuples (c_1, ..., c_n, c_0) for c.x + c_0; a region is a tuple of forms g,
 meaning g <= 0. Each piece of evidence is re-checked here by Fraction arithmetic alone
@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import DomainError
-from symbolic.identity_certificates import (Split, _upper, as_expr, at, constraints, farkas, form, neg, nonneg, normal,
+from symbolic.identity.certificates import (Split, _upper, as_expr, at, constraints, farkas, form, neg, nonneg, normal,
                                             satisfies, zero_evidence)
 from tests.symbolic.test_lp import _vertices
 

@@ -1,4 +1,4 @@
-"""Tests of symbolic/laws.py: every law of every activation x pooling pair, decided and certified."""
+"""Tests of symbolic/identity/operator_laws.py: every law of every activation x pooling pair, decided and certified."""
 
 import functools
 import json
@@ -9,9 +9,10 @@ import pytest
 import sympy
 
 from symbolic.errors import DomainError
-from symbolic.identity import check_identity_certificate
-from symbolic.laws import LawResult, Laws, associativity, commutativity, laws, pooled_fixed, window_equals_iterated
-from symbolic.operators import operator
+from symbolic.identity.decide import check_identity_certificate
+from symbolic.identity.operator_laws import (LawResult, Laws, associativity, commutativity, laws, pooled_fixed,
+                                             window_equals_iterated)
+from symbolic.tensor.operators import operator
 
 ACTS = ("linear", "relu", "abs", "square", "leaky_relu:1/10", "leaky_relu:2", "leaky_relu:-1/2", "tanh", "sigmoid")
 POOLS = ("product", "max", "sum", "average")

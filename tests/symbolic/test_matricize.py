@@ -1,4 +1,4 @@
-"""Tests of symbolic/matricization.py: the convention, the named partitions, fold, errors."""
+"""Tests of symbolic/rank/matricization.py: the convention, the named partitions, fold, errors."""
 
 import math
 from fractions import Fraction
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import ShapeError
-from symbolic.matricization import Matricization, fold, fold_array, matricize, matricize_array, parse_partition
-from symbolic.tensor import GridTensor
+from symbolic.rank.matricization import Matricization, fold, fold_array, matricize, matricize_array, parse_partition
+from symbolic.tensor.grid import GridTensor
 
 A16 = GridTensor.from_entries((2, 2, 2, 2), range(16))
 

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import DomainError
 from symbolic.kernel.linalg import entry_bound as kernel_entry_bound
 from symbolic.kernel.network import read_net
-from symbolic.multimodular import (MultiModularTensor, crt, entry_bound, multimodular_tensor, primes_above,
-                                   supports)
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.tensor.multimodular import (MultiModularTensor, crt, entry_bound, multimodular_tensor, primes_above,
+                                          supports)
+from symbolic.spec.network import deep, shallow, spec_to_dict
 
 specs = st.one_of(
     st.builds(lambda L, M, w, act, pool, seed, hi: deep(N=w ** L, M=M, window=w, activation=act, pooling=pool,

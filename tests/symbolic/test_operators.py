@@ -1,4 +1,5 @@
-"""Tests of symbolic/operators.py: exact values of g for every pair, sympy forms, integer and residue forms, errors."""
+"""Tests of symbolic/tensor/operators.py: exact values of g for every pair, sympy forms, integer and residue forms,
+errors."""
 
 from fractions import Fraction as Fr
 from itertools import product
@@ -10,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symbolic.errors import DomainError
-from symbolic.operators import ACTIVATIONS, POOLINGS, Activation, Operator, Pooling, activation, operator, pooling
+from symbolic.tensor.operators import (ACTIVATIONS, POOLINGS, Activation, Operator, Pooling, activation, operator,
+                                       pooling)
 
 EXACT_ACTS = ("linear", "relu", "abs", "square", "leaky_relu:1/10", "leaky_relu:-1/2", "leaky_relu:3/2")
 a, b, c = sympy.symbols("a b c")

@@ -16,7 +16,8 @@ CODE = r"""
 import json, sys
 first = sys.argv[1]
 if first == "submodules":
-    import symbolic.circuit_graph, symbolic.matricization, symbolic.rank_bounds  # bound to the package before the names
+    # bound to the package before the names
+    import symbolic.tensor.circuit_graph, symbolic.rank.matricization, symbolic.rank.bounds
 from symbolic import circuit, matricize, bounds, deep, grid_tensor, forward_tensor, matricization_rank
 s = deep(N=4, M=2, widths=(2, 1), seed=3)
 A = grid_tensor(s)
@@ -49,9 +50,9 @@ def test_signatures_are_real_and_no_module_is_callable():
     import types
 
     import symbolic
-    import symbolic.circuit_graph  # noqa: F401 - imported first on purpose
-    import symbolic.matricization  # noqa: F401
-    import symbolic.rank_bounds  # noqa: F401
+    import symbolic.tensor.circuit_graph  # noqa: F401 - imported first on purpose
+    import symbolic.rank.matricization  # noqa: F401
+    import symbolic.rank.bounds  # noqa: F401
 
     for name in symbolic.__all__:
         obj = getattr(symbolic, name)
@@ -60,12 +61,12 @@ def test_signatures_are_real_and_no_module_is_callable():
             params = inspect.signature(obj).parameters
             assert list(params) != ["args", "kwargs"], name  # the real signature, not (*args, **kwargs)
     assert list(inspect.signature(symbolic.matricize).parameters) == ["tensor", "rows"]
-    for mod in (symbolic.circuit_graph, symbolic.matricization, symbolic.rank_bounds):
+    for mod in (symbolic.tensor.circuit_graph, symbolic.rank.matricization, symbolic.rank.bounds):
         assert type(mod) is types.ModuleType and not callable(mod)
 
 
 def test_modules_stay_modules():
-    import symbolic.circuit_graph as c
-    import symbolic.matricization as m
+    import symbolic.tensor.circuit_graph as c
+    import symbolic.rank.matricization as m
 
     assert c.forward_tensor is not None and m.parse_partition("odd-even", 4) == (0, 2)

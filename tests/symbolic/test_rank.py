@@ -1,4 +1,4 @@
-"""Tests of symbolic/rank.py: one contract for every backend, agreement, generic ranks, errors."""
+"""Tests of symbolic/rank/exact.py: one contract for every backend, agreement, generic ranks, errors."""
 
 from fractions import Fraction
 
@@ -8,12 +8,12 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic import nmod as nm
-from symbolic.certificates import check_rank_certificate
+from symbolic.rank import nmod as nm
+from symbolic.rank.certificates import check_rank_certificate
 from symbolic.errors import DomainError, ShapeError
-from symbolic.matricization import matricize
-from symbolic.rank import RankResult, exact_rank, generic_rank, random_prime, rank_over_fraction_field
-from symbolic.tensor import GridTensor
+from symbolic.rank.matricization import matricize
+from symbolic.rank.exact import RankResult, exact_rank, generic_rank, random_prime, rank_over_fraction_field
+from symbolic.tensor.grid import GridTensor
 
 BACKENDS = ("flint", "sympy", "modular")
 

@@ -6,10 +6,10 @@ import pytest
 
 from symbolic import RankAnswer, matricization_rank
 from symbolic.kernel.recheck import check_result
-from symbolic.rank import exact_rank
-from symbolic.decompositions import grid_tensor
-from symbolic.matricization import matricize
-from symbolic.spec import deep, shallow, spec_to_dict
+from symbolic.rank.exact import exact_rank
+from symbolic.tensor.decompositions import grid_tensor
+from symbolic.rank.matricization import matricize
+from symbolic.spec.network import deep, shallow, spec_to_dict
 from theorems.entry import main
 
 

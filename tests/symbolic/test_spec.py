@@ -1,4 +1,4 @@
-"""Tests of symbolic/spec.py: loading, validation errors, constructors, serialisation, symbolic specs."""
+"""Tests of symbolic/spec/network.py: loading, validation errors, constructors, serialisation, symbolic specs."""
 
 import copy
 import json
@@ -8,10 +8,10 @@ import pytest
 import sympy
 from hypothesis import given, settings
 
-from symbolic.decompositions import grid_tensor, grid_tensors
+from symbolic.tensor.decompositions import grid_tensor, grid_tensors
 from symbolic.errors import DomainError, SpecError
-from symbolic.spec import FIELDS, Spec, deep, dump_spec, load_spec, shallow, spec_to_dict
-from symbolic.strategies import specs
+from symbolic.spec.network import FIELDS, Spec, deep, dump_spec, load_spec, shallow, spec_to_dict
+from symbolic.spec.strategies import specs
 
 SHALLOW = {"architecture": "shallow", "N": 2, "M": 2, "activation": "relu", "pooling": "max",
            "weights": {"hidden": [[[1, -1], [0, "1/2"]]], "output": [[3]]}}
@@ -423,7 +423,7 @@ class TestSymbolic:
 
 # ----------------------------------------------------------------------------- the Hypothesis strategy of specs
 class TestStrategies:
-    """symbolic/strategies.py draws valid specs honouring its parameters (it has no test module of its own)."""
+    """symbolic/spec/strategies.py draws valid specs honouring its parameters (it has no test module of its own)."""
 
     @settings(max_examples=30)
     @given(specs(architecture="deep", activations=("relu", "leaky_relu:p/q"), poolings=("max", "average"), M=(2, 3),

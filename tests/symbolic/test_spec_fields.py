@@ -1,4 +1,4 @@
-"""Tests of symbolic/spec_fields.py: the field readers of a spec dict.
+"""Tests of symbolic/spec/fields.py: the field readers of a spec dict.
 
 Every refusal is one SpecError line naming the field, the value and what is allowed; the
 fast path of :func:`array` (rows of plain ints) gives what the general recursive path gives;
@@ -18,7 +18,7 @@ from symbolic.cost import MAX_WEIGHTS
 from symbolic.errors import SpecError, TooLarge
 from symbolic.kernel.parse import ParseError
 from symbolic.numbers import parse_exact
-from symbolic.spec_fields import (LenOnly, array, validate_declared_weights, validate_nesting, contains_symbol_strings,
+from symbolic.spec.fields import (LenOnly, array, validate_declared_weights, validate_nesting, contains_symbol_strings,
                                   int_field, width)
 
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import ConvacError
-from symbolic.spec import Spec, load_spec
-from symbolic.strategies import spec_dicts
+from symbolic.spec.network import Spec, load_spec
+from symbolic.spec.strategies import spec_dicts
 
 SECONDS = 2.0  # CPU seconds (generous): the machine is shared, so never wall-clock
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 300)), deadline=None,

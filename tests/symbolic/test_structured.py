@@ -1,13 +1,13 @@
-"""The structured route (symbolic.structured) against the dense routes, wherever both fit."""
+"""The structured route (symbolic.rank.structured) against the dense routes, wherever both fit."""
 
 import random
 
 import pytest
 
 from symbolic.errors import DomainError
-from symbolic.rank_pipeline import rank_answer
-from symbolic.spec import deep, shallow
-from symbolic.structured import structured_rank
+from symbolic.rank.pipeline import rank_answer
+from symbolic.spec.network import deep, shallow
+from symbolic.rank.structured import structured_rank
 
 
 def _cases():

@@ -1,4 +1,4 @@
-"""Tests of symbolic/tensor.py: construction, access, export, equality, immutability, size refusals."""
+"""Tests of symbolic/tensor/grid.py: construction, access, export, equality, immutability, size refusals."""
 
 import dataclasses
 import math
@@ -10,11 +10,11 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symbolic.circuit_graph import circuit, forward_tensor
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.circuit_graph import circuit, forward_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import ShapeError, TooLarge
-from symbolic.spec import deep, shallow
-from symbolic.tensor import MAX_ENTRIES, GridTensor, validate_size
+from symbolic.spec.network import deep, shallow
+from symbolic.tensor.grid import MAX_ENTRIES, GridTensor, validate_size
 
 A = GridTensor.from_entries((2, 3), [1, Fr(1, 2), 0, -3, Fr(-2, 3), 7])
 

@@ -12,10 +12,10 @@ from fractions import Fraction
 import pytest
 
 from symbolic.kernel.recheck import check_result, recheck
-from theorems.catalog import CATALOG, get_claim, instances
-from theorems.sweep import run_sweep, summary
-from theorems.variants import FALSE_VARIANTS
-from theorems.verdict import Status, answer
+from theorems.claims.catalog import CATALOG, get_claim, instances
+from theorems.run.sweep import run_sweep, summary
+from theorems.claims.variants import FALSE_VARIANTS
+from theorems.claims.verdict import Status, answer
 
 IDS = ["laws", "equivalence.shallow", "equivalence.deep", "equivalence.average", "universality.convac",
        "universality.relu_max", "universality.relu_avg", "sharing", "depth.convac.shallow_bound",

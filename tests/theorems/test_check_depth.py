@@ -19,17 +19,17 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.circuit_graph import circuit, forward_tensor
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.circuit_graph import circuit, forward_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.kernel.recheck import check_result, recheck
-from symbolic.matricization import matricize_array, parse_partition
-from symbolic.rank import exact_rank
-from symbolic.spec import load_spec, shallow, spec_to_dict
+from symbolic.rank.matricization import matricize_array, parse_partition
+from symbolic.rank.exact import exact_rank
+from symbolic.spec.network import load_spec, shallow, spec_to_dict
 from theorems import decide_depth
 from symbolic.kernel import depth as kdepth
 from symbolic.kernel.generic import slopes
-from theorems.depth_operators import polynomial_operator, term_bound
-from theorems.verdict import Status
+from theorems.depth.decide import polynomial_operator, term_bound
+from theorems.claims.verdict import Status
 
 PAIRS = [(a, p) for a in ("linear", "relu", "abs", "square", "leaky_relu:1/10", "leaky_relu:1", "tanh", "sigmoid")
          for p in ("product", "max", "sum", "average")]
@@ -280,7 +280,7 @@ def test_max_row_lemma(M, n, data):
 
 def test_construction_rank_by_hand():
     """relu/max construction at N = 4, M = 2: A = r - prod_k [d_2k = d_2k+1], by the definition."""
-    from theorems.depth_operators import construction
+    from theorems.depth.decide import construction
 
     A = grid_tensor(construction("relu", "max", 4, 2)).data
     for d in itertools.product(range(2), repeat=4):

@@ -16,9 +16,9 @@ import pytest
 
 from symbolic.kernel.recheck import check_result, recheck
 from theorems.cli import main
-from theorems.laws import laws_answer
-from theorems.rank_bound import rank_bound_answer
-from theorems.universality_decision import universality_json
+from theorems.claims.laws import laws_answer
+from theorems.search.rank_bound import rank_bound_answer
+from theorems.universality.decide import universality_json
 
 
 def run_main(capsys, *argv):
@@ -133,7 +133,7 @@ def test_universality_json(capsys, args, answer):
 
 
 def test_universality_json_internal_answer():
-    from theorems.universality_decision import decide_universality
+    from theorems.universality.decide import decide_universality
 
     for act, pool, answer in (("abs", "max", True), ("abs", "sum", False)):
         v = decide_universality(activation=act, pooling=pool, N=2, M=2)

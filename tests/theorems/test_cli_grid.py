@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.decompositions import grid_tensor, grid_tensors
-from symbolic.engines import DEFAULT_PRIME
-from symbolic.spec import deep, dump_spec, load_spec, shallow
-from symbolic.tensor import GridTensor
+from symbolic.tensor.decompositions import grid_tensor, grid_tensors
+from symbolic.tensor.engines import DEFAULT_PRIME
+from symbolic.spec.network import deep, dump_spec, load_spec, shallow
+from symbolic.tensor.grid import GridTensor
 from theorems.cli import main
 
 from tests.test_examples import EXAMPLES

@@ -20,15 +20,15 @@ import numpy as np
 import pytest
 import sympy
 
-from symbolic.circuit_graph import circuit, forward_tensor
+from symbolic.tensor.circuit_graph import circuit, forward_tensor
 from symbolic.kernel.recheck import check_result, recheck
-from symbolic.matricization import matricize
-from symbolic.rank import exact_rank
-from symbolic.spec import deep, dump_spec, load_spec, shallow, spec_to_dict
+from symbolic.rank.matricization import matricize
+from symbolic.rank.exact import exact_rank
+from symbolic.spec.network import deep, dump_spec, load_spec, shallow, spec_to_dict
 from tests.test_examples import EXAMPLES, FILES
 from theorems.cli import main
-from symbolic.rank_pipeline import rank_answer, rank_result
-from theorems.verdict import answer
+from symbolic.rank.pipeline import rank_answer, rank_result
+from theorems.claims.verdict import answer
 
 #: ``convac`` as the console script runs it (theorems.entry: recheck loads the kernel only).
 ENTRY = [sys.executable, "-c", "import sys; from theorems.entry import main; sys.exit(main())"]
@@ -427,7 +427,7 @@ def test_tampered_full_rank_lower_bound(capsys):
 
 # ----------------------------------------------------------------------------- verify answers
 def test_recheck_verify_answer(capsys, tmp_path, deficient):
-    from theorems.catalog import get_claim
+    from theorems.claims.catalog import get_claim
 
     good = get_claim("depth.convac.generic").check(N=4, M=3, seed=0).result()
     sb = get_claim("depth.convac.shallow_bound").check(N=2, M=2, Z=2, seed=0).result()

@@ -25,7 +25,7 @@ def test_help_imports_no_subcommand():
             "    try:\n        main(['--help'])\n    except SystemExit as e:\n        assert e.code == 0\n"
             "assert 'recheck' in out.getvalue() and 'explore' in out.getvalue()\n"
             "loaded = sorted(m for m in sys.modules if m.startswith('theorems.cli.') and m != 'theorems.cli.app')\n"
-            "heavy = sorted(m for m in ('sympy', 'flint', 'networkx', 'numpy', 'theorems.catalog')\n"
+            "heavy = sorted(m for m in ('sympy', 'flint', 'networkx', 'numpy', 'theorems.claims.catalog')\n"
             "               if m in sys.modules)\n"
             "print(loaded, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -44,7 +44,7 @@ def test_version(capsys):
 
 
 def test_answers_record_versions():
-    from theorems.verdict import answer
+    from theorems.claims.verdict import answer
 
     a = json.loads(json.dumps(answer("check laws", [{"status": "proved"}])))
     assert a["versions"] == versions() and set(a["versions"]) == {"convac", "python-flint", "sympy", "hypothesis",

@@ -1,4 +1,4 @@
-"""Tests of theorems/equivalence.py: networks realize their generalized decompositions, and average
+"""Tests of theorems/claims/equivalence.py: networks realize their generalized decompositions, and average
 pooling is sum pooling with rescaled weights.
 
 Second routes: :func:`average_to_sum` on numeric networks gives the same grid tensor by the
@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.kernel.network import grid, read_net
-from symbolic.spec import deep, shallow, spec_to_dict
-from theorems.common import source
-from theorems.equivalence import (average_to_sum, prove_equivalence_average, prove_equivalence_deep,
-                                  prove_equivalence_shallow)
-from theorems.verdict import Status, Timer, conclude
+from symbolic.spec.network import deep, shallow, spec_to_dict
+from theorems.claims.common import source
+from theorems.claims.equivalence import (average_to_sum, prove_equivalence_average, prove_equivalence_deep,
+                                         prove_equivalence_shallow)
+from theorems.claims.verdict import Status, Timer, conclude
 
 OPS = [("linear", "product"), ("relu", "max"), ("relu", "sum"), ("abs", "average"), ("square", "max"),
        ("tanh", "sum")]
@@ -80,7 +80,7 @@ def test_unscaled_sum_net_is_refused_by_the_kernel():
                                                                                                ["F_1_0", "F_1_1"]])
     d = spec_to_dict(avg)
     d["pooling"] = "sum"  # the same weights, not divided by N
-    from symbolic.spec import load_spec
+    from symbolic.spec.network import load_spec
 
     wrong = load_spec(d)
     cert = {"kind": "tensor_equality", "items": [source(avg), source(wrong)]}

@@ -1,4 +1,4 @@
-"""Executors (theorems/executors.py): the same results whatever runs the tasks, longest first, one-line errors,
+"""Executors (theorems/run/executors.py): the same results whatever runs the tasks, longest first, one-line errors,
 and dask an optional extra that nothing imports unless it is chosen."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from symbolic.errors import ConvacError, DomainError
-from theorems.executors import ExecutorChoice, choose_executor, longest_first, open_executor
+from theorems.run.executors import ExecutorChoice, choose_executor, longest_first, open_executor
 
 
 def _cube(x):
@@ -86,9 +86,9 @@ def test_a_missing_dask_is_one_line_naming_the_extra(monkeypatch):
 
 
 def test_an_absent_scheduler_is_one_line(monkeypatch):
-    import theorems.executors
+    import theorems.run.executors
 
-    monkeypatch.setattr(theorems.executors, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(theorems.run.executors, "CONNECT_TIMEOUT", 1.0)
     with pytest.raises(ConvacError) as e:
         open_executor(choose_executor(scheduler="tcp://127.0.0.1:9"))
     msg = str(e.value)
@@ -96,8 +96,8 @@ def test_an_absent_scheduler_is_one_line(monkeypatch):
 
 
 def test_nothing_in_the_core_imports_dask():
-    code = ("import sys, theorems, theorems.api, theorems.sweep, theorems.search, "
-            "theorems.executors, theorems.cli.app\n"
+    code = ("import sys, theorems, theorems.api, theorems.run.sweep, theorems.search.counterexample, "
+            "theorems.run.executors, theorems.cli.app\n"
             "from theorems.cli.app import main\n"
             "rc = main(['verify', '--only', 'laws', '--quiet'])\n"
             "print(rc, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")

@@ -1,4 +1,4 @@
-"""Tests of theorems/geometry.py: ICLR 2017 Theorem 1 on instances.
+"""Tests of theorems/claims/geometry.py: ICLR 2017 Theorem 1 on instances.
 
 Second routes: each partition's witness rank is recomputed from the certificate's network by
 python-flint (exact rank over Q); the lower bound min(r_0, M)^S is recomputed here, S counted
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from symbolic.decompositions import grid_tensor
-from symbolic.matricization import matricize_array, parse_partition
-from symbolic.spec import load_spec
-from theorems.geometry import prove_geometry
-from theorems.verdict import Status
+from symbolic.tensor.decompositions import grid_tensor
+from symbolic.rank.matricization import matricize_array, parse_partition
+from symbolic.spec.network import load_spec
+from theorems.claims.geometry import prove_geometry
+from theorems.claims.verdict import Status
 
 
 def _ranks(A):

@@ -1,5 +1,5 @@
 """Journal lines come in the order results finish: each line must go back to the task that computed it
-(theorems.sweep.assign_journal), whatever the order, and a second copy of a result is refused."""
+(theorems.run.sweep.assign_journal), whatever the order, and a second copy of a result is refused."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from symbolic.errors import ConvacError
-from theorems.catalog import SIZES, instances
-from theorems.sweep import _plain, assign_journal, run_sweep, sweep_tasks
+from theorems.claims.catalog import SIZES, instances
+from theorems.run.sweep import _plain, assign_journal, run_sweep, sweep_tasks
 
 # claims whose instances differ only by defaults filled in (widths, r0) or by a random patch order
 ONLY = ["depth.convac.generic", "depth.relu_max.exists", "geometry", "equivalence.deep"]

@@ -1,4 +1,4 @@
-"""Tests of theorems/laws.py: the laws of g(a, b) = P(sigma(a), sigma(b)), decided and kernel-verified.
+"""Tests of theorems/claims/laws.py: the laws of g(a, b) = P(sigma(a), sigma(b)), decided and kernel-verified.
 
 Second routes: every refuting point is re-evaluated with an operator written here (Fraction
 arithmetic for the exact activations, mpmath at 50 digits for tanh and sigmoid); every law
@@ -17,8 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symbolic.kernel.recheck import recheck
-from theorems.laws import EXPECTED, LAW_KEYS, LAW_NAMES, _decimal_interval, decide_law, prove_laws_claim, laws_answer
-from theorems.verdict import Status
+from theorems.claims.laws import (EXPECTED, LAW_KEYS, LAW_NAMES, _decimal_interval, decide_law, prove_laws_claim,
+                                  laws_answer)
+from theorems.claims.verdict import Status
 
 SIGMA = {"linear": lambda x: x, "relu": lambda x: max(x, 0), "abs": abs, "square": lambda x: x * x,
          "leaky_relu:1/3": lambda x: x if x > 0 else x / 3, "leaky_relu:2": lambda x: x if x > 0 else 2 * x,

@@ -1,4 +1,4 @@
-"""Tests of theorems/plot/ (figures, renderings) and theorems/cli/plot.py (``convac plot ...``).
+"""Tests of theorems/present/plot/ (figures, renderings) and theorems/cli/plot.py (``convac plot ...``).
 
 Figures are checked by what they state (titles, axis labels, tick labels, legend entries,
 cell texts), not by pixels; files by existence, size and the PNG signature.
@@ -14,11 +14,11 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the plotting tests need matplotlib (pip install 'convac[notebooks]')")
 
-from symbolic.decompositions import grid_tensor  # noqa: E402
+from symbolic.tensor.decompositions import grid_tensor  # noqa: E402
 from symbolic.errors import BackendUnavailable, DomainError, ShapeError  # noqa: E402
-from symbolic.spec import deep, dump_spec, load_spec, shallow  # noqa: E402
-from symbolic.tensor import GridTensor  # noqa: E402
-from theorems import plot  # noqa: E402
+from symbolic.spec.network import deep, dump_spec, load_spec, shallow  # noqa: E402
+from symbolic.tensor.grid import GridTensor  # noqa: E402
+from theorems.present import plot  # noqa: E402
 from theorems.cli import main  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -65,7 +65,7 @@ class TestDrawCircuit:
         assert "edge labels: weights" in ax.get_title()
 
     def test_symbolic_weights_and_graph_input(self):
-        from symbolic.circuit_graph import circuit
+        from symbolic.tensor.circuit_graph import circuit
 
         s = deep(N=4, M=2, widths=(1, 1), weights="symbolic")
         ax = plot.draw_circuit(s, weights=True).axes[0]
@@ -154,7 +154,7 @@ class TestRankGrowth:
 
 # ----------------------------------------------------------------------------- the open box
 def test_box_slice():
-    from theorems.depth_efficiency import prove_relu_max_incomplete
+    from theorems.depth.claims import prove_relu_max_incomplete
 
     v = prove_relu_max_incomplete(N=4, M=2)
     d = plot.box_slice_data(v, resolution=5)
@@ -183,7 +183,7 @@ def test_substitute():
 # ----------------------------------------------------------------------------- renderings
 class TestRenderings:
     def test_show_verdict(self):
-        from theorems.universality import prove_universality_relu_avg
+        from theorems.universality.claims import prove_universality_relu_avg
 
         r = plot.show_verdict(prove_universality_relu_avg(N=2, M=2))
         md = r._repr_markdown_()
@@ -192,7 +192,7 @@ class TestRenderings:
         assert "proved" in str(r) and r._repr_latex_() is None
 
     def test_verdicts_table(self):
-        from theorems.depth_efficiency import prove_relu_max_exists, prove_relu_max_term_bound
+        from theorems.depth.claims import prove_relu_max_exists, prove_relu_max_term_bound
 
         md = plot.verdicts_table([prove_relu_max_term_bound(N=4, M=2),
                                   prove_relu_max_exists(N=4, M=2)])._repr_markdown_()
@@ -200,7 +200,7 @@ class TestRenderings:
         assert lines[0].startswith("| claim |") and len(lines) == 4
 
     def test_show_search(self):
-        from theorems.search import Family, find_counterexample, rank_bound
+        from theorems.search.counterexample import Family, find_counterexample, rank_bound
 
         fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
         md = plot.show_search(find_counterexample(rank_bound("odd-even", "Z"), fam, budget=60,

@@ -1,4 +1,4 @@
-"""Tests of theorems/progress.py: a bar on a terminal, a line every few seconds elsewhere."""
+"""Tests of theorems/run/progress.py: a bar on a terminal, a line every few seconds elsewhere."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 import re
 import time
 
-from theorems.progress import progress
+from theorems.run.progress import progress
 
 
 class _Tty(io.StringIO):

@@ -1,4 +1,4 @@
-"""Tests of theorems/rank_bound.py: a conjectured rank bound searched for counterexamples.
+"""Tests of theorems/search/rank_bound.py: a conjectured rank bound searched for counterexamples.
 
 Second routes: a counterexample's rank is recomputed by python-flint from its spec and its bound
 evaluated here from the family's parameters; a true bound (a shallow ConvAC has rank <= Z) is
@@ -12,13 +12,13 @@ from fractions import Fraction as Q
 import flint
 import pytest
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import ConvacError, DomainError
 from symbolic.kernel.recheck import recheck
-from symbolic.matricization import matricize_array
-from symbolic.spec import load_spec
-from theorems.rank_bound import rank_bound_answer
-from theorems.verdict import answer
+from symbolic.rank.matricization import matricize_array
+from symbolic.spec.network import load_spec
+from theorems.search.rank_bound import rank_bound_answer
+from theorems.claims.verdict import answer
 
 
 def _rank(spec, rows):

@@ -1,4 +1,4 @@
-"""Tests of theorems/render.py: notebook renderings as text, markdown and LaTeX.
+"""Tests of theorems/present/render.py: notebook renderings as text, markdown and LaTeX.
 
 Second route for the expansion: the plain text of ``latex_expansion`` is read back into an
 expression (test-side, by sympy on our own output) and evaluated at the representation values
@@ -14,12 +14,12 @@ import re
 import pytest
 import sympy
 
-from symbolic.decompositions import decomposition, grid_tensor
+from symbolic.tensor.decompositions import decomposition, grid_tensor
 from symbolic.errors import DomainError
-from symbolic.spec import deep, shallow
-from theorems.render import (Rendered, latex_decomposition, latex_expansion, latex_symbol_names, show_search,
-                             show_verdict, verdicts_table)
-from theorems.verdict import Status, Timer, conclude
+from symbolic.spec.network import deep, shallow
+from theorems.present.render import (Rendered, latex_decomposition, latex_expansion, latex_symbol_names, show_search,
+                                     show_verdict, verdicts_table)
+from theorems.claims.verdict import Status, Timer, conclude
 
 SPECS = [deep(N=4, M=2, activation="relu", pooling="max", seed=1, low=-3, high=3),
          shallow(N=2, M=2, Z=2, seed=1, low=-3, high=3, F=[[1, 2], [0, 1]]),

@@ -1,4 +1,4 @@
-"""Tests of theorems/report.py: text tables, JSON, tensors as text, writable paths.
+"""Tests of theorems/present/report.py: text tables, JSON, tensors as text, writable paths.
 
 Second routes: tables are parsed back (aligned columns by their start offsets, markdown by its
 separators, LaTeX by undoing the escapes) into the cells given; a small tensor's text is read
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import DomainError
-from symbolic.spec import deep, shallow
-from symbolic.tensor import GridTensor
-from theorems.report import validate_writable, dumps, render_tensor, table
+from symbolic.spec.network import deep, shallow
+from symbolic.tensor.grid import GridTensor
+from theorems.present.report import validate_writable, dumps, render_tensor, table
 
 cells = st.text(alphabet=st.characters(whitelist_categories=("L", "N"), whitelist_characters="_&%#{}\\|-/ "),
                 min_size=1, max_size=8).map(str.strip).filter(bool)

@@ -1,4 +1,4 @@
-"""Tests of theorems/search.py: Hypothesis-driven counterexample search, shrinking, re-checks.
+"""Tests of theorems/search/counterexample.py: Hypothesis-driven counterexample search, shrinking, re-checks.
 
 False conjectures must be refuted with a minimal, replayable, certified counterexample;
 true ones must never be (the answer is then ``inconclusive``, never "true"). A refutation's
@@ -13,15 +13,16 @@ import numpy as np
 import pytest
 import sympy
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import DomainError
 from symbolic.kernel.network import read_net
 from symbolic.kernel.recheck import check_result
-from symbolic.matricization import matricize_array, parse_partition
-from symbolic.rank import exact_rank
-from symbolic.spec import load_spec, spec_to_dict
-from theorems.search import (Conjecture, Family, bound_values, find_counterexample, parse_bound, rank_bound,
-                             simplicity)
+from symbolic.rank.matricization import matricize_array, parse_partition
+from symbolic.rank.exact import exact_rank
+from symbolic.spec.network import load_spec, spec_to_dict
+from theorems.search.counterexample import (Conjecture, Family, bound_values, find_counterexample, parse_bound,
+                                            rank_bound,
+                                            simplicity)
 
 
 def _weights(spec_dict):
@@ -138,7 +139,7 @@ def test_parse_bound_is_safe_and_exact():
 
 
 def test_bound_values_and_simplicity():
-    from symbolic.spec import shallow
+    from symbolic.spec.network import shallow
 
     s = shallow(N=2, M=3, Z=2, seed=0, low=-2, high=2)
     assert bound_values(s) == {"N": 2, "M": 3, "Z": 2, "L": 1, "w": 2, "r0": 2}

@@ -1,13 +1,13 @@
-"""Searches split into seeded shards (theorems/search_shards.py): the budget split exactly, the answer a function
+"""Searches split into seeded shards (theorems/search/shards.py): the budget split exactly, the answer a function
 of the seed and the number of shards (the same on one process and on a pool), the winner replayable alone."""
 
 from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from theorems.executors import choose_executor
-from theorems.search import Family, find_counterexample, rank_bound
-from theorems.search_shards import shard_budgets
+from theorems.run.executors import choose_executor
+from theorems.search.counterexample import Family, find_counterexample, rank_bound
+from theorems.search.shards import shard_budgets
 
 FAMILY = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
 

@@ -1,4 +1,4 @@
-"""Tests of theorems/sweep.py: the catalog sweep, its summary counts and its journal.
+"""Tests of theorems/run/sweep.py: the catalog sweep, its summary counts and its journal.
 
 Second routes: the summary of synthetic rows is recomputed with collections.Counter and the
 per-claim rule (all proved, else refuted if any, else inconclusive if any, else tested); a real
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from symbolic.errors import ConvacError
 from symbolic.kernel.recheck import recheck
-from theorems.catalog import get_claim, instances
-from theorems.sweep import _read_journal, assign_journal, fmt_instance, run_sweep, summary, sweep_tasks
-from theorems.verdict import answer
+from theorems.claims.catalog import get_claim, instances
+from theorems.run.sweep import _read_journal, assign_journal, fmt_instance, run_sweep, summary, sweep_tasks
+from theorems.claims.verdict import answer
 
 STATUSES = ("proved", "tested", "refuted", "inconclusive")
 

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from theorems.executors import ExecutorChoice
-from theorems.sweep import run_sweep
+from theorems.run.executors import ExecutorChoice
+from theorems.run.sweep import run_sweep
 
 #: About 0.5-1 s per task on one core: long enough to kill a worker while it works.
 ONLY = ["universality.convac", "universality.relu_max"]
@@ -107,7 +107,7 @@ def test_an_interrupted_embedded_run_resumes_from_its_journal(tmp_path, referenc
 
 
 def test_a_search_on_the_cluster_is_the_search_of_its_shards(cluster):
-    from theorems.search import Family, find_counterexample, rank_bound
+    from theorems.search.counterexample import Family, find_counterexample, rank_bound
 
     c, _ = cluster
     fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))

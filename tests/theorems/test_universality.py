@@ -1,4 +1,4 @@
-"""Tests of theorems/universality.py: the general decision behind ``convac check universality``.
+"""Tests of theorems/universality/claims.py: the general decision behind ``convac check universality``.
 
 Every answer is compared with what the mathematics says (paper-notes C2-C5; sum and
 average pooling give additively separable tensors; shared networks give symmetric ones),
@@ -15,15 +15,15 @@ from fractions import Fraction
 
 import pytest
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import CertificateError, DomainError
 from symbolic.kernel import regions
 from symbolic.kernel.recheck import check_result
 from symbolic.kernel.sources import apply_functional, tensor_of, zero
-from symbolic.spec import deep, shallow
-from theorems.universality import (prove_universality_convac, prove_universality_relu_avg,
-                                   prove_universality_relu_max)
-from theorems.universality_decision import decide_universality, prove_functional, universality_answer
+from symbolic.spec.network import deep, shallow
+from theorems.universality.claims import (prove_universality_convac, prove_universality_relu_avg,
+                                          prove_universality_relu_max)
+from theorems.universality.decide import decide_universality, prove_functional, universality_answer
 
 # (activation, pooling, architecture, N, M, shared) -> expected answer
 TABLE = [

@@ -1,4 +1,4 @@
-"""Tests of theorems/variants.py: every deliberately false variant is refuted, kernel-checked.
+"""Tests of theorems/claims/variants.py: every deliberately false variant is refuted, kernel-checked.
 
 Second routes: rank witnesses are recomputed by python-flint's exact rank over Q from the
 certificate's network; the vanishing functional of relu/average is evaluated exactly on random
@@ -16,14 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.decompositions import grid_tensor
+from symbolic.tensor.decompositions import grid_tensor
 from symbolic.kernel.recheck import recheck
-from symbolic.matricization import matricize_array
-from symbolic.spec import deep, load_spec, shallow
-from theorems.variants import (FALSE_VARIANTS, relu_average_associative, relu_average_universal,
-                               shallow_convac_rank_at_most_Z_minus_1, shallow_max_channel_rank_1,
-                               shallow_relu_max_rank_at_most_Z, shared_shallow_universal)
-from theorems.verdict import Status, answer
+from symbolic.rank.matricization import matricize_array
+from symbolic.spec.network import deep, load_spec, shallow
+from theorems.claims.variants import (FALSE_VARIANTS, relu_average_associative, relu_average_universal,
+                                      shallow_convac_rank_at_most_Z_minus_1, shallow_max_channel_rank_1,
+                                      shallow_relu_max_rank_at_most_Z, shared_shallow_universal)
+from theorems.claims.verdict import Status, answer
 
 
 def _rank(spec, rows):

@@ -1,4 +1,4 @@
-"""Tests of theorems/verdict.py: a verdict stands only when the kernel verifies its certificate.
+"""Tests of theorems/claims/verdict.py: a verdict stands only when the kernel verifies its certificate.
 
 ``conclude`` with a genuine certificate keeps ``proved``/``refuted`` and marks it checked; with a
 forged certificate or none it says ``inconclusive`` and why. ``answer`` wraps results in the
@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symbolic.kernel.recheck import recheck
-from theorems.verdict import (BADGE, Status, Timer, Verdict, answer, cert_kinds, conclude, instance_text,
-                              verdict_markdown)
+from theorems.claims.verdict import (BADGE, Status, Timer, Verdict, answer, cert_kinds, conclude, instance_text,
+                                     verdict_markdown)
 
 LAW = {"type": "law", "activation": "relu", "pooling": "average", "law": "associativity"}
 POINT = {"kind": "counterexample", "point": {"a": 1, "b": 0, "c": 0}}

@@ -8,7 +8,7 @@ run with the trusted kernel alone.
 
 def main(argv=None) -> int:
     """Run ``convac`` with ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
-    from .app import main as app_main
+    from theorems.cli.app import main as app_main
 
     return app_main(argv)
 

@@ -92,7 +92,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             sub.add_parser(name, help=text)
         _add_limit_flags(p, suppress=False, recurse=False)
         return p
-    from . import check, explore, grid, plot, rank, recheck, search, show, spec, verify
+    from theorems.cli import check, explore, grid, plot, rank, recheck, search, show, spec, verify
 
     modules = {"spec": spec, "grid": grid, "rank": rank, "verify": verify, "show": show, "check": check,
                "search": search, "plot": plot, "recheck": recheck, "explore": explore}
@@ -110,13 +110,13 @@ def main(argv=None) -> int:
     2 bad input, work that does not fit or cannot be written (ConvacError, MemoryError, RecursionError,
     OSError), 3 stopped by ``--timeout``, 130 on Ctrl-C (SIGINT), 143 on SIGTERM.
 
-    The computing commands run in a child process (:func:`theorems.supervise.supervised`), so that
+    The computing commands run in a child process (:func:`theorems.run.supervise.supervised`), so that
     ``--timeout``, Ctrl-C and SIGTERM stop them at once, python-flint calls included."""
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     if argv[:1] == ["recheck"]:  # the trusted path: loads the kernel only, not the provers
-        from .recheck import main as recheck_main
+        from theorems.cli.recheck import main as recheck_main
 
         return recheck_main(argv[1:])
     command = next((a for a in argv if not a.startswith("-")), None)
@@ -136,7 +136,7 @@ def main(argv=None) -> int:
 
 def _run(args, debug: bool) -> int:
     """Validate the run's limits and time budget, then run the command (in a supervised child when it computes)."""
-    from ..supervise import Interrupted, TimedOut, real_streams, supervised, validate_timeout
+    from theorems.run.supervise import Interrupted, TimedOut, real_streams, supervised, validate_timeout
 
     def guarded(work) -> int:
         return _one_line_errors(args, debug, work)

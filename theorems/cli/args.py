@@ -42,7 +42,7 @@ def read_spec(path: str):
     :func:`symbolic.kernel.parse.read_json_file` (size, nesting, digits)."""
     from symbolic.errors import SpecError
     from symbolic.kernel.parse import ParseError, read_json_file
-    from symbolic.spec import load_spec
+    from symbolic.spec.network import load_spec
 
     from symbolic.cost import MAX_SPEC_BYTES
 

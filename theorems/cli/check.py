@@ -7,10 +7,10 @@ import json
 
 from symbolic.errors import DomainError
 
-from ..laws import LAW_KEYS, LAW_NAMES, laws_answer
-from ..report import dumps, table
-from ..universality_decision import universality_json
-from .args import positive_ints, seed_int
+from theorems.claims.laws import LAW_KEYS, LAW_NAMES, laws_answer
+from theorems.present.report import dumps, table
+from theorems.universality.decide import universality_json
+from theorems.cli.args import positive_ints, seed_int
 
 
 _LAW_TEXT = {"commutativity": "g(a, b) = g(b, a)", "associativity": "g(g(a, b), c) = g(a, g(b, c))",
@@ -20,7 +20,7 @@ _LAW_TEXT = {"commutativity": "g(a, b) = g(b, a)", "associativity": "g(g(a, b), 
 def _cmd_laws(args):
     a = laws_answer(args.activation, args.pooling)
     if args.json:
-        from ..verdict import answer
+        from theorems.claims.verdict import answer
 
         print(dumps(answer("check laws", a["results"])))
     else:
@@ -48,7 +48,7 @@ def _fmt_functional(coeffs, limit=12) -> str:
 
 
 def _cmd_universality(args):
-    from ..universality_decision import decide_universality
+    from theorems.universality.decide import decide_universality
 
     if args.widths is not None and args.architecture != "deep":
         raise DomainError("--widths: only for --architecture deep")
@@ -61,7 +61,7 @@ def _cmd_universality(args):
          "F invertible, taken as the identity)?")
     a = universality_json(v, question=q)
     if args.json:
-        from ..verdict import answer
+        from theorems.claims.verdict import answer
 
         print(dumps(answer("check universality", a["results"])))
         return 0 if a["status"] == "proved" else 1
@@ -90,7 +90,7 @@ def _cmd_universality(args):
 
 
 def _cmd_depth(args):
-    from ..api import decide_depth
+    from theorems.api import decide_depth
 
     r = decide_depth(args.activation, args.pooling, N=args.N, M=args.M, widths=args.widths, N_max=args.N_max,
                     seed=args.seed, tries=args.tries, approximation=args.approximation)

@@ -90,9 +90,9 @@ def cmd_explore(args) -> int:
         raise ConvacError(f"--port: expected an int in 0..65535, got {args.port}")
     spec_json = None
     if args.spec is not None:
-        from symbolic.spec import dump_spec
+        from symbolic.spec.network import dump_spec
 
-        from .args import read_spec
+        from theorems.cli.args import read_spec
 
         spec_json = dump_spec(read_spec(args.spec))
     port = _free_port(args.port)

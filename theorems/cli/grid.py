@@ -6,11 +6,11 @@ import json
 
 from symbolic.errors import ConvacError
 
-from .args import read_spec
+from theorems.cli.args import read_spec
 
 
 def _cmd_grid(args):
-    from symbolic.decompositions import grid_tensor, grid_tensors
+    from symbolic.tensor.decompositions import grid_tensor, grid_tensors
 
     if args.modulus is not None and args.engine != "modular":
         raise ConvacError(f"--modulus {args.modulus}: applies to --engine modular only; add "
@@ -36,7 +36,7 @@ def _cmd_grid(args):
     else:
         for y, t in chosen:
             print(f"{spec!r}, output {y} of {Y}, engine {engine}")
-            from ..report import render_tensor
+            from theorems.present.report import render_tensor
 
             print(render_tensor(t))
     return 0

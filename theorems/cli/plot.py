@@ -2,7 +2,7 @@
 
 Kinds: ``circuit SPEC [--weights]``, ``tensor SPEC``, ``matricization SPEC --partition P [--rank]``,
 ``rank-growth [--M 2 --N-max 8]`` and ``box [--N 4 --M 2]`` (a slice through the open box of
-``depth.relu_max.incomplete``). The figures are drawn by :mod:`theorems.plot`; every number a
+``depth.relu_max.incomplete``). The figures are drawn by :mod:`theorems.present.plot`; every number a
 figure states is computed exactly. Without matplotlib the command exits with status 2 and the
 install hint ``pip install 'convac[notebooks]'``.
 
@@ -30,7 +30,7 @@ def _out(args, fig, what: str, extra: str = ""):
 
 def _save(fig, args):
     """Write the figure to -o; a full disk or a refusing device is one line naming the file."""
-    from ..plot import save
+    from theorems.present.plot import save
 
     try:
         save(fig, args.out, dpi=args.dpi)
@@ -39,13 +39,13 @@ def _save(fig, args):
 
 
 def _spec(args):
-    from .args import read_spec
+    from theorems.cli.args import read_spec
 
     return read_spec(args.spec)
 
 
 def _cmd_circuit(args):
-    from ..plot import validate_circuit_drawing, draw_circuit
+    from theorems.present.plot import validate_circuit_drawing, draw_circuit
 
     spec = _spec(args)
     validate_circuit_drawing(spec)
@@ -53,9 +53,9 @@ def _cmd_circuit(args):
 
 
 def _grid(args, spec):
-    from symbolic.decompositions import grid_tensor
+    from symbolic.tensor.decompositions import grid_tensor
 
-    from ..plot import validate_heatmap
+    from theorems.present.plot import validate_heatmap
 
     if spec.is_symbolic:
         raise ConvacError("a heatmap needs numeric weights; this spec has symbolic weights")
@@ -67,14 +67,14 @@ def _grid(args, spec):
 
 
 def _cmd_tensor(args):
-    from ..plot import plot_tensor
+    from theorems.present.plot import plot_tensor
 
     spec = _spec(args)
     return _out(args, plot_tensor(_grid(args, spec), title=args.title), f"grid tensor of {spec!r}")
 
 
 def _cmd_matricization(args):
-    from ..plot import plot_matricization
+    from theorems.present.plot import plot_matricization
 
     spec = _spec(args)
     fig = plot_matricization(_grid(args, spec), args.partition, rank=args.rank, title=args.title)
@@ -84,7 +84,7 @@ def _cmd_matricization(args):
 def _cmd_rank_growth(args):
     from symbolic.numbers import to_json_number
 
-    from ..plot import plot_rank_growth, rank_growth_data
+    from theorems.present.plot import plot_rank_growth, rank_growth_data
 
     data = rank_growth_data(M=args.M, N_max=args.N_max, seed=args.seed)
     fig = plot_rank_growth(data, title=args.title)
@@ -102,10 +102,10 @@ def _cmd_rank_growth(args):
 
 
 def _cmd_box(args):
-    from ..depth_efficiency import prove_relu_max_incomplete
-    from ..plot import plot_box_slice
+    from theorems.depth.claims import prove_relu_max_incomplete
+    from theorems.present.plot import plot_box_slice
 
-    from ..plot import validate_box_cost
+    from theorems.present.plot import validate_box_cost
 
     if args.N < 2 or args.N & (args.N - 1) or args.M < 1:
         raise ConvacError(f"--N {args.N} --M {args.M}: expected N a power of 2, at least 2, and M >= 1")
@@ -122,7 +122,7 @@ def _cmd_box(args):
 def _checked(func):
     """Run ``func`` after checking the output path and the resolution (before any long computation)."""
     def run(args):
-        from ..plot import validate_dpi, validate_output_path
+        from theorems.present.plot import validate_dpi, validate_output_path
 
         validate_output_path(args.out)
         validate_dpi(args.dpi)
@@ -131,7 +131,7 @@ def _checked(func):
 
 
 def _seed(text):
-    from .args import seed_int
+    from theorems.cli.args import seed_int
 
     return seed_int(text)
 

@@ -1,4 +1,4 @@
-"""``convac rank SPEC --partition P``: the certified rank of a matricization (:mod:`symbolic.rank_pipeline`)."""
+"""``convac rank SPEC --partition P``: the certified rank of a matricization (:mod:`symbolic.rank.pipeline`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 
 from symbolic.errors import ConvacError
 
-from symbolic.rank_pipeline import NOTE_ENTRIES, Notes, flint_threads, matricization_rank
+from symbolic.rank.pipeline import NOTE_ENTRIES, Notes, flint_threads, matricization_rank
 
-from ..report import table
-from .args import seed_int
+from theorems.present.report import table
+from theorems.cli.args import seed_int
 
 
 def _output_index(text, Y: int) -> int:
@@ -93,15 +93,15 @@ def _text(spec, a) -> str:
 
 
 def _cert(d):
-    from symbolic.certificates import from_dict
+    from symbolic.rank.certificates import from_dict
 
     return from_dict(d)
 
 
 def cmd_rank(args) -> int:
-    from .args import read_spec
+    from theorems.cli.args import read_spec
 
-    from ..progress import progress
+    from theorems.run.progress import progress
 
     spec = read_spec(args.spec)
     y = _output_index(args.output, spec.Y)
@@ -112,7 +112,7 @@ def cmd_rank(args) -> int:
             r = matricization_rank(spec, args.partition, output=y, engine=args.engine,
                                    lower_bound_only=args.lower_bound_only, seed=args.seed, notes=notes)
     if args.json:
-        from ..verdict import answer
+        from theorems.claims.verdict import answer
 
         print(json.dumps(answer("rank", [r.to_dict()])))
     else:

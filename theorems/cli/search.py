@@ -1,4 +1,4 @@
-"""``convac search rank-bound``: counterexamples to conjectured rank bounds (:mod:`theorems.rank_bound`)."""
+"""``convac search rank-bound``: counterexamples to conjectured rank bounds (:mod:`theorems.search.rank_bound`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import sys
 
 from symbolic.errors import DomainError
 
-from ..rank_bound import rank_bound_answer
-from ..report import validate_writable, dumps
-from .args import positive_ints, seed_int
+from theorems.search.rank_bound import rank_bound_answer
+from theorems.present.report import validate_writable, dumps
+from theorems.cli.args import positive_ints, seed_int
 
 
 def _cmd_rank_bound(args):
@@ -38,8 +38,8 @@ def _cmd_rank_bound(args):
                   else None, architecture=args.architecture, activation=args.activation.split(":")[0],
                   pooling=args.pooling, engine="exact",
                   weight_bits=math.log2(max(abs(args.low), abs(args.high), 1))).check()
-    from ..executors import choose_executor
-    from ..progress import progress
+    from theorems.run.executors import choose_executor
+    from theorems.run.progress import progress
 
     choice = choose_executor(args.executor, jobs=args.jobs, workers=args.workers, scheduler=args.scheduler)
     sharded = choice.kind == "dask" or choice.jobs > 1
@@ -61,7 +61,7 @@ def _cmd_rank_bound(args):
                               "to find the same counterexample") from None
     print(f"# seed {args.seed}", file=sys.stderr)
     if args.json:
-        from ..verdict import answer
+        from theorems.claims.verdict import answer
 
         print(dumps(answer("search", a["results"])))
         return 0 if a["status"] == "refuted" else 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..catalog import SIZES, get_claim
-from ..report import dumps
-from ..sweep import fmt_instance
+from theorems.claims.catalog import SIZES, get_claim
+from theorems.present.report import dumps
+from theorems.run.sweep import fmt_instance
 
 
 def _cmd_show(args):
@@ -35,7 +35,7 @@ def _seconds(x: float) -> str:
 
 def register(sub) -> None:
     """Add ``convac show``."""
-    from ..catalog import CATALOG
+    from theorems.claims.catalog import CATALOG
 
     s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
     s.add_argument("id", choices=[c.id for c in CATALOG], metavar="ID", help=", ".join(c.id for c in CATALOG))

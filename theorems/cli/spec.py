@@ -7,11 +7,11 @@ import sys
 
 from symbolic.errors import ConvacError
 
-from .args import parse_ints as _ints, seed_int
+from theorems.cli.args import parse_ints as _ints, seed_int
 
 
 def _cmd_spec(args):
-    from symbolic.spec import MAX_N, deep, dump_spec, shallow
+    from symbolic.spec.network import MAX_N, deep, dump_spec, shallow
 
     # Options that do not apply are refused, naming the flag (their argparse default is None).
     other = "deep" if args.architecture == "shallow" else "shallow"

@@ -1,4 +1,4 @@
-"""``convac verify``: the claim catalog, checked (:mod:`theorems.sweep`), and ``--variants``."""
+"""``convac verify``: the claim catalog, checked (:mod:`theorems.run.sweep`), and ``--variants``."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import time
 
 from symbolic.errors import ConvacError
 
-from ..report import validate_writable, dumps, table
-from ..verdict import answer
-from ..catalog import CATALOG, SIZES, get_claim
-from ..executors import KINDS, choose_executor
-from ..sweep import validate_seed, fmt_instance, run_sweep, summary, sweep_tasks
+from theorems.present.report import validate_writable, dumps, table
+from theorems.claims.verdict import answer
+from theorems.claims.catalog import CATALOG, SIZES, get_claim
+from theorems.run.executors import KINDS, choose_executor
+from theorems.run.sweep import validate_seed, fmt_instance, run_sweep, summary, sweep_tasks
 
 
 def _cmd_variants(args):
-    from ..variants import FALSE_VARIANTS
+    from theorems.claims.variants import FALSE_VARIANTS
 
     results = []
     for name, f in FALSE_VARIANTS.items():
@@ -115,7 +115,7 @@ def _save(path, ans, texts=None):
 
 
 def _seed(text):
-    from .args import seed_int
+    from theorems.cli.args import seed_int
 
     return seed_int(text)
 

@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from symbolic.errors import BackendUnavailable, ConvacError
 
-from . import model
-from .jobs import Job
+from theorems.explore import model
+from theorems.explore.jobs import Job
 
 try:
     import ipywidgets as W
@@ -68,10 +68,10 @@ def warm_up() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    import theorems.depth_operators  # noqa: F401
-    import theorems.plot  # noqa: F401
-    import theorems.search  # noqa: F401
-    import theorems.universality_decision  # noqa: F401
+    import theorems.depth.decide  # noqa: F401
+    import theorems.present.plot  # noqa: F401
+    import theorems.search.counterexample  # noqa: F401
+    import theorems.universality.decide  # noqa: F401
 
     fig = Figure(figsize=(1, 1))
     FigureCanvasAgg(fig)

@@ -117,7 +117,7 @@ class Choice:
                 parts.append(f"--Y {self.Y}")
             head = " ".join(parts) + " | convac rank -"
             if self.weights == "construction":
-                head = "(the construction of theorems.depth_operators.construction) | convac rank -"
+                head = "(the construction of theorems.depth.decide.construction) | convac rank -"
         part = self.partition if isinstance(self.partition, str) else ",".join(map(str, self.partition))
         tail = f" --partition {part}" + (f" --output {self.output}" if self.output else "")
         return head + tail
@@ -125,7 +125,7 @@ class Choice:
 
 def choice_from_spec(spec, **overrides) -> Choice:
     """The :class:`Choice` of a loaded spec (``weights="given"``, the spec kept as JSON)."""
-    from symbolic.spec import load_spec, spec_to_dict
+    from symbolic.spec.network import load_spec, spec_to_dict
 
     spec = load_spec(spec)
     d = spec_to_dict(spec)
@@ -174,18 +174,18 @@ def _given_widths(g: dict) -> tuple:
 
 
 def _rows(c: Choice) -> tuple:
-    from symbolic.matricization import parse_partition
+    from symbolic.rank.matricization import parse_partition
 
     return parse_partition(c.partition if isinstance(c.partition, str) else list(c.partition), c.N)
 
 
 def _engine(c: Choice) -> str:
-    from symbolic.operators import activation, pooling
+    from symbolic.tensor.operators import activation, pooling
 
     a, p = activation(c.activation), pooling(c.pooling)
     if c.weights == "symbolic" or not a.is_exact:
         return "symbolic"
-    from symbolic.operators import Operator
+    from symbolic.tensor.operators import Operator
 
     return "modular" if Operator(a, p).is_polynomial else "exact"
 
@@ -216,7 +216,7 @@ def refusal(c: Choice) -> str | None:
 
 
 def _construction(c: Choice):
-    from theorems.depth_operators import construction
+    from theorems.depth.decide import construction
 
     if c.architecture != "deep" or c.window != 2 or c.patch_order or c.Y != 1:
         raise DomainError("weights=construction: the ReLU/max witness is a deep net of window 2, natural patch "
@@ -230,7 +230,7 @@ def _construction(c: Choice):
 
 def build_spec(c: Choice):
     """The network of a choice (the same as ``convac spec`` with those flags)."""
-    from symbolic.spec import deep, load_spec, shallow
+    from symbolic.spec.network import deep, load_spec, shallow
 
     if c.weights == "construction":
         return _construction(c)
@@ -269,7 +269,7 @@ def shallow_z(rank_lower: int, pooling: str, N: int, M: int) -> dict:
     """The shallow width this grid tensor forces: one shallow channel has rank [A]_odd-even <= T for all
     weights (``convac check depth``'s shallow term bound), so a shallow net realizing it needs
     Z >= ceil(k / T), with k the certified rank of [A]_odd-even."""
-    from theorems.depth_operators import term_bound
+    from theorems.depth.decide import term_bound
 
     T = term_bound(pooling, N, M)
     return {"T": T, "k": rank_lower, "Z": max(1, math.ceil(rank_lower / T)) if rank_lower else 0}
@@ -281,8 +281,8 @@ def compute_views(c: Choice, *, figures: bool = True, progress=None) -> dict:
     the matricization heatmap, the circuit drawing and the LaTeX expansion (small N). Raises the
     cost guard's :class:`~symbolic.errors.TooLarge` when the choice does not fit."""
     from symbolic import grid_tensor, matricization_rank
-    from symbolic.rank_pipeline import flint_threads
-    from symbolic.spec import spec_to_dict
+    from symbolic.rank.pipeline import flint_threads
+    from symbolic.spec.network import spec_to_dict
 
     msg = refusal(c)
     if msg is not None:
@@ -304,7 +304,7 @@ def compute_views(c: Choice, *, figures: bool = True, progress=None) -> dict:
     if t is not None and c.M ** c.N <= TABLE_ENTRIES:
         out["table"] = _tensor_table(t, c.M, c.N)
     if c.N <= LATEX_MAX_N and c.M ** c.N <= TABLE_ENTRIES:
-        from theorems.render import latex_expansion
+        from theorems.present.render import latex_expansion
 
         tex, why_tex = _try(lambda: latex_expansion(spec, output=c.output).latex)
         if tex is not None and len(tex) > LATEX_MAX_CHARS:
@@ -327,7 +327,7 @@ def views_job(c: Choice, figures: bool = True, progress=None) -> dict:
 
 def circuit_job(c: Choice, progress=None) -> dict:
     """The circuit drawing of a choice (its structure only: no weights printed), as PNG bytes."""
-    from theorems.plot import validate_circuit_drawing, draw_circuit
+    from theorems.present.plot import validate_circuit_drawing, draw_circuit
 
     spec = build_spec(c)
 
@@ -352,7 +352,7 @@ def circuit_key(c: Choice) -> tuple:
 def search_job(c: Choice, bound: str, budget: int, seed: int, progress=None) -> dict:
     """``convac search rank-bound`` on the choice's family (its architecture, operator, N, M and widths):
     a network whose rank [A]_partition exceeds ``bound``, shrunk and certified, or inconclusive."""
-    from theorems.search import Family, find_counterexample, rank_bound
+    from theorems.search.counterexample import Family, find_counterexample, rank_bound
 
     fam = Family(architecture=c.architecture, activation=c.activation, pooling=c.pooling, N=c.N, M=c.M,
                  widths=_widths(c), window=c.window)
@@ -369,7 +369,7 @@ def _too_large(msg):
 
 
 def _figures(spec, t, why, rows, c, symbolic) -> dict:
-    from theorems.plot import validate_heatmap, plot_matricization, plot_tensor
+    from theorems.present.plot import validate_heatmap, plot_matricization, plot_tensor
 
     out, notes = {}, {}
 
@@ -436,7 +436,7 @@ def compute_verdicts(c: Choice, *, progress=None) -> dict:
 def answer_file(views: dict | None, verdicts: dict | None = None) -> dict:
     """One answer (docs/answers.md) of what the explorer shows, for ``convac recheck``: the rank's
     result, then the laws, universality and depth results of the badges (those that were computed)."""
-    from theorems.verdict import answer
+    from theorems.claims.verdict import answer
 
     results = []
     if views:

@@ -1,0 +1,78 @@
+"""Claim ``geometry``: pooling geometry decides which matricization ranks are high
+(Cohen & Shashua, ICLR 2017, Theorem 1), for deep ConvACs of window 2 or 4 and any patch order.
+
+For a partition (I, J) of the patches (every partition up to complement when N <= 8; odd-even, halves and
+one random partition at N = 16), the generic rank of [A]_I satisfies
+
+    min(r_0, M)^S  <=  rank  <=  min(M^min(|I|,|J|), r_{L-1} prod_t c^{L-1,t}),
+
+with S the number of first-level windows meeting both I and J and c the recursion of
+the theorem. Per partition: a rational witness with a certified exact rank between the two, so the
+lower bound holds almost everywhere (Schwartz-Zippel); the upper bound holds for ALL weights by the
+recursion itself (the kernel re-derives it from the tree; the proof is in
+:func:`symbolic.kernel.claim.geometry`), never by comparing at one point.
+
+>>> v = prove_geometry(N=4, M=2, window=2)
+>>> v.status.value
+'proved'
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from symbolic.rank.bounds import iclr_lower_exponent, iclr_upper_bound
+from symbolic.rank.matricization import parse_partition
+from symbolic.spec.network import deep
+
+from theorems.claims.common import random_invertible_F
+from theorems.depth.claims import rank_witness
+from theorems.claims.verdict import Status, Timer, conclude
+
+__all__ = ["prove_geometry"]
+
+
+def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=None, partitions=None,
+                   seed: int = 0):
+    """ICLR 2017 Theorem 1 on one instance: every partition's certified rank lies between the bounds."""
+    t = Timer()
+    rng = random.Random(seed)
+    if patch_order == "random":
+        patch_order = list(range(N))
+        rng.shuffle(patch_order)
+    spec = deep(N=N, M=M, widths=widths, window=window, patch_order=patch_order, seed=seed,
+                low=-10**6, high=10**6, F=random_invertible_F(M, seed))
+    if partitions is None and N <= 8:  # every partition up to complement: the sets I that contain mode 0
+        partitions = ["odd-even", "halves"]
+        named = {frozenset(range(0, N, 2)), frozenset(range(N // 2))}
+        partitions += [",".join(map(str, (0,) + c)) for k in range(N - 1)
+                       for c in itertools.combinations(range(1, N), k)
+                       if frozenset((0,) + c) not in named]
+    elif partitions is None:
+        partitions = ["odd-even", "halves"]
+        extra = sorted(rng.sample(range(N), N // 2))
+        partitions.append(",".join(map(str, extra)))
+    parts, rows_out, bad = [], [], []
+    for P in partitions:
+        rows = parse_partition(P, N)
+        S = iclr_lower_exponent(N, window, spec.order, rows)
+        lo = min(spec.widths[0], M) ** S
+        hi = iclr_upper_bound(N, M, window, list(spec.widths), list(spec.order), rows)
+        r, cert = rank_witness(spec, rows, seed=seed, exact=True)
+        parts.append(cert)
+        parts.append({"kind": "structural_bound", "formula": "iclr2017_upper", "N": N, "M": M, "window": window,
+                      "widths": list(spec.widths), "patch_order": list(spec.order), "rows": list(rows), "bound": hi})
+        rows_out.append(f"{P}: {lo} <= {r.rank} <= {hi}")
+        if not (lo <= r.rank <= hi and r.exact):
+            bad.append(P)
+    status = Status.PROVED if not bad else Status.INCONCLUSIVE
+    return conclude("geometry",
+                    "for a deep ConvAC with any pooling geometry, the generic rank of [A]_I lies between "
+                    "min(r_0, M)^S and the recursive upper bound of ICLR 2017 Theorem 1",
+                    r"\min\{r_0,M\}^{S}\le\mathrm{rank}[\mathcal{A}]_{I,J}\le\min\{M^{\min(|I|,|J|)},\,r_{L-1}\prod_t "
+                    r"c^{L-1,t}\}",
+                    dict(N=N, M=M, window=window, widths=list(spec.widths), patch_order=list(spec.order),
+                         partitions=list(partitions)),
+                    status, {"kind": "all", "parts": parts}, t, seed,
+                    "; ".join(rows_out) + (f"; out of bounds: {bad}" if bad else ""))

@@ -1,0 +1,3 @@
+"""Universality: the catalog's ``universality.*`` claims (:mod:`theorems.universality.claims`) and the general
+decision behind ``convac check universality`` (:mod:`theorems.universality.decide`).
+"""
