@@ -1,8 +1,11 @@
 """The explorer in a real browser: ``convac explore --no-browser --port P`` served by Voila, driven by
 headless Chromium (Debian's ``chromium`` and ``chromium-driver``, through Selenium) as a user would:
 change M, wait for the certified rank on the page to become the library's, check that the LaTeX was
-typeset offline (MathJax from the installed Voila, no CDN), take a screenshot, stop the server with
-Ctrl-C. A browser that cannot start fails this test; it is never skipped (``.ci/run`` installs it).
+typeset offline (MathJax from the installed Voila, no CDN), wait for the badges computed in the
+background to show the library's depth verdict, take a screenshot; then change N to 8 (a size whose
+badges take many seconds), click the badges' *cancel* button and see them cancelled with a *compute*
+button offered, while the rank shown is already the new one; stop the server with Ctrl-C. A browser
+that cannot start fails this test; it is never skipped (``.ci/run`` installs it).
 """
 
 import os
@@ -17,6 +20,7 @@ import time
 import pytest
 
 from symbolic import deep, matricization_rank
+from theorems import decide_depth
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -70,6 +74,7 @@ def server():
 
 
 def test_explorer_in_chromium(server, tmp_path):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -79,7 +84,8 @@ def test_explorer_in_chromium(server, tmp_path):
     driver = _browser(profile)
     try:
         driver.get(url)
-        wait = WebDriverWait(driver, 90, poll_frequency=0.2)
+        # a view replaced while it is read (the page updates as results arrive) is read again
+        wait = WebDriverWait(driver, 90, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,))
 
         def rank_text(d):
             els = d.find_elements(By.CSS_SELECTOR, ".convac-rank .convac-rank-value")
@@ -101,13 +107,36 @@ def test_explorer_in_chromium(server, tmp_path):
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".convac-latex mjx-container"))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".convac-matrix img"))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".convac-circuit img"))
-        wait.until(lambda d: "depth efficiency" in d.find_element(By.CSS_SELECTOR, ".convac-badges").text)
+        # the badges arrive from the background job: the library's depth verdict at N=4, M=3
+        depth = decide_depth("relu", "max", N=4, M=3).answer
+
+        def depth_text(d):
+            els = d.find_elements(By.CSS_SELECTOR, ".convac-badges .convac-depth")
+            return els[0].text.strip() if els else False
+
+        assert wait.until(depth_text) == depth
         shot = tmp_path / "explorer.png"
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
         if os.environ.get("CONVAC_EXPLORER_SCREENSHOT"):  # how docs/explorer.png is made
             shutil.copy(shot, os.environ["CONVAC_EXPLORER_SCREENSHOT"])
         print(f"rank {want} -> {want3} on the page {seconds:.2f} s after the change; screenshot {shot}")
+        # N = 8: the views follow at once; the badges' certified work (seconds) is cancelled from the page
+        box = driver.find_element(By.CSS_SELECTOR, ".convac-control-N input")
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys("8", Keys.ENTER)
+        want8 = matricization_rank(deep(N=8, M=3, activation="relu", pooling="max", seed=0), "odd-even").rank
+        wait.until(lambda d: rank_text(d) == str(want8))
+
+        def shown(selector):
+            els = driver.find_elements(By.CSS_SELECTOR, selector)
+            return els[0] if els and els[0].is_displayed() else False
+
+        wait.until(lambda d: "computing" in d.find_element(By.CSS_SELECTOR, ".convac-badges").text)
+        wait.until(lambda d: shown("button.convac-badges-cancel")).click()
+        wait.until(lambda d: "cancelled" in d.find_element(By.CSS_SELECTOR, ".convac-badges").text)
+        assert wait.until(lambda d: shown("button.convac-badges-run") and not shown("button.convac-badges-cancel"))
+        assert wait.until(lambda d: rank_text(d) == str(want8))
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)

@@ -1,6 +1,9 @@
 """The explorer driven from Python, as a user's clicks would drive it: every number it shows is the
 library's (and the command line's) certified answer; an oversized choice is refused and computes
-nothing; the saved answer passes ``convac recheck``; the search runs, stops and loads its witness."""
+nothing; the saved answer passes ``convac recheck``; the search runs, stops and loads its witness;
+the badges run in a background job that can be cancelled, and their result equals the command
+line's; a choice seen before is shown again without computing; the SVG pictures print the exact
+values."""
 
 import contextlib
 import io
@@ -196,3 +199,124 @@ def test_explorer_opens_on_a_given_spec():
         assert e.choice.weights == "given" and e.shown["rank"] == matricization_rank(s, "odd-even").rank
     finally:
         e.close()
+
+
+def _cli_json(argv) -> dict:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(argv + ["--json"]) in (0, 1)  # 1: inconclusive, still an answer
+    return json.loads(out.getvalue())
+
+
+def _no_seconds(x):
+    if isinstance(x, dict):
+        return {k: _no_seconds(v) for k, v in x.items() if k != "seconds"}
+    if isinstance(x, list):
+        return [_no_seconds(v) for v in x]
+    return x
+
+
+def test_badges_run_in_the_background_are_cancelled_and_equal_the_command_lines():
+    e = Explorer(architecture="deep", N=4, M=2, activation="relu", pooling="max", pictures=False)
+    try:
+        assert e.wait(180)
+        e.set(activation="abs", pooling="sum")  # a pair this explorer has not seen: its badges start now
+        job = e._jobs["verdicts"]
+        assert job.running and "computing" in e.badges_view.value
+        assert e._badges_cancel.layout.display is None  # the cancel button is shown while they run
+        assert e.wait(120, verdicts=False) and e.shown["rank"] is not None  # the views do not wait for them
+        e.cancel_verdicts()
+        assert job.state == "cancelled" and not job.running
+        assert "cancelled" in e.badges_view.value and e._badges_run.layout.display is None
+        assert e._badges_cancel.layout.display == "none"
+        done = dict(e.verdicts or {})  # badges decided before the cancel stay; no other arrives
+        time.sleep(0.5)
+        assert dict(e.verdicts or {}) == done and len(done) < 3
+        e.start_verdicts()  # the compute button
+        assert e._jobs["verdicts"].running or len(e.verdicts or {}) == 3
+        assert e.wait(300)
+        v = e.verdicts
+        assert set(v) == {"laws", "universality", "depth"} and "cancelled" not in e.badges_view.value
+        assert e._badges_cancel.layout.display == "none" and e._badges_run.layout.display == "none"
+        assert e._cancel_btn.layout.display == "none"  # nothing runs: no cancel button is offered
+        common = ["--activation", "abs", "--pooling", "sum"]
+        laws = _cli_json(["check", "laws"] + common)["results"]
+        uni = _cli_json(["check", "universality"] + common + ["--architecture", "deep", "--N", "4", "--M", "2"])
+        depth = _cli_json(["check", "depth"] + common + ["--N", "4", "--M", "2"])["results"]
+        assert _no_seconds(v["laws"]["results"]) == _no_seconds(laws)
+        assert _no_seconds(v["universality"]["results"]) == _no_seconds(uni["results"][:1])
+        assert _no_seconds(v["depth"]["results"]) == _no_seconds(depth)
+        assert e.shown["depth"] == decide_depth("abs", "sum", N=4, M=2).answer
+    finally:
+        e.close()
+
+
+def test_a_choice_seen_before_is_shown_again_without_computing(ex, monkeypatch):
+    ex.set(architecture="deep", N=4, M=2, activation="relu", pooling="max", weights="random", seed=7, Y=1,
+           output=0, partition="odd-even")
+    assert ex.wait(180)
+    first = dict(ex.shown)
+    ex.set(seed=8)
+    assert ex.wait(180)
+    started = []
+    monkeypatch.setattr("theorems.explore.app.Job", lambda *a, **k: started.append(k.get("name")) or
+                        pytest.fail(f"a {k.get('name')} job started"))
+    ex.set(seed=7)  # back: the views and the badges of seed 7 come from the caches
+    assert not started and ex.shown == first and ex.timings.get("views_cached") is True
+    assert ex.timings.get("verdicts_cached") is True
+
+
+def test_the_search_is_offered_for_a_deep_net_with_given_weights():
+    from symbolic import deep
+
+    s = deep(N=4, M=2, activation="relu", pooling="max", seed=5, low=-5, high=5)
+    e = Explorer(s, pictures=False)
+    try:
+        assert e.wait(120, verdicts=False) and e.choice.weights == "given"
+        assert not e._search_btn.disabled
+        line = e._search_family.value
+        assert "deep relu/max nets, N=4, M=2, widths=2,2" in line and "given weights are one network" in line
+        e.search("r0", budget=100, seed=0)
+        assert e.wait(180, verdicts=False, search=True)
+        r = e.search_result
+        assert r["status"] == "refuted" and r["family"]["architecture"] == "deep" and r["family"]["widths"] == [2, 2]
+        assert r["counterexample"]["rank"] > 2
+        e.open_counterexample()
+        assert e.wait(120, verdicts=False) and e.shown["rank"] == r["counterexample"]["rank"]
+    finally:
+        e.close()
+
+
+def test_svg_pictures_print_the_exact_values():
+    from fractions import Fraction
+
+    import numpy as np
+
+    from symbolic import deep, grid_tensor, shallow
+    from symbolic.rank.matricization import matricize
+    from symbolic.tensor.circuit_graph import circuit
+    from symbolic.tensor.grid import GridTensor
+    from theorems.explore import draw
+
+    t = grid_tensor(deep(N=4, M=2, activation="leaky_relu:1/3", pooling="average", seed=0, low=-5, high=5))
+    svg = draw.matricization_svg(t, "odd-even")
+    m = matricize(t, "odd-even")
+    exact = [Fraction(int(x), m.denominator) for x in m.matrix.flat]
+    assert any(x.denominator > 1 for x in exact)
+    for x in exact:  # every entry printed exactly in its cell (16 cells)
+        assert f">{draw.exact_text(x)}</text>" in svg
+    big = max(abs(x) for x in exact)
+    assert f">{draw.exact_text(big)}</text>" in svg  # the colour bar's end: the exact largest magnitude
+    # entries far beyond a float: colours still drawn, the extremes printed exactly
+    huge = GridTensor((2, 2), np.array([[10**400, -(10**400)], [3, 0]], dtype=object))
+    svg = draw.tensor_svg(huge)
+    assert f">{10**400}</text>" in svg and f">-{10**400}</text>" in svg
+    # the circuit: one line per edge of the circuit graph; the printed weights are the spec's
+    s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max", weights={"hidden": [[[1, -1], [2, 0]]],
+                                                                           "output": [[3]]})
+    G = circuit(s)
+    plain = draw.circuit_svg(G)
+    assert plain.count("<line ") == G.number_of_edges()
+    drawn = draw.spec_circuit_svg(s, weights=True)
+    for w in ("-1", "2", "3"):
+        assert f">{w}</text>" in drawn

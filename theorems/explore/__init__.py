@@ -3,7 +3,8 @@ its circuit, grid tensor, matricization, certified rank, bounds and the pair's v
 
 The views are plain functions in :mod:`theorems.explore.model` (no widgets); :class:`Explorer`
 (ipywidgets, the ``convac[explore]`` extra) shows them, computing in worker processes
-(:mod:`theorems.explore.jobs`) so that the kernel never blocks. Names load lazily::
+(:mod:`theorems.explore.jobs`) so that the kernel never blocks; its pictures are SVG drawn from the
+exact data (:mod:`theorems.explore.draw`). Names load lazily::
 
     from theorems.explore import Explorer, Choice
 """

@@ -3,14 +3,20 @@
 ``Explorer()`` (or ``Explorer(spec)``) is a widget: the last expression of a notebook cell shows it,
 and ``convac explore`` serves it through Voila. Every change of a control recomputes the views in a
 worker process (:class:`theorems.explore.jobs.Job`; a newer change kills the older work), so the
-kernel never blocks; the numbers arrive first, then the pictures. The badges (laws, universality,
-depth) are computed once per pair and size and cached; the counterexample search runs with a
-progress bar and a stop button.
+kernel never blocks: the certified numbers arrive first, then the pictures (SVG drawn from the exact
+data, :mod:`theorems.explore.draw`), then the trusted kernel's re-verification of the rank. Views
+already computed for a choice are shown again from a cache, and the circuit is redrawn only when
+what it shows changed.
+
+The badges (laws, universality, depth) are long certified work (up to tens of seconds for a new
+pair at N=8, M=3): they run in a background job at low priority, each badge shown as soon as it is
+decided, with a *cancel* button while they run and a *compute* button after a cancel; each badge is
+computed once per key (:func:`theorems.explore.model.verdict_key`) and reused. The counterexample
+search runs with a progress bar and a stop button, over the family of the choice's architecture.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import threading
@@ -20,6 +26,7 @@ from dataclasses import replace
 from symbolic.errors import BackendUnavailable, ConvacError
 
 from theorems.explore import model
+from theorems.explore.draw import img_tag
 from theorems.explore.jobs import Job
 
 try:
@@ -58,26 +65,19 @@ _WARM: list = []
 
 def warm_up() -> None:
     """Import and exercise, once per process, what the workers use (the provers, the kernel, sympy,
-    python-flint, matplotlib's Agg canvas and its fonts), so that each forked worker starts warm: a
-    change then costs its own work only (about 0.1 s at N=8, M=3), not 2 s of imports."""
+    python-flint, the SVG drawings with PIL and matplotlib's colour maps), so that each forked worker
+    starts warm: a change then costs its own work only (about 0.1 s at N=8, M=3), not 2 s of imports."""
     if _WARM:
         return
     _WARM.append(True)
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     import theorems.depth.decide  # noqa: F401
     import theorems.present.plot  # noqa: F401
     import theorems.search.counterexample  # noqa: F401
     import theorems.universality.decide  # noqa: F401
 
-    fig = Figure(figsize=(1, 1))
-    FigureCanvasAgg(fig)
-    fig.add_subplot().set_title("warm 0123456789")
-    fig.savefig(io.BytesIO(), format="png")
-    model.compute_views(model.Choice(architecture="deep", N=2, M=2), figures=False)
+    c = model.Choice(architecture="deep", N=2, M=2)
+    model.compute_views(c, figures=True)
+    model.circuit_job(c)
 
 
 class Explorer(W.VBox if W is not None else object):
@@ -98,6 +98,15 @@ class Explorer(W.VBox if W is not None else object):
     >>> ex = Explorer(architecture="deep", N=4, M=2, activation="relu", pooling="max")  # doctest: +SKIP
     >>> ex.set(M=3); ex.wait(); ex.shown["rank"]                                         # doctest: +SKIP
     9
+    >>> ex.set(N=8, M=3); ex.verdicts_running; ex.cancel_verdicts()                       # doctest: +SKIP
+    True
+
+    Notes
+    -----
+    :meth:`cancel` stops the views of the current choice, :meth:`cancel_verdicts` the badges (and
+    :meth:`start_verdicts` computes them again), :meth:`stop_search` the search: each kills its worker
+    process at once. ``timings`` holds the seconds from the last change to each view (see
+    ``benchmarks/bench_explore.py``).
     """
 
     def __init__(self, spec=None, *, pictures: bool = True, **choice):
@@ -106,15 +115,17 @@ class Explorer(W.VBox if W is not None else object):
         warm_up()
         self.pictures_on = pictures
         self._lock = threading.RLock()
-        self.timings = {}        # seconds from the last change to: numbers, views, circuit, verdicts
+        self.timings = {}        # seconds from the last change to: set, numbers, pictures, views, kernel, circuit,
+        #                          laws, universality, depth, verdicts (see the benchmark)
         self._t0 = 0.0
         self._gen = 0
         self._hold = 0
         self._jobs = {}
-        self._verdict_cache, self._circuit_cache = {}, {}
+        self._verdict_cache, self._circuit_cache, self._views_cache = {}, {}, {}
+        self._verdicts_cancelled = False
         self.choice = None
         self.views = None        # the last views (model.compute_views), when complete for self.choice
-        self.verdicts = None     # the badges of self.choice's pair
+        self.verdicts = None     # the badges of self.choice decided so far ({name: badge}), or None
         self.search_result = None
         self.refused = None      # the one-line refusal in force, or None
         base = model.choice_from_spec(spec) if spec is not None else model.Choice()
@@ -171,17 +182,27 @@ class Explorer(W.VBox if W is not None else object):
                                 layout=W.Layout(min_width="280px"))
         # views
         self._status = W.HTML(_CSS).add_class("convac-status")
+        self._cancel_btn = W.Button(description="cancel", icon="stop", layout=W.Layout(width="90px", display="none"),
+                                    tooltip="stop computing the views of this choice").add_class("convac-cancel")
+        self._cancel_btn.on_click(lambda _: self.cancel())
         self._cli = W.HTML().add_class("convac-cli")
-        self._header = W.VBox([self._status, self._cli])
+        self._header = W.VBox([W.HBox([self._status, self._cancel_btn]), self._cli])
         self.rank_view = W.HTML().add_class("convac-rank")
         self.bounds_view = W.HTML().add_class("convac-bounds")
         self.z_view = W.HTML().add_class("convac-z")
         self.badges_view = W.HTML("<i>verdicts: computing...</i>").add_class("convac-badges")
+        self._badges_cancel = W.Button(description="cancel", icon="stop", layout=W.Layout(width="90px"),
+                                       tooltip="stop the badges' certified work").add_class("convac-badges-cancel")
+        self._badges_run = W.Button(description="compute", icon="play", layout=W.Layout(width="100px", display="none"),
+                                    tooltip="compute the badges of this choice").add_class("convac-badges-run")
+        self._badges_cancel.on_click(lambda _: self.cancel_verdicts())
+        self._badges_run.on_click(lambda _: self.start_verdicts())
         self.circuit_view = W.HTML().add_class("convac-circuit")
         self.tensor_view = W.HTML().add_class("convac-tensor")
         self.matrix_view = W.HTML().add_class("convac-matrix")
         self.latex_view = W.HTMLMath().add_class("convac-latex")
         # search
+        self._search_family = W.HTML().add_class("convac-search-family")
         self._bound = W.Text(value="Z" if c.architecture == "shallow" else "r0", description="rank <=",
                              layout=W.Layout(width="200px")).add_class("convac-search-bound")
         self._budget = W.BoundedIntText(value=200, min=1, max=100000, description="budget",
@@ -199,9 +220,11 @@ class Explorer(W.VBox if W is not None else object):
         self._save_btn = W.Button(description="save", icon="save").add_class("convac-save")
         self._save_out = W.HTML().add_class("convac-save-result")
         self._save_btn.on_click(lambda _: self._save_clicked())
-        numbers = W.VBox([self.rank_view, self.bounds_view, self.z_view, self.badges_view])
+        badges = W.HBox([self.badges_view, self._badges_cancel, self._badges_run])
+        numbers = W.VBox([self.rank_view, self.bounds_view, self.z_view, badges])
         pictures = W.HBox([self.circuit_view, self.matrix_view], layout=W.Layout(flex_flow="row wrap"))
-        search = W.VBox([W.HTML("<b>counterexample search</b> (convac search rank-bound on this family)"),
+        search = W.VBox([W.HTML("<b>counterexample search</b> (convac search rank-bound over the family of this "
+                                "architecture)"), self._search_family,
                          W.HBox([self._bound, self._budget, self._search_btn, self._stop_btn]),
                          W.HBox([self._progress, self._load_btn]), self._search_out])
         save = W.VBox([W.HBox([self._path, self._save_btn]), self._save_out])
@@ -302,78 +325,221 @@ class Explorer(W.VBox if W is not None else object):
             try:
                 c = self._read()
             except ConvacError as e:
+                self._cancel_btn.layout.display = "none"
                 return self._refuse(str(e))
+            arch_changed = self.choice is not None and self.choice.architecture != c.architecture
             self.choice = c
             self._sync_controls(c)
             msg = model.refusal(c)
             if msg is not None:
+                self._cancel_btn.layout.display = "none"
+                self._stop_verdicts_for_refusal()
                 return self._refuse(msg)
             self.refused = None
             self._views.layout.display = None
-            self._status.value = _CSS + "<span class='convac-busy'>computing...</span>"
-            self.matrix_view.value = "<i>matricization: computing...</i>"  # never a picture of another choice
             self._cli.value = f"<small>same as: <code>{_esc(c.cli())}</code></small>"
-            self._jobs["views"] = Job(model.views_job, (c, self.pictures_on), name="views",
-                                      on_progress=lambda m, g=gen: self._on_numbers(g, m),
-                                      on_done=lambda j, g=gen: self._on_views(g, j))
-            key = model.circuit_key(c)
+            self._search_family.value = f"<small>over: {_esc(model.search_family(c))}</small>"
+            if arch_changed and self._bound.value in ("Z", "r0"):
+                self._bound.value = "Z" if c.architecture == "shallow" else "r0"
+            key = model.views_key(c)
+            cached = self._views_cache.get(key)
+            if cached is not None:  # seen before: shown again at once, nothing recomputed
+                self._views_cache[key] = self._views_cache.pop(key)  # most recently used last
+                self._show_numbers(cached)
+                self._show_pictures(cached)
+                self.views = cached
+                now = time.perf_counter() - self._t0
+                self.timings.update(numbers=now, pictures=now, views=now, kernel=now, views_cached=True)
+                self._status.value = _CSS + "<span class='convac-done'>done (shown again: computed before)</span>"
+            else:
+                self._status.value = _CSS + "<span class='convac-busy'>computing...</span>"
+                self.rank_view.value = "<i>rank: computing...</i>"  # never a number of another choice
+                self.matrix_view.value = "<i>matricization: computing...</i>"
+                self._jobs["views"] = Job(model.views_job, (c, self.pictures_on), name="views",
+                                          on_progress=lambda m, g=gen: self._on_views_progress(g, m),
+                                          on_done=lambda j, g=gen, k=key: self._on_views(g, k, j))
+            ckey = model.circuit_key(c)
             if not self.pictures_on:
                 self.circuit_view.value = ""
-            elif key in self._circuit_cache:
-                self._show_circuit(self._circuit_cache[key])
+            elif ckey in self._circuit_cache:
+                if self._shown_circuit != ckey:  # the drawing did not change: not even re-sent
+                    self._show_circuit(self._circuit_cache[ckey])
+                    self._shown_circuit = ckey
                 self.timings["circuit"] = time.perf_counter() - self._t0
             else:
                 self.circuit_view.value = "<i>drawing the circuit...</i>"
+                self._shown_circuit = None
                 self._jobs["circuit"] = Job(model.circuit_job, (c,), name="circuit", nice=2,
-                                            on_done=lambda j, g=gen, k=key: self._on_circuit(g, k, j))
-            self._start_verdicts(c)
+                                            on_done=lambda j, g=gen, k=ckey: self._on_circuit(g, k, j))
+            self._show_cancel()
+            self._start_verdicts(c, auto=True)
+            self.timings["set"] = time.perf_counter() - self._t0
+
+    _shown_circuit = None
+    #: Views of this many choices are kept for going back (each is at most a few hundred kB of SVG).
+    VIEWS_CACHE = 64
+
+    def _show_cancel(self, done=None):
+        """Show the cancel button while the views' work runs (``done``: a job whose callback is running,
+        no longer counted)."""
+        running = any(j is not None and j is not done and j.running
+                      for j in (self._jobs.get("views"), self._jobs.get("circuit")))
+        self._cancel_btn.layout.display = None if running else "none"
+
+    def cancel(self) -> None:
+        """Stop computing the views of the current choice (their worker processes are killed); the
+        badges go on (:meth:`cancel_verdicts` stops them). Any change of a control computes again."""
+        with self._lock:
+            stopped = []
+            for name in ("views", "circuit"):
+                job = self._jobs.get(name)
+                if job is not None and job.running:
+                    job.cancel()
+                    stopped.append(name)
+            self._gen += 1  # nothing of the cancelled work is shown
+            self._cancel_btn.layout.display = "none"
+            if stopped:
+                self._status.value = _CSS + ("<span class='convac-cancelled'>cancelled: the "
+                                             f"{' and '.join(stopped)} of this choice were not computed; change a "
+                                             "control to compute again</span>")
+
+    #: A refusal longer than this is cut on screen (a library message may quote a whole tensor entry).
+    MESSAGE_CHARS = 400
 
     def _refuse(self, msg: str):
         self.refused = msg
         self._views.layout.display = "none"
+        if len(msg) > self.MESSAGE_CHARS:
+            msg = f"{msg[:self.MESSAGE_CHARS]}... ({len(msg):,} characters)"
         self._status.value = _CSS + f"<span class='convac-refusal'>{_esc(msg)}</span>"
         self._cli.value = ""
 
-    def _start_verdicts(self, c):
-        key = c.key
-        if key in self._verdict_cache:
-            self.verdicts = self._verdict_cache[key]
-            self._show_badges(self.verdicts)
-            self.timings["verdicts"] = time.perf_counter() - self._t0
-            return
+    def _stop_verdicts_for_refusal(self):
         job = self._jobs.get("verdicts")
-        if job is not None and job.running and getattr(job, "key", None) == key:
-            return
-        if job is not None:
+        if job is not None and job.running:
             job.cancel()
         self.verdicts = None
-        self.badges_view.value = "<i>verdicts of the pair: computing (laws, universality, depth)...</i>"
-        job = Job(model.compute_verdicts, (c,), name="verdicts", nice=10, on_done=lambda j,
-                  k=key: self._on_verdicts(k, j))
-        job.key = key
+
+    # ------------------------------------------------------------------ badges: background, cancellable
+    def _missing_verdicts(self, c) -> list:
+        return [n for n in model.VERDICTS if model.verdict_key(c, n) not in self._verdict_cache]
+
+    def start_verdicts(self) -> None:
+        """Compute the badges of the current choice in the background (also after :meth:`cancel_verdicts`)."""
+        if self.choice is not None and not self.refused:
+            self._start_verdicts(self.choice, auto=False)
+
+    def _start_verdicts(self, c, auto: bool):
+        missing = self._missing_verdicts(c)
+        job = self._jobs.get("verdicts")
+        if not missing:
+            if job is not None and job.running:
+                job.cancel()  # its badges are not needed now; those it decided are kept
+            self._verdicts_cancelled = False
+            self._show_badges(c)
+            self.timings["verdicts"] = time.perf_counter() - self._t0
+            self.timings["verdicts_cached"] = True
+            return
+        if auto and self._verdicts_cancelled and job is not None and getattr(job, "choice", None) is not None \
+                and set(missing) == set(self._missing_verdicts(job.choice)) \
+                and all(model.verdict_key(c, n) == model.verdict_key(job.choice, n) for n in missing):
+            self._show_badges(c)  # cancelled for these very badges: wait for the user's compute
+            return
+        keys = {model.verdict_key(c, n) for n in missing}
+        if job is not None and job.running and keys <= job.keys:
+            self._show_badges(c)  # already being computed
+            return
+        if job is not None and job.running:
+            job.cancel()
+        self._verdicts_cancelled = False
+        self.timings["verdicts_cached"] = False
+        self._verdict_error = None
+        job = Job(model.verdicts_job, (c, tuple(missing)), name="verdicts", nice=10,
+                  on_progress=lambda m, c=c: self._on_verdict(c, m),
+                  on_done=lambda j: self._on_verdicts_done(j))
+        job.keys, job.choice = keys, c
         self._jobs["verdicts"] = job
+        self._show_badges(c)
+
+    @property
+    def verdicts_running(self) -> bool:
+        """True while the badges' certified work runs in its background job."""
+        job = self._jobs.get("verdicts")
+        return job is not None and job.running
+
+    def cancel_verdicts(self) -> None:
+        """Stop the badges' certified work now (its process is killed); the badges already decided stay,
+        the others show *cancelled* and a *compute* button (:meth:`start_verdicts`)."""
+        job = self._jobs.get("verdicts")
+        if job is not None and job.running:
+            job.cancel()
+            self._verdicts_cancelled = True
+        if self.choice is not None and not self.refused:
+            self._show_badges(self.choice)
+
+    def _on_verdict(self, c, msg):
+        if not (isinstance(msg, tuple) and len(msg) == 2 and msg[0] in model.VERDICTS):
+            return
+        name, badge = msg
+        # no lock here: this runs on the job's watcher thread, which Job.cancel (under the lock) joins
+        self._verdict_cache[model.verdict_key(c, name)] = badge
+        cur = self.choice
+        if cur is not None and not self.refused and model.verdict_key(cur, name) == model.verdict_key(c, name):
+            self.timings[name] = time.perf_counter() - self._t0
+            self._show_badges(cur)
+            if not self._missing_verdicts(cur):
+                self.timings["verdicts"] = time.perf_counter() - self._t0
+
+    def _on_verdicts_done(self, job):
+        if job.state != "done":
+            self._verdict_error = f"{job.state}: {job.result}"
+        cur = self.choice
+        if cur is not None and not self.refused and self._jobs.get("verdicts") is job:
+            self._show_badges(cur, done=job)
+
+    _verdict_error = None
+
+    def _current_verdicts(self, c) -> dict:
+        return {n: self._verdict_cache[model.verdict_key(c, n)] for n in model.VERDICTS
+                if model.verdict_key(c, n) in self._verdict_cache}
 
     # ------------------------------------------------------------------ results -> views
-    def _on_numbers(self, gen, msg):
-        if gen != self._gen or not (isinstance(msg, tuple) and msg[0] == "numbers"):
+    def _on_views_progress(self, gen, msg):
+        if gen != self._gen or not isinstance(msg, tuple):
             return
-        self._show_numbers(msg[1])
-        self.timings["numbers"] = time.perf_counter() - self._t0
+        kind, v = msg
+        if kind == "numbers":
+            self._show_numbers(v)
+            self.timings["numbers"] = time.perf_counter() - self._t0
+        elif kind == "pictures":
+            self._show_pictures(v)
+            self.timings["pictures"] = time.perf_counter() - self._t0
+            self.timings["views"] = self.timings["pictures"]
 
-    def _on_views(self, gen, job):
+    def _on_views(self, gen, key, job):
+        if job.state == "done":
+            self._views_cache[key] = job.result
+            while len(self._views_cache) > self.VIEWS_CACHE:
+                self._views_cache.pop(next(iter(self._views_cache)))
         if gen != self._gen:
             return
+        self._show_cancel(done=job)
         if job.state != "done":
             return self._refuse(job.result) if job.state == "refused" else self._error(job.result)
         v = job.result
         self._show_numbers(v)
-        self._show_pictures(v)
+        if "pictures" not in self.timings:
+            self._show_pictures(v)
         self.views = v
-        self.timings.setdefault("numbers", time.perf_counter() - self._t0)
-        self.timings["views"] = time.perf_counter() - self._t0
+        now = time.perf_counter() - self._t0
+        self.timings.setdefault("numbers", now)
+        self.timings.setdefault("pictures", now)
+        self.timings.setdefault("views", now)
+        self.timings["kernel"] = now
         self._status.value = _CSS + f"<span class='convac-done'>done in {job.seconds:.2f} s</span>"
 
     def _error(self, text):
+        text = text if len(text) <= self.MESSAGE_CHARS else f"{text[:self.MESSAGE_CHARS]}... ({len(text):,} characters)"
         self._status.value = _CSS + f"<span class='convac-refusal'>error: {_esc(text)}</span>"
 
     def _on_circuit(self, gen, key, job):
@@ -381,23 +547,18 @@ class Explorer(W.VBox if W is not None else object):
             self._circuit_cache[key] = job.result
             if gen == self._gen:
                 self._show_circuit(job.result)
+                self._shown_circuit = key
                 self.timings["circuit"] = time.perf_counter() - self._t0
-
-    def _on_verdicts(self, key, job):
-        if job.state != "done":
-            self.badges_view.value = f"<i>verdicts: {_esc(job.result)}</i>"
-            return
-        self._verdict_cache[key] = job.result
-        if self.choice is not None and self.choice.key == key:
-            self.verdicts = job.result
-            self._show_badges(job.result)
-            self.timings["verdicts"] = time.perf_counter() - self._t0
+        if gen == self._gen:
+            self._show_cancel(done=job)
 
     def _show_numbers(self, v):
         r = v["rank"]
         I = tuple(r["rows"])
         value = f"{r['rank']}" if r["exact"] else f"&ge; {r['lower']} (certified lower bound; upper {r['upper']})"
-        kv = "re-verified by the trusted kernel" if r.get("kernel_verified") else "certified"
+        kv = ("certificate checked; <span class='convac-kernel'>re-verified by the trusted kernel</span>"
+              if r.get("kernel_verified") else
+              "certificate checked; <span class='convac-kernel'>the trusted kernel is re-verifying...</span>")
         self.rank_view.value = (
             f"<b>rank [A<sup>{r['output']}</sup>]<sub>I</sub> = <span class='convac-rank-value'>{value}</span></b>"
             f" &nbsp; I = {I}, a {r['shape'][0]} x {r['shape'][1]} matrix; "
@@ -414,47 +575,65 @@ class Explorer(W.VBox if W is not None else object):
             rows = "".join(f"<tr><td>{_esc(idx)}</td><td>{_esc(val)}</td></tr>" for idx, val in v["table"])
             self.tensor_view.value = (f"<b>grid tensor A<sup>{r['output']}</sup></b><table class='convac-table'>"
                                       f"<tr><th>(d_0, ..., d_N-1)</th><th>value</th></tr>{rows}</table>")
-        else:
+        elif v.get("tensor_svg") is None:
             self.tensor_view.value = f"<i>grid tensor: {v['entries']:,} entries (heatmap below when it fits)</i>"
         notes = v.get("notes", {})
-        self.latex_view.value = (v["latex"] if v.get("latex") else
-                                 f"<small>symbolic expansion: {_esc(notes.get('latex') or 'not shown')}</small>")
+        latex = (v["latex"] if v.get("latex") else
+                 f"<small>symbolic expansion: {_esc(notes.get('latex') or 'not shown')}</small>")
+        if self.latex_view.value != latex:  # MathJax typesets again only when the expansion changed
+            self.latex_view.value = latex
 
     @staticmethod
-    def _img(png, note, what):
-        if png is None:
+    def _img(svg, note, what, max_width=560):
+        if svg is None:
             return f"<small>{what}: {_esc(note or 'not drawn')}</small>"
-        return f"<img src='data:image/png;base64,{base64.b64encode(png).decode()}' style='max-width:520px'/>"
+        return img_tag(svg, max_width)
 
     def _show_pictures(self, v):
         notes = v.get("notes", {})
-        self.matrix_view.value = self._img(v.get("matrix_png"), notes.get("matrix"), "matricization")
-        if v.get("tensor_png") is not None:
-            self.tensor_view.value = self._img(v["tensor_png"], None, "grid tensor")
+        self.matrix_view.value = self._img(v.get("matrix_svg"), notes.get("matrix"), "matricization")
+        if v.get("tensor_svg") is not None:
+            self.tensor_view.value = self._img(v["tensor_svg"], None, "grid tensor")
         elif v.get("table") is None:
             self.tensor_view.value = self._img(None, notes.get("tensor"), "grid tensor")
 
     def _show_circuit(self, d):
-        self.circuit_view.value = self._img(d["png"], d["note"], "circuit")
+        self.circuit_view.value = self._img(d["svg"], d["note"], "circuit", max_width=900)
 
-    def _show_badges(self, d):
+    def _show_badges(self, c, done=None):
+        """The badges of choice ``c``: each decided one with its status, the others *computing* (with
+        the cancel button) or *cancelled* (with the compute button). ``done``: the badges' job whose
+        callback is running (finished)."""
+        d = self._current_verdicts(c)
+        self.verdicts = d or None
+        job = self._jobs.get("verdicts")
+        running = job is not None and job is not done and job.running
+        pending = "<i class='convac-badge-cancelled'>cancelled</i>" if self._verdicts_cancelled and not running \
+            else ("<i class='convac-badge-computing'>computing...</i>" if running else
+                  f"<i>not computed{': ' + _esc(self._verdict_error) if self._verdict_error else ''}</i>")
         parts = []
-        laws = d["laws"]
-        if "error" in laws:
+        laws = d.get("laws")
+        if laws is None:
+            parts.append(f"laws: {pending}")
+        elif "error" in laws:
             parts.append(f"laws: {_esc(laws['error'])}")
         else:
             parts.append("laws: " + ", ".join(
                 f"{r['statement']['law']} <span class='convac-law'>{_BADGE.get(r['status'], r['status'])}</span>"
                 for r in laws["results"]))
-        u = d["universality"]
-        if "error" in u:
+        u = d.get("universality")
+        head = f"universality ({_esc(c.architecture)}, N={c.N}, M={c.M})"
+        if u is None:
+            parts.append(f"{head}: {pending}")
+        elif "error" in u:
             parts.append(f"universality: {_esc(u['error'])}")
         else:
             ans = {True: "universal", False: "not universal", None: "undecided"}[u["answer"]]
-            parts.append(f"universality ({_esc(self.choice.architecture)}, N={self.choice.N}, M={self.choice.M}): "
-                         f"<b class='convac-universality'>{ans}</b> {_BADGE.get(u['status'], u['status'])}")
-        dp = d["depth"]
-        if "error" in dp:
+            parts.append(f"{head}: <b class='convac-universality'>{ans}</b> {_BADGE.get(u['status'], u['status'])}")
+        dp = d.get("depth")
+        if dp is None:
+            parts.append(f"depth efficiency (N={c.N}, M={c.M}): {pending}")
+        elif "error" in dp:
             parts.append(f"depth efficiency: {_esc(dp['error'])}")
         else:
             wit = (f"witness rank {dp['witness_rank']} &rarr; shallow Z &ge; {dp['Z']}"
@@ -463,10 +642,16 @@ class Explorer(W.VBox if W is not None else object):
             parts.append(f"depth efficiency: <b class='convac-depth'>{_esc(dp['answer'])}</b> "
                          f"{_BADGE.get(dp['status'], dp['status'])} (T = {dp['T']}; {wit}{box})")
         self.badges_view.value = "<br>".join(parts)
+        missing = len(d) < len(model.VERDICTS)
+        self._badges_cancel.layout.display = None if running else "none"
+        self._badges_run.layout.display = None if (missing and not running) else "none"
 
     # ------------------------------------------------------------------ search
     def search(self, bound: str | None = None, budget: int | None = None, seed: int | None = None) -> None:
-        """Start ``convac search rank-bound`` on this family for the bound typed in (in the background)."""
+        """Start ``convac search rank-bound`` for the bound typed in (in the background), over the family of
+        the current architecture (:func:`theorems.explore.model.search_family`: the operator, N, M and
+        widths of the choice, every weight varied). Offered whatever the weights are: given, constructed
+        or symbolic weights are one network (or all of them), and the search looks for another."""
         if bound is not None:
             self._bound.value = bound
         if budget is not None:
@@ -479,7 +664,7 @@ class Explorer(W.VBox if W is not None else object):
         self.search_result = None
         self._progress.max, self._progress.value = self._budget.value, 0
         self._search_btn.disabled, self._stop_btn.disabled, self._load_btn.disabled = True, False, True
-        self._search_out.value = "<i>searching...</i>"
+        self._search_out.value = f"<i>searching {_esc(model.search_family(c))}...</i>"
         s = c.seed if seed is None else seed
         self._jobs["search"] = Job(model.search_job, (c, self._bound.value, self._budget.value, s), name="search",
                                    nice=5,
@@ -572,7 +757,7 @@ class Explorer(W.VBox if W is not None else object):
     @property
     def shown(self) -> dict:
         """The numbers on screen, as data: rank, lower, upper, exact, bounds, Z (forced), laws, universality,
-        depth (None where not computed), or ``refused`` with the message."""
+        depth (each absent until computed), or ``refused`` with the message."""
         if self.refused:
             return {"refused": self.refused}
         out = {}
@@ -580,20 +765,35 @@ class Explorer(W.VBox if W is not None else object):
             r = self.views["rank"]
             out.update(rank=r["rank"], lower=r["lower"], upper=r["upper"], exact=r["exact"], bounds=dict(r["bounds"]),
                        Z=self.views["shallow_z"]["Z"])
-        if self.verdicts:
-            d = self.verdicts
-            out["laws"] = d["laws"].get("holds")
-            out["universality"] = d["universality"].get("answer", d["universality"].get("error"))
-            out["depth"] = d["depth"].get("answer", d["depth"].get("error"))
+        d = self.verdicts or {}
+        if "laws" in d:
+            out["laws"] = d["laws"].get("holds", d["laws"].get("error"))
+        for name in ("universality", "depth"):
+            if name in d:
+                out[name] = d[name].get("answer", d[name].get("error"))
         return out
 
-    def pictures(self) -> list:
+    def pictures(self, format: str = "png") -> list:
         """The pictures shown (circuit, matricization, grid tensor heatmap) as IPython images, for a
-        notebook that is read without a running kernel."""
+        notebook that is read without a running kernel.
+
+        ``format="svg"``: the explorer's own SVG drawings. ``"png"`` (the default; any notebook viewer
+        shows it): the same pictures drawn by :mod:`theorems.present.plot` from the same exact data,
+        which takes a few seconds at N=8, M=3 in this process (the explorer itself never waits for it).
+        """
+        if format not in ("png", "svg"):
+            raise ConvacError(f"format={format!r}: expected 'png' or 'svg'")
+        if format == "svg":
+            from IPython.display import SVG
+
+            key = model.circuit_key(self.choice) if self.choice else None
+            svgs = [(self._circuit_cache.get(key) or {}).get("svg")]
+            if self.views:
+                svgs += [self.views.get("matrix_svg"), self.views.get("tensor_svg")]
+            return [SVG(data=x) for x in svgs if x]
         from IPython.display import Image
 
-        key = model.circuit_key(self.choice) if self.choice else None
-        pngs = [(self._circuit_cache.get(key) or {}).get("png")]
-        if self.views:
-            pngs += [self.views.get("matrix_png"), self.views.get("tensor_png")]
-        return [Image(data=p) for p in pngs if p]
+        if self.choice is None or self.refused or not self.views:
+            return []
+        return [Image(data=p) for p in model.png_pictures(self.choice, tensor=self.views.get("tensor_svg") is not None,
+                                                          matrix=self.views.get("matrix_svg") is not None)]

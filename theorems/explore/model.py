@@ -6,6 +6,8 @@ A :class:`Choice` is everything the explorer's controls set. :func:`refusal` ask
 :mod:`theorems.explore.jobs`). Every number in them is the library's certified answer: the rank is
 :func:`symbolic.matricization_rank` (the result of ``convac rank --json``), the badges are
 :func:`theorems.decide_laws`, :func:`theorems.decide_universality` and :func:`theorems.decide_depth`.
+Pictures are SVG text drawn directly from the exact data (:mod:`theorems.explore.draw`: milliseconds,
+where a matplotlib figure took seconds).
 
 >>> c = Choice(architecture="deep", N=4, M=2, activation="relu", pooling="max", seed=1)
 >>> refusal(c) is None, c.cli()
@@ -20,15 +22,15 @@ is 16,777,216 entries (--max-entries)
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import asdict, dataclass, field, replace
 
 from symbolic.errors import ConvacError, DomainError
 
-__all__ = ["Choice", "ACTIVATIONS", "POOLINGS", "WEIGHTS", "refusal", "build_spec", "compute_views",
-           "compute_verdicts", "answer_file", "views_job", "circuit_job", "circuit_key", "search_job",
-           "choice_from_spec", "TABLE_ENTRIES", "LATEX_MAX_N"]
+__all__ = ["Choice", "ACTIVATIONS", "POOLINGS", "WEIGHTS", "VERDICTS", "refusal", "build_spec", "compute_views",
+           "compute_verdicts", "verdicts_job", "verdict_key", "answer_file", "views_job", "circuit_job",
+           "circuit_key", "search_job", "search_family", "views_key", "png_pictures", "choice_from_spec",
+           "TABLE_ENTRIES", "LATEX_MAX_N"]
 
 #: Offered in the activation box (any ``leaky_relu:p/q`` may be typed).
 ACTIVATIONS = ("linear", "relu", "abs", "square", "leaky_relu:1/10", "tanh", "sigmoid")
@@ -43,6 +45,8 @@ TABLE_ENTRIES = 81
 LATEX_MAX_N = 4
 #: Longest LaTeX shown (characters); a longer expansion is summarised.
 LATEX_MAX_CHARS = 6000
+#: The badges, in the order they are computed (cheapest first).
+VERDICTS = ("laws", "universality", "depth")
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,9 @@ class Choice:
 
     @property
     def key(self) -> tuple:
-        """What the badges depend on: the pair, the architecture and the sizes."""
-        return (self.activation, self.pooling, self.architecture, self.N, self.M)
+        """What the badges depend on: the pair, the architecture and the sizes (see :func:`verdict_key`
+        for each badge's own key)."""
+        return tuple(verdict_key(self, name) for name in VERDICTS)
 
     def cli(self) -> str:
         """The command line that gives the same network and rank (``convac spec ... | convac rank -``)."""
@@ -244,12 +249,6 @@ def build_spec(c: Choice):
 
 
 # ----------------------------------------------------------------------------- views
-def _png(fig, dpi: int = 80) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
 def _try(fn):
     """(value, None) or (None, the one-line message of a refusal)."""
     try:
@@ -275,11 +274,28 @@ def shallow_z(rank_lower: int, pooling: str, N: int, M: int) -> dict:
     return {"T": T, "k": rank_lower, "Z": max(1, math.ceil(rank_lower / T)) if rank_lower else 0}
 
 
-def compute_views(c: Choice, *, figures: bool = True, progress=None) -> dict:
+def compute_views(c: Choice, *, figures: bool = True, kernel: bool = True, progress=None) -> dict:
     """Every view of a choice, as plain data: the spec, the certified rank (``convac rank --json``'s
     result), the structural bounds, the shallow Z forced, the grid tensor (a table or a heatmap),
-    the matricization heatmap, the circuit drawing and the LaTeX expansion (small N). Raises the
-    cost guard's :class:`~symbolic.errors.TooLarge` when the choice does not fit."""
+    the matricization heatmap and the LaTeX expansion (small N). Raises the cost guard's
+    :class:`~symbolic.errors.TooLarge` when the choice does not fit.
+
+    Parameters
+    ----------
+    c : Choice
+    figures : bool
+        Draw the heatmaps (SVG text).
+    kernel : bool
+        Have the trusted kernel re-verify the rank answers last (as ``convac rank`` does before it
+        prints); ``rank["kernel_verified"]`` says whether it did.
+    progress : callable, optional
+        Called with ``("numbers", views)`` once the rank's certificate is verified by the rank checker
+        (before the pictures and the kernel), then with ``("pictures", {...})`` once they are drawn.
+
+    Returns
+    -------
+    dict
+    """
     from symbolic import grid_tensor, matricization_rank
     from symbolic.rank.pipeline import flint_threads
     from symbolic.spec.network import spec_to_dict
@@ -290,15 +306,15 @@ def compute_views(c: Choice, *, figures: bool = True, progress=None) -> dict:
     spec = build_spec(c)
     rows = _rows(c)
     part = c.partition if isinstance(c.partition, str) else list(c.partition)
-    with flint_threads():
-        r = matricization_rank(spec, part, output=c.output)
+    with flint_threads():  # every certificate is checked here; the kernel's re-verification comes last
+        r = matricization_rank(spec, part, output=c.output, kernel_check=False)
         oe = r if list(rows) == list(_rows(replace(c, partition="odd-even"))) else \
-            matricization_rank(spec, "odd-even", output=c.output)
+            matricization_rank(spec, "odd-even", output=c.output, kernel_check=False)
     details = {k: (dict(v) if hasattr(v, "items") else v) for k, v in r.details.items()}
     out = {"spec": spec_to_dict(spec), "cli": c.cli(), "rank": details, "result": r.to_dict(),
            "oddeven": {"rank": oe.rank, "lower": oe.lower, "upper": oe.upper, "exact": oe.exact},
            "shallow_z": shallow_z(oe.lower, c.pooling, c.N, c.M), "entries": c.M ** c.N,
-           "table": None, "tensor_png": None, "matrix_png": None, "circuit_png": None, "latex": None, "notes": {}}
+           "table": None, "tensor_svg": None, "matrix_svg": None, "latex": None, "notes": {}}
     symbolic = spec.is_symbolic or not spec.operator.is_exact
     t, why = _try(lambda: grid_tensor(spec, output=c.output, engine="symbolic" if symbolic else "exact"))
     if t is not None and c.M ** c.N <= TABLE_ENTRIES:
@@ -313,45 +329,99 @@ def compute_views(c: Choice, *, figures: bool = True, progress=None) -> dict:
     else:
         out["notes"]["latex"] = (f"the symbolic expansion is written out for N <= {LATEX_MAX_N} and at most "
                                  f"{TABLE_ENTRIES} grid entries")
+    if progress:  # the numbers first, the pictures after them, the kernel's re-verification last
+        progress(("numbers", dict(out, notes=dict(out["notes"]))), force=True)
     if figures:
-        if progress:  # the numbers first, the pictures after them
-            progress(("numbers", dict(out)), force=True)
-        out.update(_figures(spec, t, why, rows, c, symbolic))
+        figs = _figures(spec, t, why, rows, c, symbolic)
+        out["notes"].update(figs.pop("notes"))
+        out.update(figs)
+        if progress:
+            progress(("pictures", {k: out[k] for k in ("tensor_svg", "matrix_svg", "notes")}), force=True)
+    if kernel:
+        _kernel_verify(r, *([oe] if oe is not r else []))
+        out["rank"]["kernel_verified"] = True
     return out
 
 
+def _kernel_verify(*answers) -> None:
+    """The trusted kernel re-derives each rank statement from its certificate (as ``convac rank`` does
+    before it prints, under the limits of this run); a statement it does not verify is an error."""
+    from symbolic.errors import CertificateError
+    from symbolic.kernel import cost as kernel_cost
+    from symbolic.kernel.recheck import check_result
+    from symbolic.limits import limits
+
+    lim = limits()
+    with kernel_cost.budget(kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries)):
+        for a in answers:
+            line = check_result(a.to_dict())
+            if not line.ok:  # pragma: no cover - would be a bug in a prover
+                raise CertificateError(f"the kernel did not verify the rank ({line.reason}): a bug, please report")
+
+
 def views_job(c: Choice, figures: bool = True, progress=None) -> dict:
-    """:func:`compute_views` as a :class:`theorems.explore.jobs.Job` runs it (numbers sent first)."""
+    """:func:`compute_views` as a :class:`theorems.explore.jobs.Job` runs it (numbers sent first, then
+    the pictures, then the kernel's re-verification)."""
     return compute_views(c, figures=figures, progress=progress)
 
 
 def circuit_job(c: Choice, progress=None) -> dict:
-    """The circuit drawing of a choice (its structure only: no weights printed), as PNG bytes."""
-    from theorems.present.plot import validate_circuit_drawing, draw_circuit
+    """The circuit drawing of a choice, as SVG text (``{"svg": ..., "note": None}``, or ``svg`` None and
+    the cost guard's one-line note); the exact weights are printed on small nets (N * M <= 16)."""
+    from theorems.present.plot import validate_circuit_drawing
+
+    from .draw import spec_circuit_svg
 
     spec = build_spec(c)
 
     def draw():
         validate_circuit_drawing(spec)
-        return _png(draw_circuit(spec, weights=_weights_drawn(c)))
+        return spec_circuit_svg(spec, weights=_weights_drawn(c))
 
-    png, why = _try(draw)
-    return {"png": png, "note": why}
+    svg, why = _try(draw)
+    return {"svg": svg, "note": why}
 
 
 def _weights_drawn(c: Choice) -> bool:
     return c.weights != "symbolic" and c.N * c.M <= 16
 
 
+def _given_key(c: Choice):
+    import json
+
+    return json.dumps(c.given, sort_keys=True) if c.weights == "given" else None
+
+
 def circuit_key(c: Choice) -> tuple:
     """What the circuit drawing depends on (the weights only when they are printed, on small nets)."""
     key = (c.architecture, c.N, c.M, c.widths, c.window, c.patch_order, c.Y, c.activation, c.pooling)
-    return key + ((c.weights, c.seed, id(c.given)) if _weights_drawn(c) else ())
+    return key + ((c.weights, c.seed if c.weights == "random" else None, _given_key(c)) if _weights_drawn(c) else ())
+
+
+def views_key(c: Choice) -> tuple:
+    """What :func:`compute_views` depends on: the whole choice, and the given network's weights."""
+    return (c, _given_key(c))
+
+
+def search_family(c: Choice) -> str:
+    """The family a counterexample search runs over, in one line: the search varies the weights, so it
+    keeps the architecture, the operator and the sizes of the choice, whatever its weights are."""
+    shape = f"Z={_widths(c)[0]}" if c.architecture == "shallow" else \
+        f"widths={','.join(map(str, _widths(c)))}, window={c.window}"
+    line = f"{c.architecture} {c.activation}/{c.pooling} nets, N={c.N}, M={c.M}, {shape}, every weight varied"
+    if c.weights in ("given", "construction", "symbolic"):
+        what = {"given": "the given weights are one network, whose rank is shown above",
+                "construction": "the construction is one network, whose rank is shown above",
+                "symbolic": "symbolic weights stand for every network of the family"}[c.weights]
+        line += f" ({what}; a search needs the whole family)"
+    return line
 
 
 def search_job(c: Choice, bound: str, budget: int, seed: int, progress=None) -> dict:
-    """``convac search rank-bound`` on the choice's family (its architecture, operator, N, M and widths):
-    a network whose rank [A]_partition exceeds ``bound``, shrunk and certified, or inconclusive."""
+    """``convac search rank-bound`` on the choice's family (its architecture, operator, N, M and widths;
+    :func:`search_family`): a network whose rank [A]_partition exceeds ``bound``, shrunk and certified,
+    or inconclusive. The weights of the choice play no part (given, constructed or seeded: the search
+    draws its own), so it is offered for every choice, given deep nets included."""
     from theorems.search.counterexample import Family, find_counterexample, rank_bound
 
     fam = Family(architecture=c.architecture, activation=c.activation, pooling=c.pooling, N=c.N, M=c.M,
@@ -362,6 +432,36 @@ def search_job(c: Choice, bound: str, budget: int, seed: int, progress=None) -> 
     return r.to_dict()
 
 
+def png_pictures(c: Choice, *, circuit: bool = True, matrix: bool = True, tensor: bool = False) -> list:
+    """The circuit, the matricization and the grid tensor heatmap of a choice as PNG bytes, drawn by
+    :mod:`theorems.present.plot` (matplotlib: seconds, for saved notebooks; the explorer shows the SVG
+    of :mod:`theorems.explore.draw`). Pictures that do not fit are left out."""
+    import io
+
+    from symbolic import grid_tensor
+    from theorems.present.plot import (draw_circuit, plot_matricization, plot_tensor, validate_circuit_drawing,
+                                       validate_heatmap)
+
+    def png(fig):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=80)
+        return buf.getvalue()
+
+    spec, out = build_spec(c), []
+    if circuit:
+        fig, _ = _try(lambda: validate_circuit_drawing(spec) or draw_circuit(spec, weights=_weights_drawn(c)))
+        out += [png(fig)] if fig is not None else []
+    if (matrix or tensor) and not (spec.is_symbolic or not spec.operator.is_exact):
+        t, _ = _try(lambda: validate_heatmap(c.M ** c.N, f"N={c.N}, M={c.M}") or
+                    grid_tensor(spec, output=c.output, engine="exact"))
+        if t is not None:
+            if matrix:
+                out.append(png(plot_matricization(t, list(_rows(c)), title=f"[A^{c.output}]_I, I = {_rows(c)}")))
+            if tensor:
+                out.append(png(plot_tensor(t)))
+    return out
+
+
 def _too_large(msg):
     from symbolic.errors import TooLarge
 
@@ -369,10 +469,12 @@ def _too_large(msg):
 
 
 def _figures(spec, t, why, rows, c, symbolic) -> dict:
-    from theorems.present.plot import validate_heatmap, plot_matricization, plot_tensor
+    """The heatmaps as SVG text (:mod:`theorems.explore.draw`), or the one-line reason there are none."""
+    from theorems.present.plot import validate_heatmap
+
+    from .draw import matricization_svg, tensor_svg
 
     out, notes = {}, {}
-
     if symbolic:
         notes["tensor"] = notes["matrix"] = "symbolic entries: no heatmap (the table shows them for small sizes)"
         return {**out, "notes": notes}
@@ -381,56 +483,95 @@ def _figures(spec, t, why, rows, c, symbolic) -> dict:
         return {**out, "notes": notes}
     where = f"N={c.N}, M={c.M}"
 
-    def tensor_png():
+    def tensor():
         validate_heatmap(t.size, where)
-        return _png(plot_tensor(t))
+        return tensor_svg(t, output=c.output)
 
-    def matrix_png():
+    def matrix():
         validate_heatmap(t.size, where)
-        return _png(plot_matricization(t, list(rows), annotate=t.size <= 64,
-                                       title=f"[A^{c.output}]_I, I = {tuple(rows)}"))
+        shape = f"{c.M ** len(rows)} x {c.M ** (c.N - len(rows))}"
+        return matricization_svg(t, list(rows), title=f"[A^{c.output}]_I, I = {tuple(rows)}: a {shape} matrix")
 
     if c.M ** c.N > TABLE_ENTRIES:
-        out["tensor_png"], notes["tensor"] = _try(tensor_png)
-    out["matrix_png"], notes["matrix"] = _try(matrix_png)
+        out["tensor_svg"], notes["tensor"] = _try(tensor)
+    out["matrix_svg"], notes["matrix"] = _try(matrix)
     return {**out, "notes": notes}
 
 
 # ----------------------------------------------------------------------------- badges
-def compute_verdicts(c: Choice, *, progress=None) -> dict:
+def verdict_key(c: Choice, name: str) -> tuple:
+    """What one badge depends on: ``laws`` the pair; ``universality`` the pair, the architecture, N, M
+    (and the window of a deep net); ``depth`` the pair, N and M (``convac check depth`` has no
+    architecture: it compares deep against shallow). A badge is computed once per key and reused."""
+    pair = (c.activation, c.pooling)
+    if name == "laws":
+        return ("laws",) + pair
+    if name == "universality":
+        return ("universality",) + pair + (c.architecture, c.N, c.M, c.window if c.architecture == "deep" else None)
+    if name == "depth":
+        return ("depth",) + pair + (c.N, c.M)
+    raise DomainError(f"{name!r} is not a badge; the badges are {VERDICTS}")
+
+
+def _verdict(c: Choice, name: str) -> dict:
+    from theorems import decide_depth, decide_laws, decide_universality
+
+    try:
+        if name == "laws":
+            laws = decide_laws(c.activation, c.pooling)
+            return {"holds": laws.holds, "results": list(laws.results)}
+        if name == "universality":
+            u = decide_universality(activation=c.activation, pooling=c.pooling, architecture=c.architecture,
+                                    N=c.N, M=c.M, window=c.window)
+            res = u.to_dict()["results"][0]
+            return {"answer": u.answer, "status": res["status"], "results": [res]}
+        d = decide_depth(c.activation, c.pooling, N=c.N, M=c.M)
+        w, comp = d.deep_witness, d.completeness
+        return {"answer": d.answer, "status": comp.status.value, "T": d.shallow_term_bound.typed["bound"],
+                "witness_rank": w.typed.get("rank"), "Z": w.typed.get("Z"), "witness_status": w.status.value,
+                "Z_box": comp.typed.get("Z_box"), "box_rank": comp.typed.get("box_rank"),
+                "detail": comp.detail, "results": d.to_dict()["results"]}
+    except ConvacError as e:
+        return {"error": str(e)}
+
+
+def compute_verdicts(c: Choice, *, parts=VERDICTS, progress=None) -> dict:
     """The pair's badges: laws (``convac check laws``), universality of the architecture at (N, M)
     (``convac check universality``) and depth efficiency at (N, M) (``convac check depth``), each
     with its status and the kernel-verified results (or the library's one-line reason when a check
-    does not apply at this size)."""
-    from theorems import decide_depth, decide_laws, decide_universality
+    does not apply at this size).
 
+    Parameters
+    ----------
+    c : Choice
+    parts : sequence of str
+        The badges to compute (a subset of :data:`VERDICTS`; the others are left out).
+    progress : callable, optional
+        Called with ``(name, badge)`` as soon as each badge is decided (the cheap ones arrive first),
+        with ``force=True`` when it accepts that keyword (the job machinery's progress does).
+
+    Returns
+    -------
+    dict
+        ``{name: badge}`` for each name of ``parts``.
+    """
     out = {}
-    try:
-        laws = decide_laws(c.activation, c.pooling)
-        out["laws"] = {"holds": laws.holds, "results": list(laws.results)}
-    except ConvacError as e:
-        out["laws"] = {"error": str(e)}
-    if progress:
-        progress("laws")
-    try:
-        u = decide_universality(activation=c.activation, pooling=c.pooling, architecture=c.architecture,
-                               N=c.N, M=c.M, window=c.window)
-        res = u.to_dict()["results"][0]
-        out["universality"] = {"answer": u.answer, "status": res["status"], "results": [res]}
-    except ConvacError as e:
-        out["universality"] = {"error": str(e)}
-    if progress:
-        progress("universality")
-    try:
-        d = decide_depth(c.activation, c.pooling, N=c.N, M=c.M)
-        w, comp = d.deep_witness, d.completeness
-        out["depth"] = {"answer": d.answer, "status": comp.status.value, "T": d.shallow_term_bound.typed["bound"],
-                        "witness_rank": w.typed.get("rank"), "Z": w.typed.get("Z"), "witness_status": w.status.value,
-                        "Z_box": comp.typed.get("Z_box"), "box_rank": comp.typed.get("box_rank"),
-                        "detail": comp.detail, "results": d.to_dict()["results"]}
-    except ConvacError as e:
-        out["depth"] = {"error": str(e)}
+    for name in VERDICTS:
+        if name not in parts:
+            continue
+        out[name] = _verdict(c, name)
+        if progress:
+            try:
+                progress((name, out[name]), force=True)
+            except TypeError:
+                progress((name, out[name]))
     return out
+
+
+def verdicts_job(c: Choice, parts=VERDICTS, progress=None) -> dict:
+    """:func:`compute_verdicts` as a :class:`theorems.explore.jobs.Job` runs it (each badge sent as soon
+    as it is decided)."""
+    return compute_verdicts(c, parts=parts, progress=progress)
 
 
 def answer_file(views: dict | None, verdicts: dict | None = None) -> dict:
