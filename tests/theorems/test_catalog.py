@@ -27,6 +27,13 @@ def test_catalog_has_exactly_the_issue_ids():
     assert [c.id for c in CATALOG] == IDS
 
 
+def test_the_light_id_list_is_the_catalog():
+    # theorems.claims.ids serves --help without importing the claims; it must name the same claims, in order
+    from theorems.claims.ids import CLAIM_IDS
+
+    assert list(CLAIM_IDS) == [c.id for c in CATALOG]
+
+
 @pytest.fixture(scope="module")
 def small_sweep():
     return run_sweep("small", jobs=2, seed=0, show_progress=False)

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from symbolic.versions import versions
 from theorems.cli import app
 
@@ -49,3 +51,19 @@ def test_answers_record_versions():
     a = json.loads(json.dumps(answer("check laws", [{"status": "proved"}])))
     assert a["versions"] == versions() and set(a["versions"]) == {"convac", "python-flint", "sympy", "hypothesis",
                                                                    "python"}
+
+
+@pytest.mark.parametrize("command", sorted(app.SUMMARIES))
+def test_subcommand_help_imports_no_domain_module(command):
+    # `convac CMD --help` registers CMD only, and CMD's module imports its domain modules inside the command
+    code = ("import sys, contextlib, io\nfrom theorems.entry import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    try:\n        main([{command!r}, '--help'])\n"
+            "    except SystemExit as e:\n        assert e.code == 0\n"
+            f"assert 'usage: convac {command}' in out.getvalue(), out.getvalue()\n"
+            "heavy = sorted(m for m in ('sympy', 'flint', 'networkx', 'theorems.claims.catalog', 'symbolic.kernel')\n"
+            "               if m in sys.modules)\n"
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

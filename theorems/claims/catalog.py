@@ -25,10 +25,9 @@ from theorems.claims import laws as lw
 from theorems.claims import sharing as sh
 from theorems.universality import claims as un
 from theorems.claims.common import PAPER_OPERATORS
+from theorems.claims.ids import SIZES
 
 __all__ = ["Claim", "CATALOG", "get_claim", "instances", "SIZES", "pooling_geometries"]
-
-SIZES = ("small", "medium", "large")
 
 
 @dataclass(frozen=True)

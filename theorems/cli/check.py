@@ -7,9 +7,6 @@ import json
 
 from symbolic.errors import DomainError
 
-from theorems.claims.laws import LAW_KEYS, LAW_NAMES, laws_answer
-from theorems.present.report import dumps, table
-from theorems.universality.decide import universality_json
 from theorems.cli.args import positive_ints, seed_int
 
 
@@ -18,6 +15,9 @@ _LAW_TEXT = {"commutativity": "g(a, b) = g(b, a)", "associativity": "g(g(a, b), 
 
 
 def _cmd_laws(args):
+    from theorems.claims.laws import LAW_KEYS, LAW_NAMES, laws_answer
+    from theorems.present.report import dumps, table
+
     a = laws_answer(args.activation, args.pooling)
     if args.json:
         from theorems.claims.verdict import answer
@@ -48,6 +48,9 @@ def _fmt_functional(coeffs, limit=12) -> str:
 
 
 def _cmd_universality(args):
+    from theorems.present.report import dumps
+    from theorems.universality.decide import universality_json
+
     from theorems.universality.decide import decide_universality
 
     if args.widths is not None and args.architecture != "deep":
@@ -90,6 +93,8 @@ def _cmd_universality(args):
 
 
 def _cmd_depth(args):
+    from theorems.present.report import dumps, table
+
     from theorems.api import decide_depth
 
     r = decide_depth(args.activation, args.pooling, N=args.N, M=args.M, widths=args.widths, N_max=args.N_max,

@@ -6,9 +6,7 @@ import json
 
 from symbolic.errors import ConvacError
 
-from symbolic.rank.pipeline import NOTE_ENTRIES, Notes, flint_threads, matricization_rank
 
-from theorems.present.report import table
 from theorems.cli.args import seed_int
 
 
@@ -32,6 +30,8 @@ def _upper_words(cert) -> str:
 
 
 def _kronecker_text(spec, a) -> str:
+    from theorems.present.report import table
+
     c = a["certificate"]
     rows = [["network", repr(spec)], ["output", a["output"]], ["partition", a["partition"]],
             ["matrix shape", f"{a['shape'][0]} x {a['shape'][1]} (never formed)"], ["rank", f"{a['rank']} (exact)"],
@@ -48,6 +48,8 @@ def _kronecker_text(spec, a) -> str:
 
 
 def _text(spec, a) -> str:
+    from theorems.present.report import table
+
     cert = a["certificate"]
     if cert["certificate"] == "kronecker":
         return _kronecker_text(spec, a)
@@ -99,6 +101,8 @@ def _cert(d):
 
 
 def cmd_rank(args) -> int:
+    from symbolic.rank.pipeline import NOTE_ENTRIES, Notes, flint_threads, matricization_rank
+
     from theorems.cli.args import read_spec
 
     from theorems.run.progress import progress

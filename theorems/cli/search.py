@@ -8,12 +8,13 @@ import sys
 
 from symbolic.errors import DomainError
 
-from theorems.search.rank_bound import rank_bound_answer
-from theorems.present.report import validate_writable, dumps
 from theorems.cli.args import positive_ints, seed_int
 
 
 def _cmd_rank_bound(args):
+    from theorems.present.report import dumps, validate_writable
+    from theorems.search.rank_bound import rank_bound_answer
+
     if (args.Z is None) == (args.widths is None):
         raise DomainError("give exactly one of --Z (shallow) or --widths r0,r1,... (deep)")
     if args.Z is not None and args.architecture != "shallow":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from theorems.claims.catalog import SIZES, get_claim
-from theorems.present.report import dumps
-from theorems.run.sweep import fmt_instance
 
 
 def _cmd_show(args):
+    from theorems.claims.catalog import SIZES, get_claim
+    from theorems.present.report import dumps
+    from theorems.run.sweep import fmt_instance
+
     c = get_claim(args.id)
     if args.json:
         print(dumps({"id": c.id, "statement": c.statement, "source": c.source, "method": c.method,
@@ -35,9 +36,9 @@ def _seconds(x: float) -> str:
 
 def register(sub) -> None:
     """Add ``convac show``."""
-    from theorems.claims.catalog import CATALOG
+    from theorems.claims.ids import CLAIM_IDS
 
     s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
-    s.add_argument("id", choices=[c.id for c in CATALOG], metavar="ID", help=", ".join(c.id for c in CATALOG))
+    s.add_argument("id", choices=CLAIM_IDS, metavar="ID", help=", ".join(CLAIM_IDS))
     s.add_argument("--json", action="store_true", help="print the claim as JSON")
     s.set_defaults(func=_cmd_show)

@@ -9,14 +9,13 @@ import time
 
 from symbolic.errors import ConvacError
 
-from theorems.present.report import validate_writable, dumps, table
-from theorems.claims.verdict import answer
-from theorems.claims.catalog import CATALOG, SIZES, get_claim
 from theorems.run.executors import KINDS, choose_executor
-from theorems.run.sweep import validate_seed, fmt_instance, run_sweep, summary, sweep_tasks
 
 
 def _cmd_variants(args):
+    from theorems.claims.verdict import answer
+    from theorems.present.report import dumps, table
+
     from theorems.claims.variants import FALSE_VARIANTS
 
     results = []
@@ -40,6 +39,11 @@ def _cmd_variants(args):
 
 
 def _cmd_verify(args):
+    from theorems.claims.catalog import get_claim
+    from theorems.claims.verdict import answer
+    from theorems.present.report import table, validate_writable
+    from theorems.run.sweep import fmt_instance, run_sweep, summary, sweep_tasks, validate_seed
+
     if args.save:
         validate_writable(args.save, "--save")
     if args.journal:
@@ -123,6 +127,8 @@ def _seed(text):
 def register(sub):
     import argparse
 
+    from theorems.claims.ids import CLAIM_IDS, SIZES
+
     v = sub.add_parser(
         "verify", help="check the paper's claims on small instances, exactly, with certificates",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -145,7 +151,7 @@ def register(sub):
                         "minutes) or large (medium plus N=16 with M=3 and every window-2 pooling geometry of N=8; "
                         "hours on one core: for a cluster)")
     v.add_argument("--only", nargs="+", metavar="ID",
-                   help="check only these claims (default: all): " + ", ".join(c.id for c in CATALOG))
+                   help="check only these claims (default: all): " + ", ".join(CLAIM_IDS))
     v.add_argument("--jobs", type=int, default=1,
                    help="worker processes of --executor processes, an int >= 1 (default 1); the "
                         "longest tasks start first")
