@@ -134,9 +134,10 @@ def lcm_of_denominators(values) -> int:
     return d
 
 
-def rational(x, error=DomainError) -> Fraction:
+def rational(x, error=DomainError, max_digits: int = MAX_DIGITS) -> Fraction:
     """An exact rational as a Fraction: from an int (numpy ints too), a Fraction, a sympy Rational or a
-    ``'p/q'`` string; floats, booleans and anything else raise ``error`` (one line).
+    ``'p/q'`` string of at most ``max_digits`` digits each side; floats, booleans and anything else raise
+    ``error`` (one line).
 
     >>> import sympy
     >>> rational(sympy.Rational(-3, 4)), rational("5/10"), rational(7)
@@ -154,7 +155,7 @@ def rational(x, error=DomainError) -> Fraction:
         return Fraction(int(x))
     if isinstance(x, str):
         try:
-            return Fraction(parse_rational(x, field="number"))
+            return Fraction(parse_rational(x, field="number", max_digits=max_digits))
         except ParseError:
             raise error(f"{x!r} is not an exact rational 'p/q'") from None
     if getattr(x, "is_Rational", False):

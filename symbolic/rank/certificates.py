@@ -36,14 +36,15 @@ import numpy as np
 import sympy
 
 from symbolic.errors import CertificateError
+from symbolic.kernel.linalg import MAX_CERT_DIGITS
 from symbolic.numbers import rational, residue
 
 __all__ = ["RankLowerBound", "RankUpperBound", "RankCertificate", "check_rank_certificate", "check", "from_dict"]
 
 
 def _q(x) -> Fraction:
-    """An exact rational (:func:`symbolic.numbers.rational`), refusals as CertificateError."""
-    return rational(x, CertificateError)
+    """An exact rational, refusals as CertificateError, of up to the kernel's certificate digits (not 1000)."""
+    return rational(x, CertificateError, max_digits=MAX_CERT_DIGITS)
 
 
 def _json(x: Fraction):
