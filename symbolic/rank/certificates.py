@@ -142,6 +142,10 @@ def from_dict(d: dict):
 def _det_nonzero_mod(M: list, p: int) -> bool:
     """Is det M != 0 mod p?  Plain Gaussian elimination (python-flint's nmod_mat for large k)."""
     k = len(M)
+    if k >= 1024 and p < 2**21 and isinstance(M, np.ndarray):  # the kernel's float64 elimination: rank k mod p
+        from symbolic.kernel.blas_elimination import rank_mod_p
+
+        return rank_mod_p(M.astype(np.int64, copy=False), p)[0] == k
     if k > 48 and p < 2**63:
         import flint
 

@@ -112,7 +112,7 @@ def _time_limited(fn, seconds: float):
 
 
 def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, lower_bound_only: bool = False,
-                seed: int = 0, notes=None, kernel_check: bool = True) -> dict:
+                seed: int = 0, notes=None, kernel_check: bool = True, propose: bool = True) -> dict:
     """The JSON answer of ``convac rank`` (see the module docstring for the routes).
 
     Parameters
@@ -129,6 +129,10 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
         The fastest certified lower bound (the trivial upper bound).
     seed : int
         Chooses the prime (and, for symbolic weights, the point).
+    propose : bool
+        Large square matrices of polynomial nets whose structural bounds allow full rank: propose the full-rank
+        certificate and let the kernel's elimination verify it (one elimination, no prover pass); False, or a
+        refusal by the kernel, computes the rank by the prover first.
 
     Examples
     --------
@@ -170,10 +174,13 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
             raise DomainError("engine='structured' needs a ConvAC (numeric weights, linear "
                               "activation, product pooling) "
                               "whose one-sided blocks keep independent inner indices; use the default engine")
-    if structured is None:
-        spec_rank_cost(spec, rows, first, output).check()  # before the circuit, the tensor or the matrix
     G = circuit(spec)
     bnds = structural_bounds(spec, rows, output, G=G)
+    # a proposal costs the prover nothing: the kernel's own cost model, under this run's limits, governs it
+    proposal = (structured is None and not symbolic and not lower_bound_only and propose and kernel_check
+                and _proposal_applies(spec, shape, bnds, engine))
+    if structured is None and not proposal:
+        spec_rank_cost(spec, rows, first, output).check()  # before the tensor or the matrix
     if structured is None and first == "modular" and engine is None and not lower_bound_only \
             and min(bnds.values()) < min(shape) and not _factors_apply(spec):
         spec_rank_cost(spec, rows, "exact", output).check()  # rank < full: the exact route will be needed too
@@ -190,6 +197,8 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
                                                                 "prime": structured.certificate.prime}
     elif symbolic:
         result, extra = _symbolic_rank(spec, rows, output, seed, bnds, notes)
+    elif proposal:
+        result, extra = _full_rank_proposal(shape[0], seed, notes)
     else:
         result, extra = _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, notes)
     r, cert = result
@@ -217,6 +226,10 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     lim = limits()
     with kernel_cost.budget(kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries)):
         line = check_result(rank_result(answer))
+    if not line.ok and not line.malformed and extra.get("method") == PROPOSAL:  # rank < n mod p: compute it
+        notes(f"the kernel refused the full-rank proposal ({line.reason}); computing the rank")
+        return rank_answer(spec, partition, output=output, engine=engine, lower_bound_only=lower_bound_only,
+                           seed=seed, notes=notes, kernel_check=kernel_check, propose=False)
     if not line.ok:  # pragma: no cover - would be a bug in a prover
         raise CertificateError(f"the kernel did not verify the answer ({line.reason}): a bug, please report")
     answer["kernel_verified"] = True
@@ -234,13 +247,42 @@ def _verify(matrix, cert, notes):
         raise CertificateError(f"internal error, the computed certificate did not verify: {e}") from None
 
 
-def _modular_tensor(spec, output, seed, attempt0, notes):
+#: ``method`` of an answer whose full-rank certificate was proposed and verified by the kernel alone.
+PROPOSAL = "full-rank proposal"
+
+
+def _proposal_applies(spec, shape, bnds, engine) -> bool:
+    """A square matrix from ``BLAS_SIDE`` rows on, of a net the kernel evaluates modulo a prime (polynomial
+    operator: linear or square activation, product, sum or average pooling), whose structural bounds allow full
+    rank."""
+    from symbolic.rank.nmod import BLAS_SIDE
+
+    return (engine in (None, "modular") and shape[0] == shape[1] >= BLAS_SIDE and min(bnds.values()) == shape[0]
+            and spec.operator.is_polynomial)
+
+
+def _full_rank_proposal(n, seed, notes):
+    """rank = n, proposed: the whole matrix nonsingular modulo a prime below 2^21 (lower bound), n = min(rows,
+    cols) (upper); nothing is computed here: the kernel's forward pass and elimination verify it."""
+    from symbolic.rank.certificates import RankCertificate, RankLowerBound, RankUpperBound
+    from symbolic.rank.exact import RankResult, small_prime
+
+    p = small_prime(seed)
+    notes(f"proposing rank {n} (structural bounds allow it); the kernel verifies it by elimination modulo {p}")
+    cert = RankCertificate(RankLowerBound(n, tuple(range(n)), tuple(range(n)), p), RankUpperBound(n, "trivial"))
+    stmt = (f"the whole {n} x {n} matrix is nonsingular mod {p} (the kernel's elimination), so rank >= {n}; "
+            f"rank <= min(rows, cols) = {n}")
+    r = RankResult(n, n, n, cert, "modular", True, stmt)
+    return (r, cert), {"engine": "modular", "method": PROPOSAL, "prime": p}
+
+
+def _modular_tensor(spec, output, seed, attempt0, notes, small=False):
     from symbolic.tensor.decompositions import grid_tensor
-    from symbolic.rank.exact import random_prime
+    from symbolic.rank.exact import random_prime, small_prime
 
     last = None
     for attempt in range(attempt0, attempt0 + _PRIME_ATTEMPTS):
-        p = random_prime(seed, attempt)
+        p = small_prime(seed, attempt) if small else random_prime(seed, attempt)
         notes(f"grid tensor modulo p = {p} ({spec.M ** spec.N:,} entries, modular engine)")
         try:
             return grid_tensor(spec, output, engine="modular", modulus=p), p
@@ -253,12 +295,13 @@ def _try_full_rank(m, p, notes):
     """Propose rank = n for a square residue matrix and check its certificate by the definition: the whole
     matrix has a nonzero determinant mod p (python-flint, the residues copied in without a Python list)."""
     from symbolic.rank.certificates import RankCertificate, RankLowerBound, RankUpperBound
-    from symbolic.rank.exact import RankResult, _nmod_mat
+    from symbolic.rank.exact import RankResult
+    from symbolic.rank.nmod import nonsingular
 
     n = m.matrix.shape[0]
     cert = RankCertificate(RankLowerBound(n, tuple(range(n)), tuple(range(n)), p), RankUpperBound(n, "trivial"))
     notes(f"checking the full-rank certificate: the determinant of the {n} x {n} matrix modulo {p}")
-    if m.modulus != p or int(_nmod_mat(m.matrix, p).det()) == 0:
+    if m.modulus != p or not nonsingular(m.matrix, p):
         notes("not of full rank modulo p; computing the rank")
         return None
     stmt = f"the whole {n} x {n} matrix is nonsingular mod {p}, so rank >= {n}; rank <= min(rows, cols) = {n}"
@@ -289,7 +332,10 @@ def _numeric_rank(spec, rows, output, engine, lower_bound_only, seed, bnds, note
                                         "prime": r.certificate.lower.prime}
     use_modular = engine == "modular" or (engine is None and spec.operator.is_polynomial)
     if use_modular:
-        T, p = _modular_tensor(spec, output, seed, 0, notes)
+        from symbolic.rank.nmod import BLAS_SIDE
+
+        side = min(spec.M ** len(rows), spec.M ** (spec.N - len(rows)))  # float64 elimination: a prime < 2^21
+        T, p = _modular_tensor(spec, output, seed, 0, notes, small=side >= BLAS_SIDE)
         m = matricize(T, rows)
         n, c = m.matrix.shape
         n_min = min(n, c)
