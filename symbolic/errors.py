@@ -38,12 +38,30 @@ class ConvacError(Exception):
 
 
 class SpecError(ConvacError, ValueError):
-    """A network spec is malformed: names the field path, the value and what was expected."""
+    """A network spec is malformed: names the field path, the value and what was expected, and the closest of
+    ``choices`` to the value (or to ``near``, e.g. a misspelled field name) when one is close."""
 
-    def __init__(self, field: str, value, expected: str, *, got: str | None = None):
+    def __init__(self, field: str, value, expected: str, *, got: str | None = None, choices=(), near=None):
         self.field, self.value, self.expected = field, value, expected
         shown = field if isinstance(field, str) and len(field) <= 200 and field.isprintable() else _short(field, 80)
-        super().__init__(f"{shown}: expected {expected}, got {_short(value) if got is None else got}")
+        super().__init__(f"{shown}: expected {expected}, got {_short(value) if got is None else got}"
+                         + did_you_mean(value if near is None else near, choices))
+
+
+def did_you_mean(word, choices) -> str:
+    """``"; did you mean 'activation'?"`` when ``word`` is a string close to one of ``choices``, else ``""``.
+
+    >>> did_you_mean("activaton", ["architecture", "activation", "pooling"])
+    "; did you mean 'activation'?"
+    >>> did_you_mean("weights", ["N", "M"])
+    ''
+    """
+    if not isinstance(word, str) or len(word) > 100 or not choices:
+        return ""
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class ShapeError(ConvacError, ValueError):

@@ -197,10 +197,11 @@ def _load_dict(d: dict) -> Spec:
             allowed = tuple(k for k in allowed if k != wrong)
     for k in d:
         if k not in allowed:
-            raise SpecError(k, d[k], f"no such field; allowed fields are {', '.join(allowed)}")
+            raise SpecError(k, d[k], f"one of the fields {', '.join(allowed)}", got=f"an unknown field {k!r}",
+                            choices=allowed, near=k)
     arch = d.get("architecture", "<missing>")
     if arch not in ("shallow", "deep"):
-        raise SpecError("architecture", arch, "'shallow' or 'deep'")
+        raise SpecError("architecture", arch, "'shallow' or 'deep'", choices=("shallow", "deep"))
     N = int_field(d, "N", 1, hi=MAX_N)
     M = int_field(d, "M", 1, hi=1 << 16)
     try:
@@ -210,11 +211,14 @@ def _load_dict(d: dict) -> Spec:
         what = ("leaky_relu:p/q with an exact rational slope p/q (no decimals), e.g. leaky_relu:1/10"
                 if isinstance(a, str) and a.startswith("leaky_relu") else
                 "one of linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid")
-        raise SpecError("activation", a, what) from e
+        names = ("linear", "relu", "abs", "square", "leaky_relu", "tanh", "sigmoid")
+        unknown = not (isinstance(a, str) and a.partition(":")[0] in names)  # a bad slope gets no suggestion
+        raise SpecError("activation", a, what, choices=names if unknown else ()) from e
     try:
         pool = _pooling(d.get("pooling", "<missing>"))
     except (DomainError, TypeError):
-        raise SpecError("pooling", d.get("pooling", "<missing>"), "one of product, max, sum, average") from None
+        raise SpecError("pooling", d.get("pooling", "<missing>"), "one of product, max, sum, average",
+                        choices=("product", "max", "sum", "average")) from None
     shared = d.get("shared", False)
     if not isinstance(shared, bool):
         raise SpecError("shared", shared, "true or false")

@@ -128,8 +128,15 @@ ERRORS = [
     (_with(SHALLOW, weights={"hidden": [[[1, 1], [1, 1]]]}), r"^weights\.output: .*required for a shallow network"),
     (_with(DEEP, weights={"output": [[1, 1]]}), r"^weights\.layers: .*required for a deep network"),
     # unknown fields
-    (_with(SHALLOW, color="red"), r"^color: expected no such field; allowed fields are architecture, N, M"),
-    (_with(SHALLOW, Z=2), r"^Z: expected no such field"),
+    (_with(SHALLOW, color="red"),
+     r"^color: expected one of the fields architecture, N, M, .*, got an unknown field 'color'$"),
+    (_with(SHALLOW, Z=2), r"^Z: expected one of the fields .*, got an unknown field 'Z'$"),
+    # a misspelling gets the closest allowed word
+    (_with(SHALLOW, activaton="relu"), r"^activaton: .*got an unknown field 'activaton'; did you mean 'activation'\?$"),
+    (_with(SHALLOW, patch_ordr=[0, 1]), r"^patch_ordr: .*; did you mean 'patch_order'\?$"),
+    (_with(SHALLOW, activation="reul"), r"^activation: .*got 'reul'; did you mean 'relu'\?$"),
+    (_with(SHALLOW, pooling="maxx"), r"^pooling: .*got 'maxx'; did you mean 'max'\?$"),
+    (_with(SHALLOW, architecture="deap"), r"^architecture: .*, got 'deap'; did you mean 'deep'\?$"),
     (_with(SHALLOW, weights={"hidden": [[[1, 1], [1, 1]]], "output": [[1]], "bias": [0]}),
      r"^weights\.bias: expected no such field for a shallow network; expected hidden and output"),
     (_with(DEEP, weights={"layers": LAYERS, "output": [[1, 1]], "hidden": []}), r"^weights\.hidden: .*deep network"),
@@ -194,7 +201,7 @@ ERRORS = [
     (_with(DEEP, patch_order="0123"), r"^patch_order: expected a permutation"),
     # activations and poolings
     (_with(SHALLOW, activation="gelu"),
-     r"^activation: expected one of linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid, got 'gelu'$"),
+     r"^activation: expected one of linear, relu, .*, sigmoid, got 'gelu'; did you mean 'relu'\?$"),
     (_with(SHALLOW, activation="leaky_relu:0.1"), r"^activation: expected .*leaky_relu:p/q.*, got 'leaky_relu:0\.1'$"),
     (_with(SHALLOW, activation="leaky_relu:1e-1"), r"^activation: .*got 'leaky_relu:1e-1'$"),
     (_with(SHALLOW, activation="leaky_relu"), r"^activation: .*got 'leaky_relu'$"),
