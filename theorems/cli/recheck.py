@@ -19,8 +19,14 @@ from symbolic.errors import ConvacError
 USAGE = "convac recheck [-h] [--json] [--quiet] [--max-memory SIZE] [--max-entries N] FILE"
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        sys.stderr.write(f"convac recheck: {message}\n")
+        sys.exit(2)
+
+
 def main(argv) -> int:
-    p = argparse.ArgumentParser(prog="convac recheck", description=(
+    p = _Parser(prog="convac recheck", description=(
         "Re-verify every statement of a saved --json answer of convac (rank, verify, verify --variants, check laws, "
         "check universality, search) with the small trusted kernel: each certificate must prove exactly the "
         "statement and status written beside it. Nothing in the file is evaluated. Exit 0 if all are verified, "
@@ -35,7 +41,6 @@ def main(argv) -> int:
     p.add_argument("--max-entries", metavar="N", default=os.environ.get("CONVAC_MAX_ENTRIES"),
                    help="largest forward pass, symbolic network or expansion the kernel takes on, e.g. 2^26 "
                         "(default 2^24; env CONVAC_MAX_ENTRIES)")
-    p.error = lambda msg: (sys.stderr.write(f"convac recheck: {msg}\n"), sys.exit(2))  # one line, exit 2
     args = p.parse_args(argv)
     return _interruptible(lambda: _check(args))
 
