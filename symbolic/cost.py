@@ -69,7 +69,7 @@ from symbolic.limits import Limits, limits
 
 __all__ = ["format_bytes", "format_count", "Cost", "grid_cost", "spec_grid_cost", "rank_cost", "spec_rank_cost",
            "weights_count", "validate_weights", "validate_entries", "int_bytes", "MAX_SYMBOLIC_ENTRIES", "MAX_SYMBOLS",
-           "MAX_WEIGHTS", "MAX_SPEC_BYTES"]
+           "MAX_WEIGHTS", "MAX_SPEC_BYTES", "l1_bits"]
 
 #: Largest grid tensor of the symbolic engine (sympy: seconds to minutes at this size).
 MAX_SYMBOLIC_ENTRIES = 4096
@@ -309,7 +309,7 @@ def _spec_sizes(spec):
                 activation=spec.activation, pooling=spec.pooling)
 
 
-def _l1_bits(matrices) -> float:
+def l1_bits(matrices) -> float:
     """log2 of the largest row sum of |w| after clearing the common denominator of the matrices."""
     from fractions import Fraction
 
@@ -349,11 +349,11 @@ def spec_grid_cost(spec, engine: str | None = None, outputs: int | None = None, 
         return grid_cost(engine="symbolic", outputs=outputs, what=what, **sizes)
     if spec.architecture == "shallow":
         mats = [[spec.hidden_vector(z, i) for z in range(spec.Z)] for i in range(spec.N if not spec.shared else 1)]
-        level_bits = [_l1_bits(mats)]
+        level_bits = [l1_bits(mats)]
     else:
-        level_bits = [_l1_bits(lay if not spec.shared else [lay]) for lay in spec.layers]
-    out_bits = _l1_bits([spec.output])
-    F_bits = _l1_bits([[[x] for row in spec.F for x in row]]) if spec.F is not None else 0.0
+        level_bits = [l1_bits(lay if not spec.shared else [lay]) for lay in spec.layers]
+    out_bits = l1_bits([spec.output])
+    F_bits = l1_bits([[[x] for row in spec.F for x in row]]) if spec.F is not None else 0.0
     return grid_cost(engine=engine, outputs=outputs, level_bits=level_bits, output_bits=out_bits, F_bits=F_bits,
                      what=what, **sizes)
 

@@ -27,7 +27,8 @@ import sympy
 
 from symbolic.errors import ConvacError
 
-__all__ = ["ParseError", "parse_expr", "parse_rational", "load_json", "read_json_file", "ALLOWED", "MAX_DIGITS"]
+__all__ = ["ParseError", "parse_expr", "parse_rational", "load_json", "read_json_file", "ALLOWED", "MAX_DIGITS",
+           "unevaluated_max_min"]
 
 ALLOWED = "integers, p/q rationals, declared symbols, + - * / ^, parentheses, Max, Min, Abs, relu, exp, tanh, sigmoid"
 MAX_DIGITS = 1000
@@ -103,7 +104,7 @@ def _tokens(text: str, field: str) -> list:
     return out
 
 
-def _max_min(cls, args):
+def unevaluated_max_min(cls, args):
     """Max/Min built as operators.sym_max builds them: flattened, numbers folded, sorted, unevaluated
     (sympy's own evaluation compares the arguments pairwise: seconds for 50 arguments)."""
     flat, nums, stack = [], [], list(args)
@@ -126,7 +127,8 @@ def _pow(b, e: int):
 
 def _call(name: str, args: list):
     if name in ("Max", "Min", "relu"):
-        return _max_min(sympy.Min if name == "Min" else sympy.Max, args + [sympy.Integer(0)] * (name == "relu"))
+        cls = sympy.Min if name == "Min" else sympy.Max
+        return unevaluated_max_min(cls, args + [sympy.Integer(0)] * (name == "relu"))
     (a,) = args
     if name == "Abs":  # sympy's sign rules, without its assumption queries (seconds on nested Abs)
         c, r = (a, sympy.Integer(1)) if a.is_Number else a.as_coeff_Mul()

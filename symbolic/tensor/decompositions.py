@@ -138,7 +138,7 @@ def _levels(dec):
 
 def _dec_cost(dec, engine: str, outputs: int):
     """The cost (:mod:`symbolic.cost`) of contracting a decomposition, from its sizes and weights."""
-    from symbolic.cost import _l1_bits, grid_cost
+    from symbolic.cost import l1_bits, grid_cost
 
     levels, out_w, _ = _levels(dec)
     cp = isinstance(dec, GeneralizedCP)
@@ -148,8 +148,8 @@ def _dec_cost(dec, engine: str, outputs: int):
               architecture="shallow" if cp else "deep", activation=op.activation, pooling=op.pooling, outputs=outputs)
     if engine == "symbolic" or dec.M ** min(dec.N, 64) > (1 << 40):  # no weight scan for what is refused anyway
         return grid_cost(engine=engine, **kw)
-    return grid_cost(engine=engine, level_bits=[_l1_bits(W) for W, _ in levels], output_bits=_l1_bits([out_w]),
-                     F_bits=_l1_bits([[[x] for row in dec.F for x in row]]), **kw)
+    return grid_cost(engine=engine, level_bits=[l1_bits(W) for W, _ in levels], output_bits=l1_bits([out_w]),
+                     F_bits=l1_bits([[[x] for row in dec.F for x in row]]), **kw)
 
 
 def _contract(dec, engine: str, modulus: int | None, outputs=None, checked: bool = False) -> list:

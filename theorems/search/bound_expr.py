@@ -8,7 +8,7 @@ import ast
 import sympy
 
 from symbolic.errors import DomainError
-from symbolic.kernel.parse import _max_min
+from symbolic.kernel.parse import unevaluated_max_min
 from symbolic.spec.network import Spec
 
 __all__ = ["parse_bound", "bound_values", "evaluate_bound", "latex_rank"]
@@ -84,7 +84,7 @@ def parse_bound(text: str):
             args = [conv(a) for a in node.args]
             if not args or (f not in (sympy.Min, sympy.Max) and len(args) != 1):
                 raise bad(f"{node.func.id} with {len(args)} arguments")
-            return _max_min(f, args) if f in (sympy.Min, sympy.Max) else f(*args)  # sympy's Max is slow
+            return unevaluated_max_min(f, args) if f in (sympy.Min, sympy.Max) else f(*args)  # sympy's Max is slow
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             raise bad(f"{node.func.id!r}")
         raise bad(f"'{ast.unparse(node)}'" if hasattr(ast, "unparse") else "this syntax")
