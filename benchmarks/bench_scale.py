@@ -6,8 +6,13 @@ Run:  python benchmarks/bench_scale.py [--skip-float] [--skip-n16] [--skip-slow-
 
 ``--structured``: the odd-even ranks of deep ConvACs (weights in [-1000, 1000], seed 0) at 256^2 (N=8, M=4),
 1024^2 (N=4, M=32), 4096^2 (N=8, M=8) and 6561^2 (N=16, M=3), each by the default route (structured), the
-dense modular route and the float pipeline (errors counted); then N=16 M=4 and N=32 M=2 (65536^2, never
-formed) and N=8 M=11 (14641^2), rank and recheck.  Ratios of that one run are printed at the end.
+dense modular route and the float pipeline (errors counted), each a whole process (start-up included), and
+both pipelines once more *in one warm process* (imports done: ``matricization_rank``, kernel-verified, against
+the float pipeline's code run in the same process); then N=16 M=4 and N=32 M=2 (65536^2, never formed) and
+N=8 M=11 (14641^2), rank and recheck; the dense route past the structured one: the deep square/product net
+N=8, M=11 (14641^2, ``--max-entries 2^28 --max-memory 6G``: the full-rank proposal verified by the kernel's
+float64 elimination, :mod:`symbolic.kernel.blas_elimination`), rank and recheck; and ``convac verify --size
+large --jobs 2`` (``--skip-large-sweep`` skips it).  Ratios of that one run are printed at the end.
 
 Every case runs in its own subprocess; the script measures its wall time and its peak RSS
 (``os.wait4``'s resource usage of that child), all in one run, so ratios compare like with like:
@@ -51,8 +56,9 @@ def _convac() -> list:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "theorems.cli"]
 
 
-def measure(cmd, env=None, stdout_path=None) -> dict:
-    """Run cmd; its wall time (s), peak RSS (MB), exit status and standard output."""
+def measure(cmd, env=None, stdout_path=None, check=True) -> dict:
+    """Run cmd; its wall time (s), peak RSS (MB), exit status and standard output (``check``: a nonzero exit
+    status stops the benchmark)."""
     out = open(stdout_path, "w") if stdout_path else subprocess.PIPE
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, env=env)
@@ -64,15 +70,15 @@ def measure(cmd, env=None, stdout_path=None) -> dict:
     if stdout_path:
         out.close()
         text = Path(stdout_path).read_text()
-    if p.returncode != 0:
+    if p.returncode != 0 and check:
         raise SystemExit(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
-    return {"seconds": dt, "rss_mb": usage.ru_maxrss / 1024, "stdout": text}
+    return {"seconds": dt, "rss_mb": usage.ru_maxrss / 1024, "stdout": text, "status": p.returncode}
 
 
-def spec_file(tmp: Path, name: str, N: int, M: int, widths, seed: int = 0) -> Path:
+def spec_file(tmp: Path, name: str, N: int, M: int, widths, seed: int = 0, extra=()) -> Path:
     path = tmp / f"{name}.json"
     r = measure(_convac() + ["spec", "deep", "--N", str(N), "--M", str(M), "--widths", ",".join(map(str, widths)),
-                             "--low", "-1000", "--high", "1000", "--seed", str(seed)])
+                             "--low", "-1000", "--high", "1000", "--seed", str(seed), *extra])
     path.write_text(r["stdout"])
     return path
 
@@ -87,8 +93,8 @@ def rank_case(tmp: Path, spec: Path, partition: str, extra=(), env=None) -> dict
     return r
 
 
-def recheck_case(answer: Path) -> dict:
-    r = measure(_convac() + ["recheck", str(answer)])
+def recheck_case(answer: Path, extra=()) -> dict:
+    r = measure(_convac() + ["recheck", str(answer), *extra])
     r["ok"] = r["stdout"].strip().splitlines()[-1].startswith("1 of 1 statements verified")
     return r
 
@@ -112,6 +118,9 @@ def main(argv=None):
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--structured", action="store_true",
                     help="issue 23 only: exact vs float at 256^2..6561^2, structured vs dense, the largest ranks")
+    ap.add_argument("--skip-large-sweep", action="store_true", help="--structured: skip convac verify --size large")
+    ap.add_argument("--skip-dense-largest", action="store_true",
+                    help="--structured: skip the dense N=8 M=11 square/product rank and recheck")
     args = ap.parse_args(argv)
     if args.structured:
         return structured_main(args)
@@ -201,13 +210,47 @@ FLOAT_SIZES = (("256^2", 8, 4, (4, 4, 4)), ("1024^2", 4, 32, (32, 32)), ("4096^2
 LARGEST = (("N=16 M=4", 16, 4, (4, 4, 4, 4)), ("N=32 M=2", 32, 2, (2, 2, 2, 2, 2)), ("N=8 M=11", 8, 11, (11, 11, 11)))
 
 
+#: One warm process: imports and one warm-up run of each pipeline on a small net (argv[4], which loads the modules
+#: both routes import lazily), then the certified rank (kernel-verified) and the float pipeline's code, timed.
+IN_PROCESS = r"""
+import contextlib, io, json, sys, time
+import numpy
+from symbolic import matricization_rank
+spec, part, float_code, warm = sys.argv[1:5]
+code = compile(float_code, "float_pipeline", "exec")
+
+def run_float(path):
+    sys.argv, buf = ["float", path, part], io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(code, {"__name__": "__main__"})
+    return json.loads(buf.getvalue())["rank"]
+
+matricization_rank(warm, part)
+run_float(warm)
+t = time.perf_counter()
+r = matricization_rank(spec, part)
+certified = time.perf_counter() - t
+assert r.details["kernel_verified"]
+t = time.perf_counter()
+float_rank = run_float(spec)
+flt = time.perf_counter() - t
+print(json.dumps({"certified": certified, "float": flt, "rank": r.rank, "exact": r.exact, "float_rank": float_rank}))
+"""
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def structured_main(args):
     """Issue 23: every ratio measured in this one run."""
     rows, ratios = [], []
+    print(f"{os.cpu_count()} cores, load average at start {load_average()}", flush=True)
 
     def row(case, what, r, result):
         rows.append((case, what, r["seconds"], r["rss_mb"], result))
-        print(f"  {case:<22s} {what:<40s} {r['seconds']:8.2f} s {r['rss_mb']:8.0f} MB  {result}", flush=True)
+        print(f"  {case:<22s} {what:<40s} {r['seconds']:8.2f} s {r['rss_mb']:8.0f} MB  {result}  "
+              f"(load {load_average()})", flush=True)
 
     def text(r):
         return f"rank {r['lower']}" + ("" if r["lower"] == r["upper"] else f"..{r['upper']}") + f" ({r['upper_kind']})"
@@ -215,6 +258,7 @@ def structured_main(args):
     wrong = 0
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        warm_spec = spec_file(tmp, "warm", 16, 2, (2, 2, 2, 2))  # 2^16 points: the structured route, in a blink
         for name, N, M, widths in FLOAT_SIZES:
             spec = spec_file(tmp, f"f{N}_{M}", N, M, widths)
             big = ("--max-entries", "2^26") if M**N > 1 << 24 else ()
@@ -226,7 +270,17 @@ def structured_main(args):
             ok = f["rank"] == r["lower"] == r["upper"]
             wrong += not ok
             row(name, "numpy float64 + matrix_rank", f, f"rank {f['rank']} ({'right' if ok else 'WRONG'})")
-            ratios.append((f"{name}: certified exact / float", r["seconds"] / f["seconds"]))
+            env = dict(os.environ)
+            if big:
+                env.update(CONVAC_MAX_ENTRIES="2^26")
+            w = measure([sys.executable, "-c", IN_PROCESS, str(spec), "odd-even", FLOAT_PIPELINE, str(warm_spec)], env=env)
+            warm = json.loads(w["stdout"])
+            row(name, "in one process: certified (kernel-verified)", {"seconds": warm["certified"], "rss_mb": w["rss_mb"]},
+                f"rank {warm['rank']}")
+            row(name, "in one process: float pipeline", {"seconds": warm["float"], "rss_mb": w["rss_mb"]},
+                f"rank {warm['float_rank']} ({'right' if warm['float_rank'] == warm['rank'] else 'WRONG'})")
+            ratios.append((f"{name}: certified / float, whole processes", r["seconds"] / f["seconds"]))
+            ratios.append((f"{name}: certified / float, in one process", warm["certified"] / warm["float"]))
             ratios.append((f"{name}: structured / dense", r["seconds"] / dense["seconds"]))
             assert (dense["lower"], dense["upper"]) == (r["lower"], r["upper"]), "structured and dense disagree"
         for name, N, M, widths in LARGEST:
@@ -236,9 +290,24 @@ def structured_main(args):
             c = recheck_case(r["answer"])
             row(name, "convac recheck", c, "verified" if c["ok"] else "FAILED")
             ratios.append((f"{name}: recheck / rank", c["seconds"] / r["seconds"]))
-    print(f"\nfloat pipeline errors: {wrong} of {len(FLOAT_SIZES)} sizes")
+        if not args.skip_dense_largest:  # the dense route where the structured one does not apply
+            name, lim = "N=8 M=11 square/product", ("--max-entries", "2^28", "--max-memory", "6G")
+            spec = spec_file(tmp, "sq11", 8, 11, (11, 11, 11), extra=("--activation", "square"))
+            r = rank_case(tmp, spec, "odd-even", lim)
+            row(name, "convac rank --json (dense, float64 BLAS)", r, text(r))
+            c = recheck_case(r["answer"], lim)
+            row(name, "convac recheck", c, "verified" if c["ok"] else "FAILED")
+            ratios.append((f"{name}: recheck / rank", c["seconds"] / r["seconds"]))
+        if not args.skip_large_sweep:
+            lim = ("--max-entries", "2^26", "--max-memory", "8G")  # the two N=16, M=3 ranks; geometry N=16 is refused
+            r = measure(_convac() + ["verify", "--size", "large", "--jobs", "2", "--quiet", *lim], check=False)
+            summary = next((x for x in r["stdout"].splitlines() if " proved (" in x), "(no summary)")
+            row("large sweep", "convac verify --size large --jobs 2 " + " ".join(lim), r,
+                f"exit {r['status']}: {summary.split(';')[0]}")
+    print(f"\nfloat pipeline errors: {wrong} of {len(FLOAT_SIZES)} sizes (whole processes)")
     for what, x in ratios:
-        print(f"  {what:<40s} {x:6.2f}")
+        print(f"  {what:<52s} {x:6.2f}")
+    print(f"load average at the end {load_average()}")
     if args.markdown:
         print("\n| case | what | seconds | peak RSS | result |\n|---|---|---|---|---|")
         for case, what, sec, rss, result in rows:

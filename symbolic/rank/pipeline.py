@@ -9,7 +9,11 @@ certificate (symbolic.rank.certificates) and reports it beside the structural up
    proves rank >= k over Q.  When k = min(rows, cols) the trivial upper bound meets it and
    the rank is exact without ever building the exact tensor.  For a large square ConvAC
    matricization whose structural bounds allow full rank, the full-rank certificate is
-   proposed at once and handed to the rank checker (one elimination instead of two).
+   proposed at once and handed to the rank checker (one elimination instead of two).  From 1024 rows on the
+   prime is below 2^21 and ranks go to the kernel's exact float64 elimination
+   (:mod:`symbolic.kernel.blas_elimination`); a square matrix of a polynomial net whose structural bounds allow
+   full rank is then only proposed at full rank, and the kernel's forward pass and elimination verify it
+   before it is returned (a refusal falls back to the computed rank).
 2. *factors*: when the structural bounds are below min(rows, cols) and the net has integer
    weights, a polynomial activation and product or sum pooling, the factors [A]_I = U V read off the
    decomposition (:mod:`symbolic.rank.factors`), checked modulo primes whose product exceeds the proven
