@@ -152,14 +152,40 @@ def _flat(x) -> list:
 def load_spec(source) -> Spec:
     """Load and validate a spec from a dict, a JSON string, or a path to a JSON file.
 
+    A spec describes one network of ICML 2016: the shallow net (Fig. 1, a generalized CP
+    decomposition, eq. (4)) or the deep net (Fig. 2, a generalized HT decomposition, eq. (5)), with
+    its activation, pooling, templates' representation matrix F and weights (docs/spec-format.md).
     A file holding ``{"spec": {...}, ...}`` (as in ``shared/examples``) is accepted too. Files and
     JSON text are read by :func:`symbolic.kernel.parse.read_json_file` / ``load_json`` (limits on
     size, nesting and digits); expression strings of symbolic specs by ``parse_expr``.
 
+    Parameters
+    ----------
+    source : dict, str, bytes, pathlib.Path or Spec
+        The spec as a dict, JSON text (starting with ``{``), or the path of a JSON file; a
+        :class:`Spec` is returned unchanged.
+
+    Returns
+    -------
+    Spec
+        The validated, immutable spec.
+
     Raises
     ------
     SpecError
-        With the field path, the offending value and what was expected.
+        With the field path, the offending value and what was expected (a misspelled field gets
+        a "did you mean").
+
+    Examples
+    --------
+    >>> s = load_spec({"architecture": "shallow", "N": 2, "M": 2, "activation": "relu",
+    ...                "pooling": "max", "weights": {"hidden": [[[3, 3], [-3, 1]]], "output": [[1]]}})
+    >>> s.N, s.M, s.Z, s.activation.spec_name, s.pooling.name
+    (2, 2, 1, 'relu', 'max')
+    >>> load_spec({"architecture": "shallow", "N": 2, "M": 2, "activation": "relu", "poolng": "max"})
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.SpecError: poolng: expected one of the fields ... got an unknown field 'poolng'; did you mean 'pooling'?
     """
     if isinstance(source, Spec):
         return source
@@ -353,7 +379,29 @@ def _json_array(x):
 
 
 def spec_to_dict(spec: Spec) -> dict:
-    """The spec as a JSON-ready dict in the format of spec-format.md (round-trips through :func:`load_spec`)."""
+    """The spec as a JSON-ready dict in the format of docs/spec-format.md.
+
+    The inverse of :func:`load_spec`: ``load_spec(spec_to_dict(s)) == s``. Exact rationals are
+    written as strings (``"1/3"``), integers as numbers; defaults are left out.
+
+    Parameters
+    ----------
+    spec : Spec
+        A validated spec.
+
+    Returns
+    -------
+    dict
+        JSON-ready: only dicts, lists, strings and numbers.
+
+    Examples
+    --------
+    >>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max", seed=0, low=-3, high=3)
+    >>> spec_to_dict(s)
+    {'architecture': 'shallow', 'N': 2, 'M': 2, 'activation': 'relu', 'pooling': 'max', 'weights': {'hidden': [[[3, 3], [-3, 1]]], 'output': [[0]]}}
+    >>> load_spec(spec_to_dict(s)) == s
+    True
+    """
     d = {"architecture": spec.architecture, "N": spec.N, "M": spec.M,
          "activation": spec.activation.spec_name, "pooling": spec.pooling.name}
     if spec.F is not None:
@@ -403,12 +451,52 @@ def _weights_arg(weights, low, high):
 def shallow(*, N: int, M: int, Z: int = None, activation="linear", pooling="product", weights="random",
             seed: int = 0, low: int = -1000, high: int = 1000, denominators=(1,), F=None,
             shared: bool = False, Y: int = 1) -> Spec:
-    """A shallow network (Fig. 1 of the paper): Z hidden channels, global pooling.
+    """Build a shallow network (ICML 2016, Fig. 1): Z hidden channels, then global pooling.
 
-    ``weights`` is ``"random"`` (integers in [low, high] divided by one of
-    ``denominators``, drawn with ``seed``), ``"symbolic"`` or a dict
-    ``{"hidden": ..., "output": ...}`` in the JSON layout.
+    Its grid tensor is the generalized CP decomposition (ICML 2016 eq. (4); docs/paper-notes.md D7)
+    A^y = sum_{z=1}^{Z} a^y_z (F a^{z,1}) (x)_g ... (x)_g (F a^{z,N}), with g(a, b) = P(sigma(a), sigma(b)).
 
+    Parameters
+    ----------
+    N : int
+        Number of patches (>= 1).
+    M : int
+        Number of templates, the dimension of each mode of the grid tensor.
+    Z : int, optional
+        Hidden channels (default M).
+    activation : str or Activation, default ``"linear"``
+        sigma, as in a spec (``"relu"``, ``"leaky_relu:1/10"``, ...).
+    pooling : str or Pooling, default ``"product"``
+        P, as in a spec (``"product"``, ``"max"``, ``"sum"``, ``"average"``, ...).
+    weights : ``"random"``, ``"symbolic"`` or dict, default ``"random"``
+        ``"random"``: integers in [low, high] divided by one of ``denominators``, drawn with
+        ``seed``; ``"symbolic"``: sympy symbols; or a dict ``{"hidden": ..., "output": ...}`` in the
+        JSON layout of docs/spec-format.md.
+    seed : int, default 0
+        Seed of the random weights.
+    low, high : int, default -1000, 1000
+        Range of the random integer numerators.
+    denominators : tuple of int, default (1,)
+        Denominators of the random weights.
+    F : sequence of sequences, optional
+        The M x M representation matrix F_{ij} = f_j(x^(i)) (default: the identity).
+    shared : bool, default False
+        Coefficient sharing across locations (a^{z,i} = a^z).
+    Y : int, default 1
+        Number of outputs (symbolic weights).
+
+    Returns
+    -------
+    Spec
+        The validated, immutable spec.
+
+    Raises
+    ------
+    SpecError
+        For an invalid field (unknown activation or pooling, bad sizes or weights).
+
+    Examples
+    --------
     >>> s = shallow(N=4, M=2, Z=3, activation="relu", pooling="max", seed=0)
     >>> s.Z, len(s.hidden[0]), s.hidden == shallow(N=4, M=2, Z=3, activation="relu", pooling="max", seed=0).hidden
     (3, 4, True)
@@ -437,10 +525,59 @@ def shallow(*, N: int, M: int, Z: int = None, activation="linear", pooling="prod
 def deep(*, N: int, M: int, widths=None, window: int = 2, patch_order=None, activation="linear",
          pooling="product", weights="random", seed: int = 0, low: int = -1000, high: int = 1000,
          denominators=(1,), F=None, shared: bool = False, Y: int = 1) -> Spec:
-    """A deep network (Fig. 2 of the paper): a pooling tree of window ``window`` over N = window^L patches.
+    """Build a deep network (ICML 2016, Fig. 2): a pooling tree of window ``window`` over N = window^L patches.
 
-    ``widths`` are r_0 .. r_{L-1} (default M each); ``patch_order`` is the pooling geometry.
+    Its grid tensor is the generalized HT decomposition (ICML 2016 eq. (5); docs/paper-notes.md D8):
+    each level computes phi^{l,j,gamma} = sum_alpha a^{l,j,gamma}_alpha phi^{l-1,.,alpha} (x)_g ... ,
+    with g(a, b) = P(sigma(a), sigma(b)); window 4 is the quad tree of ICLR 2017.
 
+    Parameters
+    ----------
+    N : int
+        Number of patches, a power of ``window``.
+    M : int
+        Number of templates.
+    widths : sequence of int, optional
+        The widths r_0 .. r_{L-1} (default M each).
+    window : int, default 2
+        Pooling window size.
+    patch_order : sequence of int, optional
+        The pooling geometry: a permutation of 0..N-1; position k of the pooling tree reads patch
+        ``patch_order[k]`` (default: the identity, contiguous windows).
+    activation : str or Activation, default ``"linear"``
+        sigma, as in a spec.
+    pooling : str or Pooling, default ``"product"``
+        P, as in a spec.
+    weights : ``"random"``, ``"symbolic"`` or dict, default ``"random"``
+        ``"random"``: integers in [low, high] divided by one of ``denominators``, drawn with
+        ``seed``; ``"symbolic"``; or a dict ``{"layers": ..., "output": ...}`` in the JSON layout.
+    seed : int, default 0
+        Seed of the random weights.
+    low, high : int, default -1000, 1000
+        Range of the random integer numerators.
+    denominators : tuple of int, default (1,)
+        Denominators of the random weights.
+    F : sequence of sequences, optional
+        The M x M representation matrix (default: the identity).
+    shared : bool, default False
+        Coefficient sharing across locations (a^{l,j,gamma} = a^{l,gamma}).
+    Y : int, default 1
+        Number of outputs (symbolic weights).
+
+    Returns
+    -------
+    Spec
+        The validated, immutable spec.
+
+    Raises
+    ------
+    DomainError
+        If N is not a power of ``window``.
+    SpecError
+        For another invalid field.
+
+    Examples
+    --------
     >>> s = deep(N=8, M=2, widths=(3, 2, 2), activation="relu", pooling="max", seed=1)
     >>> s.L, s.widths, len(s.layers[1])
     (3, (3, 2, 2), 4)
