@@ -50,7 +50,37 @@ NODE_KINDS = ("input", "rep", "conv", "act", "pool", "output")
 
 
 def circuit(spec: Spec) -> nx.DiGraph:
-    """The arithmetic-circuit graph of a network (see the module docstring for node kinds)."""
+    """Build the arithmetic-circuit graph of a network (see the module docstring for node kinds).
+
+    The graph is the network of ICML 2016 Fig. 1 (shallow) or Fig. 2 (deep) node by node: inputs,
+    representations f_j(x_i) = F[d_i][j], 1x1 convolutions, activations sigma and pooling P, then
+    the dense outputs h_y. Evaluating it on the template grid (:func:`forward_tensor`) gives the
+    grid tensor without any generalized tensor product, the route independent of the
+    decompositions (eq. (4)/(5)).
+
+    Parameters
+    ----------
+    spec : Spec
+        The network (:func:`symbolic.spec.network.load_spec`, ``shallow`` or ``deep``).
+
+    Returns
+    -------
+    networkx.DiGraph
+        A DAG whose nodes are ``(kind, layer, position, channel)`` tuples with the attributes of
+        the module docstring; ``G.graph`` holds ``spec``, ``N``, ``M``, ``activation``,
+        ``pooling``, ``F`` and ``architecture``. The spec is not modified.
+
+    Examples
+    --------
+    >>> from symbolic.spec.network import shallow
+    >>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+    ...             weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+    >>> G = circuit(s)
+    >>> G.number_of_nodes(), sorted({G.nodes[v]["kind"] for v in G})
+    (12, ['act', 'conv', 'input', 'output', 'pool', 'rep'])
+    >>> G.edges[("rep", 0, 0, 1), ("conv", 0, 0, 0)]["weight"]
+    -1
+    """
     G = nx.DiGraph(spec=spec, N=spec.N, M=spec.M, activation=spec.activation, pooling=spec.pooling,
                    F=spec.representation, architecture=spec.architecture)
     N, M = spec.N, spec.M
@@ -189,7 +219,40 @@ def _norm(x):
 
 
 def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
-    """The grid tensor of one output by the forward pass on every grid point (the second route)."""
+    """Compute the grid tensor of one output by the forward pass on every grid point (the second route).
+
+    A^y_{d1..dN} = h_y(x^(d1), ..., x^(dN)) on the template grid (ICML 2016 eq. (3);
+    docs/paper-notes.md D2), evaluated node by node on the circuit, never through a generalized
+    tensor product; it must equal :func:`symbolic.tensor.decompositions.grid_tensor`.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        A circuit graph from :func:`circuit`.
+    output : int, default 0
+        The output y, in 0..Y-1.
+
+    Returns
+    -------
+    GridTensor
+        Order N, shape (M, ..., M), exact entries.
+
+    Raises
+    ------
+    DomainError
+        If ``output`` is out of range.
+    TooLarge
+        Before any work, when M^N grid points would exceed the limits of :mod:`symbolic.cost`.
+
+    Examples
+    --------
+    >>> from symbolic.spec.network import shallow
+    >>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max",
+    ...             weights={"hidden": [[[1, -1], [2, 0]]], "output": [[3]]})
+    >>> A = forward_tensor(circuit(s))
+    >>> A.shape, [A[0, 0], A[0, 1], A[1, 0], A[1, 1]]  # 3 * max(0, (1, -1)[d1], (2, 0)[d2])
+    ((2, 2), [6, 3, 6, 0])
+    """
     N, M = G.graph["N"], G.graph["M"]
     validate_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8),
                f"the forward pass over all grid points (N={N}, M={M})")

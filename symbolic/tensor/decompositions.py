@@ -237,9 +237,41 @@ def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None) 
 
 
 def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
-    """The grid tensor A^y of a network: A[d_0, ..., d_{N-1}] = h_y(x^(d_0), ..., x^(d_{N-1})) (eq. 3).
-    Only output ``y`` is computed.
+    """Compute the grid tensor A^y of a network through its generalized decomposition.
 
+    A[d_0, ..., d_{N-1}] = h_y(x^(d_0), ..., x^(d_{N-1})) on the template grid (ICML 2016 eq. (3);
+    docs/paper-notes.md D2), computed as the generalized CP decomposition (eq. (4), shallow) or
+    generalized HT decomposition (eq. (5), deep) with g(a, b) = P(sigma(a), sigma(b)). Only output
+    ``y = output`` is computed. :func:`symbolic.tensor.circuit_graph.forward_tensor` is the
+    independent route.
+
+    Parameters
+    ----------
+    spec : Spec
+        The network.
+    output : int, default 0
+        The output y, in 0..Y-1.
+    engine : {"exact", "modular", "symbolic"}, default ``"exact"``
+        ``exact``: integers after clearing denominators; ``modular``: residues modulo
+        ``modulus``; ``symbolic``: sympy expressions (tiny sizes; required for symbolic weights
+        or tanh/sigmoid).
+    modulus : int, optional
+        The prime of the ``modular`` engine (default the largest prime below 2^26).
+
+    Returns
+    -------
+    GridTensor
+        Order N, shape (M, ..., M).
+
+    Raises
+    ------
+    DomainError
+        For an unknown engine or an output out of range.
+    TooLarge
+        Before any work, when the tensor would not fit the limits of :mod:`symbolic.cost`.
+
+    Examples
+    --------
     >>> from symbolic.spec.network import deep
     >>> s = deep(N=4, M=2, activation="linear", pooling="product", seed=3, low=-3, high=3)
     >>> A = grid_tensor(s)
