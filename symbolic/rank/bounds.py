@@ -351,9 +351,45 @@ def min_cut_bound(G, rows, output: int = 0):
 
 
 def bounds(spec, rows, output: int = 0, G=None) -> dict:
-    """Every structural upper bound that is valid for the spec's operator, by name.
+    """Every structural upper bound on rank [A]_I that is valid for the spec's operator, by name.
 
-    Keys: ``trivial`` and ``widths`` always, ``min_cut`` for ConvACs (see :data:`VALIDITY`).
+    [A]_I is the matricization of the grid tensor with the modes I as rows (ICLR 2017 eq. (1);
+    docs/paper-notes.md D10). The bounds: ``trivial`` = min(M^|I|, M^|J|); ``widths``, the scope
+    recursion over the network (for deep ConvACs also capped by the upper bound of ICLR 2017
+    Thm 1); ``min_cut``, the minimum cut of the ConvAC tensor network (linear activation with
+    product pooling only). See :data:`VALIDITY`.
+
+    Parameters
+    ----------
+    spec : Spec or networkx.DiGraph
+        The network, or its circuit graph.
+    rows : str or sequence of int
+        The row modes I: ``"odd-even"``, ``"halves"``, a comma list such as ``"0,3"``, or ints
+        (0-based).
+    output : int, default 0
+        The output y.
+    G : networkx.DiGraph, optional
+        The spec's circuit graph, if already built (saves rebuilding it).
+
+    Returns
+    -------
+    dict
+        ``{name: int}``, with keys ``trivial`` and ``widths`` always and ``min_cut`` for ConvACs;
+        each value is an upper bound on rank [A]_I.
+
+    Raises
+    ------
+    ShapeError
+        For a malformed partition.
+
+    Examples
+    --------
+    >>> from symbolic.spec.network import deep
+    >>> s = deep(N=4, M=2, activation="linear", pooling="product", seed=3, low=-3, high=3)
+    >>> bounds(s, "odd-even"), bounds(s, [0, 1])
+    ({'trivial': 4, 'widths': 4, 'min_cut': 4}, {'trivial': 4, 'widths': 2, 'min_cut': 2})
+    >>> bounds(deep(N=4, M=2, activation="relu", pooling="max"), "odd-even")
+    {'trivial': 4, 'widths': 4}
     """
     if G is None:
         _, G = _spec_and_graph(spec)
