@@ -359,20 +359,24 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
                lower_bound_only: bool = False, prime: int | None = None) -> RankResult:
     """The certified rank of a matrix (or certified bounds on it).
 
+    Used on matricizations [A]_I of grid tensors (ICLR 2017 eq. (1)), whose ranks carry the
+    paper's claims: rank >= k is certified by a nonzero k x k minor (row and column indices), an
+    exact upper bound by an explicit elimination; a rank modulo p alone is only a lower bound.
+
     Parameters
     ----------
     matrix : numpy.ndarray or Matricization
         2-D: Python ints, Fractions or sympy numbers (exact over Q), int64 (exact
         integers, or residues when ``modulus`` is given), or sympy expressions in symbols
         (then the generic rank: see :func:`generic_rank`).
-    method : {"auto", "flint", "sympy", "modular"}
+    method : {"auto", "flint", "sympy", "modular"}, default ``"auto"``
         The backend (module docstring).  "auto" is "flint" when python-flint is installed
         (else "sympy"), "modular" for residues and :func:`generic_rank` for symbols.
     modulus : int, optional
         The prime the int64 entries are residues modulo (taken from a Matricization).
-    seed : int
+    seed : int, default 0
         Chooses the prime(s) of the lower-bound certificate (:func:`random_prime`).
-    lower_bound_only : bool
+    lower_bound_only : bool, default False
         Skip the exact upper bound (the trivial min(rows, cols) is reported).
     prime : int, optional
         Use this prime for the first attempt instead of a random one.
@@ -380,6 +384,8 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
     Returns
     -------
     RankResult
+        Frozen: ``rank`` (the certified lower bound, the rank when ``exact``), ``lower`` and
+        ``upper`` bounds, and the ``certificate`` (its ``lower`` minor and upper-bound evidence).
 
     Raises
     ------
