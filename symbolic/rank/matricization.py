@@ -268,16 +268,29 @@ class Matricization:
 def matricize(tensor: GridTensor, rows) -> Matricization:
     """The matricization [A]_I of a grid tensor (rows: the modes in I).
 
+    [A]_{I,J} arranges the entries of A as a matrix whose rows are indexed by the modes in I and
+    columns by the complement J, both in row-major order (ICLR 2017 eq. (1); docs/paper-notes.md
+    D10). ``"odd-even"`` is the odd/even matricization of ICML 2016 and COLT 2016 (0-based modes
+    0, 2, 4, ... as rows), whose rank bounds the shallow net's channels Z from below.
+
     Parameters
     ----------
     tensor : GridTensor
+        The grid tensor A, of order N.
     rows : str or sequence of int
-        Anything :func:`parse_partition` accepts (``"odd-even"``, ``"halves"``, ``"0,3"``...).
+        The row modes I: anything :func:`parse_partition` accepts (``"odd-even"``, ``"halves"``,
+        ``"0,3"``, or 0-based ints).
 
     Returns
     -------
     Matricization
-        Same dtype, denominator and modulus as the tensor data.
+        Frozen: ``matrix`` (read-only, prod_{i in I} M_i rows), the ``rows`` and ``cols`` modes,
+        and the tensor's shape, denominator and modulus (to fold it back).
+
+    Raises
+    ------
+    ShapeError
+        If ``tensor`` is not a GridTensor or ``rows`` is not a partition of its modes.
 
     Examples
     --------
