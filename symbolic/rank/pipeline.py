@@ -425,6 +425,37 @@ class RankAnswer:
     ``certificate`` is the :class:`symbolic.rank.certificates.RankCertificate`; ``bounds`` the structural
     upper bounds by name; ``details`` every field of the answer (shape, engine, prime, statement,
     seconds, ...).  :meth:`to_dict` is exactly the result object of ``convac rank --json``.
+
+    Parameters
+    ----------
+    rank : int
+        The certified lower bound on rank [A^y]_I; the rank itself when ``exact``.
+    lower, upper : int
+        Certified bounds, ``lower <= rank [A^y]_I <= upper``.
+    exact : bool
+        ``lower == upper``.
+    certificate : RankCertificate or KroneckerCertificate
+        The minor (lower bound) and the upper-bound evidence, checkable by the kernel.
+    bounds : Mapping
+        The structural upper bounds by name (:func:`symbolic.rank.bounds.bounds`).
+    seed : int
+        The seed that chose the primes.
+    details : Mapping
+        Every field of the answer (shape, rows, engine, prime, statement, seconds, ...).
+
+    Returns
+    -------
+    RankAnswer
+        Built by :func:`matricization_rank`; not meant to be constructed by hand.
+
+    Examples
+    --------
+    >>> from symbolic import deep, matricization_rank
+    >>> r = matricization_rank(deep(N=4, M=2, widths=(2, 1), seed=1), "halves")
+    >>> r.rank, r.lower, r.upper, r.exact, dict(r.bounds)
+    (1, 1, 1, True, {'trivial': 4, 'widths': 1, 'min_cut': 1})
+    >>> r.to_dict()["status"]
+    'proved'
     """
 
     rank: int
@@ -463,24 +494,50 @@ def matricization_rank(spec, partition, *, output: int = 0, engine: str | None =
                        lower_bound_only: bool = False, notes=None, kernel_check: bool = True) -> RankAnswer:
     """The certified rank of [A^output]_I of a network's grid tensor (the routes of the module docstring).
 
+    rank [A^y]_I of the matricization (ICLR 2017 eq. (1)) of the grid tensor (ICML 2016 eq. (3)):
+    for the odd/even partition it bounds a shallow net's channels from below (Z >= rank for
+    ConvACs, COLT 2016 Thm 1), and ICLR 2017 Thm 1 bounds it for every partition of a deep ConvAC.
+    The lower bound is certified by a nonzero minor, the upper bound by a factorization or an
+    exact elimination, and the trusted kernel re-verifies both.
+
     Parameters
     ----------
-    spec : Spec, or anything :func:`symbolic.spec.network.load_spec` reads (a path, JSON text, a dict)
+    spec : Spec, dict, str or pathlib.Path
+        The network, or anything :func:`symbolic.spec.network.load_spec` reads (a path, JSON text, a dict).
     partition : str or sequence of int
-        ``odd-even``, ``halves``, ``"0,3"`` or the row modes I.
-    output : int
-    engine : None, "exact" or "modular"
-        As in :func:`rank_answer`.
-    seed : int
+        ``odd-even``, ``halves``, ``"0,3"`` or the row modes I (0-based).
+    output : int, default 0
+        The output y.
+    engine : {None, "exact", "modular", "structured"}, default None
+        As in :func:`rank_answer`: None chooses (modular first, exact or factors when an upper
+        bound below min(rows, cols) is needed).
+    seed : int, default 0
         Chooses the primes (and, for symbolic weights, the point).
-    kernel_check : bool
-        True (the default): the trusted kernel re-verifies the answer before it is returned.  False only
+    lower_bound_only : bool, default False
+        The fastest certified lower bound (with the trivial upper bound).
+    notes : Notes, optional
+        Progress notes on stderr (default: only for large grid tensors).
+    kernel_check : bool, default True
+        True: the trusted kernel re-verifies the answer before it is returned.  False only
         for callers that have the kernel verify a statement containing this certificate (a catalog claim's
         witness, re-verified once by :func:`theorems.claims.verdict.conclude`).
 
     Returns
     -------
     RankAnswer
+        Frozen: ``rank``, ``lower``, ``upper``, ``exact``, the ``certificate``, the structural
+        ``bounds``; ``to_dict()`` is the ``convac rank --json`` result.
+
+    Raises
+    ------
+    SpecError
+        If ``spec`` is not a valid spec.
+    DomainError
+        For an unknown engine or an output out of range.
+    ShapeError
+        For a malformed partition.
+    TooLarge
+        Before any work, when the matrix would not fit the limits of :mod:`symbolic.cost`.
 
     Examples
     --------
