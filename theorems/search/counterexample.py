@@ -53,17 +53,49 @@ __all__ = ["Family", "Conjecture", "SearchResult", "find_counterexample", "rank_
 class Family:
     """A family of networks to search: architecture, operators and size ranges.
 
+    The networks are those of ICML 2016: shallow (generalized CP, eq. (4)) or deep (generalized
+    HT, eq. (5)); the search draws members and shrinks a violation towards the simplest one.
+
     Parameters
     ----------
-    architecture : ``"shallow"`` or ``"deep"``
-    activation, pooling : a name, or a tuple of names (the first is the simplest)
-    N, M : an int or a tuple of ints (the smallest is the simplest)
-    widths : fixed widths, ``(Z,)`` for shallow or ``(r_0, ..., r_{L-1})`` for deep; None draws
-        every width in 1..``max_width`` (smaller is simpler)
-    window : pooling window of deep networks
-    shared : coefficient sharing
-    weight_range : numerators of weights, drawn in this closed range (shrinking towards 0)
-    denominators : denominators of weights (default integers only)
+    architecture : {"shallow", "deep"}, default ``"shallow"``
+        The network kind.
+    activation, pooling : str or tuple of str, default ``"linear"``, ``"product"``
+        A name, or a tuple of names (the first is the simplest).
+    N, M : int or tuple of int, default 2, 2
+        Patches and templates: an int or a tuple of ints (the smallest is the simplest).
+    widths : tuple of int, optional
+        Fixed widths, ``(Z,)`` for shallow or ``(r_0, ..., r_{L-1})`` for deep; None draws every
+        width in 1..``max_width`` (smaller is simpler).
+    max_width : int, default 3
+        The largest width drawn when ``widths`` is None.
+    window : int, default 2
+        Pooling window of deep networks.
+    shared : bool, default False
+        Coefficient sharing.
+    weight_range : tuple of int, default (-10, 10)
+        Numerators of weights, drawn in this closed range (shrinking towards 0).
+    denominators : tuple of int, default (1,)
+        Denominators of weights (integers only by default).
+
+    Returns
+    -------
+    Family
+        Frozen; lists are turned into tuples.
+
+    Raises
+    ------
+    DomainError
+        For an unknown architecture, or widths that do not fit the architecture and N.
+
+    Examples
+    --------
+    >>> Family(architecture="deep", activation="relu", pooling="max", N=(2, 4), widths=None)
+    Family(architecture='deep', activation='relu', pooling='max', N=(2, 4), M=2, widths=None, max_width=3, window=2, shared=False, weight_range=(-10, 10), denominators=(1,))
+    >>> Family(widths=(1, 2))
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.DomainError: widths=(1, 2): a shallow network has one width, Z
     """
 
     architecture: str = "shallow"
@@ -300,12 +332,14 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
 
     Parameters
     ----------
-    conjecture : Conjecture or callable ``(spec, tensor) -> bool`` (True when the network
-        satisfies the conjecture)
+    conjecture : Conjecture or callable
+        A :func:`rank_bound` conjecture, or a callable ``(spec, tensor) -> bool`` (True when the
+        network satisfies the conjecture).
     family : Family
-    budget : int
+        The networks to search.
+    budget : int, default 200
         Maximum number of networks Hypothesis generates (shrinking comes on top).
-    seed : int
+    seed : int, default 0
         The search is a deterministic function of the seed (no example database).
     seconds : float, optional
         Wall-clock limit; when it runs out during shrinking, the simplest violation seen so
@@ -318,15 +352,30 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
         with seed ``seed + i``; the refutation of the lowest-numbered shard that found one is reported
         (:mod:`theorems.search.shards`), so the result depends on ``seed`` and the shards only.
 
-    Raises
-    ------
-    TooLarge
-        Before the search, when the family's networks would not fit (:func:`validate_family_cost`).
-
     Returns
     -------
     SearchResult
-        ``refuted`` only with a counterexample that passed the exact re-check.
+        ``refuted`` only with a counterexample that passed the exact re-check (its ``tensor``,
+        ``certificate`` and ``latex``); otherwise ``inconclusive``, which is not a proof that the
+        conjecture holds.
+
+    Raises
+    ------
+    DomainError
+        For a conjecture that is neither a Conjecture nor callable, or a bad budget.
+    TooLarge
+        Before the search, when the family's networks would not fit (:func:`validate_family_cost`).
+
+    Examples
+    --------
+    Shallow ConvACs satisfy rank [A]_odd-even <= Z (each CP term has rank 1), so the search finds
+    nothing, and says only that:
+
+    >>> r = find_counterexample(rank_bound("odd-even", "Z"), Family(N=2, M=2), budget=10, seed=0)
+    >>> r.status.value, r.tried
+    ('inconclusive', 10)
+    >>> r.note
+    'no counterexample among 10 networks (this is not a proof that the conjecture holds)'
     """
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample, Unsatisfiable
@@ -422,10 +471,36 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
 
 
 def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
-    """The conjecture "rank [A]_partition <= bound" (``bound`` a :func:`parse_bound` text, a sympy
-    expression or an int). A violation is certified by a rank lower bound k > bound (a k x k
-    minor nonzero modulo a prime, on the tensor recomputed by the forward pass).
+    """The conjecture "rank [A]_partition <= bound" on the grid tensors of a family.
 
+    rank [A]_I is the matricization rank (ICLR 2017 eq. (1)); e.g. rank [A]_odd-even <= Z holds for
+    shallow ConvACs (each CP term matricizes to rank 1; COLT 2016 Thm 1's route) and fails for
+    shallow ReLU/max nets (ICML 2016, docs/paper-notes.md C6). A violation is certified by a rank
+    lower bound k > bound (a k x k minor nonzero modulo a prime, on the tensor recomputed by the
+    forward pass).
+
+    Parameters
+    ----------
+    partition : str or sequence of int
+        The row modes I: ``"odd-even"``, ``"halves"``, ``"0,3"`` or 0-based ints.
+    bound : str, sympy expression or int
+        The bound: a :func:`parse_bound` text in the network's quantities (``"Z"``, ``"M**(N/2)"``,
+        ...), a sympy expression or an int.
+    statement : str, optional
+        The conjecture's text (default ``"rank [A]_<partition> <= <bound>"``).
+
+    Returns
+    -------
+    Conjecture
+        ``holds(spec, tensor)`` tests it; ``certify`` gives the certificate of a violation.
+
+    Raises
+    ------
+    DomainError
+        For a bound that does not parse.
+
+    Examples
+    --------
     >>> from symbolic.spec.network import shallow
     >>> c = rank_bound("odd-even", "Z")
     >>> s = shallow(N=4, M=2, Z=1, activation="linear", pooling="product", seed=0)
