@@ -263,7 +263,36 @@ _BY_ID = {c.id: c for c in CATALOG}
 
 
 def get_claim(claim_id: str) -> Claim:
-    """The catalog entry with this id."""
+    """The catalog entry with this id.
+
+    The catalog holds the checked claims of ICML 2016, COLT 2016 and ICLR 2017 (docs/paper-notes.md
+    C1-C10, P1-P3), each with its statement, source in the papers, proof method and the instances
+    of the sweeps (``convac verify``, :func:`theorems.verify_catalog`).
+
+    Parameters
+    ----------
+    claim_id : str
+        A claim id such as ``"laws"`` or ``"depth.relu_max.term_bound"`` (see docs: the claim catalog).
+
+    Returns
+    -------
+    Claim
+        Frozen: ``id``, ``statement``, ``source``, ``method``, the instances (``instances(size)``)
+        and ``check(**instance, seed=...)``, which returns a Verdict.
+
+    Raises
+    ------
+    DomainError
+        For an unknown id; the message lists the known ones.
+
+    Examples
+    --------
+    >>> c = get_claim("depth.relu_max.term_bound")
+    >>> c.source
+    'Cohen & Shashua, ICML 2016, sec. 5 (depth efficiency of ReLU/max nets: the rank of one max term)'
+    >>> len(c.instances("small"))
+    4
+    """
     if claim_id not in _BY_ID:
         raise DomainError(f"claim {claim_id!r} is not one of: {', '.join(_BY_ID)}")
     return _BY_ID[claim_id]
