@@ -112,9 +112,32 @@ def conclude(claim, statement, latex, instance, status: Status, certificate, tim
 
 
 def answer(command: str, results: list, *, summary: bool = False) -> dict:
-    """The answer file of a command: its results (each a :meth:`Verdict.result`) in the envelope
-    that ``convac recheck`` reads (docs/answers.md); ``summary`` adds the counts by status. The envelope records
-    the ``versions`` of convac, python-flint, sympy, hypothesis and Python (:func:`symbolic.versions.versions`)."""
+    """Wrap a command's results in the answer-file envelope that ``convac recheck`` reads (docs/answers.md).
+
+    The envelope records the ``versions`` of convac, python-flint, sympy, hypothesis and Python
+    (:func:`symbolic.versions.versions`), since a search's counterexample depends on them.
+
+    Parameters
+    ----------
+    command : str
+        The command that produced the results (``"verify"``, ``"check laws"``, ...).
+    results : list of dict
+        The results, each a :meth:`Verdict.result` (typed statement, status, certificate).
+    summary : bool, default False
+        Also give the counts by status and the total.
+
+    Returns
+    -------
+    dict
+        ``{"convac": 1, "command": ..., "results": [...], "summary": {...}, "versions": {...}}``
+        (``summary`` only when asked), JSON-ready.
+
+    Examples
+    --------
+    >>> a = answer("check laws", [{"statement": {"type": "claim"}, "status": "proved"}], summary=True)
+    >>> sorted(a), a["summary"]
+    (['command', 'convac', 'results', 'summary', 'versions'], {'proved': 1, 'tested': 0, 'refuted': 0, 'inconclusive': 0, 'total': 1})
+    """
     from symbolic.versions import versions
 
     out = {"convac": 1, "command": command, "results": list(results)}
