@@ -70,6 +70,34 @@ class Job:
     ``on_progress(value)`` is called for each progress message and ``on_done(job)`` once at the end
     (state ``done``, ``refused``, ``error`` or ``cancelled``; ``result`` the value or the message),
     both from the watcher thread, never after :meth:`cancel`.
+
+    Parameters
+    ----------
+    fn : callable
+        A picklable function, run in the child process.
+    args : tuple, default ()
+        Its positional arguments.
+    on_progress : callable, optional
+        Called with each progress value the child sends.
+    on_done : callable, optional
+        Called with the job once it has finished.
+    keywords : bool, default True
+        Pass ``progress=`` to ``fn`` (False: call ``fn(*args)``).
+    name : str, default ``"job"``
+        The job's name (of its watcher thread).
+    nice : int, default 0
+        Niceness added to the child process.
+
+    Returns
+    -------
+    Job
+        Started at once; ``state``, ``result``, ``seconds``, :meth:`wait` and :meth:`cancel`.
+
+    Examples
+    --------
+    >>> j = Job(pow, (2, 10), keywords=False)
+    >>> j.wait(30), j.state, j.result
+    (True, 'done', 1024)
     """
 
     def __init__(self, fn, args=(), *, on_progress=None, on_done=None, keywords: bool = True, name: str = "job",

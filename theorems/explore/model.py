@@ -51,9 +51,52 @@ VERDICTS = ("laws", "universality", "depth")
 
 @dataclass(frozen=True)
 class Choice:
-    """The explorer's controls. ``widths`` is ``(Z,)`` for a shallow net (default ``(M,)``) and
-    ``(r_0, ..., r_{L-1})`` for a deep one (default M each); ``partition`` is ``odd-even``, ``halves``
-    or a tuple of row modes; ``given`` the JSON dict of the network for ``weights="given"``."""
+    """The explorer's controls: a network (ICML 2016's shallow or deep net) and a partition I.
+
+    Parameters
+    ----------
+    architecture : {"shallow", "deep"}, default ``"deep"``
+        The network kind (generalized CP or HT decomposition, ICML 2016 eq. (4)/(5)).
+    N, M : int, default 4, 2
+        Patches and templates.
+    widths : tuple of int, optional
+        ``(Z,)`` for a shallow net (default ``(M,)``), ``(r_0, ..., r_{L-1})`` for a deep one
+        (default M each).
+    window : int, default 2
+        Pooling window of the deep net.
+    patch_order : tuple of int, optional
+        The pooling geometry (default the identity).
+    activation, pooling : str, default ``"relu"``, ``"max"``
+        The operator, as in a spec.
+    weights : str, default ``"random"``
+        ``"random"``, ``"symbolic"``, ``"construction"`` (the ReLU/max depth witness) or ``"given"``.
+    seed : int, default 0
+        Seed of the random weights.
+    Y : int, default 1
+        Number of outputs.
+    partition : str or tuple of int, default ``"odd-even"``
+        ``"odd-even"``, ``"halves"`` or a tuple of row modes I of [A]_I.
+    output : int, default 0
+        The output y whose grid tensor is shown.
+    given : dict, optional
+        The JSON dict of the network for ``weights="given"``.
+
+    Returns
+    -------
+    Choice
+        Frozen and validated.
+
+    Raises
+    ------
+    DomainError
+        For an unknown architecture or weights, or sizes that are not ints in range.
+
+    Examples
+    --------
+    >>> c = Choice(architecture="deep", N=4, M=2)
+    >>> c.cli()
+    'convac spec deep --N 4 --M 2 --activation relu --pooling max --seed 0 | convac rank - --partition odd-even'
+    """
 
     architecture: str = "deep"
     N: int = 4
@@ -196,9 +239,28 @@ def _engine(c: Choice) -> str:
 
 
 def refusal(c: Choice) -> str | None:
-    """The cost guard's one-line refusal of this choice (from its sizes alone, nothing computed), or
-    None when it fits. Invalid choices (a bad activation, N not a power of the window, ...) give their
-    one-line error too."""
+    """The cost guard's one-line refusal of this choice, or None when it fits.
+
+    Decided from the sizes alone, nothing computed. Invalid choices (a bad activation, N not a
+    power of the window, ...) give their one-line error too.
+
+    Parameters
+    ----------
+    c : Choice
+        The explorer's controls.
+
+    Returns
+    -------
+    str or None
+        The refusal message, or None.
+
+    Examples
+    --------
+    >>> refusal(Choice(N=4, M=2)) is None
+    True
+    >>> refusal(Choice(N=3))
+    'N=3: a deep network needs N = window^L with L >= 1 (window=2)'
+    """
     from symbolic.cost import validate_weights, rank_cost
 
     try:
@@ -275,17 +337,20 @@ def shallow_z(rank_lower: int, pooling: str, N: int, M: int) -> dict:
 
 
 def compute_views(c: Choice, *, figures: bool = True, kernel: bool = True, progress=None) -> dict:
-    """Every view of a choice, as plain data: the spec, the certified rank (``convac rank --json``'s
-    result), the structural bounds, the shallow Z forced, the grid tensor (a table or a heatmap),
-    the matricization heatmap and the LaTeX expansion (small N). Raises the cost guard's
-    :class:`~symbolic.errors.TooLarge` when the choice does not fit.
+    """Every view of a choice, as plain data.
+
+    The spec, the certified rank of [A^y]_I (``convac rank --json``'s result), the structural
+    bounds, the shallow Z forced by the odd/even rank (ICML 2016 depth efficiency; COLT 2016 Thm 1
+    for ConvACs), the grid tensor A^y_{d1..dN} = h_y(x^(d1), ..., x^(dN)) (a table or a heatmap),
+    the matricization heatmap and the LaTeX expansion (small N).
 
     Parameters
     ----------
     c : Choice
-    figures : bool
+        The explorer's controls.
+    figures : bool, default True
         Draw the heatmaps (SVG text).
-    kernel : bool
+    kernel : bool, default True
         Have the trusted kernel re-verify the rank answers last (as ``convac rank`` does before it
         prints); ``rank["kernel_verified"]`` says whether it did.
     progress : callable, optional
@@ -295,6 +360,22 @@ def compute_views(c: Choice, *, figures: bool = True, kernel: bool = True, progr
     Returns
     -------
     dict
+        The views by name: ``spec``, ``cli``, ``rank``, ``result``, ``oddeven``, ``shallow_z``,
+        ``entries``, ``table``, ``tensor_svg``, ``matrix_svg``, ``latex``, ``notes``.
+
+    Raises
+    ------
+    TooLarge
+        The cost guard's refusal, when the choice does not fit.
+    DomainError
+        For an invalid choice.
+
+    Examples
+    --------
+    >>> v = compute_views(Choice(architecture="shallow", N=2, M=2, activation="linear", pooling="product"),
+    ...                   figures=False, kernel=False)
+    >>> v["oddeven"], v["result"]["status"]
+    ({'rank': 2, 'lower': 2, 'upper': 2, 'exact': True}, 'proved')
     """
     from symbolic import grid_tensor, matricization_rank
     from symbolic.rank.pipeline import flint_threads
@@ -544,7 +625,8 @@ def compute_verdicts(c: Choice, *, parts=VERDICTS, progress=None) -> dict:
     Parameters
     ----------
     c : Choice
-    parts : sequence of str
+        The explorer's controls.
+    parts : sequence of str, default ``("laws", "universality", "depth")``
         The badges to compute (a subset of :data:`VERDICTS`; the others are left out).
     progress : callable, optional
         Called with ``(name, badge)`` as soon as each badge is decided (the cheap ones arrive first),
@@ -554,6 +636,11 @@ def compute_verdicts(c: Choice, *, parts=VERDICTS, progress=None) -> dict:
     -------
     dict
         ``{name: badge}`` for each name of ``parts``.
+
+    Examples
+    --------
+    >>> compute_verdicts(Choice(architecture="shallow", N=2, M=2), parts=("laws",))["laws"]["holds"]
+    {'commutativity': True, 'associativity': True, 'pooled_fixed': True}
     """
     out = {}
     for name in VERDICTS:
@@ -575,8 +662,37 @@ def verdicts_job(c: Choice, parts=VERDICTS, progress=None) -> dict:
 
 
 def answer_file(views: dict | None, verdicts: dict | None = None) -> dict:
-    """One answer (docs/answers.md) of what the explorer shows, for ``convac recheck``: the rank's
-    result, then the laws, universality and depth results of the badges (those that were computed)."""
+    """One answer file (docs/answers.md) of what the explorer shows, for ``convac recheck``.
+
+    The rank's result, then the laws, universality and depth results of the badges (those that
+    were computed; ``tested`` results are left out).
+
+    Parameters
+    ----------
+    views : dict or None
+        :func:`compute_views`'s output, or None when not computed.
+    verdicts : dict, optional
+        :func:`compute_verdicts`'s output.
+
+    Returns
+    -------
+    dict
+        The answer envelope (:func:`theorems.claims.verdict.answer`) of command ``rank`` (or
+        ``check depth`` without views).
+
+    Raises
+    ------
+    DomainError
+        When there is nothing to save yet.
+
+    Examples
+    --------
+    >>> v = compute_views(Choice(architecture="shallow", N=2, M=2, activation="linear", pooling="product"),
+    ...                   figures=False, kernel=False)
+    >>> a = answer_file(v)
+    >>> a["command"], [r["status"] for r in a["results"]]
+    ('rank', ['proved'])
+    """
     from theorems.claims.verdict import answer
 
     results = []
