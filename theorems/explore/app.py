@@ -88,10 +88,24 @@ class Explorer(W.VBox if W is not None else object):
     ----------
     spec : Spec, dict, JSON text or path, optional
         Start from this network (its weights are the ``given`` weights); default a deep relu/max net.
-    pictures : bool
+    pictures : bool, default True
         Draw the circuit and the heatmaps (False: the numbers, tables and badges only).
-    **choice
-        Initial values of the controls (the fields of :class:`theorems.explore.model.Choice`).
+    architecture, N, M, widths, window, patch_order, activation, pooling, weights, seed, Y, partition, output, given : optional
+        Initial values of the controls, the fields of :class:`theorems.explore.model.Choice` (see
+        there for their meaning). None (the default) keeps the value of ``spec``, or the Choice
+        default without a spec.
+
+    Returns
+    -------
+    Explorer
+        The widget (an ipywidgets VBox); the last expression of a notebook cell shows it.
+
+    Raises
+    ------
+    BackendUnavailable
+        Without ipywidgets (``pip install 'convac[explore]'``).
+    DomainError
+        For an invalid choice.
 
     Examples
     --------
@@ -109,7 +123,15 @@ class Explorer(W.VBox if W is not None else object):
     ``benchmarks/bench_explore.py``).
     """
 
-    def __init__(self, spec=None, *, pictures: bool = True, **choice):
+    def __init__(self, spec=None, *, pictures: bool = True, architecture: str | None = None, N: int | None = None,
+                 M: int | None = None, widths: tuple | None = None, window: int | None = None,
+                 patch_order: tuple | None = None, activation: str | None = None, pooling: str | None = None,
+                 weights: str | None = None, seed: int | None = None, Y: int | None = None, partition=None,
+                 output: int | None = None, given: dict | None = None):
+        choice = {k: v for k, v in dict(architecture=architecture, N=N, M=M, widths=widths, window=window,
+                                        patch_order=patch_order, activation=activation, pooling=pooling,
+                                        weights=weights, seed=seed, Y=Y, partition=partition, output=output,
+                                        given=given).items() if v is not None}
         if W is None:
             raise BackendUnavailable("the explorer needs ipywidgets: pip install 'convac[explore]'")
         warm_up()
