@@ -53,8 +53,8 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
 
     Parameters
     ----------
-    size : str, default ``"small"``
-        The sweep's instance size, ``"small"`` or a larger preset of ``convac verify --size``.
+    size : {"small", "medium", "large"}, default ``"small"``
+        The sweep's instances (``medium`` includes the small ones, ``large`` all).
     only : list of str, optional
         Claim ids to check (default: every claim of the catalog).
     jobs : int, default 1
@@ -64,7 +64,7 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
     executor : str or ExecutorChoice, optional
         ``"processes"`` (``jobs`` processes), ``"dask"`` (an embedded LocalCluster of ``workers``
         processes, or the cluster at ``scheduler``) or a :class:`theorems.run.executors.ExecutorChoice`;
-        default: in-process when ``jobs == 1``.
+        default: dask when ``workers`` or ``scheduler`` is given, else processes.
     workers : int, optional
         Dask workers of the embedded cluster.
     scheduler : str, optional
@@ -81,7 +81,7 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
     Raises
     ------
     symbolic.errors.DomainError
-        For an unknown claim id (a ValueError).
+        For an unknown size, claim id or executor (a ValueError).
 
     Examples
     --------
