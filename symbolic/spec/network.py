@@ -185,7 +185,7 @@ def load_spec(source) -> Spec:
     >>> load_spec({"architecture": "shallow", "N": 2, "M": 2, "activation": "relu", "poolng": "max"})
     Traceback (most recent call last):
     ...
-    symbolic.errors.SpecError: poolng: expected one of the fields ... got an unknown field 'poolng'; did you mean 'pooling'?
+    symbolic.errors.SpecError: poolng: expected one of the fields ... did you mean 'pooling'?
     """
     if isinstance(source, Spec):
         return source
@@ -398,7 +398,8 @@ def spec_to_dict(spec: Spec) -> dict:
     --------
     >>> s = shallow(N=2, M=2, Z=1, activation="relu", pooling="max", seed=0, low=-3, high=3)
     >>> spec_to_dict(s)
-    {'architecture': 'shallow', 'N': 2, 'M': 2, 'activation': 'relu', 'pooling': 'max', 'weights': {'hidden': [[[3, 3], [-3, 1]]], 'output': [[0]]}}
+    {'architecture': 'shallow', 'N': 2, 'M': 2, 'activation': 'relu', 'pooling': 'max',
+     'weights': {'hidden': [[[3, 3], [-3, 1]]], 'output': [[0]]}}
     >>> load_spec(spec_to_dict(s)) == s
     True
     """

@@ -136,7 +136,8 @@ def answer(command: str, results: list, *, summary: bool = False) -> dict:
     --------
     >>> a = answer("check laws", [{"statement": {"type": "claim"}, "status": "proved"}], summary=True)
     >>> sorted(a), a["summary"]
-    (['command', 'convac', 'results', 'summary', 'versions'], {'proved': 1, 'tested': 0, 'refuted': 0, 'inconclusive': 0, 'total': 1})
+    (['command', 'convac', 'results', 'summary', 'versions'],
+     {'proved': 1, 'tested': 0, 'refuted': 0, 'inconclusive': 0, 'total': 1})
     """
     from symbolic.versions import versions
 

@@ -90,7 +90,9 @@ class Explorer(W.VBox if W is not None else object):
         Start from this network (its weights are the ``given`` weights); default a deep relu/max net.
     pictures : bool, default True
         Draw the circuit and the heatmaps (False: the numbers, tables and badges only).
-    architecture, N, M, widths, window, patch_order, activation, pooling, weights, seed, Y, partition, output, given : optional
+    architecture, N, M, widths, window, patch_order, activation : optional
+        Initial values of the controls, as below.
+    pooling, weights, seed, Y, partition, output, given : optional
         Initial values of the controls, the fields of :class:`theorems.explore.model.Choice` (see
         there for their meaning). None (the default) keeps the value of ``spec``, or the Choice
         default without a spec.

@@ -91,7 +91,8 @@ class Family:
     Examples
     --------
     >>> Family(architecture="deep", activation="relu", pooling="max", N=(2, 4), widths=None)
-    Family(architecture='deep', activation='relu', pooling='max', N=(2, 4), M=2, widths=None, max_width=3, window=2, shared=False, weight_range=(-10, 10), denominators=(1,))
+    Family(architecture='deep', activation='relu', pooling='max', N=(2, 4), M=2, widths=None, max_width=3,
+           window=2, shared=False, weight_range=(-10, 10), denominators=(1,))
     >>> Family(widths=(1, 2))
     Traceback (most recent call last):
     ...
