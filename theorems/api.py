@@ -202,7 +202,8 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
     max_functionals : int, default 12
         Kernel vectors tried as vanishing functionals towards a no.
     max_regions : int, default 4096
-        Cap on the linear regions enumerated for piecewise-linear activations.
+        Budget of leaf regions of the exact case analysis that proves a functional vanishes
+        (:func:`symbolic.identity.decide.prove_zero`).
 
     Returns
     -------
