@@ -24,7 +24,7 @@ import sympy
 
 from . import cost
 from .failure import need
-from .intervals import resolve_on_box
+from .intervals import interval, resolve_on_box
 from .linalg import check_lower, check_rank, matricize
 from .network import activation, kmax
 from .parse import parse_expr, parse_rational
@@ -174,9 +174,10 @@ def identity_all_weights(cert, deep_fam, what="certificate"):
 
 def box(cert, fam, what="certificate"):
     """An open box of deep weights of the family on which the deep grid tensor equals a shallow net's of the
-    same operator and F (weights: expressions in the deep ones), by exact interval arithmetic on the whole box.
+    same operator and F (weights: expressions in the deep ones, or ``roots`` r = sqrt(g) with g > 0 on the whole
+    box, so r is real there and r^2 = g exactly), by exact interval arithmetic on the whole box.
     Returns the deep tensor resolved on the box, the symbols, and the shallow width Z."""
-    keys(cert, ("kind", "left", "right", "box"), ("U", "V"), what)
+    keys(cert, ("kind", "left", "right", "box"), ("U", "V", "roots"), what)
     need(cert["kind"] == "box_identity", f"{what}: box_identity")
     deep = net_of(cert["left"], f"{what}.left")
     for_all_weights(deep, f"{what}.left")
@@ -188,8 +189,9 @@ def box(cert, fam, what="certificate"):
     syms = {str(s): s for x in deep.weights() for s in sympy.sympify(x, strict=True).free_symbols}
     need(isinstance(cert["box"], dict) and set(cert["box"]) == set(syms),
          f"{what}.box: an interval for every deep weight")
-    need(all(set(map(str, sympy.sympify(x, strict=True).free_symbols)) <= set(syms) for x in sh.weights()),
-         f"{what}.right: weights of the deep symbols")
+    need(isinstance(cert.get("roots", {}), dict), f"{what}.roots: {{name: expression}}")
+    need(all(set(map(str, sympy.sympify(x, strict=True).free_symbols)) <= set(syms) | set(cert.get("roots", {}))
+             for x in sh.weights()), f"{what}.right: weights of the deep symbols (and of the roots)")
     B = {}
     for name, iv in cert["box"].items():
         need(isinstance(iv, list) and len(iv) == 2, f"{what}.box.{name}: [lo, hi]")
@@ -197,9 +199,15 @@ def box(cert, fam, what="certificate"):
         need(lo < hi, f"{what}.box.{name}: the interval is empty or a point")
         B[name] = (lo, hi)
     memo = {}
+    roots = {}  # shallow weights r with r^2 = g, g > 0 on the whole box: r = sqrt(g) is real and continuous there
+    for name, text in cert.get("roots", {}).items():
+        need(name not in syms and name.isidentifier(), f"{what}.roots.{name}: a fresh name")
+        g = parse_expr(text, field=f"{what}.roots.{name}", symbols={k: sympy.Symbol(k) for k in syms})
+        need(interval(g, B, memo)[0] > 0, f"{what}.roots.{name}: sqrt({str(g)[:40]}) is not real on the whole box")
+        roots[sympy.Symbol(name)] = sympy.sqrt(g)
     left = [resolve_on_box(sympy.sympify(a, strict=True), B, memo) for a in tensor_of(cert["left"])]
     for a, b in zip(left, tensor_of(cert["right"])):
-        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True), B, memo)),
+        need(zero(a - resolve_on_box(sympy.sympify(b, strict=True).xreplace(roots), B, memo)),
              f"{what}: the two tensors differ on the box")
     return np.array(left, dtype=object), syms, sh.widths[0]
 

@@ -7,7 +7,8 @@ interval for every deep weight (window 2, identity patch order, F = identity):
 Every interval has length 1/10 (narrow boxes keep interval arithmetic tight); "positive" means in [1, 11/10].
 
 - ``dominant``: patch 0's first-layer weights in [B, B + 1/10], every other weight positive; with max
-  pooling and sigma increasing on the positives, patch 0 wins every max: A depends on d_0 only;
+  pooling and sigma increasing on the positives, patch 0 wins every max: A depends on d_0 only, A = g(d_0)
+  (for square/max one shallow channel with weights sqrt(g_j), real as g_j > 0 on the box);
 - ``one_live``: patch 0's first-layer weights positive, the other patches' negative; sigma = 0 on the
   negatives (relu) kills them: A depends on d_0 only;
 - ``positive``: every weight in [1, 2]; sigma is the identity on the positives (relu, abs, leaky relu),
@@ -94,7 +95,7 @@ def _layer0_position(term):
 def _shallow(act, pl, N, M, E, box):
     """A shallow net of the operator realizing the resolved deep tensor E (a dict index -> expr), or None."""
     sig = make_activation(act)
-    idx = list(E)
+    idx, roots = list(E), {}
     zero = all(E[d] == 0 for d in idx)
     scale = N if pl == "average" else 1
     ident = sig.name in ("linear", "relu", "abs", "leaky_relu")  # sigma(x) = x for x > 0
@@ -105,6 +106,11 @@ def _shallow(act, pl, N, M, E, box):
         g = [E[(j,) + (0,) * (N - 1)] for j in range(M)]
         if ident and all(_positive_on_box(x, box) for x in g):
             hidden, out = [[[str(x) for x in g]] + [[fill] * M for _ in range(N - 1)]], [scale]
+        elif sig.name == "square" and pl == "max" and all(_positive_on_box(x, box) for x in g):
+            # one square channel of weights root_j = sqrt(g_j) (real: g_j > 0 on the box): root_j^2 = g_j; the
+            # other patches give 0. The certificate lists roots {root_j: g_j}; the kernel checks g_j > 0 on the box
+            hidden, out = [[[f"root_{j}" for j in range(M)]] + [[0] * M for _ in range(N - 1)]], [1]
+            roots = {f"root_{j}": str(x) for j, x in enumerate(g)}
         else:  # one channel per template j: indicator of d_0 = j, weighted by g(j)
             hidden = [[[int(i == j) for i in range(M)]] + [[fill] * M for _ in range(N - 1)] for j in range(M)]
             out = [str(scale * x) for x in g]
@@ -119,6 +125,9 @@ def _shallow(act, pl, N, M, E, box):
         hidden, out = [[[str(x) for x in p] for p in parts]], [scale]
     else:
         return None
+    if roots:
+        return load_spec({"architecture": "shallow", "N": N, "M": M, "activation": act, "pooling": pl,
+                          "weights": {"hidden": hidden, "output": [out]}}), roots
     return load_spec({"architecture": "shallow", "N": N, "M": M, "activation": act, "pooling": pl,
                       "weights": {"hidden": hidden, "output": [out]}})
 
@@ -175,7 +184,9 @@ def find_box(act: str, pl: str, *, N: int, M: int, widths=None, recipes=RECIPES,
             except ConvacError as e:
                 why = f"{recipe}{'' if B is None else f' (B = {B})'}: {str(e)[:80]}"
                 continue
-            sh = _shallow(act, pl, N, M, E, box)
+            sh, roots = _shallow(act, pl, N, M, E, box), {}
+            if isinstance(sh, tuple):
+                sh, roots = sh
             fac = _factor(E, N, M) if sh is not None else None
             if sh is None or fac is None:
                 why = f"{recipe}: the tensor on the box is not " + ("a small shallow net" if sh is None else
@@ -183,6 +194,8 @@ def find_box(act: str, pl: str, *, N: int, M: int, widths=None, recipes=RECIPES,
                 continue
             U, V, r = fac
             cert = {"kind": "box_identity", "left": source(spec), "right": source(sh), "box": box, "U": U, "V": V}
+            if roots:
+                cert["roots"] = roots
             return Box(recipe, sh.Z, r, cert)
         tried.append(why)
     return None

@@ -276,9 +276,8 @@ def _completeness_verdict(act, pl, N, M, widths, seed, witness):
 MISSING = {("tanh", "max"): "max pooling of tanh: not analytic (max) and no exact values (tanh), so neither the "
                             "analytic rule nor a box identity by exact intervals applies; a box needs interval "
                             "bounds on tanh in the kernel and shallow weights atanh(.)",
-           ("sigmoid", "max"): "as tanh/max: an interval box identity with sigmoid bounds",
-           ("square", "max"): "the dominant box needs Z_box = 1, whose single square channel takes square roots of "
-                              "the box's values (not rational functions of the weights)"}
+           ("sigmoid", "max"): "as tanh/max: an interval box identity with sigmoid bounds (and its witnesses "
+                               "force only Z_w = 1 at M = 2: a rank above T needs a better witness first)"}
 
 
 # ------------------------------------------------------------------ 4. approximation
