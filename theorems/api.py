@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from symbolic.frozen import freeze, thaw
+
 from theorems.claims.verdict import Verdict, answer
 
 __all__ = ["verify_catalog", "decide_laws", "decide_universality", "decide_depth", "recheck", "Sweep", "Laws",
@@ -28,12 +30,15 @@ class Sweep:
     size: str = "small"
     seed: int = 0
 
+    def __post_init__(self):
+        object.__setattr__(self, "rows", freeze(tuple(self.rows)))
+
     @property
     def summary(self) -> dict:
         return self.to_dict()["summary"]
 
     def to_dict(self) -> dict:
-        return answer("verify", [r["result"] for r in self.rows], summary=True)
+        return answer("verify", [thaw(r["result"]) for r in self.rows], summary=True)
 
     def _repr_markdown_(self):  # pragma: no cover - notebooks
         from theorems.present.render import verdicts_table
@@ -106,12 +111,16 @@ class Laws:
     results: tuple = field(repr=False)
     details: tuple = field(repr=False)
 
+    def __post_init__(self):
+        object.__setattr__(self, "results", freeze(tuple(self.results)))
+        object.__setattr__(self, "details", freeze(tuple(self.details)))
+
     @property
     def holds(self) -> dict:
         return {r["statement"]["law"]: {"proved": True, "refuted": False}.get(r["status"]) for r in self.results}
 
     def to_dict(self) -> dict:
-        return answer("check laws", list(self.results))
+        return answer("check laws", thaw(list(self.results)))
 
 
 def decide_laws(activation: str, pooling: str) -> Laws:

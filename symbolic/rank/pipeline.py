@@ -40,6 +40,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -424,7 +425,9 @@ class RankAnswer:
     ``rank`` is the certified lower bound (exact when ``exact``); ``lower <= rank [A^y]_I <= upper``;
     ``certificate`` is the :class:`symbolic.rank.certificates.RankCertificate`; ``bounds`` the structural
     upper bounds by name; ``details`` every field of the answer (shape, engine, prime, statement,
-    seconds, ...).  :meth:`to_dict` is exactly the result object of ``convac rank --json``.
+    seconds, ...).  Deeply immutable: ``bounds`` and ``details`` are frozen (:func:`symbolic.frozen.freeze`),
+    so changing any nested field raises ``TypeError``.  :meth:`to_dict` is exactly the result object of
+    ``convac rank --json``, built fresh.
 
     Parameters
     ----------
@@ -463,14 +466,22 @@ class RankAnswer:
     upper: int
     exact: bool
     certificate: object
-    bounds: MappingProxyType
+    bounds: Mapping
     seed: int
-    details: MappingProxyType
+    details: Mapping
+
+    def __post_init__(self):
+        from symbolic.frozen import freeze
+
+        object.__setattr__(self, "bounds", freeze(dict(self.bounds)))
+        object.__setattr__(self, "details", freeze(dict(self.details)))
 
     def to_dict(self) -> dict:
         """The result object of ``convac rank --json`` (statement, status, bounds, certificate), which the
-        trusted kernel (``convac recheck``) re-verifies."""
-        return rank_result(dict(self.details), seed=self.seed)
+        trusted kernel (``convac recheck``) re-verifies: fresh plain dicts and lists."""
+        from symbolic.frozen import thaw
+
+        return rank_result(thaw(self.details), seed=self.seed)
 
     def __repr__(self):
         d = self.details

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from symbolic.frozen import freeze, thaw
 from symbolic.kernel.recheck import check_result
 from symbolic.status import Status
 
@@ -40,18 +41,24 @@ class Verdict:
     typed: dict | None = field(default=None, compare=False)  # the kernel's statement
     typed_status: str | None = None  # the status of ``typed`` (a variant's claim may be the negation)
 
+    def __post_init__(self):
+        # deeply immutable: the nested dicts and lists are frozen (symbolic.frozen); result() and
+        # to_dict() thaw fresh copies
+        for name in ("instance", "certificate", "typed"):
+            object.__setattr__(self, name, freeze(getattr(self, name)))
+
     def result(self) -> dict:
         """The result as an answer file holds it: typed statement, status, certificate (see docs/answers.md)."""
         st = self.typed or {"type": "claim", "claim": self.claim, "instance": self.instance}
-        return {"statement": st, "status": self.typed_status or self.status.value,
-                "certificate": self.certificate if self.status in (Status.PROVED, Status.REFUTED) else None,
+        return {"statement": thaw(st), "status": self.typed_status or self.status.value,
+                "certificate": thaw(self.certificate) if self.status in (Status.PROVED, Status.REFUTED) else None,
                 "seconds": round(self.seconds, 3), "seed": self.seed}
 
     def to_dict(self) -> dict:
-        return {"claim": self.claim, "instance": self.instance, "status": self.status.value,
+        return {"claim": self.claim, "instance": thaw(self.instance), "status": self.status.value,
                 "seconds": round(self.seconds, 3), "seed": self.seed, "statement": self.statement,
                 "latex": self.latex, "method": self.method, "detail": self.detail,
-                "checked": self.checked, "certificate": self.certificate}
+                "checked": self.checked, "certificate": thaw(self.certificate)}
 
     def _repr_markdown_(self):  # pragma: no cover - notebooks
         return verdict_markdown(self.to_dict())

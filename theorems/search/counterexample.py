@@ -37,6 +37,7 @@ import numpy as np
 import sympy
 
 from symbolic.errors import CertificateError, DomainError
+from symbolic.frozen import freeze, thaw
 from symbolic.spec.network import Spec, load_spec, spec_to_dict, tree_depth
 from symbolic.status import Status
 
@@ -280,17 +281,20 @@ class SearchResult:
 
     def __post_init__(self):
         object.__setattr__(self, "status", Status(self.status))
+        for name in ("family", "certificate", "details", "budget"):  # deeply immutable; to_dict() thaws
+            object.__setattr__(self, name, freeze(getattr(self, name)))
         if self.status not in (Status.REFUTED, Status.INCONCLUSIVE):
             raise DomainError(f"status={self.status.value!r}: a search refutes or is inconclusive")
 
     def to_dict(self) -> dict:
         ce = None
         if self.counterexample is not None:
-            ce = {"spec": spec_to_dict(self.counterexample), **self.details, "certificate": self.certificate,
-                  "latex": self.latex, "tensor": self.tensor.to_json() if self.tensor is not None else None}
-        return {"status": self.status.value, "conjecture": self.statement, "family": self.family, "counterexample": ce,
-                "tried": self.tried, "budget": self.budget, "seed": self.seed, "seconds": round(self.seconds, 3),
-                "note": self.note, "certificate": self.certificate}
+            ce = {"spec": spec_to_dict(self.counterexample), **thaw(self.details),
+                  "certificate": thaw(self.certificate), "latex": self.latex,
+                  "tensor": self.tensor.to_json() if self.tensor is not None else None}
+        return {"status": self.status.value, "conjecture": self.statement, "family": thaw(self.family),
+                "counterexample": ce, "tried": self.tried, "budget": thaw(self.budget), "seed": self.seed,
+                "seconds": round(self.seconds, 3), "note": self.note, "certificate": thaw(self.certificate)}
 
 
 def validate_family_cost(family: Family) -> None:
