@@ -173,6 +173,16 @@ class Universality:
     def to_dict(self) -> dict:
         return answer("check universality", [self.verdict.result()])
 
+    def __repr__(self):
+        v = self.verdict
+        if v is None:
+            return "Universality(undecided)"
+        st = v.typed or v.instance or {}
+        says = {True: "universal", False: "not universal", None: "undecided"}[self.answer]
+        return (f"Universality({st.get('activation')}/{st.get('pooling')}, {st.get('architecture')}, "
+                f"N={st.get('N')}, M={st.get('M')}{', shared' if st.get('shared') else ''}: {says} "
+                f"({v.typed_status or v.status.value}))")
+
 
 def decide_universality(*, activation: str, pooling: str, architecture: str = "shallow", N: int, M: int,
                         window: int = 2, shared: bool = False, widths=None, samples: int = 200, seed: int = 0,

@@ -74,3 +74,10 @@ def test_freeze_thaw_round_trip():
     import pickle
     import copy
     assert pickle.loads(pickle.dumps(f)) == f and copy.deepcopy(f) is f
+
+
+def test_universality_has_an_informative_repr():
+    from theorems.api import Universality
+
+    assert repr(RESULTS["Universality"]) == "Universality(abs/max, shallow, N=2, M=2: universal (proved))"
+    assert repr(Universality(verdict=None)) == "Universality(undecided)"
