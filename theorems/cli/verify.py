@@ -96,7 +96,8 @@ def write_answer(fh, ans: dict, texts=None) -> None:
     ``texts``, when the sweep encoded it already). Certificates reach hundreds of MB: indenting them,
     or encoding them again in this process, would cost minutes.
 
-    >>> import io; fh = io.StringIO(); write_answer(fh, answer("verify", [{"status": "proved"}], summary=True))
+    >>> import io; from theorems.claims.verdict import answer
+    >>> fh = io.StringIO(); write_answer(fh, answer("verify", [{"status": "proved"}], summary=True))
     >>> json.loads(fh.getvalue())["results"], fh.getvalue().count("\\n")
     ([{'status': 'proved'}], 3)
     """
