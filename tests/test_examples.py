@@ -85,7 +85,7 @@ def test_spec_format_examples_load():
     assert len(specs) >= 4 and {s.architecture for s in specs} == {"shallow", "deep"}
     assert any(s.symbolic_weights for s in specs) and any(s.shared for s in specs)
     stated = json.loads(re.search(r'prints `(\{"shape".*?\})`', text).group(1))
-    assert grid_tensor(specs[0]).to_json() == stated
+    assert grid_tensor(specs[0]).to_dict() == stated
 
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))

@@ -15,7 +15,7 @@ as int64 residues modulo a prime ``modulus``.
 Fraction(1, 2)
 >>> A.entries()
 (1, Fraction(1, 2), 0, -3)
->>> A.to_json()
+>>> A.to_dict()
 {'shape': [2, 2], 'entries': [1, '1/2', 0, -3]}
 """
 
@@ -34,6 +34,15 @@ from symbolic.errors import ShapeError
 from symbolic.numbers import lcm_of_denominators, to_json_number
 
 __all__ = ["GridTensor", "validate_size", "MAX_ENTRIES"]
+
+
+def require_tensorly():
+    """TensorLy, or a one-line error naming the optional extra."""
+    try:
+        import tensorly
+    except ImportError:
+        raise ImportError("TensorLy export needs tensorly: pip install 'convac[tensorly]'") from None
+    return tensorly
 
 #: Default largest number of grid-tensor entries any engine agrees to build (``--max-entries`` changes it;
 #: see :mod:`symbolic.cost`, which every size check goes through).
@@ -201,13 +210,55 @@ class GridTensor:
 
         return sympy.ImmutableDenseNDimArray([sympy.sympify(e, strict=True) for e in self.entries()], self.shape)
 
-    def to_numpy(self) -> np.ndarray:
-        """A numpy object array of exact entries (ints, Fractions or sympy expressions)."""
+    def to_numpy(self, dtype=object) -> np.ndarray:
+        """The M^N array of entries, as numpy holds it.
+
+        Parameters
+        ----------
+        dtype : numpy dtype, default ``object``
+            ``object`` keeps the exact entries (Python ints, ``Fraction`` s, sympy expressions, or the
+            residues of a modular tensor); a float dtype rounds, and only on explicit request.
+
+        Returns
+        -------
+        numpy.ndarray
+            A fresh array of shape ``self.shape``.
+
+        Examples
+        --------
+        >>> A = GridTensor.from_entries((2, 2), [1, Fraction(1, 2), 0, -3])
+        >>> A.to_numpy()
+        array([[1, Fraction(1, 2)],
+               [0, -3]], dtype=object)
+        >>> A.to_numpy(float)
+        array([[ 1. ,  0.5],
+               [ 0. , -3. ]])
+        >>> np.asarray(A).shape
+        (2, 2)
+        """
         out = np.empty(self.size, dtype=object)
         out[:] = list(self.entries())
-        return out.reshape(self.shape)
+        out = out.reshape(self.shape)
+        return out if np.dtype(dtype) == np.dtype(object) else out.astype(dtype)
 
-    def to_json(self) -> dict:
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(A)``: :meth:`to_numpy` (exact, object dtype unless ``dtype`` asks otherwise)."""
+        if copy is False:
+            raise ValueError("a GridTensor's exact entries cannot be exposed without a copy")
+        return self.to_numpy(object if dtype is None else dtype)
+
+    def to_tensorly(self):
+        """This tensor as a dense TensorLy tensor (``pip install convac[tensorly]``), exact entries in an
+        object array; see :func:`symbolic.tensor.decompositions.to_tensorly` for the CP form of a shallow net.
+
+        Returns
+        -------
+        tensorly tensor (numpy backend)
+        """
+        tl = require_tensorly()
+        return tl.tensor(self.to_numpy(), dtype=object)
+
+    def to_dict(self) -> dict:
         """``{"shape": [...], "entries": [...]}`` with JSON ints, ``"p/q"`` strings or sympy strings."""
         return {"shape": list(self.shape), "entries": [to_json_number(e) for e in self.entries()]}
 

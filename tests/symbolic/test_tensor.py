@@ -54,7 +54,7 @@ class TestConstruction:
         T = GridTensor.from_entries((2,), [x + y, sympy.Rational(1, 2)])
         assert T.is_symbolic and T.denominator == 1
         assert T.entries() == (x + y, sympy.Rational(1, 2))
-        assert T.to_json() == {"shape": [2], "entries": ["x + y", "1/2"]}
+        assert T.to_dict() == {"shape": [2], "entries": ["x + y", "1/2"]}
 
     def test_order_zero_and_one(self):
         v = GridTensor.from_entries((3,), [Fr(1, 3), 0, 2])
@@ -62,8 +62,8 @@ class TestConstruction:
 
 
 class TestExport:
-    def test_to_json(self):
-        assert A.to_json() == {"shape": [2, 3], "entries": [1, "1/2", 0, -3, "-2/3", 7]}
+    def test_to_dict(self):
+        assert A.to_dict() == {"shape": [2, 3], "entries": [1, "1/2", 0, -3, "-2/3", 7]}
 
     def test_to_sympy(self):
         S = A.to_sympy()
@@ -223,3 +223,13 @@ class TestSizeRefusals:
         monkeypatch.setenv("CONVAC_MAX_MEMORY", "1M")
         with pytest.raises(TooLarge, match=r"; the limit is 1 MiB \(--max-memory\)$"):
             grid_tensor(shallow(N=16, M=2, Z=1, seed=0))
+
+
+def test_tensorly_missing_is_one_line_naming_the_extra(monkeypatch):
+    import sys
+
+    from symbolic.tensor.grid import GridTensor
+
+    monkeypatch.setitem(sys.modules, "tensorly", None)
+    with pytest.raises(ImportError, match=r"convac\[tensorly\]"):
+        GridTensor.from_entries((2,), [1, 2]).to_tensorly()

@@ -64,9 +64,9 @@ class TestGrid:
 
     def test_json_output_1_and_all(self, capsys, spec_file):
         s = load_spec(SPEC)
-        assert grid_json(capsys, spec_file, "--output", "1") == grid_tensor(s, 1).to_json()
+        assert grid_json(capsys, spec_file, "--output", "1") == grid_tensor(s, 1).to_dict()
         both = grid_json(capsys, spec_file, "--output", "all")
-        assert both == {"outputs": [t.to_json() for t in grid_tensors(s)]}
+        assert both == {"outputs": [t.to_dict() for t in grid_tensors(s)]}
 
     def test_text(self, capsys, spec_file):
         assert main(["grid", str(spec_file)]) == 0
@@ -160,7 +160,7 @@ class TestSpecCommand:
         f.write_text(out)
         got = grid_json(capsys, f, "--output", "all" if s.Y > 1 else "0")
         objs = got["outputs"] if s.Y > 1 else [got]
-        assert objs == [t.to_json() for t in grid_tensors(s)]
+        assert objs == [t.to_dict() for t in grid_tensors(s)]
 
     def test_symbolic_spec(self, capsys):
         assert main(["spec", "deep", "--N", "4", "--M", "2", "--weights", "symbolic", "--widths", "1,2", "--Y",
@@ -203,7 +203,7 @@ class TestConsoleScript:
         r = run("grid", "-", "--json", "--engine", "modular", stdin=spec.stdout)
         assert r.returncode == 0, r.stderr
         s = load_spec(spec.stdout)
-        assert json.loads(r.stdout) == dict(grid_tensor(s).reduce_mod(DEFAULT_PRIME).to_json(), modulus=DEFAULT_PRIME)
+        assert json.loads(r.stdout) == dict(grid_tensor(s).reduce_mod(DEFAULT_PRIME).to_dict(), modulus=DEFAULT_PRIME)
 
     @pytest.mark.parametrize("args, stdin, pattern", [
         (("--output", "2"), None, "convac grid: --output: 2 is out of range; the network has Y=2 outputs (0..1)"),

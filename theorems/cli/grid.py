@@ -31,7 +31,7 @@ def _cmd_grid(args):
             raise ConvacError(f"--output: {y} is out of range; the network has Y={Y} outputs (0..{Y - 1})")
         chosen = [(y, grid_tensor(spec, y, engine=engine, modulus=args.modulus))]  # only this output is computed
     if args.json:
-        objs = [dict(t.to_json(), **({"modulus": t.modulus} if t.modulus else {})) for _, t in chosen]
+        objs = [dict(t.to_dict(), **({"modulus": t.modulus} if t.modulus else {})) for _, t in chosen]
         print(json.dumps(objs[0] if len(objs) == 1 else {"outputs": objs}))
     else:
         for y, t in chosen:

@@ -291,7 +291,7 @@ class SearchResult:
         if self.counterexample is not None:
             ce = {"spec": spec_to_dict(self.counterexample), **thaw(self.details),
                   "certificate": thaw(self.certificate), "latex": self.latex,
-                  "tensor": self.tensor.to_json() if self.tensor is not None else None}
+                  "tensor": self.tensor.to_dict() if self.tensor is not None else None}
         return {"status": self.status.value, "conjecture": self.statement, "family": thaw(self.family),
                 "counterexample": ce, "tried": self.tried, "budget": thaw(self.budget), "seed": self.seed,
                 "seconds": round(self.seconds, 3), "note": self.note, "certificate": thaw(self.certificate)}
@@ -460,7 +460,7 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     try:
         if conjecture.certify is None:  # a plain predicate: the kernel re-checks the witness's tensor by its own
             # forward pass; the predicate is the user's own code, evaluated exactly on that tensor
-            cert, details = {"kind": "tensor_equality", "items": [source(found), {"tensor": t.to_json()}]}, {}
+            cert, details = {"kind": "tensor_equality", "items": [source(found), {"tensor": t.to_dict()}]}, {}
             if [str(x) for x in tensor_of(source(found))] != [str(x) for x in t.entries()]:
                 raise CertificateError("the kernel's forward pass gives another tensor")
         else:
