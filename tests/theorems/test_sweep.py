@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from symbolic.errors import ConvacError
 from symbolic.kernel.recheck import recheck
 from theorems.claims.catalog import get_claim, instances
-from theorems.run.sweep import _read_journal, assign_journal, fmt_instance, run_sweep, summary, sweep_tasks
+from theorems.run.sweep import Task, _read_journal, assign_journal, fmt_instance, run_sweep, summary, sweep_tasks
 from theorems.claims.verdict import answer
 
 STATUSES = ("proved", "tested", "refuted", "inconclusive")
@@ -51,7 +51,7 @@ def test_fmt_instance():
 def test_tasks_are_the_catalog_instances():
     only = ["laws", "sharing", "geometry"]
     tasks = sweep_tasks("small", only, seed=5)
-    assert tasks == [(c.id, inst, 5) for c, inst in instances("small", only)]
+    assert tasks == [Task(c.id, inst, 5) for c, inst in instances("small", only)]
     assert len(tasks) == sum(len(get_claim(i).small) for i in only)
 
 
@@ -60,7 +60,7 @@ def test_a_sweep_is_proved_in_catalog_order_and_rechecks(tmp_path):
     journal = tmp_path / "j.jsonl"
     rows = run_sweep("small", only, show_progress=False, journal=str(journal))
     tasks = sweep_tasks("small", only)
-    assert [r["claim"] for r in rows] == [t[0] for t in tasks]
+    assert [r["claim"] for r in rows] == [t.claim for t in tasks]
     assert all(r["status"] == "proved" and r["checked"] for r in rows)
     assert recheck(answer("verify", [r["result"] for r in rows], summary=True)).exit_code == 0
     lines = [json.loads(x) for x in journal.read_text().splitlines()]
@@ -87,7 +87,7 @@ def test_journal_lines(tmp_path):
 
 
 def test_assign_journal_refuses_foreign_and_repeated_lines():
-    tasks = [("laws", {}, 0), ("sharing", {"N": 2}, 0), ("sharing", {"N": 3}, 0)]
+    tasks = [Task("laws", {}, 0), Task("sharing", {"N": 2}, 0), Task("sharing", {"N": 3}, 0)]
     line = lambda c, inst: {"statement": {"claim": c, "instance": inst}}  # noqa: E731
     assert assign_journal([line("sharing", {"N": 3}), line("laws", {})], tasks) == {2: 0, 0: 1}
     with pytest.raises(ConvacError, match="not a task of this sweep"):

@@ -16,15 +16,18 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass, replace
 
 from symbolic.errors import ConvacError
+from symbolic.frozen import freeze, thaw
 
 from theorems.claims.catalog import get_claim, instances
 from theorems.run.executors import choose_executor, open_executor
 from theorems.run.progress import progress
 from theorems.claims.verdict import Status
 
-__all__ = ["run_sweep", "summary", "fmt_instance", "sweep_tasks", "open_journal", "assign_journal", "validate_seed"]
+__all__ = ["Task", "run_sweep", "summary", "fmt_instance", "sweep_tasks", "open_journal", "assign_journal",
+           "validate_seed"]
 
 
 def fmt_instance(inst: dict) -> str:
@@ -37,8 +40,43 @@ def fmt_instance(inst: dict) -> str:
     return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class Task:
+    """One task of a sweep: a claim checked on one instance.
+
+    Parameters
+    ----------
+    claim : str
+        The claim's id.
+    instance : Mapping
+        Its parameters (frozen).
+    seed : int
+    limits : symbolic.limits.Limits or None
+        The resource limits of the run, applied on the worker (a worker of an external cluster has its own).
+    encode : bool
+        Add the result's JSON text as ``row["json"]``.
+    light : bool
+        Leave the certificate out of the row's dicts (it can weigh 60 MB: the text, when asked for, holds it).
+
+    Examples
+    --------
+    >>> Task("laws", {}, 0)
+    Task(claim='laws', instance=FrozenDict({}), seed=0, limits=None, encode=False, light=False)
+    """
+
+    claim: str
+    instance: object
+    seed: int
+    limits: object = None
+    encode: bool = False
+    light: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "instance", freeze(self.instance))
+
+
 def sweep_tasks(size="small", only=None, seed=0) -> list:
-    """The tasks of a sweep, in catalog order: ``(claim id, instance, seed)``, one per (claim, instance).
+    """The tasks of a sweep, in catalog order: one :class:`Task` per (claim, instance).
     The seed must be an int >= 0 and no claim may be named twice in ``only`` (refused here, before any work).
 
     >>> sweep_tasks("small", ["laws", "laws"])
@@ -52,7 +90,7 @@ def sweep_tasks(size="small", only=None, seed=0) -> list:
         if dup:
             raise ConvacError(f"--only: {', '.join(dup)} {'is' if len(dup) == 1 else 'are'} named twice; "
                               "name each claim once")
-    return [(c.id, inst, seed) for c, inst in instances(size, only)]
+    return [Task(c.id, inst, seed) for c, inst in instances(size, only)]
 
 
 def validate_seed(seed, flag: str = "--seed") -> int:
@@ -68,17 +106,13 @@ def validate_seed(seed, flag: str = "--seed") -> int:
     return seed
 
 
-def _run_one(task):
-    """One task ``(claim id, instance, seed[, limits[, encode[, light]]])``: the claim checked on its
-    instance (the verdict re-verified by the kernel inside :func:`theorems.claims.verdict.conclude`), as a row;
-    ``limits`` (a :class:`symbolic.limits.Limits`) are the resource limits of the run, applied here
-    because a worker of an external cluster has its own; ``encode`` adds the result's JSON text as
-    ``row["json"]``; ``light`` leaves the certificate out of the row's dicts (it can weigh 60 MB: the
-    text, when asked for, holds it)."""
+def _run_one(task: Task):
+    """One :class:`Task`: the claim checked on its instance (the verdict re-verified by the kernel inside
+    :func:`theorems.claims.verdict.conclude`), as a row, under the task's limits."""
     from symbolic.limits import Limits, use_limits
 
-    claim_id, inst, seed, *rest = task
-    lim, encode, light = (rest + [None, False, False][len(rest):])[:3]
+    claim_id, inst, seed, lim, encode, light = (task.claim, thaw(task.instance), task.seed, task.limits,
+                                                task.encode, task.light)
     if isinstance(lim, Limits):
         with use_limits(lim):
             row = _check_one(claim_id, inst, seed)
@@ -228,19 +262,19 @@ def assign_journal(lines: list, tasks: list, path: str = "FILE") -> dict:
     to the sweep. A line that belongs to no task of the sweep, or a second proved or refuted line for the
     same statement or the same task, is refused in one line.
 
-    >>> tasks = [("geometry", {"N": 4, "patch_order": [0, 1, 2, 3]}, 0),
-    ...          ("geometry", {"N": 4, "patch_order": "random"}, 0)]
+    >>> tasks = [Task("geometry", {"N": 4, "patch_order": [0, 1, 2, 3]}, 0),
+    ...          Task("geometry", {"N": 4, "patch_order": "random"}, 0)]
     >>> line = lambda order: {"statement": {"claim": "geometry", "instance": {"N": 4, "patch_order": order}}}
     >>> assign_journal([line([2, 0, 1, 3]), line([0, 1, 2, 3])], tasks)
     {1: 0, 0: 1}
     """
     by_claim, out, seen = {}, {}, {}
-    for i, (cid, inst, *_) in enumerate(tasks):
-        by_claim.setdefault(cid, []).append(i)
+    for i, t in enumerate(tasks):
+        by_claim.setdefault(t.claim, []).append(i)
     for n, r in enumerate(lines):
         st = r["statement"]
         kept = r.get("status", "proved") in KEPT
-        cands = [i for i in by_claim.get(st["claim"], ()) if _matches(tasks[i][1], st["instance"])]
+        cands = [i for i in by_claim.get(st["claim"], ()) if _matches(tasks[i].instance, st["instance"])]
         what = f"--journal {path}: line {n + 1} answers {st['claim']} {fmt_instance(st['instance'])}"
         if not cands:
             raise ConvacError(f"{what}, which is not a task of this sweep: it was written by another sweep "
@@ -251,8 +285,8 @@ def assign_journal(lines: list, tasks: list, path: str = "FILE") -> dict:
         if key in seen:
             raise ConvacError(f"{what}, which an earlier line answers already (line {seen[key] + 1}: the same "
                               "statement twice); use another journal")
-        best = max(_exact_keys(tasks[i][1], st["instance"]) for i in cands)
-        top = [i for i in cands if _exact_keys(tasks[i][1], st["instance"]) == best]
+        best = max(_exact_keys(tasks[i].instance, st["instance"]) for i in cands)
+        top = [i for i in cands if _exact_keys(tasks[i].instance, st["instance"]) == best]
         task = next((i for i in top if i not in out), top[0])  # tasks that no statement tells apart: in turn
         if task in out:
             raise ConvacError(f"{what}, which an earlier line answers already (line {out[task] + 1}); "
@@ -352,7 +386,7 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
         raise ValueError(f"keep={keep!r}: expected 'dicts', 'text' or 'rows'")
     choice = choose_executor(executor, jobs=jobs)
     tasks = sweep_tasks(size, only, seed)
-    costs = [get_claim(c).estimate(inst) for c, inst, _ in tasks]
+    costs = [get_claim(t.claim).estimate(thaw(t.instance)) for t in tasks]
     lim = limits()  # passed to every task: a worker of an external cluster applies them too
     results = [None] * len(tasks)
     sink = open_journal(journal) if journal is not None else None  # locked before any work
@@ -370,10 +404,10 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
                 bar.update(len(tasks) - len(todo), "from the journal")
             t0, runs, finished = time.monotonic(), None, []
             try:
-                flags = (keep == "text" or sink is not None, keep != "dicts")
-                runs = ex.run(_run_one, [tasks[i] + (lim,) + flags for i in todo],
+                encode, light = keep == "text" or sink is not None, keep != "dicts"
+                runs = ex.run(_run_one, [replace(tasks[i], limits=lim, encode=encode, light=light) for i in todo],
                               costs=[costs[i] for i in todo],
-                              names=[tasks[i][0] for i in todo])
+                              names=[tasks[i].claim for i in todo])
                 for j, row in runs:
                     i = todo[j]
                     finished.append(time.monotonic() - t0)
@@ -381,7 +415,7 @@ def run_sweep(size="small", only=None, jobs=1, seed=0, show_progress=True, journ
                     if sink is not None:
                         _append(sink, row["json"])
                     if bar:
-                        bar.update(1, f"{tasks[i][0]}; {rate(finished, time.monotonic() - t0):.2f} per s")
+                        bar.update(1, f"{tasks[i].claim}; {rate(finished, time.monotonic() - t0):.2f} per s")
             finally:
                 if runs is not None:
                     runs.close()  # stopped early (Ctrl-C, an error): the tasks still running are cancelled
