@@ -54,6 +54,9 @@ class FrozenDict(dict):
     def __repr__(self):
         return f"FrozenDict({dict.__repr__(self)})"
 
+    def __str__(self):  # what a table or a message shows: the plain dict
+        return repr(thaw(self))
+
 
 class FrozenList(list):
     """A list that cannot change after construction (its mutating methods raise ``TypeError``).
@@ -87,6 +90,9 @@ class FrozenList(list):
 
     def __repr__(self):
         return f"FrozenList({list.__repr__(self)})"
+
+    def __str__(self):  # what a table or a message shows: the plain list
+        return repr(thaw(self))
 
 
 def freeze(x):
