@@ -273,10 +273,11 @@ def structured_main(args):
             env = dict(os.environ)
             if big:
                 env.update(CONVAC_MAX_ENTRIES="2^26")
-            w = measure([sys.executable, "-c", IN_PROCESS, str(spec), "odd-even", FLOAT_PIPELINE, str(warm_spec)], env=env)
+            w = measure([sys.executable, "-c", IN_PROCESS, str(spec), "odd-even", FLOAT_PIPELINE, str(warm_spec)],
+                        env=env)
             warm = json.loads(w["stdout"])
-            row(name, "in one process: certified (kernel-verified)", {"seconds": warm["certified"], "rss_mb": w["rss_mb"]},
-                f"rank {warm['rank']}")
+            row(name, "in one process: certified (kernel-verified)",
+                {"seconds": warm["certified"], "rss_mb": w["rss_mb"]}, f"rank {warm['rank']}")
             row(name, "in one process: float pipeline", {"seconds": warm["float"], "rss_mb": w["rss_mb"]},
                 f"rank {warm['float_rank']} ({'right' if warm['float_rank'] == warm['rank'] else 'WRONG'})")
             ratios.append((f"{name}: certified / float, whole processes", r["seconds"] / f["seconds"]))
