@@ -44,7 +44,7 @@ from symbolic.errors import DomainError, ShapeError
 from symbolic.spec.network import Spec
 from symbolic.tensor.grid import GridTensor, validate_size
 
-__all__ = ["circuit", "forward", "forward_tensor", "expand", "node_kinds", "NODE_KINDS"]
+__all__ = ["circuit", "forward", "forward_tensor", "expand", "node_kinds", "node_label", "NODE_KINDS"]
 
 NODE_KINDS = ("input", "rep", "conv", "act", "pool", "output")
 
@@ -131,6 +131,23 @@ def node_kinds(G: nx.DiGraph) -> dict:
     for v in G:
         out[G.nodes[v]["kind"]] += 1
     return out
+
+
+def node_label(attrs: dict) -> str:
+    """The short label a drawing shows for a node with attributes ``attrs``: ``x<patch>`` (input),
+    ``f<channel>`` (representation), ``h<output>`` (output), else the channel.
+
+    >>> node_label({"kind": "input", "patch": 3}), node_label({"kind": "output", "output": 0})
+    ('x3', 'h0')
+    """
+    kind = attrs["kind"]
+    if kind == "input":
+        return f"x{attrs['patch']}"
+    if kind == "rep":
+        return f"f{attrs['channel']}"
+    if kind == "output":
+        return f"h{attrs['output']}"
+    return str(attrs["channel"])
 
 
 def _check_dag(G):

@@ -29,6 +29,8 @@ import html
 import io
 from fractions import Fraction
 
+from symbolic.tensor.circuit_graph import node_label
+
 __all__ = ["heatmap_svg", "matricization_svg", "tensor_svg", "circuit_svg", "img_tag", "exact_text"]
 
 #: Cells get their exact entry printed up to this many cells (as the matplotlib heatmap).
@@ -259,17 +261,6 @@ def _shape(kind: str, x: float, y: float, r: float, colour: str) -> str:
     return "<polygon points='" + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + f"' {st}/>"
 
 
-def _node_label(a: dict) -> str:
-    kind = a["kind"]
-    if kind == "input":
-        return f"x{a['patch']}"
-    if kind == "rep":
-        return f"f{a['channel']}"
-    if kind == "output":
-        return f"h{a['output']}"
-    return str(a["channel"])
-
-
 def _column_title(a: dict) -> str:
     kind, l = a["kind"], a.get("layer", 0)
     return {"input": "patches", "rep": "F", "conv": f"conv {l}", "act": str(a.get("activation", "act")),
@@ -356,7 +347,7 @@ def circuit_svg(G, *, weights: bool = False, title: str | None = None, act: str 
         fs = 8 if r >= 7 else 6
         for v, (x, y) in pos.items():
             out.append(f"<text x='{x:.1f}' y='{y + fs / 3:.1f}' text-anchor='middle' font-size='{fs}' fill='white' "
-                       f"font-weight='bold'>{_e(_node_label(G.nodes[v]))}</text>")
+                       f"font-weight='bold'>{_e(node_label(G.nodes[v]))}</text>")
     for g in gens:
         x = pos[g[0]][0]
         out.append(f"<text x='{x:.1f}' y='{top - 16:.1f}' text-anchor='middle' fill='#333'>"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import networkx as nx
 
 
+from symbolic.tensor.circuit_graph import node_label
 from theorems.present.plot.base import (_exact_text, _figure, validate_circuit_drawing)
 from theorems.present.render import _spec_and_graph
 
@@ -27,18 +28,6 @@ def _column_title(G, nodes):
     kind, l = a["kind"], a.get("layer", 0)
     return {"input": "patches", "rep": "F", "conv": f"conv {l}", "act": a.get("activation", "act"),
             "pool": f"{a.get('pooling', 'pool')} {l}", "output": "output"}[kind]
-
-
-def _node_label(G, v):
-    a = G.nodes[v]
-    kind = a["kind"]
-    if kind == "input":
-        return f"x{a['patch']}"
-    if kind == "rep":
-        return f"f{a['channel']}"
-    if kind == "output":
-        return f"h{a['output']}"
-    return str(a["channel"])
 
 
 def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str | None = None):
@@ -122,7 +111,7 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
         handles += [Line2D([], [], color=styles[k][0], ls=styles[k][1], label=text)
                     for k, text in names.items() if groups[k]]
     if labels if labels is not None else G.number_of_nodes() <= 120:
-        nx.draw_networkx_labels(G, pos, labels={v: _node_label(G, v) for v in G}, ax=ax, font_size=8,
+        nx.draw_networkx_labels(G, pos, labels={v: node_label(G.nodes[v]) for v in G}, ax=ax, font_size=8,
                                 font_color="white", font_weight="bold")
     top = max(y for _, y in pos.values())
     for g in gens:
