@@ -63,11 +63,12 @@ def validate_declared_weights(arch, w, N, M, window, shared) -> None:
     :data:`symbolic.cost.MAX_WEIGHTS` (their lengths only; malformed arrays are left to the parser)."""
     out = w.get("output")
     Y = len(out) if isinstance(out, list) else 1
+    widths: list[int]
     if arch == "shallow":
         hid = w.get("hidden")
         if not isinstance(hid, list) or not hid:
             return
-        widths = (len(hid),)
+        widths = [len(hid)]
     else:
         lays = w.get("layers")
         if not isinstance(lays, list):

@@ -68,6 +68,19 @@ class Spec:
     symbolic_weights: bool = field(default=False, compare=False)
 
     # -- derived ------------------------------------------------------------------
+    # Invariant of every Spec that load_spec, shallow() and deep() build: ``hidden`` is set exactly when
+    # architecture == "shallow" and ``layers`` exactly when architecture == "deep". The two properties
+    # below read the array the architecture has, so callers need no None check of their own.
+    @property
+    def _hidden(self) -> tuple:
+        assert self.hidden is not None, "a shallow Spec has hidden weights (invariant of the constructors)"
+        return self.hidden
+
+    @property
+    def _layers(self) -> tuple:
+        assert self.layers is not None, "a deep Spec has layers (invariant of the constructors)"
+        return self.layers
+
     @property
     def operator(self) -> Operator:
         return Operator(self.activation, self.pooling)
@@ -79,19 +92,19 @@ class Spec:
     @property
     def Z(self) -> int:
         """Hidden channels of a shallow net (``r_0`` of a deep one)."""
-        return len(self.hidden) if self.architecture == "shallow" else self.widths[0]
+        return len(self._hidden) if self.architecture == "shallow" else self.widths[0]
 
     @property
     def L(self) -> int:
         """Number of hidden layers (1 for shallow)."""
-        return 1 if self.architecture == "shallow" else len(self.layers)
+        return 1 if self.architecture == "shallow" else len(self._layers)
 
     @property
     def widths(self) -> tuple:
         """``(Z,)`` for shallow, ``(r_0, ..., r_{L-1})`` for deep."""
         if self.architecture == "shallow":
-            return (len(self.hidden),)
-        return tuple(len(lay if self.shared else lay[0]) for lay in self.layers)
+            return (len(self._hidden),)
+        return tuple(len(lay if self.shared else lay[0]) for lay in self._layers)
 
     @property
     def order(self) -> tuple:
@@ -115,15 +128,15 @@ class Spec:
     def all_weights(self) -> tuple:
         if self.architecture == "shallow":
             return (self.hidden, self.output)
-        return tuple(self.layers) + (self.output,)
+        return tuple(self._layers) + (self.output,)
 
     def hidden_vector(self, z: int, i: int) -> tuple:
         """a^{z,i}: the 1x1 conv of channel z at patch i (shallow)."""
-        return self.hidden[z] if self.shared else self.hidden[z][i]
+        return self._hidden[z] if self.shared else self._hidden[z][i]
 
     def layer_matrix(self, l: int, k: int) -> tuple:
         """Weights of layer l at position k: ``[r_l][r_{l-1} or M]`` (deep)."""
-        return self.layers[l] if self.shared else self.layers[l][k]
+        return self._layers[l] if self.shared else self._layers[l][k]
 
     def to_dict(self) -> dict:
         return spec_to_dict(self)
@@ -426,7 +439,7 @@ def spec_to_dict(spec: Spec) -> dict:
     if spec.architecture == "shallow":
         d["weights"] = {"hidden": _json_array(spec.hidden), "output": _json_array(spec.output)}
     else:
-        d["weights"] = {"layers": [_json_array(l) for l in spec.layers], "output": _json_array(spec.output)}
+        d["weights"] = {"layers": [_json_array(l) for l in spec._layers], "output": _json_array(spec.output)}
     return d
 
 
@@ -449,7 +462,7 @@ def _weights_arg(weights, low, high):
         raise DomainError(f"low={low!r}, high={high!r}: expected ints with low <= high")
 
 
-def shallow(*, N: int, M: int, Z: int = None, activation="linear", pooling="product", weights="random",
+def shallow(*, N: int, M: int, Z: int | None = None, activation="linear", pooling="product", weights="random",
             seed: int = 0, low: int = -1000, high: int = 1000, denominators=(1,), F=None,
             shared: bool = False, Y: int = 1) -> Spec:
     """Build a shallow network (ICML 2016, Fig. 1): Z hidden channels, then global pooling.
