@@ -168,7 +168,7 @@ def _decide(law, op: Operator, lhs, rhs, names, exact_sides, *, max_regions=4096
     """Decide lhs == rhs as functions of the real variables ``names``."""
     variables = _symbols(" ".join(names)) if len(names) > 1 else (_symbols(names[0]),)
     sides = {"lhs": str(lhs), "rhs": str(rhs), "variables": list(names)}
-    proved = functools.partial(LawResult, law, op.name, True, "proved")
+    proved = functools.partial(LawResult, law, op.name, True, Status.PROVED)
     diff = lhs - rhs
     if diff == 0:
         return proved({"kind": "identity", "method": "canonical", **sides})
@@ -184,9 +184,11 @@ def _decide(law, op: Operator, lhs, rhs, names, exact_sides, *, max_regions=4096
         # evaluated: the certificate is re-checked on the sides re-read from their text (sympy evaluates them)
         result = prove_zero(evaluated(diff), variables, max_regions=max_regions)
     except DomainError as e:
-        return LawResult(law, op.name, None, "inconclusive", {"kind": "none", "reason": str(e), **sides})
+        return LawResult(law, op.name, None, Status.INCONCLUSIVE, {"kind": "none", "reason": str(e), **sides})
     if result.holds:
         return proved({"kind": "identity", "method": "case-analysis", **sides, "identity": result.certificate})
+    # prove_zero returns a counterexample whenever holds is False (IdentityResult's contract, decide.py)
+    assert result.counterexample is not None
     values = [sympy.Rational(result.counterexample["point"][n]) for n in names]
     values = [Fraction(int(v.p), int(v.q)) for v in values]
     found = _exact_counterexample(law, op, diff, variables, names, values, exact_sides, sides, "case analysis")
