@@ -39,7 +39,7 @@ __all__ = ["GridTensor", "validate_size", "MAX_ENTRIES"]
 def require_tensorly():
     """TensorLy, or a one-line error naming the optional extra."""
     try:
-        import tensorly
+        import tensorly  # type: ignore[import-untyped]  # tensorly ships neither stubs nor py.typed
     except ImportError:
         raise ImportError("TensorLy export needs tensorly: pip install 'convac[tensorly]'") from None
     return tensorly
@@ -174,7 +174,8 @@ class GridTensor:
             return all((d == 0) if isinstance(d, (int, np.integer)) else _sym_zero(d) for d in diff.flat)
         return bool(np.array_equal(self.data * other.denominator, other.data * self.denominator))
 
-    __hash__ = None
+    # No __hash__: a class that defines __eq__ gets __hash__ = None from Python, and @dataclass(eq=False) leaves it
+    # so; a GridTensor is unhashable, like the numpy array of its entries.
 
     def reduce_mod(self, p: int) -> "GridTensor":
         """The residues of the entries modulo a prime p (the denominator inverted mod p)."""

@@ -85,7 +85,8 @@ def primes_above(bound: int, seed: int = 0) -> tuple:
     """
     from symbolic.rank.exact import random_prime
 
-    primes, attempt = [], 0
+    primes: list[int] = []
+    attempt = 0
     while not primes or math.prod(primes) <= bound:
         p = random_prime(seed, attempt)
         attempt += 1

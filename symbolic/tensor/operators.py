@@ -137,10 +137,16 @@ class Activation:
             raise DomainError(f"activation={self.name!r}: a slope is given exactly for leaky_relu:p/q")
 
     @property
+    def _slope(self) -> Fraction:
+        """The slope of leaky_relu, which __post_init__ requires exactly for that name."""
+        assert self.slope is not None, "leaky_relu has a slope (checked in __post_init__)"
+        return self.slope
+
+    @property
     def spec_name(self) -> str:
         """The name as written in a spec (``leaky_relu:1/10``)."""
         if self.name == "leaky_relu":
-            s = self.slope
+            s = self._slope
             return f"leaky_relu:{s.numerator}/{s.denominator}" if s.denominator != 1 else f"leaky_relu:{s.numerator}"
         return self.name
 
@@ -173,7 +179,7 @@ class Activation:
         if n == "square":
             return x * x
         if n == "leaky_relu":
-            y = x if x > 0 else self.slope * x
+            y = x if x > 0 else self._slope * x
             return int(y) if isinstance(y, Fraction) and y.denominator == 1 else y
         raise DomainError(f"activation={n!r} has no exact rational values; use engine='symbolic'")
 
@@ -192,7 +198,7 @@ class Activation:
         if n == "square":
             return x**2
         if n == "leaky_relu":
-            s = sympy.Rational(self.slope.numerator, self.slope.denominator)
+            s = sympy.Rational(self._slope.numerator, self._slope.denominator)
             return sympy.Piecewise((x, x > 0), (s * x, True)) if s > 1 else sym_max(x, s * x)
         if n == "tanh":
             return sympy.tanh(x)
@@ -214,7 +220,7 @@ class Activation:
         if n == "square":
             return arr * arr, 1
         if n == "leaky_relu":
-            q, p = self.slope.denominator, self.slope.numerator
+            q, p = self._slope.denominator, self._slope.numerator
             return np.where(arr > 0, q * arr, p * arr).astype(arr.dtype), q
         raise DomainError(f"activation={n!r} has no exact rational values; use engine='symbolic'")
 
