@@ -24,17 +24,18 @@ Limits (the defaults are conservative for a 2-core machine with 24 GiB):
 =====================  ===========================  =========================================
 limit                  default                      set by
 =====================  ===========================  =========================================
-memory of one job      4 GiB                        ``--max-memory 8G``, ``CONVAC_MAX_MEMORY``
-grid entries           2^24 = 16,777,216            ``--max-entries N``, ``CONVAC_MAX_ENTRIES``
+memory of one job      4 GiB                        ``limits=``, ``--max-memory 8G``, ``CONVAC_MAX_MEMORY``
+grid entries           2^24 = 16,777,216            ``limits=``, ``--max-entries N``, ``CONVAC_MAX_ENTRIES``
 symbolic entries       4,096                        :data:`MAX_SYMBOLIC_ENTRIES`
 symbols of a spec      65,536                       :data:`MAX_SYMBOLS`
 numeric weights        1,048,576                    :data:`MAX_WEIGHTS`
 spec file              4 MiB                        :data:`MAX_SPEC_BYTES`
 =====================  ===========================  =========================================
 
-The command line's ``--max-memory`` and ``--max-entries`` set the environment variables, so
-library code (and the worker processes of ``verify --jobs``) read the same limits through
-:func:`symbolic.limits.limits`. A refusal is a :class:`~symbolic.errors.TooLarge` (exit status 2 on the command
+Limits are arguments (:mod:`symbolic.limits`): the public functions take ``limits=``, the command
+line's ``--max-memory`` and ``--max-entries`` set the limits of its process (the environment variables
+are only the defaults of those flags, read by the command line), and the worker processes of
+``verify --jobs`` receive them with each task; the checks here read :func:`symbolic.limits.limits`. A refusal is a :class:`~symbolic.errors.TooLarge` (exit status 2 on the command
 line) in one line: the fields, the estimate and the limit.
 
 >>> grid_cost(N=26, M=2, widths=(2,)).check()

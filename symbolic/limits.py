@@ -1,22 +1,28 @@
 """The resource limits in force: memory per job and grid entries (symbolic/cost.py checks work against them).
 
-The command line's ``--max-memory`` and ``--max-entries`` are passed as arguments: :func:`set_limits`
-(or the context manager :func:`use_limits`) sets the limits of this process, which the processes it
-forks inherit, and a sweep hands its :class:`Limits` to every task (a worker of an external cluster
-applies them). The environment variables :data:`ENV_MAX_MEMORY` and :data:`ENV_MAX_ENTRIES` are an
-input only: read when nothing was set, never written.
+Limits are arguments, never the environment:
+
+- every public function that computes takes ``limits=Limits(...)`` (``grid_tensor``, ``forward_tensor``,
+  ``matricization_rank``, ``exact_rank``, ``verify_catalog``, ``decide_universality``, ``decide_depth``,
+  ``find_counterexample``, ``rank_bound``, ``recheck``); None means the limits in force;
+- the limits in force are :data:`DEFAULT_MAX_MEMORY` and :data:`DEFAULT_MAX_ENTRIES` unless a caller set
+  others for a block (:func:`use_limits`) or for the process (:func:`set_limits`, which the command line
+  does with its ``--max-memory`` and ``--max-entries``; forked processes inherit them, and a sweep hands its
+  :class:`Limits` to every task, which a worker of an external cluster applies);
+- the library never reads ``os.environ``. Only the command line reads :data:`ENV_MAX_MEMORY` and
+  :data:`ENV_MAX_ENTRIES`, as the defaults of its two flags (:func:`limits_from_environment`).
 """
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from symbolic.errors import ConvacError
 
-__all__ = ["Limits", "limits", "set_limits", "use_limits", "parse_memory", "parse_entries", "DEFAULT_MAX_MEMORY",
-           "DEFAULT_MAX_ENTRIES", "ENV_MAX_MEMORY", "ENV_MAX_ENTRIES"]
+__all__ = ["Limits", "limits", "set_limits", "use_limits", "parse_memory", "parse_entries", "limits_from_environment",
+           "DEFAULT_MAX_MEMORY", "DEFAULT_MAX_ENTRIES", "ENV_MAX_MEMORY", "ENV_MAX_ENTRIES"]
 
 #: Default memory one job may use: 4 GiB (this machine has 24 GiB and 2 cores; two jobs of ``--jobs 2`` fit).
 DEFAULT_MAX_MEMORY = 4 << 30
@@ -80,30 +86,44 @@ def parse_entries(text, *, field: str = "--max-entries") -> int:
     return value
 
 
-#: The limits set by :func:`set_limits` (the command line's flags, a sweep's task), else None.
-_ACTIVE: Limits | None = None
+def limits_from_environment(environ: Mapping[str, str]) -> Limits:
+    """The limits an environment asks for (:data:`ENV_MAX_MEMORY`, :data:`ENV_MAX_ENTRIES`), else the
+    defaults: the command line's defaults for ``--max-memory`` and ``--max-entries``. The caller passes the
+    mapping (``os.environ``); nothing in the library reads the environment itself.
 
-
-def limits() -> Limits:
-    """The limits in force: those set by :func:`set_limits`, else the environment (:data:`ENV_MAX_MEMORY`,
-    :data:`ENV_MAX_ENTRIES`), else the defaults.
-
-    >>> with use_limits(Limits(max_entries=1000)):
-    ...     limits().max_entries
-    1000
+    >>> limits_from_environment({"CONVAC_MAX_ENTRIES": "2^10"})
+    Limits(max_memory=4294967296, max_entries=1024)
+    >>> limits_from_environment({}) == Limits()
+    True
     """
-    if _ACTIVE is not None:
-        return _ACTIVE
-    mem, ent = os.environ.get(ENV_MAX_MEMORY), os.environ.get(ENV_MAX_ENTRIES)
+    mem, ent = environ.get(ENV_MAX_MEMORY), environ.get(ENV_MAX_ENTRIES)
     return Limits(parse_memory(mem, field=ENV_MAX_MEMORY) if mem else DEFAULT_MAX_MEMORY,
                   parse_entries(ent, field=ENV_MAX_ENTRIES) if ent else DEFAULT_MAX_ENTRIES)
 
 
+#: The limits set by :func:`set_limits` or :func:`use_limits` (the command line's flags, a sweep's task, a
+#: function's ``limits=`` argument), else None: the defaults.
+_ACTIVE: Limits | None = None
+
+
+def limits() -> Limits:
+    """The limits in force: those set by :func:`set_limits` or :func:`use_limits`, else the defaults
+    (the environment is not read).
+
+    >>> with use_limits(Limits(max_entries=1000)):
+    ...     limits().max_entries
+    1000
+    >>> limits() == Limits()
+    True
+    """
+    return _ACTIVE if _ACTIVE is not None else Limits()
+
+
 def set_limits(max_memory=None, max_entries=None) -> Limits:
     """Set the limits of this process (and of the processes it forks from now on); None leaves a limit as
-    it is. Returns the limits now in force. The environment is not touched.
+    it is. Returns the limits now in force.
 
-    >>> with use_limits(None):
+    >>> with use_limits(Limits()):
     ...     set_limits("1000G", "2^50")
     Limits(max_memory=1073741824000, max_entries=1125899906842624)
     """
@@ -115,18 +135,29 @@ def set_limits(max_memory=None, max_entries=None) -> Limits:
 
 
 class use_limits:
-    """``with use_limits(Limits(...)):`` the limits in force inside the block (None: those of the
-    environment), restored after it."""
+    """``with use_limits(Limits(...)):`` the limits in force inside the block, restored after it; None
+    leaves the limits in force as they are (so a function's ``limits=None`` argument changes nothing).
+
+    >>> with use_limits(Limits(max_entries=2**10)):
+    ...     with use_limits(None):
+    ...         limits().max_entries
+    1024
+    """
 
     def __init__(self, lim: Limits | None):
-        self.lim, self.saved = lim, None
+        if lim is not None and not isinstance(lim, Limits):
+            raise ConvacError(f"limits: expected a symbolic.limits.Limits or None, got {type(lim).__name__} "
+                              f"{str(lim)[:40]!r}")
+        self.lim: Limits | None = lim
+        self.saved: Limits | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Limits:
         global _ACTIVE
-        self.saved, _ACTIVE = _ACTIVE, self.lim
+        self.saved = _ACTIVE
+        if self.lim is not None:
+            _ACTIVE = self.lim
         return limits()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:  # exceptions propagate
         global _ACTIVE
         _ACTIVE = self.saved
-        return False

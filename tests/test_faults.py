@@ -391,6 +391,16 @@ def test_large_limits_are_accepted_as_arguments(zygote):
         assert ENV_MAX_MEMORY not in os.environ
 
 
+def test_the_environment_gives_the_command_line_its_default_limits(tmp_path):
+    """CONVAC_MAX_ENTRIES is read by the command line only (the library takes ``limits=``); a flag wins."""
+    f = tmp_path / "s.json"
+    f.write_text(dump_spec(shallow(N=10, M=2, Z=1, seed=0)))
+    env = dict(os.environ, CONVAC_MAX_ENTRIES="1000")
+    one_line(spawn(["grid", f], env=env), 2, "the limit is 1,000 entries (--max-entries)")
+    assert spawn(["grid", f, "--max-entries", "2^10"], env=env)["rc"] == 0
+    one_line(spawn(["grid", f], env=dict(os.environ, CONVAC_MAX_ENTRIES="lots")), 2, "CONVAC_MAX_ENTRIES", "'lots'")
+
+
 def test_a_timeout_as_a_library_argument():
     from theorems.run.supervise import TimedOut, supervised
     from theorems.run.sweep import run_sweep

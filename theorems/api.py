@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from symbolic.frozen import freeze, thaw
+from symbolic.limits import Limits, use_limits
 
 from theorems.claims.verdict import Verdict, answer
 
@@ -47,7 +48,8 @@ class Sweep:
 
 
 def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0, *, executor=None,
-                   workers: int | None = None, scheduler: str | None = None, journal: str | None = None) -> Sweep:
+                   workers: int | None = None, scheduler: str | None = None, journal: str | None = None,
+                   limits: Limits | None = None) -> Sweep:
     """Check every claim of the catalog on the sweep's instances (``convac verify``).
 
     The catalog holds the claims of ICML 2016 (generalized CP/HT decompositions, universality of
@@ -76,6 +78,9 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
         Address of a running Dask scheduler.
     journal : str, optional
         A path to which each result is appended as it finishes (a rerun resumes from it).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -94,12 +99,13 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
     >>> s.summary
     {'proved': 4, 'tested': 0, 'refuted': 0, 'inconclusive': 0, 'total': 4}
     """
-    from theorems.run.executors import choose_executor
-    from theorems.run.sweep import run_sweep
+    with use_limits(limits):
+        from theorems.run.executors import choose_executor
+        from theorems.run.sweep import run_sweep
 
-    choice = choose_executor(executor, jobs=jobs, workers=workers, scheduler=scheduler)
-    return Sweep(tuple(run_sweep(size, only, seed=seed, show_progress=False, journal=journal, executor=choice)),
-                 size, seed)
+        choice = choose_executor(executor, jobs=jobs, workers=workers, scheduler=scheduler)
+        return Sweep(tuple(run_sweep(size, only, seed=seed, show_progress=False, journal=journal, executor=choice)),
+                     size, seed)
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,8 @@ class Universality:
 
 def decide_universality(*, activation: str, pooling: str, architecture: str = "shallow", N: int, M: int,
                         window: int = 2, shared: bool = False, widths=None, samples: int = 200, seed: int = 0,
-                        max_functionals: int = 12, max_regions: int = 4096) -> Universality:
+                        max_functionals: int = 12, max_regions: int = 4096,
+                        limits: Limits | None = None) -> Universality:
     """Decide whether a family of networks realizes every M^N grid tensor (``convac check universality``).
 
     Universality in grid form (ICML 2016; docs/paper-notes.md C2-C5): every tensor A in
@@ -223,6 +230,9 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
     max_regions : int, default 4096
         Budget of leaf regions of the exact case analysis that proves a functional vanishes
         (:func:`symbolic.identity.decide.prove_zero`).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -242,15 +252,16 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
     >>> decide_universality(activation="relu", pooling="sum", N=2, M=2).answer
     False
     """
-    from theorems.universality.decide import decide_universality
+    with use_limits(limits):
+        from theorems.universality.decide import decide_universality
 
-    return Universality(decide_universality(activation=activation, pooling=pooling, architecture=architecture, N=N,
-                                            M=M, window=window, shared=shared, widths=widths, samples=samples,
-                                            seed=seed, max_functionals=max_functionals, max_regions=max_regions))
+        return Universality(decide_universality(activation=activation, pooling=pooling, architecture=architecture, N=N,
+                                                M=M, window=window, shared=shared, widths=widths, samples=samples,
+                                                seed=seed, max_functionals=max_functionals, max_regions=max_regions))
 
 
 def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths=None, N_max: int | None = None,
-                 seed: int = 0, tries: int = 6, approximation: bool = False):
+                 seed: int = 0, tries: int = 6, approximation: bool = False, limits: Limits | None = None):
     """Decide depth efficiency of the pair (``convac check depth``), in kernel-verified parts.
 
     Depth efficiency (ICML 2016, docs/paper-notes.md D11, C6-C9; COLT 2016 Thm 1 for ConvACs): a
@@ -280,6 +291,9 @@ def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, width
     approximation : bool, default False
         Also certify that shallow nets with fewer than Z channels cannot approximate the witness
         (a lower bound on the Frobenius distance, Courant-Fischer).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -300,13 +314,14 @@ def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, width
     >>> d.answer
     'complete'
     """
-    from theorems.depth.decide import decide_depth as run
+    with use_limits(limits):
+        from theorems.depth.decide import decide_depth as run
 
-    return run(activation, pooling, N=N, M=M, widths=widths, N_max=N_max, seed=seed, tries=tries,
-               approximation=approximation)
+        return run(activation, pooling, N=N, M=M, widths=widths, N_max=N_max, seed=seed, tries=tries,
+                   approximation=approximation)
 
 
-def recheck(obj):
+def recheck(obj, *, limits: Limits | None = None):
     """Re-verify an answer with the trusted kernel (``convac recheck``).
 
     Every certificate in the answer (rank lower bounds by nonzero minors, upper bounds by
@@ -317,7 +332,11 @@ def recheck(obj):
     ----------
     obj : dict or result
         An answer file's content (docs/answers.md), or a result with ``to_dict()`` (a
-        :class:`Sweep`, :class:`Laws`, :class:`Universality`, ``DepthEfficiency``, ...).
+        :class:`Sweep`, :class:`Laws`, :class:`Universality`, ``DepthEfficiency``, a
+        :class:`symbolic.RankAnswer`, ...).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -332,6 +351,15 @@ def recheck(obj):
     >>> r.exit_code, all(line.ok for line in r.lines)
     (0, True)
     """
+    from symbolic.kernel import cost as kernel_cost
     from symbolic.kernel.recheck import recheck as kernel_recheck
+    from symbolic.limits import limits as limits_in_force
 
-    return kernel_recheck(obj.to_dict() if hasattr(obj, "to_dict") else obj)
+    from theorems.claims.verdict import answer
+
+    data = obj.to_dict() if hasattr(obj, "to_dict") else obj
+    if isinstance(data, dict) and "results" not in data and "statement" in data:  # one result (a RankAnswer's)
+        st = data["statement"]
+        data = answer("rank" if isinstance(st, dict) and st.get("type") == "rank" else "verify", [data])
+    lim = limits if limits is not None else limits_in_force()  # the kernel's own budget (it imports no convac module)
+    return kernel_recheck(data, budget=kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries))

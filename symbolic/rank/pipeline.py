@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from symbolic.errors import CertificateError, DomainError, ShapeError
+from symbolic.limits import Limits, use_limits
 
 __all__ = ["matricization_rank", "RankAnswer", "rank_answer", "rank_result", "flint_threads", "Notes", "NOTE_ENTRIES"]
 
@@ -502,7 +503,8 @@ class RankAnswer:
 
 
 def matricization_rank(spec, partition, *, output: int = 0, engine: str | None = None, seed: int = 0,
-                       lower_bound_only: bool = False, notes=None, kernel_check: bool = True) -> RankAnswer:
+                       lower_bound_only: bool = False, notes=None, kernel_check: bool = True,
+                       limits: Limits | None = None) -> RankAnswer:
     """The certified rank of [A^output]_I of a network's grid tensor (the routes of the module docstring).
 
     rank [A^y]_I of the matricization (ICLR 2017 eq. (1)) of the grid tensor (ICML 2016 eq. (3)):
@@ -532,6 +534,9 @@ def matricization_rank(spec, partition, *, output: int = 0, engine: str | None =
         True: the trusted kernel re-verifies the answer before it is returned.  False only
         for callers that have the kernel verify a statement containing this certificate (a catalog claim's
         witness, re-verified once by :func:`theorems.claims.verdict.conclude`).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -559,19 +564,21 @@ def matricization_rank(spec, partition, *, output: int = 0, engine: str | None =
     >>> r  # doctest: +ELLIPSIS
     RankAnswer(rank [A^0]_(0, 1) = 2, 9 x 9, upper bound: factors, prime ...)
     """
-    from symbolic.rank.certificates import from_dict
-    from symbolic.spec.network import Spec, load_spec
+    with use_limits(limits):
+        from symbolic.rank.certificates import from_dict
+        from symbolic.spec.network import Spec, load_spec
 
-    if not isinstance(spec, Spec):
-        spec = load_spec(spec)
-    a = rank_answer(spec, partition, output=output, engine=engine, lower_bound_only=lower_bound_only, seed=seed,
-                    notes=notes, kernel_check=kernel_check)
-    c = a["certificate"]
-    if c["certificate"] == "kronecker":
-        from symbolic.rank.structured import KroneckerCertificate
+        if not isinstance(spec, Spec):
+            spec = load_spec(spec)
+        a = rank_answer(spec, partition, output=output, engine=engine, lower_bound_only=lower_bound_only, seed=seed,
+                        notes=notes, kernel_check=kernel_check)
+        c = a["certificate"]
+        if c["certificate"] == "kronecker":
+            from symbolic.rank.structured import KroneckerCertificate
 
-        cert = KroneckerCertificate(c["k"], c["inner"], c["prime"], tuple((l, b, tuple(r)) for l, b, r in c["pivots"]))
-    else:
-        cert = from_dict(c)
-    return RankAnswer(a["rank"], a["lower"], a["upper"], a["exact"], cert,
-                      MappingProxyType(dict(a["bounds"])), seed, MappingProxyType(a))
+            cert = KroneckerCertificate(c["k"], c["inner"], c["prime"],
+                                        tuple((l, b, tuple(r)) for l, b, r in c["pivots"]))
+        else:
+            cert = from_dict(c)
+        return RankAnswer(a["rank"], a["lower"], a["upper"], a["exact"], cert,
+                          MappingProxyType(dict(a["bounds"])), seed, MappingProxyType(a))

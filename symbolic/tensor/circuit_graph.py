@@ -43,6 +43,7 @@ import numpy as np
 from symbolic.errors import DomainError, ShapeError
 from symbolic.spec.network import Spec
 from symbolic.tensor.grid import GridTensor, validate_size
+from symbolic.limits import Limits, use_limits
 
 __all__ = ["circuit", "forward", "forward_tensor", "expand", "node_kinds", "node_label", "NODE_KINDS"]
 
@@ -235,7 +236,7 @@ def _norm(x):
     return x
 
 
-def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
+def forward_tensor(G: nx.DiGraph, output: int = 0, *, limits: Limits | None = None) -> GridTensor:
     """Compute the grid tensor of one output by the forward pass on every grid point (the second route).
 
     A^y_{d1..dN} = h_y(x^(d1), ..., x^(dN)) on the template grid (ICML 2016 eq. (3);
@@ -248,6 +249,9 @@ def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
         A circuit graph from :func:`circuit`.
     output : int, default 0
         The output y, in 0..Y-1.
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -270,14 +274,15 @@ def forward_tensor(G: nx.DiGraph, output: int = 0) -> GridTensor:
     >>> A.shape, [A[0, 0], A[0, 1], A[1, 0], A[1, 1]]  # 3 * max(0, (1, -1)[d1], (2, 0)[d2])
     ((2, 2), [6, 3, 6, 0])
     """
-    N, M = G.graph["N"], G.graph["M"]
-    validate_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8),
-               f"the forward pass over all grid points (N={N}, M={M})")
-    pts = list(_iproduct(range(M), repeat=N))
-    outs = forward(G, pts)
-    if not 0 <= output < len(outs):
-        raise DomainError(f"output={output!r} is out of range: the network has Y={len(outs)} outputs")
-    return GridTensor.from_entries((M,) * N, outs[output])
+    with use_limits(limits):
+        N, M = G.graph["N"], G.graph["M"]
+        validate_size(M**N, 8 * N + 40 * max(1, G.number_of_nodes() // 8),
+                   f"the forward pass over all grid points (N={N}, M={M})")
+        pts = list(_iproduct(range(M), repeat=N))
+        outs = forward(G, pts)
+        if not 0 <= output < len(outs):
+            raise DomainError(f"output={output!r} is out of range: the network has Y={len(outs)} outputs")
+        return GridTensor.from_entries((M,) * N, outs[output])
 
 
 def expand(G: nx.DiGraph, *, symbolic_inputs: bool = True, point=None) -> list:

@@ -37,6 +37,7 @@ from symbolic.errors import DomainError
 from symbolic.tensor.operators import Operator
 from symbolic.spec.network import Spec
 from symbolic.tensor.grid import GridTensor
+from symbolic.limits import Limits, use_limits
 
 __all__ = ["GeneralizedCP", "GeneralizedHT", "decomposition", "cp_to_tensor", "ht_to_tensor", "grid_tensor",
            "grid_tensors", "binary_form_valid"]
@@ -216,7 +217,8 @@ def _checked_decomposition(spec: Spec, engine: str, outputs):
     return decomposition(spec)
 
 
-def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None) -> list:
+def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None, *,
+                 limits: Limits | None = None) -> list:
     """The grid tensors of every output of a network, computed through its decomposition.
 
     Parameters
@@ -227,16 +229,20 @@ def grid_tensors(spec: Spec, engine: str = "exact", modulus: int | None = None) 
         residues modulo ``modulus`` (default the largest prime below 2^26);
         ``symbolic``: sympy expressions (tiny sizes; required for symbolic weights
         or tanh/sigmoid).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call; default: the limits in force.
 
     Raises
     ------
     TooLarge
         Before any work, when the tensors would not fit the limits of :mod:`symbolic.cost`.
     """
-    return _contract(_checked_decomposition(spec, engine, None), engine, modulus, checked=True)
+    with use_limits(limits):
+        return _contract(_checked_decomposition(spec, engine, None), engine, modulus, checked=True)
 
 
-def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int | None = None) -> GridTensor:
+def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int | None = None, *,
+                limits: Limits | None = None) -> GridTensor:
     """Compute the grid tensor A^y of a network through its generalized decomposition.
 
     A[d_0, ..., d_{N-1}] = h_y(x^(d_0), ..., x^(d_{N-1})) on the template grid (ICML 2016 eq. (3);
@@ -257,6 +263,9 @@ def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int
         or tanh/sigmoid).
     modulus : int, optional
         The prime of the ``modular`` engine (default the largest prime below 2^26).
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -280,8 +289,9 @@ def grid_tensor(spec: Spec, output: int = 0, engine: str = "exact", modulus: int
     >>> grid_tensor(s, engine="modular").modulus
     67108859
     """
-    outputs = [_check_output(output, spec.Y)]
-    return _contract(_checked_decomposition(spec, engine, outputs), engine, modulus, outputs, checked=True)[0]
+    with use_limits(limits):
+        outputs = [_check_output(output, spec.Y)]
+        return _contract(_checked_decomposition(spec, engine, outputs), engine, modulus, outputs, checked=True)[0]
 
 
 _ = math  # math is used in doc examples of callers

@@ -212,17 +212,26 @@ class TestSizeRefusals:
     def test_max_entries(self):
         assert MAX_ENTRIES == 2**24 and math.log2(MAX_ENTRIES) == 24
 
-    def test_limits_from_the_environment(self, monkeypatch):
+    def test_limits_are_arguments(self):
+        from symbolic.limits import Limits
+
         s = shallow(N=10, M=2, Z=1, seed=0)
-        monkeypatch.setenv("CONVAC_MAX_ENTRIES", "1000")
         with pytest.raises(TooLarge, match=r"1,024 entries .*; the limit is 1,000 entries \(--max-entries\)$"):
-            grid_tensor(s)
-        monkeypatch.setenv("CONVAC_MAX_ENTRIES", "2^10")
-        assert grid_tensor(s).size == 1024
-        monkeypatch.delenv("CONVAC_MAX_ENTRIES")
-        monkeypatch.setenv("CONVAC_MAX_MEMORY", "1M")
+            grid_tensor(s, limits=Limits(max_entries=1000))
+        assert grid_tensor(s, limits=Limits(max_entries=2**10)).size == 1024
+        with pytest.raises(TooLarge, match=r"1,024 entries .*; the limit is 1,000 entries \(--max-entries\)$"):
+            forward_tensor(circuit(s), limits=Limits(max_entries=1000))
         with pytest.raises(TooLarge, match=r"; the limit is 1 MiB \(--max-memory\)$"):
-            grid_tensor(shallow(N=16, M=2, Z=1, seed=0))
+            grid_tensor(shallow(N=16, M=2, Z=1, seed=0), limits=Limits(max_memory=1 << 20))
+
+    def test_the_library_never_reads_the_environment(self, monkeypatch):
+        """CONVAC_MAX_ENTRIES / CONVAC_MAX_MEMORY are the command line's defaults, not the library's."""
+        from symbolic.limits import Limits, limits
+
+        monkeypatch.setenv("CONVAC_MAX_ENTRIES", "1000")
+        monkeypatch.setenv("CONVAC_MAX_MEMORY", "1M")
+        assert limits() == Limits()
+        assert grid_tensor(shallow(N=10, M=2, Z=1, seed=0)).size == 1024
 
 
 def test_tensorly_missing_is_one_line_naming_the_extra(monkeypatch):

@@ -83,3 +83,30 @@ def test_recheck_accepts_dicts_and_results():
     bad = L.to_dict()
     bad["results"][0]["status"] = "refuted"
     assert recheck(bad).exit_code == 1
+
+
+def test_limits_are_arguments_of_every_computing_function():
+    """Issue 22: ``limits=`` on the public functions, never the environment; refusals name the size."""
+    import pytest
+
+    from symbolic import deep, grid_tensor, matricization_rank
+    from symbolic.errors import TooLarge
+    from symbolic.limits import Limits, limits
+    from theorems import decide_depth, decide_universality, recheck, verify_catalog
+
+    tiny = Limits(max_entries=8)
+    s = deep(N=4, M=2, seed=0)
+    for call in (lambda: grid_tensor(s, limits=tiny), lambda: matricization_rank(s, "odd-even", limits=tiny),
+                 lambda: decide_universality(activation="relu", pooling="max", N=2, M=3, limits=tiny),
+                 lambda: decide_depth("linear", "product", N=4, M=2, limits=tiny)):
+        with pytest.raises(TooLarge, match=r"8"):
+            call()
+    assert limits() == Limits()  # restored after each call, refused or not
+    ans = matricization_rank(s, "odd-even")
+    assert recheck(ans).exit_code == 0  # a RankAnswer is rechecked as it is
+    with pytest.raises(TooLarge, match=r"forward pass \(M=2, N=4\): 16, over the kernel's limit of 8"):
+        recheck(ans, limits=tiny)
+    rows = verify_catalog(only=["depth.convac.generic"], limits=tiny).rows
+    fits = [r for r in rows if r["instance"]["M"] ** r["instance"]["N"] <= 8]
+    assert [r["status"] for r in fits] == ["proved"] and len(rows) > len(fits)
+    assert all(r["status"] == "inconclusive" and "the limit is 8 entries" in r["detail"] for r in rows if r not in fits)

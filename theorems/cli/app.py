@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 
-from symbolic.limits import set_limits
+from symbolic.limits import limits_from_environment, set_limits
 from symbolic.errors import ConvacError
 
 __all__ = ["main", "build_parser"]
@@ -144,7 +144,11 @@ def _run(args, debug: bool) -> int:
     timeout = [None]
 
     def checks():
-        # the limits are passed down as arguments (symbolic.limits.set_limits; forked processes inherit them)
+        # the limits are passed down as arguments (symbolic.limits.set_limits; forked processes inherit them):
+        # the flags, else the environment's CONVAC_MAX_MEMORY / CONVAC_MAX_ENTRIES (read here, on the command
+        # line only: the library never reads the environment), else the defaults
+        env = limits_from_environment(os.environ)
+        set_limits(env.max_memory, env.max_entries)
         set_limits(getattr(args, "max_memory", None), getattr(args, "max_entries", None))
         timeout[0] = validate_timeout(getattr(args, "timeout", None))
         return 0

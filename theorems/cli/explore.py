@@ -3,8 +3,9 @@
 The page is a one-cell notebook, ``Explorer(spec)`` (:mod:`theorems.explore`), run by Voila on
 127.0.0.1 in a kernel of this Python; the command prints the address, opens the browser unless
 ``--no-browser`` is given, and stops the server cleanly on Ctrl-C. The resource limits of the run
-(``--max-memory``, ``--max-entries``) reach the kernel through the environment. It is not one of the
-supervised computing commands: it computes nothing itself, and Ctrl-C must reach it to stop the server.
+(``--max-memory``, ``--max-entries``) are written into the page's cell as arguments of ``set_limits``.
+It is not one of the supervised computing commands: it computes nothing itself, and Ctrl-C must reach it
+to stop the server.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from symbolic.errors import BackendUnavailable, ConvacError
 START_SECONDS = 90
 
 
-def _notebook(spec_json: str | None) -> dict:
+def _notebook(spec_json: str | None, max_memory: int, max_entries: int) -> dict:
     arg = "" if spec_json is None else f"json.loads({spec_json!r})"
-    src = "import json\nfrom theorems.explore import Explorer\nExplorer(" + arg + ")"
+    src = (f"import json\nfrom symbolic.limits import set_limits\nset_limits({int(max_memory)}, {int(max_entries)})\n"
+           "from theorems.explore import Explorer\nExplorer(" + arg + ")")
     return {"cells": [{"cell_type": "code", "execution_count": None, "id": "explorer", "metadata": {},
                        "outputs": [], "source": src}],
             "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -95,22 +97,21 @@ def cmd_explore(args) -> int:
         from theorems.cli.args import read_spec
 
         spec_json = dump_spec(read_spec(args.spec))
+    from symbolic.limits import limits
+
     port = _free_port(args.port)
     work = tempfile.mkdtemp(prefix="convac-explore-")
     nb = os.path.join(work, "convac-explore.ipynb")
     with open(nb, "w", encoding="utf-8") as f:
-        json.dump(_notebook(spec_json), f)
+        lim = limits()  # this run's --max-memory / --max-entries, as arguments in the page's cell
+        json.dump(_notebook(spec_json, lim.max_memory, lim.max_entries), f)
     log_path = os.path.join(work, "voila.log")
     cmd = [sys.executable, "-m", "voila", nb, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
            "--show_tracebacks=True", "--VoilaConfiguration.file_allowlist=[]",
            f"--Voila.root_dir={work}"]
     log = open(log_path, "w", encoding="utf-8")
-    from symbolic.limits import ENV_MAX_ENTRIES, ENV_MAX_MEMORY, limits
-
-    lim = limits()  # --max-memory / --max-entries of this run reach the kernel through its environment
-    env = dict(os.environ, **{ENV_MAX_MEMORY: str(lim.max_memory), ENV_MAX_ENTRIES: str(lim.max_entries)})
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=os.getcwd(),
-                            start_new_session=True, env=env, preexec_fn=_die_with_parent)
+                            start_new_session=True, preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}/"
 
     def on_term(signum, frame):  # SIGTERM stops the server as Ctrl-C does

@@ -40,6 +40,7 @@ from symbolic.errors import CertificateError, DomainError
 from symbolic.frozen import freeze, thaw
 from symbolic.spec.network import Spec, load_spec, spec_to_dict, tree_depth
 from symbolic.status import Status
+from symbolic.limits import Limits, use_limits
 
 from theorems.search.bound_expr import bound_values, evaluate_bound, latex_rank, parse_bound
 from theorems.claims.common import source
@@ -332,7 +333,7 @@ def validate_family_cost(family: Family) -> None:
 
 def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: int = 0,
                         seconds: float | None = None, progress=None, executor=None,
-                        shards: int | None = None) -> SearchResult:
+                        shards: int | None = None, limits: Limits | None = None) -> SearchResult:
     """Search ``family`` for a network that violates ``conjecture``; shrink it; re-check it.
 
     Parameters
@@ -356,6 +357,9 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
         ``"processes"``, ``"dask"`` or a :func:`theorems.run.executors.choose_executor` choice), shard i
         with seed ``seed + i``; the refutation of the lowest-numbered shard that found one is reported
         (:mod:`theorems.search.shards`), so the result depends on ``seed`` and the shards only.
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (memory, grid entries); default: the limits in force
+        (:func:`symbolic.limits.limits`). Work that would not fit is refused before it starts.
 
     Returns
     -------
@@ -382,6 +386,14 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     >>> r.note
     'no counterexample among 10 networks (this is not a proof that the conjecture holds)'
     """
+    with use_limits(limits):
+        return _search(conjecture, family, budget=budget, seed=seed, seconds=seconds, progress=progress,
+                       executor=executor, shards=shards)
+
+
+def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: float | None, progress, executor,
+            shards: int | None) -> SearchResult:
+    """:func:`find_counterexample` under the limits in force."""
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample, Unsatisfiable
 
