@@ -83,6 +83,7 @@ of rank 2.  Sum pooling is no copy tensor either (a sum of w terms, not a shared
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 
 import networkx as nx
 
@@ -156,7 +157,8 @@ def _recursion_bound(G, I: frozenset, output: int) -> int:
     act, pool = G.graph["activation"], G.graph["pooling"]
     linear = _is_linear(act)
     scope = _scopes(G)
-    R, S = {}, {}
+    R: dict[Hashable, int] = {}  # per circuit node: rank <= R[v]
+    S: dict[Hashable, int] = {}  # per circuit node: the mixed part m has rank <= S[v]
 
     def side(v):  # "I", "J" or None (mixed)
         s = scope[v]
@@ -307,7 +309,8 @@ def min_cut(G, rows, output: int = 0):
         else:
             F.add_edge(node_out(g), sink)
     _, (S, _T) = nx.minimum_cut(F, src, sink)
-    cut, bound = [], 1
+    cut: list[tuple] = []  # ("copy", g, D) or ("bond", gu, gv, D)
+    bound = 1
     for g, D in copies.items():
         if node_in(g) in S and node_out(g) not in S:
             cut.append(("copy", g, D))

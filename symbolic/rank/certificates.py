@@ -139,7 +139,7 @@ def from_dict(d: dict):
     raise CertificateError(f"certificate={kind!r} is not one of ('rank', 'rank_lower_bound', 'rank_upper_bound')")
 
 
-def _det_nonzero_mod(M: list, p: int) -> bool:
+def _det_nonzero_mod(M: list | np.ndarray, p: int) -> bool:
     """Is det M != 0 mod p?  Plain Gaussian elimination (python-flint's nmod_mat for large k)."""
     k = len(M)
     if k >= 1024 and p < 2**21 and isinstance(M, np.ndarray):  # the kernel's float64 elimination: rank k mod p
@@ -174,7 +174,7 @@ def _check_indices(idx: tuple, k: int, size: int, what: str) -> None:
 
 def _residue(x, p: int, point: dict, where: tuple) -> int:
     """x mod p; a symbolic entry is first evaluated at the point (it must be a rational function)."""
-    syms = getattr(x, "free_symbols", set())
+    syms: set = getattr(x, "free_symbols", set())
     if syms:
         if not x.is_rational_function() or any(s.name not in point for s in syms):
             raise CertificateError(f"entry {list(where)} = {x} is not a rational function of the point's symbols")

@@ -195,7 +195,9 @@ def _merge_equal(node: _Node) -> _Node:
     columns of the children of a sum)."""
     U, V, G = node.U, node.V, node.G.copy()
     for side in (1, 2):
-        X, first, keep = (U if side == 1 else V), {}, []
+        X = U if side == 1 else V
+        first: dict[tuple, int] = {}  # a column of X -> the index of its first occurrence
+        keep: list[int] = []
         for i in range(X.shape[1]):
             j = first.setdefault(tuple(X[:, i]), i)
             if j != i:
@@ -212,7 +214,8 @@ def _product_pool(kids: list, limit: int) -> _Node:
     if pure is not None:
         return pure
     r = kids[0].G.shape[0]
-    row_sets, col_sets = set(), set()
+    row_sets: set[tuple[int, ...]] = set()  # tuples of used core rows (columns), one index per kid
+    col_sets: set[tuple[int, ...]] = set()
     for c in range(r):
         rows_c = [_used(k.G[c], True) for k in kids]
         cols_c = [_used(k.G[c], False) for k in kids]
@@ -266,11 +269,13 @@ def _compress(node: _Node, limit: int) -> _Node:
 def _blocks(G: np.ndarray) -> list:
     """The blocks (rows, columns) of G connected by its nonzero entries (a zero matrix: one block)."""
     nz = G != 0
-    row_of, blocks = {}, []
+    row_of: dict[int, int] = {}  # row -> index of its block
+    blocks: list[tuple[list[int], list[int]]] = []
     for i in range(G.shape[0]):
         if i in row_of:
             continue
-        rows, cols, todo = {i}, set(), [i]
+        rows, todo = {i}, [i]
+        cols: set[int] = set()
         while todo:
             new_cols = set(np.flatnonzero(nz[todo].any(axis=0)).tolist()) - cols
             cols |= new_cols
