@@ -20,6 +20,10 @@ def _results():
     yield "DepthEfficiency", decide_depth("linear", "product", N=4, M=2)
     fam = Family(architecture="shallow", activation="relu", pooling="max", N=4, M=2, widths=(1,))
     yield "SearchResult", find_counterexample(rank_bound("odd-even", "Z"), fam, budget=150, seed=0)
+    yield "Family", fam
+    from theorems.depth.boxes import find_box
+
+    yield "Box", find_box("relu", "max", N=4, M=2)
 
 
 RESULTS = dict(_results())

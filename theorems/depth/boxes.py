@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy
 
 from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import ConvacError
+from symbolic.frozen import freeze, thaw
 from symbolic.kernel.intervals import interval, resolve_on_box
 from symbolic.rank.matricization import parse_partition
 from symbolic.tensor.operators import activation as make_activation
@@ -54,7 +56,14 @@ class Box:
     recipe: str
     Z: int
     rank: int
-    certificate: dict
+    certificate: Mapping
+
+    def __post_init__(self):
+        object.__setattr__(self, "certificate", freeze(self.certificate))  # a value: no nested dict to edit
+
+    def to_dict(self) -> dict:
+        """Fresh plain data: recipe, Z, rank and the certificate (a part of a depth answer's certificate)."""
+        return {"recipe": self.recipe, "Z": self.Z, "rank": self.rank, "certificate": thaw(self.certificate)}
 
     def __repr__(self):
         return f"Box({self.recipe}: shallow Z = {self.Z}, rank <= {self.rank} on the box)"
