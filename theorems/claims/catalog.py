@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from symbolic.errors import DomainError
@@ -26,6 +27,7 @@ from theorems.claims import sharing as sh
 from theorems.universality import claims as un
 from theorems.claims.common import PAPER_OPERATORS
 from theorems.claims.ids import SIZES
+from theorems.claims.verdict import Verdict
 
 __all__ = ["Claim", "CATALOG", "get_claim", "instances", "SIZES", "pooling_geometries"]
 
@@ -38,11 +40,11 @@ class Claim:
     statement: str
     source: str
     method: str
-    check: object = field(repr=False)
+    check: Callable[..., Verdict] = field(repr=False)
     small: tuple = ()
     medium: tuple = ()
     large: tuple = ()
-    cost: object = field(default=None, repr=False, compare=False)
+    cost: Callable[[dict], float] | None = field(default=None, repr=False, compare=False)
 
     def instances(self, size: str) -> tuple:
         """The instances of a sweep: ``small``, ``medium`` (small ones too) or ``large`` (all)."""

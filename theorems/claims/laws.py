@@ -12,6 +12,7 @@ by the trusted kernel, which rebuilds both sides of every law itself.
 
 from __future__ import annotations
 
+from typing import Any
 
 import sympy
 
@@ -120,8 +121,8 @@ def laws_answer(activation: str, pooling: str) -> dict:
     op = operator(activation, pooling)
     act, pool = op.activation.spec_name, op.pooling.name
     deciders = {"commutativity": commutativity, "associativity": associativity, "pooled_fixed": pooled_fixed}
-    out = {"operator": op.name, "activation": act, "pooling": pool,
-           "definition": f"g(a, b) = {pool}({act}(a), {act}(b))", "results": [], "details": []}
+    out: dict[str, Any] = {"operator": op.name, "activation": act, "pooling": pool,  # the JSON answer
+                           "definition": f"g(a, b) = {pool}({act}(a), {act}(b))", "results": [], "details": []}
     for law in LAW_NAMES:
         r = deciders[law](op)
         cert = law_certificate(act, pool, law, r)

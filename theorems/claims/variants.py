@@ -59,6 +59,7 @@ def shallow_relu_max_rank_at_most_Z(*, N: int = 4, M: int = 2, Z: int = 1, tries
         A = matricize_array(np.asarray(grid_tensor(spec).data), rows)
         r = exact_rank(A, seed=seed, lower_bound_only=True)
         if r.rank > Z:
+            assert r.certificate is not None  # exact_rank always certifies (None only for rank_over_fraction_field)
             cert = {"kind": "matricization_rank", "source": source(spec), "rows": list(rows),
                     "certificate": r.certificate.lower.to_dict()}
             return conclude("false: shallow relu/max rank bound", "shallow ReLU/max nets have rank [A]_odd-even <= Z",
@@ -75,13 +76,17 @@ def relu_max_depth_efficiency_complete(*, N: int = 4, M: int = 2, seed: int = 0)
 
     t = Timer()
     c = decide_depth("relu", "max", N=N, M=M, seed=seed, tries=0).completeness
+    assert c.typed is not None  # every completeness verdict carries its statement (theorems.depth.decide)
     st = {k: v for k, v in c.typed.items() if k not in ("Z_box", "box_rank")}
     ok = c.status is Status.PROVED and c.typed["answer"] == "incomplete"
+    box = None
+    if ok:
+        assert c.certificate is not None  # conclude() keeps PROVED only with a certificate the kernel accepted
+        box = c.certificate["parts"][2]
     return conclude("false: complete depth efficiency of relu/max",
                     "almost every deep ReLU/max weight gives rank [A]_odd-even >= the witness's rank", "",
                     dict(N=N, M=M), Status.REFUTED if ok else Status.INCONCLUSIVE,
-                    c.certificate["parts"][2] if ok else None, t, seed, f"refuted by the box: {c.detail}",
-                    typed=dict(st, answer="complete"))
+                    box, t, seed, f"refuted by the box: {c.detail}", typed=dict(st, answer="complete"))
 
 
 def shallow_max_channel_rank_1(*, N: int = 4, M: int = 2, tries: int = 50, seed: int = 0):
@@ -94,6 +99,7 @@ def shallow_max_channel_rank_1(*, N: int = 4, M: int = 2, tries: int = 50, seed:
         spec = shallow(N=N, M=M, Z=1, activation="relu", pooling="max", seed=seed + k, low=-5, high=5)
         r = exact_rank(matricize_array(np.asarray(grid_tensor(spec).data), rows), seed=seed, lower_bound_only=True)
         if r.rank > 1:
+            assert r.certificate is not None  # exact_rank always certifies (None only for rank_over_fraction_field)
             cert = {"kind": "matricization_rank", "source": source(spec), "rows": list(rows),
                     "certificate": r.certificate.lower.to_dict()}
             return conclude("false: shallow max channels have rank 1", "one shallow ReLU/max channel has rank <= 1",
