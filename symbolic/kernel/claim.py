@@ -28,6 +28,7 @@ import math
 import sympy
 
 from . import law, schema, universality as U
+from .factorization import bounds as factorization_bounds
 from .failure import fail, need
 from .generic import require_schwartz_zippel
 from .linalg import iclr_upper_bound
@@ -199,12 +200,9 @@ def incomplete(inst, cert):
 def geometry(inst, cert):
     """ICLR 2017 Theorem 1 on every listed partition (every partition up to complement when N <= 8): the
     generic rank of [A]_I is >= min(r_0, M)^S almost everywhere (a witness of certified rank, Schwartz-Zippel)
-    and <= the recursive bound B(I) for ALL weights.  The upper bound is re-derived by the kernel from the tree
-    (:func:`~symbolic.kernel.linalg.iclr_upper_bound`), never compared at one point: for every weight,
-    [phi]_I of a node is sum_alpha a_alpha (x)_t [phi_t,alpha]_{I_t} up to a permutation of rows and columns
-    (product pooling: the Kronecker product of the children's matricizations), so its rank is <=
-    r * prod_t c_t (subadditivity, rank(X (x) Y) = rank X rank Y) and <= M^min(|I_S|, |J_S|) (its size);
-    induction over the tree gives rank [A]_I <= B(I) at every weight."""
+    and <= the recursive bound B(I) for ALL weights: the kernel builds the symbolic grid tensor and a
+    factorization [A]_I = U V itself and checks it as an identity of polynomials
+    (:mod:`symbolic.kernel.factorization`); its inner size must be <= B(I) and is the part's bound."""
     N, M, w = inst["N"], inst["M"], inst["window"]
     widths = inst.get("widths") or default_widths(N, M, w)
     order = inst["patch_order"]
@@ -212,25 +210,28 @@ def geometry(inst, cert):
                window=w, patch_order=order)
     ps = parts(cert)
     need(len(ps) == 2 * len(inst["partitions"]), "certificate: a witness rank and a bound per partition")
-    seen = set()
-    for n, label in enumerate(inst["partitions"]):
-        rows = schema.partition_rows(label, N)
+    seen, rows_of = set(), [schema.partition_rows(label, N) for label in inst["partitions"]]
+    for n, rows in enumerate(rows_of):
+        b = keys(ps[2 * n + 1], ("kind", "rows", "bound"), (), f"part {2 * n + 1}")
+        need(b["kind"] == "symbolic_factorization" and type(b["bound"]) is int and b["rows"] == rows
+             and all(type(x) is int for x in b["rows"]),
+             f"part {2 * n + 1}: expected a symbolic_factorization of rows {rows} with an int bound")
         seen.add(frozenset(rows) if 0 in rows else frozenset(range(N)) - frozenset(rows))
-        lo, _ = witness_rank(ps[2 * n], fam, rows, f"part {2 * n}")
-        require_schwartz_zippel(net_of(ps[2 * n]["source"]), f"part {2 * n}")
-        b = ps[2 * n + 1]
-        keys(b, ("kind", "formula", "N", "M", "window", "widths", "patch_order", "rows", "bound"), (),
-             f"part {2 * n + 1}")
-        want = iclr_upper_bound(N, M, w, widths, order, rows)
-        need(b["kind"] == "structural_bound" and b["formula"] == "iclr2017_upper" and b["rows"] == rows and
-             (b["N"], b["M"], b["window"], b["widths"], b["patch_order"], b["bound"]) == (N, M, w, widths, order, want),
-             f"part {2 * n + 1}: the ICLR 2017 bound for {label} is {want}")
-        inI = [order[k] in set(rows) for k in range(N)]
-        S_ = sum(1 for k in range(N // w) if 0 < sum(inI[k * w:(k + 1) * w]) < w)
-        need(lo >= min(widths[0], M) ** S_ and lo <= want, f"{label}: certified rank {lo} outside [min(r_0, M)^S, B]")
     every = {frozenset(c) | {0} for k in range(N - 1) for c in itertools.combinations(range(1, N), k)}
     need(N > 8 or seen == every,
          f"N={N} <= 8: every partition up to complement ({len(every)}); {len(every - seen)} missing")
+    inner = factorization_bounds(N, M, w, widths, order, rows_of, "geometry")  # the identities, checked
+    for n, (label, rows) in enumerate(zip(inst["partitions"], rows_of)):
+        lo, _ = witness_rank(ps[2 * n], fam, rows, f"part {2 * n}")
+        require_schwartz_zippel(net_of(ps[2 * n]["source"]), f"part {2 * n}")
+        want = iclr_upper_bound(N, M, w, widths, order, rows)
+        need(ps[2 * n + 1]["bound"] == inner[n] <= want,
+             f"part {2 * n + 1}: {label}: the checked factorization has inner size {inner[n]} (B = {want}), "
+             f"the part says {ps[2 * n + 1]['bound']}")
+        inI = [order[k] in set(rows) for k in range(N)]
+        S_ = sum(1 for k in range(N // w) if 0 < sum(inI[k * w:(k + 1) * w]) < w)
+        need(lo >= min(widths[0], M) ** S_ and lo <= inner[n],
+             f"{label}: certified rank {lo} outside [min(r_0, M)^S, B]")
 
 
 CLAIMS = {

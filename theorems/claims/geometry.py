@@ -8,9 +8,13 @@ one random partition at N = 16), the generic rank of [A]_I satisfies
 
 with S the number of first-level windows meeting both I and J and c the recursion of
 the theorem. Per partition: a rational witness with a certified exact rank between the two, so the
-lower bound holds almost everywhere (Schwartz-Zippel); the upper bound holds for ALL weights by the
-recursion itself (the kernel re-derives it from the tree; the proof is in
-:func:`symbolic.kernel.claim.geometry`), never by comparing at one point.
+lower bound holds almost everywhere (Schwartz-Zippel); the upper bound holds for ALL weights by a
+``symbolic_factorization`` part (the partition and the bound B only): the kernel computes the grid tensor with
+the weights as polynomial variables, builds [A]_I = U V over the pooling tree (Kronecker products of the
+children's factors, concatenated over channels) and checks the identity entry by entry
+(:mod:`symbolic.kernel.factorization`), never by comparing at one point.  The check's cost grows with M^N times
+the terms of one entry: every N <= 8 instance with M = 2 (and N = 4 with M = 3) takes seconds; N = 8 with M = 3
+and widths 3 is refused by the kernel's budget.
 
 >>> v = prove_geometry(N=4, M=2, window=2)
 >>> v.status.value
@@ -61,8 +65,8 @@ def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=
         hi = iclr_upper_bound(N, M, window, list(spec.widths), list(spec.order), rows)
         r, cert = rank_witness(spec, rows, seed=seed, exact=True)
         parts.append(cert)
-        parts.append({"kind": "structural_bound", "formula": "iclr2017_upper", "N": N, "M": M, "window": window,
-                      "widths": list(spec.widths), "patch_order": list(spec.order), "rows": list(rows), "bound": hi})
+        # the kernel rebuilds the symbolic grid tensor and U, V from the statement and checks U V == [A]_I
+        parts.append({"kind": "symbolic_factorization", "rows": list(rows), "bound": hi})
         rows_out.append(f"{P}: {lo} <= {r.rank} <= {hi}")
         if not (lo <= r.rank <= hi and r.exact):
             bad.append(P)
