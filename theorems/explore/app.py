@@ -22,6 +22,7 @@ import json
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 
 from symbolic.errors import BackendUnavailable, ConvacError
 
@@ -30,7 +31,7 @@ from theorems.explore.draw import img_tag
 from theorems.explore.jobs import Job
 
 try:
-    import ipywidgets as W
+    import ipywidgets as W  # type: ignore[import-untyped]  # ipywidgets ships neither stubs nor py.typed
 except ImportError:  # pragma: no cover - the extra is missing
     W = None
 
@@ -80,7 +81,12 @@ def warm_up() -> None:
     model.circuit_job(c)
 
 
-class Explorer(W.VBox if W is not None else object):
+#: The explorer's base: an ipywidgets VBox (untyped: Any), or object when the extra is missing (then the
+#: constructor refuses with BackendUnavailable).
+_Box: Any = W.VBox if W is not None else object
+
+
+class Explorer(_Box):
     """An interactive explorer of a network: its circuit, grid tensor, matricization, certified rank,
     structural bounds, the shallow width it forces, its symbolic expansion and the pair's verdicts.
 
@@ -139,19 +145,25 @@ class Explorer(W.VBox if W is not None else object):
         warm_up()
         self.pictures_on = pictures
         self._lock = threading.RLock()
-        self.timings = {}        # seconds from the last change to: set, numbers, pictures, views, kernel, circuit,
-        #                          laws, universality, depth, verdicts (see the benchmark)
+        # seconds from the last change to: set, numbers, pictures, views, kernel, circuit, laws, universality,
+        # depth, verdicts (see the benchmark); views_cached / verdicts_cached: True when shown from the cache
+        self.timings: dict[str, float | bool] = {}
         self._t0 = 0.0
         self._gen = 0
         self._hold = 0
-        self._jobs = {}
-        self._verdict_cache, self._circuit_cache, self._views_cache = {}, {}, {}
+        self._jobs: dict[str, Job] = {}  # by name: views, circuit, verdicts, search
+        # what the job in _jobs["verdicts"] decides: the verdict keys, for the choice
+        self._verdicts_keys: set[tuple] = set()
+        self._verdicts_choice: model.Choice | None = None
+        self._verdict_cache: dict[tuple, dict] = {}  # model.verdict_key -> badge
+        self._circuit_cache: dict[tuple, dict] = {}  # model.circuit_key -> drawing (model.circuit_job)
+        self._views_cache: dict[tuple, dict] = {}  # model.views_key -> views (model.views_job)
         self._verdicts_cancelled = False
-        self.choice = None
-        self.views = None        # the last views (model.compute_views), when complete for self.choice
-        self.verdicts = None     # the badges of self.choice decided so far ({name: badge}), or None
-        self.search_result = None
-        self.refused = None      # the one-line refusal in force, or None
+        self.choice: model.Choice | None = None
+        self.views: dict | None = None     # the last views (model.compute_views), when complete for self.choice
+        self.verdicts: dict | None = None  # the badges of self.choice decided so far ({name: badge}), or None
+        self.search_result: dict | None = None
+        self.refused: str | None = None    # the one-line refusal in force, or None
         base = model.choice_from_spec(spec) if spec is not None else model.Choice()
         base = replace(base, **choice)
         self._given = base.given
@@ -201,7 +213,7 @@ class Explorer(W.VBox if W is not None else object):
             w.add_class(f"convac-control-{name.replace('_', '-')}")
             w.observe(lambda ch, name=name: self._on_control(name), names="value")
         self._modes = W.HBox(layout=W.Layout(flex_flow="row wrap", width="260px"))
-        self._mode_buttons = []
+        self._mode_buttons: list[Any] = []  # ipywidgets.ToggleButton, one per mode when N <= 16
         self._controls = W.VBox(list(ctl.values())[:14] + [self._modes, ctl["rows"]],
                                 layout=W.Layout(min_width="280px"))
         # views
@@ -464,13 +476,14 @@ class Explorer(W.VBox if W is not None else object):
             self.timings["verdicts"] = time.perf_counter() - self._t0
             self.timings["verdicts_cached"] = True
             return
-        if auto and self._verdicts_cancelled and job is not None and getattr(job, "choice", None) is not None \
-                and set(missing) == set(self._missing_verdicts(job.choice)) \
-                and all(model.verdict_key(c, n) == model.verdict_key(job.choice, n) for n in missing):
+        was = self._verdicts_choice
+        if auto and self._verdicts_cancelled and job is not None and was is not None \
+                and set(missing) == set(self._missing_verdicts(was)) \
+                and all(model.verdict_key(c, n) == model.verdict_key(was, n) for n in missing):
             self._show_badges(c)  # cancelled for these very badges: wait for the user's compute
             return
         keys = {model.verdict_key(c, n) for n in missing}
-        if job is not None and job.running and keys <= job.keys:
+        if job is not None and job.running and keys <= self._verdicts_keys:
             self._show_badges(c)  # already being computed
             return
         if job is not None and job.running:
@@ -481,7 +494,7 @@ class Explorer(W.VBox if W is not None else object):
         job = Job(model.verdicts_job, (c, tuple(missing)), name="verdicts", nice=10,
                   on_progress=lambda m, c=c: self._on_verdict(c, m),
                   on_done=lambda j: self._on_verdicts_done(j))
-        job.keys, job.choice = keys, c
+        self._verdicts_keys, self._verdicts_choice = keys, c
         self._jobs["verdicts"] = job
         self._show_badges(c)
 
@@ -731,7 +744,9 @@ class Explorer(W.VBox if W is not None else object):
             return
         spec = r["counterexample"]["spec"]
         self._given = spec
+        assert self.choice is not None  # a search ran on the choice in force, and a choice is never unset
         c = model.choice_from_spec(spec, partition=self.choice.partition)
+        assert c.widths is not None  # choice_from_spec sets the spec's widths
         with self._held():
             self.controls["weights"].options = list(model.WEIGHTS)
         self.set(architecture=c.architecture, N=c.N, M=c.M, Z=c.widths[0] if c.architecture == "shallow" else c.M,
@@ -784,7 +799,7 @@ class Explorer(W.VBox if W is not None else object):
         depth (each absent until computed), or ``refused`` with the message."""
         if self.refused:
             return {"refused": self.refused}
-        out = {}
+        out: dict[str, Any] = {}
         if self.views:
             r = self.views["rank"]
             out.update(rank=r["rank"], lower=r["lower"], upper=r["upper"], exact=r["exact"], bounds=dict(r["bounds"]),
@@ -810,8 +825,8 @@ class Explorer(W.VBox if W is not None else object):
         if format == "svg":
             from IPython.display import SVG
 
-            key = model.circuit_key(self.choice) if self.choice else None
-            svgs = [(self._circuit_cache.get(key) or {}).get("svg")]
+            drawn = self._circuit_cache.get(model.circuit_key(self.choice)) if self.choice else None
+            svgs = [(drawn or {}).get("svg")]
             if self.views:
                 svgs += [self.views.get("matrix_svg"), self.views.get("tensor_svg")]
             return [SVG(data=x) for x in svgs if x]

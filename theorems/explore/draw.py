@@ -169,7 +169,7 @@ def heatmap_svg(values, *, rows, cols, row_labels, col_labels, title: str, annot
                f">rows: modes I = {_e(mo(rows))} as {_e(sub(rows))}, row-major</text>")
     out.append(f"<text x='{left + pw / 2:.1f}' y='{H - 6:.1f}' text-anchor='middle'>columns: modes J = "
                f"{_e(mo(cols))} as {_e(sub(cols))}, row-major</text>")
-    if annotate:
+    if annotate and texts is not None:  # annotate implies texts (set so above); the test narrows the type
         fs = 11 if max(nr, nc) <= 4 else 9 if max(nr, nc) <= 8 else 7
         for r in range(nr):
             for c in range(nc):

@@ -23,7 +23,9 @@ is 16,777,216 entries (--max-entries)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from typing import TypeVar
 
 from symbolic.errors import ConvacError, DomainError
 
@@ -31,6 +33,8 @@ __all__ = ["Choice", "ACTIVATIONS", "POOLINGS", "WEIGHTS", "VERDICTS", "refusal"
            "compute_verdicts", "verdicts_job", "verdict_key", "answer_file", "views_job", "circuit_job",
            "circuit_key", "search_job", "search_family", "views_key", "png_pictures", "choice_from_spec",
            "TABLE_ENTRIES", "LATEX_MAX_N"]
+
+_T = TypeVar("_T")
 
 #: Offered in the activation box (any ``leaky_relu:p/q`` may be typed).
 ACTIVATIONS = ("linear", "relu", "abs", "square", "leaky_relu:1/10", "tanh", "sigmoid")
@@ -109,7 +113,7 @@ class Choice:
     weights: str = "random"
     seed: int = 0
     Y: int = 1
-    partition: object = "odd-even"
+    partition: str | Sequence[int] = "odd-even"
     output: int = 0
     given: dict | None = field(default=None, compare=False, repr=False)
 
@@ -302,16 +306,19 @@ def build_spec(c: Choice):
     if c.weights == "construction":
         return _construction(c)
     if c.weights == "given":
+        if c.given is None:
+            raise DomainError("given=None: weights='given' needs the network's JSON dict (see choice_from_spec)")
         d = dict(c.given, activation=c.activation, pooling=c.pooling)
         return load_spec(d)
-    common = dict(N=c.N, M=c.M, activation=c.activation, pooling=c.pooling, weights=c.weights, seed=c.seed, Y=c.Y)
     if c.architecture == "shallow":
-        return shallow(Z=_widths(c)[0], **common)
-    return deep(widths=_widths(c), window=c.window, patch_order=c.patch_order, **common)
+        return shallow(N=c.N, M=c.M, Z=_widths(c)[0], activation=c.activation, pooling=c.pooling, weights=c.weights,
+                       seed=c.seed, Y=c.Y)
+    return deep(N=c.N, M=c.M, widths=_widths(c), window=c.window, patch_order=c.patch_order,
+                activation=c.activation, pooling=c.pooling, weights=c.weights, seed=c.seed, Y=c.Y)
 
 
 # ----------------------------------------------------------------------------- views
-def _try(fn):
+def _try(fn: Callable[[], _T]) -> tuple[_T | None, str | None]:
     """(value, None) or (None, the one-line message of a refusal)."""
     try:
         return fn(), None
@@ -405,7 +412,8 @@ def compute_views(c: Choice, *, figures: bool = True, kernel: bool = True, progr
 
         tex, why_tex = _try(lambda: latex_expansion(spec, output=c.output).latex)
         if tex is not None and len(tex) > LATEX_MAX_CHARS:
-            tex, why_tex = None, f"the expansion has {len(tex):,} characters of LaTeX; shown up to {LATEX_MAX_CHARS:,}"
+            why_tex = f"the expansion has {len(tex):,} characters of LaTeX; shown up to {LATEX_MAX_CHARS:,}"
+            tex = None
         out["latex"], out["notes"]["latex"] = tex, why_tex
     else:
         out["notes"]["latex"] = (f"the symbolic expansion is written out for N <= {LATEX_MAX_N} and at most "
@@ -528,13 +536,22 @@ def png_pictures(c: Choice, *, circuit: bool = True, matrix: bool = True, tensor
         fig.savefig(buf, format="png", dpi=80)
         return buf.getvalue()
 
-    spec, out = build_spec(c), []
+    spec = build_spec(c)
+    out: list[bytes] = []
+
+    def drawing():
+        validate_circuit_drawing(spec)  # refuses (raises) before the graph is built
+        return draw_circuit(spec, weights=_weights_drawn(c))
+
+    def exact_tensor():
+        validate_heatmap(c.M ** c.N, f"N={c.N}, M={c.M}")  # refuses (raises) before the tensor is computed
+        return grid_tensor(spec, output=c.output, engine="exact")
+
     if circuit:
-        fig, _ = _try(lambda: validate_circuit_drawing(spec) or draw_circuit(spec, weights=_weights_drawn(c)))
+        fig, _ = _try(drawing)
         out += [png(fig)] if fig is not None else []
     if (matrix or tensor) and not (spec.is_symbolic or not spec.operator.is_exact):
-        t, _ = _try(lambda: validate_heatmap(c.M ** c.N, f"N={c.N}, M={c.M}") or
-                    grid_tensor(spec, output=c.output, engine="exact"))
+        t, _ = _try(exact_tensor)
         if t is not None:
             if matrix:
                 out.append(png(plot_matricization(t, list(_rows(c)), title=f"[A^{c.output}]_I, I = {_rows(c)}")))
@@ -555,7 +572,8 @@ def _figures(spec, t, why, rows, c, symbolic) -> dict:
 
     from .draw import matricization_svg, tensor_svg
 
-    out, notes = {}, {}
+    out: dict[str, str | None] = {}  # tensor_svg, matrix_svg
+    notes: dict[str, str | None] = {}  # why a figure is missing (None: it is there)
     if symbolic:
         notes["tensor"] = notes["matrix"] = "symbolic entries: no heatmap (the table shows them for small sizes)"
         return {**out, "notes": notes}
