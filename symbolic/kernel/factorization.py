@@ -20,10 +20,11 @@ Why acceptance implies truth.
    (x)_t psi_{t,alpha}, gets U = [a_alpha (x)_t U_{t,alpha}]_alpha (blocks side by side), V = [(x)_t
    V_{t,alpha}]_alpha (stacked), of inner size r * prod_t c_t; where M^min(|I_S|, |J_S|) is smaller, the node's
    own matricization times an identity instead.  Rows and columns are the node's modes in tree order.
-3. It checks U V == [A]_I entry by entry as polynomials (exact integer coefficients).  A polynomial identity
-   holds at every point, so for every weight rank [A(w)]_I = rank U(w) V(w) <= inner size.  The matrices are
-   [A]_I up to a fixed permutation of rows and of columns (tree order instead of patch order), which keeps
-   the rank.  Step 2 is therefore never trusted: a wrong construction fails step 3.
+3. It checks U V == [A]_I entry by entry as polynomials (exact integer coefficients), unless the inner size
+   is already the smaller side of [A]_I (every matrix has rank <= its smaller side: no identity needed).  A
+   polynomial identity holds at every point, so for every weight rank [A(w)]_I = rank U(w) V(w) <= inner size.
+   The matrices are [A]_I up to a fixed permutation of rows and of columns (tree order instead of patch
+   order), which keeps the rank.  Step 2 is therefore never trusted: a wrong construction fails step 3.
 4. The caller compares the inner size with the statement's bound.
 
 Cost (estimated before any polynomial is made, :mod:`symbolic.kernel.cost`): the weight count; the terms of
@@ -150,6 +151,9 @@ def bounds(N: int, M: int, window: int, widths: list, order: list, partitions: l
     for rows in partitions:
         U, V, sd = factor(ctx, levels, M, window, [order[k] in set(rows) for k in range(N)])
         A = _matricize(root, M, sd)
+        if len(V) >= min(len(A), len(A[0])):  # no identity needed: every matrix has rank <= its smaller side
+            out.append(min(len(A), len(A[0])))
+            continue
         cols = [[(k, x) for k, x in enumerate(c) if not x.is_zero()] for c in zip(*V)]
         for i, (u, arow) in enumerate(zip(U, A)):
             for j, (c, x) in enumerate(zip(cols, arow)):
