@@ -14,7 +14,12 @@ Certificates:
 - proved, ``matricization_rank``: M^N numeric networks of the family (F as stated) whose stacked grid
   tensors have a certified rank M^N.  The realizable set contains them; it is closed under sums of
   networks (width adds: Z_1 + Z_2 channels realize A_1 + A_2) and scaling (the output weights), so it
-  contains their span, which is everything.
+  contains their span, which is everything.  Exact activations only.
+- proved, ``arb_independence`` (tanh and sigmoid families, and only they): M^N numeric networks of the family
+  with rational weights whose grid tensors, recomputed as arb balls, have a determinant ball excluding 0
+  (:mod:`symbolic.kernel.arb_tensor` gives the argument); the span argument above then applies.  The
+  statement's activation picks the route: a tanh family is never read by exact rank, an exact one never
+  by balls.
 - refuted, ``vanishing_functional``: coefficients c with sum_d c_d A_d = 0 for ALL weights of a symbolic
   network with Z = 1 (an identity: expansion or case analysis), and a witness tensor W with
   sum_d c_d W_d != 0.  The realizable tensors of any width are sums of Z = 1 terms (a shallow net's output
@@ -35,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import cost, regions, schema
+from . import arb_tensor, cost, regions, schema
 from .failure import need
 from .linalg import check_lower
 from .parse import parse_rational
@@ -62,14 +67,20 @@ def describe(st) -> str:
 
 
 def realizations(cert, fam, F, size, what):
-    """A stack of numeric networks of the family, with a certified rank ``size`` of their tensors."""
-    keys(cert, ("kind", "source", "certificate"), (), what)
-    need(cert["kind"] == "matricization_rank", f"{what}: expected matricization_rank")
+    """A stack of numeric networks of the family whose tensors are certified independent (``size`` of them):
+    by exact rank (``matricization_rank``), or by an arb determinant for tanh and sigmoid families."""
+    arb = fam["activation"] in arb_tensor.ACTIVATIONS  # the statement's activation picks the route
+    kind = "arb_independence" if arb else "matricization_rank"
+    need(isinstance(cert, dict) and cert.get("kind") == kind,
+         f"{what}: kind={str(cert.get('kind') if isinstance(cert, dict) else cert)[:40]!r}: a "
+         f"{fam['activation']} family is proved by {kind} only")
+    keys(cert, ("kind", "source") if arb else ("kind", "source", "certificate"), (), what)
     keys(cert["source"], ("stack",), (), f"{what}.source")
     stack = cert["source"]["stack"]
-    need(isinstance(stack, list) and size <= len(stack) <= 4 * size, f"{what}: expected at least {size} realizations")
+    need(isinstance(stack, list) and size <= len(stack) <= (size if arb else 4 * size),
+         f"{what}: expected {'exactly' if arb else 'at least'} {size} realizations")
     cost.entries(len(stack) * fam["M"] ** fam["N"], f"{what}: the stacked grid tensors ({len(stack)} networks)")
-    rows = []
+    nets = []
     for n, s in enumerate(stack):
         net = net_of(s, f"{what}[{n}]")
         numeric(net, f"{what}[{n}]")
@@ -80,8 +91,11 @@ def realizations(cert, fam, F, size, what):
             need(net.F is not None
                  and [list(r) for r in net.F] == [[parse_rational(x, field="F") for x in r] for r in F],
                  f"{what}[{n}]: F differs from the statement's")
-        rows.append(tensor_of(s))
-    need(check_lower(np.array(rows, dtype=object), cert["certificate"]) == size,
+        nets.append((net, s))
+    if arb:
+        arb_tensor.independent([(net, s["output"]) for net, s in nets], what)
+        return
+    need(check_lower(np.array([tensor_of(s) for _, s in nets], dtype=object), cert["certificate"]) == size,
          f"{what}: the certified rank is not {size}")
 
 

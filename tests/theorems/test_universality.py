@@ -176,10 +176,11 @@ def test_case_analysis_when_the_zero_is_not_structural():
         regions.check_zero_certificate(total, variables, None)
 
 
-def test_transcendental_yes_is_inconclusive_not_guessed():
-    v = decide_universality(activation="tanh", pooling="product", N=2, M=2)
-    assert v.status.value == "inconclusive" and universality_answer(v) is None
-    assert v.detail.startswith("answer unknown")
+def test_transcendental_yes_above_the_arb_limit_is_inconclusive_not_guessed():
+    """Above the arb route's limit (M^N = 1024 > 729) a tanh "yes" is not guessed: unknown, with what is missing."""
+    v = decide_universality(activation="tanh", pooling="product", N=10, M=2)
+    assert v.status.value == "inconclusive" and universality_answer(v) is None and v.certificate is None
+    assert v.detail.startswith("answer unknown") and "missing" in v.detail
 
 
 def test_seed_changes_nothing_in_the_answer():

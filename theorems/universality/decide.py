@@ -54,6 +54,31 @@ def _new_rows(kept: list, batch: list, n: int) -> list:
     return [int(c) - len(kept) for c in pivots if c >= len(kept)]
 
 
+ARB_LIMIT = 729  # M^N of the arb route: a 729 x 729 ball determinant and 729 forward passes take ~10 s
+
+
+def _arb_vectors(activation, pooling, M, a):
+    """Layer-0 vectors of the arb route's network for index tuple ``a`` (one channel, F = identity), chosen
+    so that the M^N tensors are independent.
+
+    - tanh/product: v_i = e_(a_i); tanh(0) = 0, so the tensor is a multiple of the one-hot tensor at a
+      (deep nets too: tanh keeps zeros); the stack is diagonal.
+    - sigmoid/product: v_i = 2 e_(a_i) - 1, so sigma(v_i) = s(-1) 1 + (s(1) - s(-1)) e_(a_i); shallow stacks
+      are Kronecker powers of the invertible s(-1) J + (s(1) - s(-1)) I (deep ones: the kernel decides).
+    - max: v_i = 2 - 3 e_(a_i) (value -1 at a_i, 2 elsewhere); sigma is increasing, so the tensor is
+      hi J - (hi - lo) e_a with hi > lo, and the stack hi J - (hi - lo) I has the nonzero eigenvalues
+      -(hi - lo) and (M^N - 1) hi + lo (hi > 0, and hi + lo > 0 for tanh: tanh(2) > tanh(1)).
+
+    >>> _arb_vectors("tanh", "max", 3, (0, 2))
+    [[-1, 2, 2], [2, 2, -1]]
+    """
+    if pooling == "max":
+        hit, rest = -1, 2
+    else:
+        hit, rest = (1, 0) if activation == "tanh" else (1, -1)
+    return [[hit if j == ai else rest for j in range(M)] for ai in a]
+
+
 def _unit(M, j, value=1, rest=0):
     return [Fraction(value if k == j else rest) for k in range(M)]
 
@@ -287,6 +312,24 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
                             seed, f"answer {'yes' if status is Status.PROVED else 'unknown'}: {r.rank} linearly "
                             f"independent realizable tensors (rank certified; M^N = {full}), each realized by "
                             "the network given in the certificate", typed=typed)
+    # 1b. tanh, sigmoid: M^N structured networks, independent by an arb determinant (the kernel's ladder)
+    if not op.is_exact and pooling in ("product", "max") and not shared:
+        if full > ARB_LIMIT:
+            return conclude("universality", f"{family}: universality undecided", "", inst, Status.INCONCLUSIVE, None,
+                            t, seed, f"answer unknown: M^N = {full} is above the arb route's limit of {ARB_LIMIT} "
+                            f"(missing: a certified {full} x {full} arb determinant, or a structural proof that the "
+                            "M^N structured networks' tensors are independent)", typed=typed)
+        specs = [_single(architecture, N, M, activation, pooling, _arb_vectors(activation, pooling, M, a), window,
+                         False) for a in _indices(M, N)]
+        cert = {"kind": "arb_independence", "source": {"stack": [source(s) for s in specs]}}
+        v = conclude("universality", f"{family} realize every tensor of R^(M^N)", "", inst, Status.PROVED, cert, t,
+                     seed, f"answer yes: {full} linearly independent realizable tensors (rational weights; the arb "
+                     "ball of their determinant excludes 0), each realized by the network given in the certificate",
+                     typed=typed)
+        if v.status is Status.PROVED:
+            return v
+        return conclude("universality", f"{family}: universality undecided", "", inst, Status.INCONCLUSIVE, None, t,
+                        seed, f"answer unknown: {v.detail.split('; answer yes')[0]}", typed=typed)
     # 2. a functional, proved to vanish for all weights
     if architecture == "shallow":
         red_N, red_M, b = N, M, 1
