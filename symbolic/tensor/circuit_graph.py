@@ -34,6 +34,7 @@ route against :mod:`symbolic.tensor.decompositions`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from itertools import product as _iproduct
 
@@ -91,15 +92,19 @@ def circuit(spec: Spec) -> nx.DiGraph:
         for j in range(M):
             G.add_node(("rep", 0, i, j), kind="rep", patch=i, layer=0, position=i, channel=j)
             G.add_edge(("input", 0, i, 0), ("rep", 0, i, j))
+    # per layer: (the weights of channel c at position k, positions, channels, pooling window)
+    levels: list[tuple[Callable[[int, int], tuple], int, int, int]]
     if spec.architecture == "shallow":
         levels = [(lambda k, c: spec.hidden_vector(c, order[k]), N, spec.Z, N)]
     else:
-        levels = [(lambda k, c, l=l: spec.layer_matrix(l, k)[c], spec.N // spec.window**l, spec.widths[l], spec.window)
-                  for l in range(spec.L)]
+        def layer_weights(l: int) -> Callable[[int, int], tuple]:
+            return lambda k, c: spec.layer_matrix(l, k)[c]
+
+        levels = [(layer_weights(l), spec.N // spec.window**l, spec.widths[l], spec.window) for l in range(spec.L)]
     # inputs of layer 0 at tree position k: the rep nodes of patch order[k]
-    inputs = {k: [("rep", 0, order[k], j) for j in range(M)] for k in range(N)}
+    inputs: dict[int, list[tuple]] = {k: [("rep", 0, order[k], j) for j in range(M)] for k in range(N)}
     for l, (weights, npos, width, w) in enumerate(levels):
-        pooled = {}
+        pooled: dict[int, list[tuple]] = {}  # the pool nodes at each position of the next layer
         for k in range(npos):
             for c in range(width):
                 conv, act = ("conv", l, k, c), ("act", l, k, c)

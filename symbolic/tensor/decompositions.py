@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from symbolic.tensor.operators import Operator
 from symbolic.spec.network import Spec
 from symbolic.tensor.grid import GridTensor
 from symbolic.limits import Limits, use_limits
+
+if TYPE_CHECKING:
+    from symbolic.tensor.engines.exact import ExactArithmetic
 
 __all__ = ["GeneralizedCP", "GeneralizedHT", "decomposition", "cp_to_tensor", "ht_to_tensor", "grid_tensor",
            "grid_tensors", "binary_form_valid"]
@@ -163,10 +167,11 @@ def _contract(dec, engine: str, modulus: int | None, outputs=None, checked: bool
         _dec_cost(dec, engine, len(dec.coefficients if isinstance(dec, GeneralizedCP) else dec.output)
                   if outputs is None else len(outputs)).check()
     op = dec.operator
-    reduce_to = None
-    if engine == "modular" and not op.is_polynomial:  # exact values, then residues
-        reduce_to, engine = get_engine("modular", modulus).p, "exact"
-    ar = get_engine(engine, modulus)
+    to_residues: tuple[ExactArithmetic, int] | None = None  # (exact engine, prime): exact values, then residues
+    if engine == "modular" and not op.is_polynomial:
+        p = get_engine("modular", modulus).p  # the modulus, validated
+        to_residues = (get_engine("exact"), p)
+    ar = to_residues[0] if to_residues is not None else get_engine(engine, modulus)
     levels, out_w, order = _levels(dec)
     if outputs is not None:
         out_w = tuple(out_w[y] for y in outputs)
@@ -181,8 +186,8 @@ def _contract(dec, engine: str, modulus: int | None, outputs=None, checked: bool
             X = ar.pool(op.pooling, X, w)
     X = fused if fused is not None else ar.conv(out_w, X)
     axes = tuple(np.argsort(order))
-    if reduce_to is not None:
-        return ar.finish_mod(X, (M,) * N, axes, reduce_to)
+    if to_residues is not None:
+        return to_residues[0].finish_mod(X, (M,) * N, axes, to_residues[1])
     return ar.finish(X, (M,) * N, axes)
 
 

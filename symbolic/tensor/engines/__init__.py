@@ -5,10 +5,26 @@ Each engine implements the same small interface (:class:`~symbolic.tensor.engine
 the decompositions of :mod:`symbolic.tensor.decompositions` are written once against it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, overload
+
 from symbolic.tensor.engines.base import DEFAULT_PRIME, ENGINES, Arithmetic
 from symbolic.errors import DomainError
 
+if TYPE_CHECKING:
+    from symbolic.tensor.engines.exact import ExactArithmetic
+    from symbolic.tensor.engines.modular import ModularArithmetic
+
 __all__ = ["Arithmetic", "ENGINES", "get_engine", "DEFAULT_PRIME"]
+
+
+@overload
+def get_engine(engine: Literal["exact"], modulus: int | None = None) -> ExactArithmetic: ...
+@overload
+def get_engine(engine: Literal["modular"], modulus: int | None = None) -> ModularArithmetic: ...
+@overload
+def get_engine(engine: str, modulus: int | None = None) -> Arithmetic: ...
 
 
 def get_engine(engine: str, modulus: int | None = None) -> Arithmetic:

@@ -28,6 +28,10 @@ class Arithmetic:
         """A nested tuple of exact numbers as (array, scale)."""
         raise NotImplementedError
 
+    def rep(self, F, P: int):
+        """The representation layer: X[i, j, d] = F[d][j] at each of P positions (shape (P, M, M))."""
+        raise NotImplementedError
+
     def conv(self, W, X):
         """Channel mixing: W (P, C_out, C_in) or (C_out, C_in) applied to X (P, C_in, K)."""
         raise NotImplementedError
