@@ -228,12 +228,12 @@ def test_laws_claim_tampered():
     _rejected(res, "missing facts|not one of")
 
 
-def test_structural_bound_tampered():
+def test_symbolic_factorization_bound_tampered():
     v = _first("geometry", N=4, M=3, window=2)
     res = _result(v)
-    sb = _find(res["certificate"], "structural_bound")
+    sb = _find(res["certificate"], "symbolic_factorization")
     sb["bound"] -= 1
-    _rejected(res, "ICLR 2017 bound")
+    _rejected(res, "the checked factorization has inner size")
 
 
 def test_max_term_rows_bound_tampered():
