@@ -80,6 +80,8 @@ def realizations(cert, fam, F, size, what):
     need(isinstance(stack, list) and size <= len(stack) <= (size if arb else 4 * size),
          f"{what}: expected {'exactly' if arb else 'at least'} {size} realizations")
     cost.entries(len(stack) * fam["M"] ** fam["N"], f"{what}: the stacked grid tensors ({len(stack)} networks)")
+    if arb:  # the determinant's cost, before any network is read (each rung is estimated again)
+        cost.work(size ** 3, f"{what}: an arb determinant of {size} x {size}")
     nets = []
     for n, s in enumerate(stack):
         net = net_of(s, f"{what}[{n}]")

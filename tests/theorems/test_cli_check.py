@@ -150,7 +150,7 @@ def test_universality_text_and_inconclusive(capsys):
                           "--M", "2")
     assert rc == 0 and "answer: no" in out and "A(0, 0) - A(0, 1) - A(1, 0) + A(1, 1)" in out
     rc, a = run_json(capsys, "check", "universality", "--activation", "tanh", "--pooling", "product", "--N", "10",
-                     "--M", "2")  # above the arb route's limit (M^N = 1024 > 729)
+                     "--M", "2")  # above the arb route's limit (M^N = 1024 > 512)
     res = a["results"][0]
     assert rc == 1 and res["status"] == "inconclusive" and res["certificate"] is None
     report = recheck(a)  # nothing asserted, nothing to verify: listed, not counted as a proof

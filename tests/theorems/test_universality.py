@@ -177,7 +177,7 @@ def test_case_analysis_when_the_zero_is_not_structural():
 
 
 def test_transcendental_yes_above_the_arb_limit_is_inconclusive_not_guessed():
-    """Above the arb route's limit (M^N = 1024 > 729) a tanh "yes" is not guessed: unknown, with what is missing."""
+    """Above the arb route's limit (M^N = 1024 > 512) a tanh "yes" is not guessed: unknown, with what is missing."""
     v = decide_universality(activation="tanh", pooling="product", N=10, M=2)
     assert v.status.value == "inconclusive" and universality_answer(v) is None and v.certificate is None
     assert v.detail.startswith("answer unknown") and "missing" in v.detail

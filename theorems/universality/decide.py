@@ -1,7 +1,9 @@
 """The general decision behind ``convac check universality`` (design.md section 6): do the networks of
 a family (any activation and pooling, shallow or deep, shared or not) realize every grid tensor?
 
-Candidates for *yes* are drawn and kept when independent (modulo a prime, python-flint); for *no*,
+Candidates for *yes* are drawn and kept when independent (modulo a prime, python-flint); for tanh and
+sigmoid with product or max pooling, M^N structured networks with rational weights are proposed and the
+kernel certifies their independence with an arb determinant (``arb_independence``, up to M^N = 512); for *no*,
 kernel vectors of the span found are proved to vanish for all weights (structurally, else by case
 analysis over sign and order regions). For deep nets the functional is proved on a shallow net over
 the w top-level blocks ("super-patches"), which covers every width at once.
@@ -54,7 +56,7 @@ def _new_rows(kept: list, batch: list, n: int) -> list:
     return [int(c) - len(kept) for c in pivots if c >= len(kept)]
 
 
-ARB_LIMIT = 729  # M^N of the arb route: a 729 x 729 ball determinant and 729 forward passes take ~10 s
+ARB_LIMIT = 512  # M^N of the arb route: the 512 x 512 ball determinant takes ~3 s (729: ~9 s, 1024: ~25 s)
 
 
 def _arb_vectors(activation, pooling, M, a):
@@ -253,7 +255,8 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
 
     - ``answer yes`` (proved): M^N realizable tensors, each given by a network (the
       certificate's ``stack`` of sources), whose independence is certified (a rank lower
-      bound M^N, recomputed by the forward pass);
+      bound M^N, recomputed by the forward pass; for tanh and sigmoid an arb determinant
+      excluding 0, up to M^N = :data:`ARB_LIMIT`);
     - ``answer no`` (proved): a nonzero functional that vanishes for all weights (for deep
       families on the super-patch reduction, so for all widths), and an explicit tensor
       (the ``witness``) on which it is nonzero, so no network realizes it;
@@ -262,8 +265,8 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
 
     Parameters
     ----------
-    activation, pooling : names as in a spec (``leaky_relu:1/10``; tanh and sigmoid are
-        decided only where a symbolic functional exists).
+    activation, pooling : names as in a spec (``leaky_relu:1/10``; tanh and sigmoid: yes by
+        arb-certified realizations with product and max pooling, no by a symbolic functional).
     architecture : ``shallow`` or ``deep`` (window ``window``, N a power of it).
     shared : coefficient sharing.
     widths : deep only: widths of the extra, direct check of the functional on a symbolic
@@ -275,6 +278,9 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
     >>> v = decide_universality(activation="abs", pooling="sum", N=2, M=2)
     >>> v.status.value, v.detail.split(":")[0], v.certificate["kind"]
     ('proved', 'answer no', 'vanishing_functional')
+    >>> v = decide_universality(activation="tanh", pooling="max", architecture="deep", N=4, M=2)
+    >>> v.status.value, v.detail.split(":")[0], v.certificate["kind"]
+    ('proved', 'answer yes', 'arb_independence')
     """
     t = Timer()
     if architecture not in ("shallow", "deep"):
