@@ -61,11 +61,15 @@ MAX_ENTRIES = 1 << 26  # entries of one block's channel vectors or cores
 
 
 def _residues(X, p) -> np.ndarray:
+    A = np.array(X, dtype=object).reshape(len(X), -1)
+    if all(type(x) is int for x in A.flat):  # integers: x mod p, in [0, p)
+        return (A % p).astype(np.int64)
+
     def res(x):
         q = Fraction(x)
         need(q.denominator % p != 0, f"kronecker: prime={p} divides a denominator of the weights")
         return q.numerator * pow(q.denominator, -1, p) % p
-    return np.array([[res(x) for x in row] for row in X], dtype=np.int64).reshape(len(X), -1)
+    return np.array([res(x) for x in A.flat], dtype=np.int64).reshape(A.shape)
 
 
 def _mulmod(X, Y, p) -> np.ndarray:

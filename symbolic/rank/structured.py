@@ -75,8 +75,11 @@ class _Skip(Exception):
 
 
 def _mod(X, p) -> np.ndarray:
-    flat = [int(Fraction(x).numerator * pow(Fraction(x).denominator, -1, p) % p) for x in np.ravel(X)]
-    return np.array(flat, dtype=np.int64).reshape(np.shape(X))
+    X = np.asarray(X, dtype=object)
+    if all(type(x) is int for x in X.flat):
+        return (X % p).astype(np.int64)
+    flat = [int(Fraction(x).numerator * pow(Fraction(x).denominator, -1, p) % p) for x in X.flat]
+    return np.array(flat, dtype=np.int64).reshape(X.shape)
 
 
 def _kr(mats, p=None):
