@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/bench_scale.py [--skip-float] [--skip-n16] [--skip-slow-nmod] [--skip-sweep]
                                         [--largest M] [--markdown]
-      python benchmarks/bench_scale.py --structured [--markdown]     (issue 23)
+      python benchmarks/bench_scale.py --structured [--repeat 5] [--sizes 256^2 ...] [--markdown]     (issue 23)
 
 ``--structured``: the odd-even ranks of deep ConvACs (weights in [-1000, 1000], seed 0) at 256^2 (N=8, M=4),
 1024^2 (N=4, M=32), 4096^2 (N=8, M=8) and 6561^2 (N=16, M=3), each by the default route (structured), the
@@ -13,6 +13,14 @@ N=8 M=11 (14641^2), rank and recheck; the dense route past the structured one: t
 N=8, M=11 (14641^2, ``--max-entries 2^28 --max-memory 6G``: the full-rank proposal verified by the kernel's
 float64 elimination, :mod:`symbolic.kernel.blas_elimination`), rank and recheck; and ``convac verify --size
 large --jobs 2`` (``--skip-large-sweep`` skips it).  Ratios of that one run are printed at the end.
+
+Every case that takes under 10 s (whole processes) is run ``--repeat`` times (default 5), and so is the in-process
+comparison up to 1024^2 (alternating certified and float runs): rows give the median, the best and the number of
+runs; ratios are printed of the medians, of the bests and (whole processes) of the CPU seconds (user + system of
+the child and its threads, from ``os.wait4``), which a busy machine disturbs less than wall time.  The children
+cache their byte-code in a temporary ``PYTHONPYCACHEPREFIX`` (``--no-bytecode-cache``: the environment as it is;
+with ``PYTHONDONTWRITEBYTECODE=1`` every start recompiles convac's modules).  ``--sizes`` runs only those sizes of
+the float comparison and nothing after it.
 
 Every case runs in its own subprocess; the script measures its wall time and its peak RSS
 (``os.wait4``'s resource usage of that child), all in one run, so ratios compare like with like:
@@ -39,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,7 +81,8 @@ def measure(cmd, env=None, stdout_path=None, check=True) -> dict:
         text = Path(stdout_path).read_text()
     if p.returncode != 0 and check:
         raise SystemExit(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
-    return {"seconds": dt, "rss_mb": usage.ru_maxrss / 1024, "stdout": text, "status": p.returncode}
+    return {"seconds": dt, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "stdout": text,
+            "status": p.returncode}
 
 
 def spec_file(tmp: Path, name: str, N: int, M: int, widths, seed: int = 0, extra=()) -> Path:
@@ -118,6 +128,12 @@ def main(argv=None):
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--structured", action="store_true",
                     help="issue 23 only: exact vs float at 256^2..6561^2, structured vs dense, the largest ranks")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="--structured: repetitions of every case under 10 s (median and best reported; default 5)")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="--structured: leave PYTHONDONTWRITEBYTECODE as it is (default: cache in a temporary prefix)")
+    ap.add_argument("--sizes", nargs="+", choices=[x[0] for x in FLOAT_SIZES],
+                    help="--structured: only these sizes of the float comparison (and nothing after it)")
     ap.add_argument("--skip-large-sweep", action="store_true", help="--structured: skip convac verify --size large")
     ap.add_argument("--skip-dense-largest", action="store_true",
                     help="--structured: skip the dense N=8 M=11 square/product rank and recheck")
@@ -211,12 +227,13 @@ LARGEST = (("N=16 M=4", 16, 4, (4, 4, 4, 4)), ("N=32 M=2", 32, 2, (2, 2, 2, 2, 2
 
 
 #: One warm process: imports and one warm-up run of each pipeline on a small net (argv[4], which loads the modules
-#: both routes import lazily), then the certified rank (kernel-verified) and the float pipeline's code, timed.
+#: both routes import lazily), then ``argv[5]`` alternating timed runs of the certified rank (kernel-verified) and
+#: of the float pipeline's code; every repetition's seconds are printed, the caller takes the median and the best.
 IN_PROCESS = r"""
 import contextlib, io, json, sys, time
 import numpy
 from symbolic import matricization_rank
-spec, part, float_code, warm = sys.argv[1:5]
+spec, part, float_code, warm, reps = sys.argv[1:6]
 code = compile(float_code, "float_pipeline", "exec")
 
 def run_float(path):
@@ -227,71 +244,118 @@ def run_float(path):
 
 matricization_rank(warm, part)
 run_float(warm)
-t = time.perf_counter()
-r = matricization_rank(spec, part)
-certified = time.perf_counter() - t
-assert r.details["kernel_verified"]
-t = time.perf_counter()
-float_rank = run_float(spec)
-flt = time.perf_counter() - t
+certified, flt = [], []
+for _ in range(int(reps)):
+    t = time.perf_counter()
+    r = matricization_rank(spec, part)
+    certified.append(time.perf_counter() - t)
+    assert r.details["kernel_verified"]
+    t = time.perf_counter()
+    float_rank = run_float(spec)
+    flt.append(time.perf_counter() - t)
 print(json.dumps({"certified": certified, "float": flt, "rank": r.rank, "exact": r.exact, "float_rank": float_rank}))
 """
+
+
+def summary(seconds: list) -> dict:
+    """The median (``seconds``), the best and the number of repetitions of a list of timings."""
+    return {"seconds": statistics.median(seconds), "best": min(seconds), "runs": len(seconds)}
+
+
+def repeated(case, repeat: int, slow: float = 10.0) -> dict:
+    """Run ``case()`` (a measurement: a dict with ``seconds`` and ``rss_mb``) once, and ``repeat - 1`` more times
+    when that run took under ``slow`` seconds; the first run's fields, with the median seconds, the best, the
+    number of runs and the largest peak RSS."""
+    first = case()
+    runs = [first] + ([case() for _ in range(repeat - 1)] if first["seconds"] < slow else [])
+    out = dict(first, **summary([r["seconds"] for r in runs]))
+    out["rss_mb"] = max(r["rss_mb"] for r in runs)
+    out["cpu"] = statistics.median(r["cpu"] for r in runs)
+    return out
 
 
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def bytecode_cache(tmp: Path, keep: bool) -> str:
+    """Let the child processes cache their byte-code in ``tmp`` (``PYTHONPYCACHEPREFIX``), as any installed package
+    has its ``.pyc`` files, unless ``keep``: under ``PYTHONDONTWRITEBYTECODE=1`` and without caches every start
+    compiles convac's own modules from source again (about 0.15 s of CPU).  Returns what was done, for the log."""
+    if keep:
+        return f"byte-code: environment unchanged (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE')})"
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return "byte-code cached in a temporary PYTHONPYCACHEPREFIX (filled by the warm-up runs)"
+
+
 def structured_main(args):
     """Issue 23: every ratio measured in this one run."""
     rows, ratios = [], []
-    print(f"{os.cpu_count()} cores, load average at start {load_average()}", flush=True)
+    print(f"{os.cpu_count()} cores, load average at start {load_average()}; cases under 10 s repeated "
+          f"{args.repeat} times (median and best)", flush=True)
 
     def row(case, what, r, result):
-        rows.append((case, what, r["seconds"], r["rss_mb"], result))
-        print(f"  {case:<22s} {what:<40s} {r['seconds']:8.2f} s {r['rss_mb']:8.0f} MB  {result}  "
+        rows.append((case, what, r["seconds"], r.get("cpu"), r["rss_mb"], result))
+        cpu = f"{r['cpu']:7.2f} s CPU" if r.get("cpu") is not None else " " * 13
+        print(f"  {case:<22s} {what:<40s} {r['seconds']:8.2f} s {cpu} {r['rss_mb']:7.0f} MB  {result}  "
               f"(load {load_average()})", flush=True)
 
     def text(r):
         return f"rank {r['lower']}" + ("" if r["lower"] == r["upper"] else f"..{r['upper']}") + f" ({r['upper_kind']})"
 
+    def rep_text(r):
+        return f"median of {r['runs']}, best {r['best']:.3f} s" if r["runs"] > 1 else "1 run"
+
     wrong = 0
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        print(bytecode_cache(tmp, args.no_bytecode_cache), flush=True)
         warm_spec = spec_file(tmp, "warm", 16, 2, (2, 2, 2, 2))  # 2^16 points: the structured route, in a blink
+        rank_case(tmp, warm_spec, "odd-even")  # warm-up: the file cache (and the byte-code cache)
+        float_case(warm_spec, "odd-even")
         for name, N, M, widths in FLOAT_SIZES:
+            if args.sizes and name not in args.sizes:
+                continue
             spec = spec_file(tmp, f"f{N}_{M}", N, M, widths)
             big = ("--max-entries", "2^26") if M**N > 1 << 24 else ()
-            r = rank_case(tmp, spec, "odd-even", big)
-            row(name, "convac rank (default: structured)", r, text(r))
-            dense = rank_case(tmp, spec, "odd-even", big + ("--engine", "modular"))
-            row(name, "convac rank --engine modular (dense)", dense, text(dense))
-            f = float_case(spec, "odd-even")
+            r = repeated(lambda: rank_case(tmp, spec, "odd-even", big), args.repeat)
+            row(name, "convac rank (default: structured)", r, f"{text(r)}; {rep_text(r)}")
+            dense = repeated(lambda: rank_case(tmp, spec, "odd-even", big + ("--engine", "modular")), args.repeat)
+            row(name, "convac rank --engine modular (dense)", dense, f"{text(dense)}; {rep_text(dense)}")
+            f = repeated(lambda: float_case(spec, "odd-even"), args.repeat)
             ok = f["rank"] == r["lower"] == r["upper"]
             wrong += not ok
-            row(name, "numpy float64 + matrix_rank", f, f"rank {f['rank']} ({'right' if ok else 'WRONG'})")
+            row(name, "numpy float64 + matrix_rank", f,
+                f"rank {f['rank']} ({'right' if ok else 'WRONG'}); {rep_text(f)}")
             env = dict(os.environ)
             if big:
                 env.update(CONVAC_MAX_ENTRIES="2^26")
-            w = measure([sys.executable, "-c", IN_PROCESS, str(spec), "odd-even", FLOAT_PIPELINE, str(warm_spec)],
-                        env=env)
+            reps = args.repeat if M**N <= 1 << 20 else 1  # from 4096^2 on one run takes seconds: noise is small
+            w = measure([sys.executable, "-c", IN_PROCESS, str(spec), "odd-even", FLOAT_PIPELINE, str(warm_spec),
+                         str(reps)], env=env)
             warm = json.loads(w["stdout"])
+            cert, flt = summary(warm["certified"]), summary(warm["float"])
             row(name, "in one process: certified (kernel-verified)",
-                {"seconds": warm["certified"], "rss_mb": w["rss_mb"]}, f"rank {warm['rank']}")
-            row(name, "in one process: float pipeline", {"seconds": warm["float"], "rss_mb": w["rss_mb"]},
-                f"rank {warm['float_rank']} ({'right' if warm['float_rank'] == warm['rank'] else 'WRONG'})")
-            ratios.append((f"{name}: certified / float, whole processes", r["seconds"] / f["seconds"]))
-            ratios.append((f"{name}: certified / float, in one process", warm["certified"] / warm["float"]))
-            ratios.append((f"{name}: structured / dense", r["seconds"] / dense["seconds"]))
+                {"seconds": cert["seconds"], "rss_mb": w["rss_mb"]}, f"rank {warm['rank']}; {rep_text(cert)}")
+            row(name, "in one process: float pipeline", {"seconds": flt["seconds"], "rss_mb": w["rss_mb"]},
+                f"rank {warm['float_rank']} ({'right' if warm['float_rank'] == warm['rank'] else 'WRONG'}); "
+                f"{rep_text(flt)}")
+            ratios.append((f"{name}: certified / float, whole processes (medians)", r["seconds"] / f["seconds"]))
+            ratios.append((f"{name}: certified / float, whole processes (best)", r["best"] / f["best"]))
+            ratios.append((f"{name}: certified / float, whole processes (CPU, medians)", r["cpu"] / f["cpu"]))
+            ratios.append((f"{name}: certified / float, in one process (medians)", cert["seconds"] / flt["seconds"]))
+            ratios.append((f"{name}: certified / float, in one process (best)", cert["best"] / flt["best"]))
+            ratios.append((f"{name}: structured / dense (medians)", r["seconds"] / dense["seconds"]))
             assert (dense["lower"], dense["upper"]) == (r["lower"], r["upper"]), "structured and dense disagree"
-        for name, N, M, widths in LARGEST:
+        for name, N, M, widths in () if args.sizes else LARGEST:
             spec = spec_file(tmp, f"l{N}_{M}", N, M, widths)
             r = rank_case(tmp, spec, "odd-even")
             row(name, "convac rank --json", r, text(r))
             c = recheck_case(r["answer"])
             row(name, "convac recheck", c, "verified" if c["ok"] else "FAILED")
             ratios.append((f"{name}: recheck / rank", c["seconds"] / r["seconds"]))
-        if not args.skip_dense_largest:  # the dense route where the structured one does not apply
+        if not args.skip_dense_largest and not args.sizes:  # the dense route where the structured one does not apply
             name, lim = "N=8 M=11 square/product", ("--max-entries", "2^28", "--max-memory", "6G")
             spec = spec_file(tmp, "sq11", 8, 11, (11, 11, 11), extra=("--activation", "square"))
             r = rank_case(tmp, spec, "odd-even", lim)
@@ -299,20 +363,21 @@ def structured_main(args):
             c = recheck_case(r["answer"], lim)
             row(name, "convac recheck", c, "verified" if c["ok"] else "FAILED")
             ratios.append((f"{name}: recheck / rank", c["seconds"] / r["seconds"]))
-        if not args.skip_large_sweep:
+        if not args.skip_large_sweep and not args.sizes:
             lim = ("--max-entries", "2^26", "--max-memory", "8G")  # the two N=16, M=3 ranks; geometry N=16 is refused
             r = measure(_convac() + ["verify", "--size", "large", "--jobs", "2", "--quiet", *lim], check=False)
-            summary = next((x for x in r["stdout"].splitlines() if " proved (" in x), "(no summary)")
+            line = next((x for x in r["stdout"].splitlines() if " proved (" in x), "(no summary)")
             row("large sweep", "convac verify --size large --jobs 2 " + " ".join(lim), r,
-                f"exit {r['status']}: {summary.split(';')[0]}")
-    print(f"\nfloat pipeline errors: {wrong} of {len(FLOAT_SIZES)} sizes (whole processes)")
+                f"exit {r['status']}: {line.split(';')[0]}")
+    sizes = len(args.sizes or FLOAT_SIZES)
+    print(f"\nfloat pipeline errors: {wrong} of {sizes} sizes (whole processes)")
     for what, x in ratios:
-        print(f"  {what:<52s} {x:6.2f}")
+        print(f"  {what:<62s} {x:6.3f}")
     print(f"load average at the end {load_average()}")
     if args.markdown:
-        print("\n| case | what | seconds | peak RSS | result |\n|---|---|---|---|---|")
-        for case, what, sec, rss, result in rows:
-            print(f"| {case} | {what} | {sec:.2f} | {rss:,.0f} MB | {result} |")
+        print("\n| case | what | seconds | CPU seconds | peak RSS | result |\n|---|---|---|---|---|---|")
+        for case, what, sec, cpu, rss, result in rows:
+            print(f"| {case} | {what} | {sec:.3f} | {'' if cpu is None else f'{cpu:.2f}'} | {rss:,.0f} MB | {result} |")
 
 
 if __name__ == "__main__":
