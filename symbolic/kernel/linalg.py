@@ -4,8 +4,14 @@
   ``nmod_mat.det``, or, for k >= ``BLAS_MIN`` and p < 2^21, rank k modulo p by the exact float64
   elimination of :mod:`symbolic.kernel.blas_elimination`); an integer (or p-integral rational) minor
   nonzero mod p is nonzero over Q, so rank A >= k.
-- upper bound k: ``trivial`` (k >= min of the shape) or ``factorization``: ``A == A[:, cols] V``
-  exactly with k = len(cols) (python-flint ``fmpq_mat``), so rank A <= k.
+- upper bound k: ``trivial`` (k >= min of the shape); ``factorization``: ``A == A[:, cols] V``
+  exactly with k = len(cols) (python-flint ``fmpq_mat``), so rank A <= k; or ``column_span``:
+  ``A[:, D] e == A[:, cols] W`` exactly, with D the other columns in increasing order, an integer
+  k x |D| matrix W and an integer e != 0 (python-flint ``fmpz_mat``), so every column outside
+  ``cols`` is the rational combination W[:, j] / e of the k columns ``cols``: the column space is
+  spanned by k columns and rank A <= k. (The same bound as a factorization with V = [I | W / e],
+  but the certificate has k (m - k) integers instead of k m rationals: at rank 236 of 256 it is 12x
+  smaller and its check 12x cheaper.)
 - structural bounds, re-derived from the network's tree: ``trivial``, ``widths`` (the scope
   recursion, and ICLR 2017 Theorem 1 for deep ConvACs) and ``min_cut`` (a separating cut of the
   ConvAC tensor network whose exact product of dimensions is the bound).
@@ -140,7 +146,10 @@ def check_upper(A: np.ndarray, c) -> int:
         if type(c["k"]) is not int or c["k"] != min(A.shape):
             _fail(f"trivial upper bound k={c['k']!r}, but min(rows, cols) = {min(A.shape)}")
         return c["k"]
-    _fail_if(kind != "factorization", f"rank_upper_bound kind={kind!r}: expected trivial or factorization")
+    if kind == "column_span":
+        return _check_column_span(A, c)
+    _fail_if(kind != "factorization",
+             f"rank_upper_bound kind={kind!r}: expected trivial, factorization or column_span")
     keys(c, ("certificate", "k", "kind", "cols", "V"), (), "rank_upper_bound")
     cols = index_list(c["cols"], A.shape[1], "upper.cols")
     k = c["k"]
@@ -161,6 +170,38 @@ def check_upper(A: np.ndarray, c) -> int:
     Aq = [[Fraction(x) for x in r] for r in A]
     C = [[r[j] for j in cols] for r in Aq]
     _fail_if(_fmpq_mat(C) * _fmpq_mat(Vq) != _fmpq_mat(Aq), "factorization: A[:, cols] V differs from A")
+    return k
+
+
+def _check_column_span(A: np.ndarray, c) -> int:
+    """``column_span``: A[:, D] e == A[:, cols] W exactly (D: the columns not in ``cols``); return k."""
+    keys(c, ("certificate", "k", "kind", "cols", "W", "e"), (), "rank_upper_bound")
+    n, m = A.shape
+    cols = index_list(c["cols"], m, "upper.cols")
+    k, W, e = c["k"], c["W"], c["e"]
+    _fail_if(type(k) is not int or k != len(cols), f"column_span: k={str(k)[:20]} but {len(cols)} columns are given")
+    _fail_if(type(e) is not int or e == 0, f"column_span: e={str(e)[:20]}: expected a nonzero int")
+    _fail_if(A.dtype in (np.int64, np.float64), "column_span: an exact matrix is needed, not residues")
+    chosen = set(cols)
+    D = [j for j in range(m) if j not in chosen]
+    if not isinstance(W, list) or len(W) != k or any(not isinstance(r, list) or len(r) != len(D) for r in W):
+        _fail(f"column_span: W must be {k} x {len(D)} (one column per column of A outside cols)")
+    if k == 0:  # no columns span only 0
+        _fail_if(any(x != 0 for x in A.ravel()), "column_span: k=0 but A has a nonzero entry")
+        return 0
+    if not D:
+        return k
+    words = 1 + max(len(str(x)) for r in W for x in r) // 19
+    cost.work(n * k * len(D) * words, f"the column-span check ({n} x {k} times {k} x {len(D)})")
+    Wi = [[parse_rational(x, field="W", max_digits=MAX_CERT_DIGITS) for x in r] for r in W]
+    _fail_if(any(x.denominator != 1 for r in Wi for x in r), "column_span: W must hold integers")
+    Aq = [[Fraction(x) for x in r] for r in A]
+    scale = math.lcm(1, *(x.denominator for r in Aq for x in r))  # integer A: the same columns, the same span
+    Ai = [[int(x * scale) for x in r] for r in Aq]
+    lhs = flint.fmpz_mat([[Ai[i][j] for j in cols] for i in range(n)]) * flint.fmpz_mat([[int(x) for x in r]
+                                                                                        for r in Wi])
+    rhs = flint.fmpz_mat([[Ai[i][j] * e for j in D] for i in range(n)])
+    _fail_if(lhs != rhs, "column_span: A[:, cols] W differs from A[:, D] e")
     return k
 
 

@@ -15,7 +15,8 @@ Certificates (``{"certificate": "rank", "lower": ..., "upper": ...}``, :mod:`sym
 lower: the rows and columns of a k x k minor and a prime p with the minor nonzero mod p (for an integer,
 or p-integral rational, matrix a minor nonzero mod p is nonzero over Q, so rank >= k); k = 0 needs no
 minor.  upper: ``trivial`` (k >= the smaller side), ``factorization`` (A = A[:, cols] V exactly, inner size
-k; k = 0 means A = 0, checked entry by entry) or ``factors`` (a factorization modulo primes, checked
+k; k = 0 means A = 0, checked entry by entry), ``column_span`` (A[:, D] e = A[:, cols] W exactly: every other
+column is in the span of the k columns ``cols``) or ``factors`` (a factorization modulo primes, checked
 against the kernel's own modular forward pass).
 
 Why acceptance implies truth: the matrix is recomputed from S by the kernel's forward pass (modulo p for a
@@ -92,7 +93,7 @@ def check(st, res) -> str:
     keys(cert, ("certificate", "lower", "upper"), (), "certificate")
     need(cert["certificate"] == "rank", f"certificate.certificate={str(cert['certificate'])[:40]}: expected rank")
     keys(cert["lower"], ("certificate", "k"), ("rows", "cols", "prime", "point"), "certificate.lower")
-    keys(cert["upper"], ("certificate", "k", "kind"), ("cols", "V", "primes", "U", "factors", "inner"),
+    keys(cert["upper"], ("certificate", "k", "kind"), ("cols", "V", "W", "e", "primes", "U", "factors", "inner"),
          "certificate.upper")
     bounds = structural_bounds(net, rows)
     need(res.get("bounds") == bounds and all(type(v) is int for v in res["bounds"].values()),

@@ -10,6 +10,8 @@ A certificate is data; this module re-verifies it by the definitions (design.md 
 - ``RankUpperBound(k, "trivial")``: k >= min(rows, cols).
   ``RankUpperBound(k, "factorization", cols, V)``: A[:, cols] V == A exactly with V a
   rational k x n matrix, so every column of A is in the span of k columns: rank A <= k.
+  ``RankUpperBound(k, "column_span", cols, W, e=e)``: A[:, D] e == A[:, cols] W exactly with D the
+  other columns, W an integer k x |D| matrix and e != 0: the same argument, k (m - k) integers.
 - ``RankCertificate(lower, upper)``: both; with lower.k == upper.k it proves the rank.
 
 The matrix is the integer data with its ``denominator`` (or any rational entries), or
@@ -85,22 +87,30 @@ class RankLowerBound:
 
 @dataclass(frozen=True)
 class RankUpperBound:
-    """rank <= k: ``kind`` "trivial" (k >= min shape), "factorization" (A[:, cols] V == A) or "factors"
-    (A == U V, integer U and V, checked modulo ``primes``: :func:`symbolic.kernel.linalg.check_factors`)."""
+    """rank <= k: ``kind`` "trivial" (k >= min shape), "factorization" (A[:, cols] V == A), "column_span"
+    (A[:, cols] V == A[:, other columns] e, V integer) or "factors" (A == U V, integer U and V, checked modulo
+    ``primes``: :func:`symbolic.kernel.linalg.check_factors`)."""
 
     k: int
     kind: str
     cols: tuple = ()
-    V: tuple = ()  # k rows of Fractions (factorization) or of ints (factors)
+    V: tuple = ()  # k rows of Fractions (factorization), of ints (factors, column_span: its W)
     U: tuple = ()  # n rows of k ints (factors)
     primes: tuple = ()  # factors
+    e: int = 1  # column_span: the common denominator of W
 
     def __post_init__(self):
-        if self.kind not in ("trivial", "factorization", "factors"):
-            raise CertificateError(f"kind={self.kind!r} is not one of ('trivial', 'factorization', 'factors')")
+        kinds = ("trivial", "factorization", "factors", "column_span")
+        if self.kind not in kinds:
+            raise CertificateError(f"kind={self.kind!r} is not one of {kinds}")
         object.__setattr__(self, "k", _ints([self.k], "k")[0])
         object.__setattr__(self, "cols", _ints(self.cols, "cols"))
-        if self.kind == "factors":
+        object.__setattr__(self, "e", _ints([self.e], "e")[0])
+        if self.e == 0:
+            raise CertificateError("e=0: the common denominator of W must be nonzero")
+        if self.kind == "column_span":
+            object.__setattr__(self, "V", tuple(_ints(r, "W") for r in self.V))
+        elif self.kind == "factors":
             for name in ("U", "V", "primes"):
                 x = getattr(self, name)
                 object.__setattr__(self, name, _ints(x, name) if name == "primes" else tuple(_ints(r, name) for r in x))
@@ -113,6 +123,8 @@ class RankUpperBound:
             d.update(cols=list(self.cols), V=[[_json(x) for x in row] for row in self.V])
         elif self.kind == "factors":
             d.update(U=[list(row) for row in self.U], V=[list(row) for row in self.V], primes=list(self.primes))
+        elif self.kind == "column_span":
+            d.update(cols=list(self.cols), W=[list(row) for row in self.V], e=self.e)
         return d
 
 
@@ -135,7 +147,8 @@ def from_dict(d: dict):
     if kind == "rank_lower_bound":
         return RankLowerBound(d["k"], d["rows"], d["cols"], d["prime"], tuple(d.get("point", {}).items()))
     if kind == "rank_upper_bound":
-        return RankUpperBound(d["k"], d["kind"], d.get("cols", ()), d.get("V", ()), d.get("U", ()), d.get("primes", ()))
+        return RankUpperBound(d["k"], d["kind"], d.get("cols", ()), d.get("W", d.get("V", ())), d.get("U", ()),
+                              d.get("primes", ()), d.get("e", 1))
     raise CertificateError(f"certificate={kind!r} is not one of ('rank', 'rank_lower_bound', 'rank_upper_bound')")
 
 
@@ -224,27 +237,23 @@ def _check_upper(A, c: RankUpperBound, modulus) -> None:
             raise CertificateError(f"U V != A: the factors of inner size {c.k} are wrong")
         return
     _check_indices(c.cols, c.k, m, "cols")
-    if len(c.V) != c.k or any(len(row) != m for row in c.V):
-        raise CertificateError(f"V: expected a {c.k} x {m} matrix")
-    if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in A.flat):
-        Ai = np.array([int(x) for x in A.flat], dtype=object).reshape(n, m)
-    else:  # rational entries: scale A to integers (this changes neither rank nor A[:, C] V == A)
-        Aq = [_q(x) for x in A.flat]
-        d = lcm(1, *(x.denominator for x in Aq))
-        Ai = np.array([int(x * d) for x in Aq], dtype=object).reshape(n, m)
-    e = lcm(1, *(x.denominator for row in c.V for x in row))  # V = W / e
-    W = np.array([[int(x * e) for x in row] for row in c.V], dtype=object).reshape(c.k, m)
-    AC = Ai[:, list(c.cols)]
-    if c.k == 0:
-        ok = all(x == 0 for x in Ai.flat)
-    elif n * m * c.k > 10**6:
-        import flint
+    import flint
 
-        ok = flint.fmpz_mat(AC.tolist()) * flint.fmpz_mat(W.tolist()) == flint.fmpz_mat((Ai * e).tolist())
-    else:
-        ok = bool((AC.dot(W) == Ai * e).all())
+    # factorization: A[:, cols] W == A e with W = e V; column_span: A[:, cols] W == A[:, D] e (D: other columns)
+    span, chosen = c.kind == "column_span", set(c.cols)
+    D = [j for j in range(m) if j not in chosen] if span else list(range(m))
+    if len(c.V) != c.k or any(len(row) != len(D) for row in c.V):
+        raise CertificateError(f"{'W' if span else 'V'}: expected a {c.k} x {len(D)} matrix")
+    Aq = [_q(x) for x in A.flat]  # rational entries: scale A to integers (changes neither rank nor the relations)
+    d = lcm(1, *(x.denominator for x in Aq))
+    Ai = np.array([int(x * d) for x in Aq], dtype=object).reshape(n, m)
+    e = c.e if span else lcm(1, *(x.denominator for row in c.V for x in row))
+    W = [list(row) for row in c.V] if span else [[int(x * e) for x in row] for row in c.V]
+    ok = (all(x == 0 for x in Ai.flat) if c.k == 0 else not D or
+          flint.fmpz_mat(Ai[:, list(c.cols)].tolist()) * flint.fmpz_mat(W) == flint.fmpz_mat((Ai[:, D] * e).tolist()))
     if not ok:
-        raise CertificateError(f"A[:, cols] V != A: the factorization of inner size {c.k} is wrong")
+        raise CertificateError(f"A[:, cols] W != A[:, D] e: the column span of size {c.k} is wrong" if span else
+                               f"A[:, cols] V != A: the factorization of inner size {c.k} is wrong")
 
 
 def check_rank_certificate(matrix, cert, *, denominator: int = 1, modulus: int | None = None) -> None:

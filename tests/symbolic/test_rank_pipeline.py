@@ -50,10 +50,11 @@ def test_reads_spec_files_and_refuses_bad_input(tmp_path):
 
 
 def test_long_factor_entries_are_certificates_not_refusals():
-    # a square activation doubles the bits per layer: at N=8 the factor V of [A]_odd-even has entries of more
-    # than 1000 digits (the limit of a spec number); they are certificate entries, bounded by the kernel's limit
+    # a square activation doubles the bits per layer: at N=8 the column relations W of [A]_odd-even have entries
+    # of more than 1000 digits (the limit of a spec number); they are certificate entries, bounded by the kernel's
+    # limit
     s = deep(N=8, M=3, activation="square", pooling="max", seed=2)
     a = matricization_rank(s, "odd-even")
     assert (a.rank, a.exact) == (78, True)
-    assert max(len(str(x)) for row in a.to_dict()["certificate"]["upper"]["V"] for x in row) > 1000
+    assert max(len(str(x)) for row in a.to_dict()["certificate"]["upper"]["W"] for x in row) > 1000
     assert check_result(a.to_dict()).ok

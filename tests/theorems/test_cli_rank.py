@@ -119,10 +119,10 @@ def test_console_script_and_recheck_from_file_and_stdin(tmp_path):
     q = completed(ZYGOTE.run(["recheck", "-"], stdin_text=p.stdout))  # the same entry point, forked (fast)
     assert q.returncode == 0 and "ok " in q.stdout
     bad = copy.deepcopy(a)
-    V = bad["results"][0]["certificate"]["upper"]["V"]
-    V[0][0] = str(Fraction(V[0][0]) + 1)
+    W = bad["results"][0]["certificate"]["upper"]["W"]
+    W[0][0] += 1
     q = convac("recheck", write(tmp_path, bad, "bad.json"))
-    assert q.returncode == 1 and q.stdout.startswith("FAILED ") and "A[:, cols] V differs from A" in q.stdout
+    assert q.returncode == 1 and q.stdout.startswith("FAILED ") and "A[:, cols] W differs from A[:, D] e" in q.stdout
     assert q.stdout.splitlines()[-1] == "0 of 1 statements verified, 1 failed"
 
 
@@ -297,7 +297,7 @@ def test_recheck_bad_input(capsys, tmp_path, content, pattern):
 # ----------------------------------------------------------------------------- tampering
 @pytest.fixture(scope="module")
 def deficient():
-    """A rank-deficient answer (factorization upper bound, the exact engine): deep ConvAC, halves rank 2 of 9 x 9."""
+    """A rank-deficient answer (column-span upper bound, the exact engine): deep ConvAC, halves rank 2 of 9 x 9."""
     return rank_answer(deep(N=4, M=3, widths=(3, 2), seed=7), "halves", engine="exact")
 
 
@@ -315,7 +315,7 @@ def _rejected(capsys, res, reason):
 
 
 def test_untampered_is_accepted(capsys, deficient):
-    assert deficient["certificate"]["upper"]["kind"] == "factorization" and deficient["rank"] == 2
+    assert deficient["certificate"]["upper"]["kind"] == "column_span" and deficient["rank"] == 2
     assert deficient["kernel_verified"] is True
     assert recheck_answer(capsys, deficient)[0] == 0
 
@@ -333,11 +333,11 @@ def test_tampered_index(capsys, deficient):
 
     _rejected(capsys, tampered(deficient, out_of_range), r"expected a list of indices in 0\.\.8")
 
-    def other_column(r):  # another column: A[:, C'] V != A
+    def other_column(r):  # another column: A[:, C'] W != A[:, D'] e
         cols = r["certificate"]["upper"]["cols"]
         cols[0] = next(c for c in range(9) if c not in cols)
 
-    _rejected(capsys, tampered(deficient, other_column), r"A\[:, cols\] V differs from A")
+    _rejected(capsys, tampered(deficient, other_column), r"A\[:, cols\] W differs from A\[:, D\] e")
 
 
 def test_tampered_index_singular_minor(capsys):
@@ -354,12 +354,17 @@ def test_tampered_prime(capsys, deficient):
         _rejected(capsys, tampered(deficient, lambda r: r["certificate"]["lower"].update(prime=q)), "is not a prime")
 
 
-def test_tampered_V_entry(capsys, deficient):
+def test_tampered_W_entry(capsys, deficient):
     def change(r):
-        V = r["certificate"]["upper"]["V"]
-        V[1][4] = str(Fraction(V[1][4]) + Fraction(1, 3))
+        r["certificate"]["upper"]["W"][1][4] += 1
 
-    _rejected(capsys, tampered(deficient, change), r"A\[:, cols\] V differs from A")
+    _rejected(capsys, tampered(deficient, change), r"A\[:, cols\] W differs from A\[:, D\] e")
+
+    def fraction(r):
+        W = r["certificate"]["upper"]["W"]
+        W[1][4] = str(Fraction(W[1][4]) + Fraction(1, 3))
+
+    _rejected(capsys, tampered(deficient, fraction), r"W must hold integers")
 
 
 def test_tampered_k(capsys, deficient):
@@ -370,12 +375,12 @@ def test_tampered_k(capsys, deficient):
         res[part] = k  # and with the answer changed to match, the kernel refuses it all the same
         _rejected(capsys, res, reason)
 
-    def one_column(r):  # a consistent, smaller factorization: A[:, c] V cannot be A (rank 2)
+    def one_column(r):  # a consistent, smaller column span: one column cannot span A (rank 2)
         u = r["certificate"]["upper"]
-        u.update(k=1, cols=u["cols"][:1], V=u["V"][:1])
+        u.update(k=1, cols=u["cols"][:1], W=[[0] * 8])
         r["upper"] = 1
 
-    _rejected(capsys, tampered(deficient, one_column), r"A\[:, cols\] V differs from A")
+    _rejected(capsys, tampered(deficient, one_column), r"A\[:, cols\] W differs from A\[:, D\] e")
     # the answer's numbers must be the certificate's
     for key, value in (("upper", 3), ("lower", 1)):
         _rejected(capsys, tampered(deficient, lambda r: r.update({key: value})),
@@ -390,14 +395,14 @@ def test_tampered_k(capsys, deficient):
 
 
 def test_tampered_spec_weight(capsys, deficient):
-    """[A]_halves = sum_c o_c L_c R_c^T: the column relations V depend only on the right half.
+    """[A]_halves = sum_c o_c L_c R_c^T: the column relations W depend only on the right half.
 
     (A changed weight of the left half, or of the output, keeps every column relation, so the
     certificate still holds for that changed spec, rightly.)"""
     def right_half(r):
         r["statement"]["spec"]["weights"]["layers"][0][2][0][1] += 1
 
-    _rejected(capsys, tampered(deficient, right_half), r"V differs from A")
+    _rejected(capsys, tampered(deficient, right_half), r"W differs from A")
 
     def float_weight(r):  # a float: the spec no longer loads
         r["statement"]["spec"]["weights"]["output"][0][0] = 1.5
@@ -469,10 +474,10 @@ def test_recheck_verify_answer(capsys, tmp_path, deficient):
 
 # ----------------------------------------------------------------------------- the modular route of large specs
 @pytest.mark.parametrize("partition, engine, upper_kind, modular", [("odd-even", None, "trivial", True),
-                                                                     ("halves", "exact", "factorization", False)])
+                                                                     ("halves", "exact", "column_span", False)])
 def test_recheck_large_specs_modulo_the_certificates_prime(capsys, monkeypatch, partition, engine, upper_kind, modular):
     """Above rank.SMALL grid points a full-rank ConvAC answer (trivial upper bound) is rechecked
-    on the kernel's forward pass modulo the certificate's prime; a factorization needs the exact tensor."""
+    on the kernel's forward pass modulo the certificate's prime; a column span needs the exact tensor."""
     import symbolic.kernel.rank as st
 
     a = rank_answer(deep(N=4, M=3, widths=(3, 2), seed=4), partition, engine=engine)
