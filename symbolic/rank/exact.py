@@ -307,6 +307,20 @@ def _flint_column_span(data: np.ndarray, R: tuple, C: tuple):
     return tuple(tuple(int(x) for x in W.entries()[i * d:(i + 1) * d]) for i in range(len(C))), int(e)
 
 
+def _entry_bits(data: np.ndarray) -> int:
+    return max((abs(int(x)).bit_length() for x in data.flat), default=0)
+
+
+def _column_span_bytes(data: np.ndarray, k: int) -> int:
+    """The estimated size of the column relations W (k x (m - k) integers of Hadamard's bound, k (bits + log k)
+    bits each) when it exceeds a quarter of the memory limit, else 0: solving for them is refused before work."""
+    from symbolic.limits import limits
+
+    m = data.shape[1]
+    size = k * (m - k) * (k * (max(1, _entry_bits(data)) + k.bit_length()) // 8 + 16)
+    return size if size > limits().max_memory // 4 else 0
+
+
 def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBound:
     if inp.kind == "modular":
         p = inp.modulus
@@ -328,6 +342,14 @@ def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str) -
             best = lower
         if lower.k == min(n, m) or lower_bound_only or method == "modular" or inp.kind == "modular":
             break
+        too_big = _column_span_bytes(inp.data, lower.k)
+        if too_big:  # the lower bound stands; no exact upper bound is attempted
+            k = lower.k
+            return _result(lower, _trivial(n, m), method,
+                           f"a {k} x {k} minor is nonzero mod {lower.prime}, so rank >= {k}; rank <= min(rows, cols) = "
+                           f"{min(n, m)} (no exact upper bound: its column relations, rationals of about "
+                           f"{k * (max(1, _entry_bits(inp.data)) + k.bit_length()):,} bits each, would take about "
+                           f"{too_big / 2**30:.1f} GiB, over a quarter of --max-memory)")
         span = _flint_column_span(inp.data, lower.rows, lower.cols)
         if span is not None:
             W, e = span

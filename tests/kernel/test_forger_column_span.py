@@ -109,3 +109,20 @@ def test_column_span_rank_equals_sympy_rank_and_the_kernel_accepts(seed, n, m, r
             forged["W"][0][0] += 1
             with pytest.raises(CertificateError):
                 check_upper(A, forged)
+
+
+def test_column_relations_over_the_memory_limit_are_refused_before_work_and_the_lower_bound_stands():
+    """N=8, M=6 relu/max (1296 x 1296, rank >= 1041): the relations would be ~1.7 GiB, so the answer is the
+    certified interval [1041, 1296], said as such, in seconds; here the same on a 16 x 16 matrix of rank 8 with
+    1000-bit entries (relations of ~65 KB) under a 200 KB limit."""
+    from symbolic.limits import Limits, use_limits
+
+    A = _low_rank(3, 16, 16, 8) * 10**300
+    with use_limits(Limits(max_memory=200_000)):
+        r = exact_rank(A, seed=0)
+    assert (r.lower, r.upper, r.exact) == (8, 16, False)
+    assert "no exact upper bound: its column relations" in r.statement
+    assert "over a quarter of --max-memory" in r.statement
+    assert check_upper(A, r.certificate.upper.to_dict()) == 16
+    r = exact_rank(A, seed=0)  # at the default limits: exact
+    assert (r.lower, r.upper, r.certificate.upper.kind) == (8, 8, "column_span")
