@@ -119,3 +119,31 @@ def test_a_stack_too_large_to_check_is_refused_before_reading_it():
     res["certificate"]["source"]["stack"] = [one] * 2**N
     r = assert_refused_cheaply(envelope("check universality", res))
     assert "arb determinant" in r["stdout"] + r["stderr"]
+
+
+def _paths(x, path=()):
+    items = x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()
+    for k, v in items:
+        yield path + (k,)
+        yield from _paths(v, path + (k,))
+
+
+def test_wrong_types_in_every_field():
+    """Every field of a genuine tanh answer (statement and certificate), replaced by a value of another type
+    (null, true, a float, a string with a letter, a list, an object): rejected, one line, no crash."""
+    base = envelope("check universality", _res())
+    accepted, count = [], 0
+    for p in _paths(base):
+        x = json.loads(json.dumps(base))
+        parent = functools.reduce(lambda o, k: o[k], p[:-1], x)
+        old = parent[p[-1]]
+        for new in (None, True, 1.5, "q", [7], {"x": 1}):
+            if type(new) is type(old) or isinstance(new, (list, dict)) and isinstance(old, (list, dict)):
+                continue
+            parent[p[-1]] = new
+            count += 1
+            code, text = verdict(x)
+            if code not in (1, 2):
+                accepted.append(("/".join(map(str, p)), new))
+        parent[p[-1]] = old
+    assert count > 300 and not accepted, (count, accepted[:20])
