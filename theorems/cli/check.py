@@ -3,6 +3,8 @@ pooling, decided exactly."""
 
 from __future__ import annotations
 
+import argparse
+
 import json
 
 from symbolic.errors import DomainError
@@ -115,18 +117,42 @@ def register(sub):
     c = sub.add_parser("check", help="decide laws, universality and depth efficiency for any activation and "
                        "pooling, with certificates",
                        description="Exact decisions for any activation/pooling pair; every certificate is re-verified "
-                                   "by the trusted kernel. Exit 0 when decided, 1 when inconclusive, 2 on bad input.")
-    cs = c.add_subparsers(dest="what", metavar="WHAT", parser_class=type(c))
+                                   "by the trusted kernel. Exit 0 when decided, 1 when inconclusive, 2 on bad input.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n"
+                              "  convac check laws --activation relu --pooling max\n"
+                              "  convac check universality --activation relu --pooling average --N 2 --M 2\n"
+                              "  convac check depth --activation relu --pooling max --N 8 --M 2 --json > depth.json\n"
+                              "  convac recheck depth.json")
+    cs = c.add_subparsers(dest="what", metavar="WHAT", parser_class=type(c),
+                          help="laws, universality or depth (convac check WHAT --help)")
     cs.required = True
-    la = cs.add_parser("laws", help="commutativity, associativity, pooled_fixed of g(a,b) = P(sigma(a), sigma(b))")
+    la = cs.add_parser("laws", help="commutativity, associativity, pooled_fixed of g(a,b) = P(sigma(a), sigma(b))",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Decide the laws of the operator g(a, b) = P(sigma(a), sigma(b)) that the "
+                                   "generalized tensor\nproduct of ICML 2016 needs (commutative, associative, "
+                                   "P(sigma(0), x) fixed), each proved for all\nreal arguments or refuted by "
+                                   "exact numbers, and re-verified by the trusted kernel.",
+                       epilog="examples:\n  convac check laws --activation relu --pooling max\n"
+                              "  convac check laws --activation leaky_relu:1/10 --pooling product --json")
     la.add_argument("--activation", required=True, help=ops)
     la.add_argument("--pooling", required=True, help="product, max, sum, average")
-    la.add_argument("--json", action="store_true")
+    la.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
     la.set_defaults(func=_cmd_laws)
-    u = cs.add_parser("universality", help="do networks of a family realize every grid tensor (unbounded widths)?")
+    u = cs.add_parser("universality", help="do networks of a family realize every grid tensor (unbounded widths)?",
+                      formatter_class=argparse.RawDescriptionHelpFormatter,
+                      description="Decide whether the networks of a family, of any width, realize every M^N grid "
+                                  "tensor:\n'yes' with M^N realizable tensors certified independent (exact rank, or "
+                                  "arb balls for\ntanh and sigmoid), 'no' with a functional that vanishes for all "
+                                  "weights and a tensor\nno network realizes (ICML 2016, Claims 1-5).",
+                      epilog="examples:\n  convac check universality --activation relu --pooling max --N 2 --M 2\n"
+                             "  convac check universality --activation relu --pooling average --N 4 --M 2 "
+                             "--architecture deep\n"
+                             "  convac check universality --activation tanh --pooling product --N 2 --M 2 --json")
     u.add_argument("--activation", required=True, help=ops)
     u.add_argument("--pooling", required=True, help="product, max, sum, average")
-    u.add_argument("--architecture", choices=["shallow", "deep"], default="shallow")
+    u.add_argument("--architecture", choices=["shallow", "deep"], default="shallow",
+                   help="shallow (one hidden layer, global pooling; default) or deep (a pooling tree)")
     u.add_argument("--N", type=int, required=True, help="number of patches")
     u.add_argument("--M", type=int, required=True, help="number of templates")
     u.add_argument("--window", type=int, default=2, help="deep: pooling window (N a power of it)")
@@ -134,10 +160,18 @@ def register(sub):
     u.add_argument("--widths", type=positive_ints, default=None,
                    help="deep: widths of an extra direct check of a 'no' functional (the answer is for all widths)")
     u.add_argument("--samples", type=int, default=200, help="random candidate networks (default 200)")
-    u.add_argument("--seed", type=seed_int, default=0)
-    u.add_argument("--json", action="store_true")
+    u.add_argument("--seed", type=seed_int, default=0, help="seeds the random candidate networks (default 0)")
+    u.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
     u.set_defaults(func=_cmd_universality)
-    d = cs.add_parser("depth", help="depth efficiency: shallow term bound, deep witness, complete or incomplete")
+    d = cs.add_parser("depth", help="depth efficiency: shallow term bound, deep witness, complete or incomplete",
+                      formatter_class=argparse.RawDescriptionHelpFormatter,
+                      description="Depth efficiency of an activation/pooling pair (COLT 2016, ICML 2016): the "
+                                  "shallow term bound T,\na deep witness of certified rank k, the forced shallow "
+                                  "width Z = ceil(k / T), and the label the\nkernel derives from them: none, "
+                                  "complete, incomplete or unknown (with what was tried).",
+                      epilog="examples:\n  convac check depth --activation linear --pooling product --N 8 --M 2\n"
+                             "  convac check depth --activation relu --pooling max --N 8 --M 2 --approximation\n"
+                             "  convac check depth --activation relu --pooling max --N 4 --N-max 16 --json")
     d.add_argument("--activation", required=True, help=ops)
     d.add_argument("--pooling", required=True, help="product, max, sum, average")
     d.add_argument("--N", type=int, default=4, help="number of patches, a power of 2 (default 4)")
@@ -150,6 +184,6 @@ def register(sub):
                    help="also certify that shallow nets with fewer than Z_w channels cannot even "
                         "approximate the witness "
                         "(a lower bound eps on the Frobenius distance: Courant-Fischer, exact LDL^T)")
-    d.add_argument("--seed", type=seed_int, default=0)
-    d.add_argument("--json", action="store_true")
+    d.add_argument("--seed", type=seed_int, default=0, help="seeds the witness search (default 0)")
+    d.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
     d.set_defaults(func=_cmd_depth)

@@ -10,6 +10,7 @@ to stop the server.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import os
@@ -157,7 +158,9 @@ def register(sub) -> None:
                                    "a network, its circuit, "
                                    "grid tensor, matricization, certified rank, bounds and the "
                                    "pair's verdicts) as a web "
-                                   "page on 127.0.0.1 through Voila. Ctrl-C stops it.")
+                                   "page on 127.0.0.1 through Voila. Ctrl-C stops it.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n  convac explore\n  convac explore net.json --port 0 --no-browser")
     p.add_argument("spec", nargs="?", default=None, help="start from this network (a spec file, or - for stdin)")
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866; 0: any free port)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser; only print the address")

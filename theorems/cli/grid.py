@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import json
 
 from symbolic.errors import ConvacError
@@ -50,7 +52,13 @@ def _is_prime(n: int) -> bool:
 
 def register(sub) -> None:
     """Add ``convac grid``."""
-    g = sub.add_parser("grid", help="the grid tensor of a network, exactly")
+    g = sub.add_parser("grid", help="the grid tensor of a network, exactly",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="The grid tensor A[d_1, ..., d_N] = h_y(x^(d_1), ..., x^(d_N)) of a network on "
+                                   "its templates\n(ICML 2016 eq. (3)), exactly: integers, rationals or sympy "
+                                   "expressions, never floats.",
+                       epilog="examples:\n  convac spec deep --N 4 --M 2 --seed 1 > net.json\n"
+                              "  convac grid net.json\n  convac grid net.json --engine modular --json")
     g.add_argument("spec", help="spec file (JSON) or - for standard input")
     g.add_argument("--output", default="0", help="output index y, or 'all' (default 0)")
     g.add_argument("--engine", choices=["symbolic", "exact", "modular"], default=None,

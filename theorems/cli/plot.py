@@ -15,6 +15,8 @@ The README's figures (deterministic: the spec's weights come from seed 0)::
 
 from __future__ import annotations
 
+import argparse
+
 import json
 
 from symbolic.errors import ConvacError
@@ -138,8 +140,15 @@ def _seed(text):
 
 def register(sub):
     p = sub.add_parser("plot",
-                       help="draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file")
-    kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=type(p))
+                       help="draw a circuit, a grid tensor, a matricization or the rank-growth figure to a file",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Draw a figure to a .png, .svg or .pdf file (pip install 'convac[notebooks]' "
+                                   "for matplotlib).\nEvery number in a figure is exact; colours only show it.",
+                       epilog="examples:\n  convac plot circuit net.json -o circuit.svg --weights\n"
+                              "  convac plot matricization net.json --partition odd-even --rank -o A.png\n"
+                              "  convac plot rank-growth --M 2 --N-max 16 -o growth.png")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=type(p),
+                             help="circuit, tensor, matricization, rank-growth or box (convac plot KIND --help)")
     kinds.required = True
 
     def common(q, spec=True):
@@ -149,36 +158,46 @@ def register(sub):
         q.add_argument("--title", default=None, help="replace the default title")
         q.add_argument("--dpi", type=int, default=150, help="resolution of a PNG, 10..600 (default 150)")
 
-    c = kinds.add_parser("circuit", help="the circuit graph in layers, node kinds told apart")
+    c = kinds.add_parser("circuit", help="the circuit graph in layers, node kinds told apart",
+                          description="the circuit graph in layers, node kinds told apart.",
+                          epilog="example: convac plot circuit net.json -o circuit.svg --weights")
     common(c)
     c.add_argument("--weights", action="store_true", help="label edges with their weights, coloured by sign")
     c.set_defaults(func=_checked(_cmd_circuit))
 
-    t = kinds.add_parser("tensor", help="the grid tensor as a heatmap (laid out as [A]_halves)")
+    t = kinds.add_parser("tensor", help="the grid tensor as a heatmap (laid out as [A]_halves)",
+                          description="the grid tensor as a heatmap (laid out as [A]_halves).",
+                          epilog="example: convac plot tensor net.json -o tensor.png")
     common(t)
     t.add_argument("--output", type=int, default=0, help="output index y (default 0)")
     t.set_defaults(func=_checked(_cmd_tensor))
 
-    m = kinds.add_parser("matricization", help="[A]_I as a heatmap with its index convention")
+    m = kinds.add_parser("matricization", help="[A]_I as a heatmap with its index convention",
+                          description="[A]_I as a heatmap with its index convention.",
+                          epilog="example: convac plot matricization net.json --partition 0,1 --rank -o A.png")
     common(m)
     m.add_argument("--partition", default="odd-even", help="odd-even (default), halves, or row modes such as 0,3")
     m.add_argument("--output", type=int, default=0, help="output index y (default 0)")
     m.add_argument("--rank", action="store_true", help="state the certified exact rank in the title")
     m.set_defaults(func=_checked(_cmd_matricization))
 
-    r = kinds.add_parser("rank-growth", help="deep ranks against shallow bounds over N = 2, 4, ..., N-max")
+    r = kinds.add_parser("rank-growth", help="deep ranks against shallow bounds over N = 2, 4, ..., N-max",
+                          description="deep ranks against shallow bounds over N = 2, 4, ..., N-max.",
+                          epilog="example: convac plot rank-growth --M 2 --N-max 16 -o growth.png --json")
     common(r, spec=False)
     r.add_argument("--M", type=int, default=2, help="templates (default 2)")
     r.add_argument("--N-max", dest="N_max", type=int, default=8, help="largest N, a power of 2 (default 8)")
-    r.add_argument("--seed", type=_seed, default=0)
+    r.add_argument("--seed", type=_seed, default=0, help="seeds the deep nets' weights (default 0)")
     r.add_argument("--json", action="store_true", help="print the exact numbers as JSON")
     r.set_defaults(func=_checked(_cmd_rank_growth))
 
-    b = kinds.add_parser("box", help="a 2-D slice through the open box of depth.relu_max.incomplete")
+    b = kinds.add_parser("box", help="a 2-D slice through the open box of depth.relu_max.incomplete",
+                          description="a 2-D slice through the open box of depth.relu_max.incomplete.",
+                          epilog="example: convac plot box --N 4 --M 2 -o box.png --resolution 41")
     common(b, spec=False)
-    b.add_argument("--N", type=int, default=4)
-    b.add_argument("--M", type=int, default=2)
+    b.add_argument("--N", type=int, default=4, help="number of patches, a power of 2 (default 4)")
+    b.add_argument("--M", type=int, default=2, help="number of templates (default 2)")
     b.add_argument("--x", default=None, help="weight on the x axis (default w0_0_0_0)")
     b.add_argument("--y", default=None, help="weight on the y axis (default w0_1_0_0)")
-    b.add_argument("--resolution", type=int, default=25)
+    b.add_argument("--resolution", type=int, default=25, help="grid points per axis of the slice (default 25)")
     b.set_defaults(func=_checked(_cmd_box))

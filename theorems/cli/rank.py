@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import json
 
 from symbolic.errors import ConvacError
@@ -128,7 +130,11 @@ def register(sub) -> None:
     """Add the ``rank`` and ``recheck`` subcommands to the ``convac`` parser."""
     r = sub.add_parser("rank", help="the exact, certified rank of a matricization of a network's grid tensor",
                        description="The rank of [A^y]_I with a certificate (verified before it is printed) and the "
-                                   "structural upper bounds (trivial, widths, min-cut).")
+                                   "structural upper bounds (trivial, widths, min-cut).",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n  convac spec deep --N 8 --M 4 --seed 1 > net.json\n"
+                              "  convac rank net.json --partition odd-even\n"
+                              "  convac rank net.json -p 0,1,4,5 --json > rank.json && convac recheck rank.json")
     r.add_argument("spec", help="spec file (JSON) or - for standard input")
     r.add_argument("--partition", "-p", default="odd-even",
                    help="row modes I: odd-even (default), halves, or a comma list such as 0,3")

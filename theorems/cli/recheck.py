@@ -26,6 +26,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv) -> int:
+    args = build_parser().parse_args(argv)
+    return _interruptible(lambda: _check(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``convac recheck`` (its own: the trusted path runs without the ``convac`` parser)."""
     p = _Parser(prog="convac recheck", description=(
         "Re-verify every statement of a saved --json answer of convac (rank, verify, verify --variants, check laws, "
         "check universality, search) with the small trusted kernel: each certificate must prove exactly the "
@@ -41,8 +47,7 @@ def main(argv) -> int:
     p.add_argument("--max-entries", metavar="N", default=os.environ.get("CONVAC_MAX_ENTRIES"),
                    help="largest forward pass, symbolic network or expansion the kernel takes on, e.g. 2^26 "
                         "(default 2^24; env CONVAC_MAX_ENTRIES)")
-    args = p.parse_args(argv)
-    return _interruptible(lambda: _check(args))
+    return p
 
 
 def _check(args) -> tuple:

@@ -96,21 +96,30 @@ def register(sub) -> None:
     ops = "activation: linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid"
     s = sub.add_parser("search", help="search for counterexamples to conjectures (minimal, replayable, certified)",
                        description="Exit 0 when a conjecture is refuted, 1 when inconclusive (no counterexample found "
-                                   "is never a proof), 2 on bad input.")
-    ss = s.add_subparsers(dest="what", metavar="WHAT", parser_class=type(s))
+                                   "is never a proof), 2 on bad input.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n  convac search rank-bound --architecture shallow --activation relu "
+                              "--pooling max --N 4 --M 2 --Z 1 --partition odd-even --bound Z --seed 0\n"
+                              "  convac search rank-bound --architecture deep --activation linear --pooling "
+                              "product --N 4 --M 2 --partition odd-even --bound 1 --json > found.json")
+    ss = s.add_subparsers(dest="what", metavar="WHAT", parser_class=type(s),
+                          help="rank-bound (convac search rank-bound --help)")
     ss.required = True
     rb = ss.add_parser("rank-bound", help="look for a network with rank [A]_P > EXPR",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="EXPR uses integers, N, M, Z, L, w, r0, r1, ..., + - * / ^, min, max, floor, ceil.")
-    rb.add_argument("--architecture", choices=["shallow", "deep"], required=True)
+                       description="EXPR uses integers, N, M, Z, L, w, r0, r1, ..., + - * / ^, min, max, floor, ceil.",
+                       epilog="example:\n  convac search rank-bound --architecture shallow --activation relu "
+                              "--pooling max --N 4 --M 2 --Z 1 --partition odd-even --bound Z --seed 0")
+    rb.add_argument("--architecture", choices=["shallow", "deep"], required=True,
+                    help="shallow (one hidden layer, global pooling) or deep (a pooling tree)")
     rb.add_argument("--activation", required=True, help=ops + " (exact ones only)")
     rb.add_argument("--pooling", required=True, help="product, max, sum, average")
-    rb.add_argument("--N", type=int, required=True)
-    rb.add_argument("--M", type=int, required=True)
+    rb.add_argument("--N", type=int, required=True, help="number of patches (deep: a power of --window)")
+    rb.add_argument("--M", type=int, required=True, help="number of templates")
     rb.add_argument("--Z", type=int, default=None, help="shallow: hidden channels")
     rb.add_argument("--widths", type=positive_ints, default=None, help="deep: r0,r1,...")
     rb.add_argument("--window", type=int, default=2, help="deep: pooling window")
-    rb.add_argument("--shared", action="store_true")
+    rb.add_argument("--shared", action="store_true", help="coefficient sharing (one weight vector per layer)")
     rb.add_argument("--partition", required=True, help="odd-even, halves or a comma list of row modes")
     rb.add_argument("--bound", required=True, metavar="EXPR", help="the conjectured bound, e.g. Z or 'min(r0,M)^(N/2)'")
     rb.add_argument("--budget", type=float, default=60.0, metavar="S", help="seconds of search (default 60)")
@@ -129,5 +138,5 @@ def register(sub) -> None:
     rb.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="dask: the cluster of this scheduler, e.g. tcp://127.0.0.1:8786 (implies --executor dask)")
     rb.add_argument("--save", metavar="FILE", help="write the counterexample's spec to FILE")
-    rb.add_argument("--json", action="store_true")
+    rb.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
     rb.set_defaults(func=_cmd_rank_bound)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 
 
 def _cmd_show(args):
@@ -38,7 +40,11 @@ def register(sub) -> None:
     """Add ``convac show``."""
     from theorems.claims.ids import CLAIM_IDS
 
-    s = sub.add_parser("show", help="a claim's statement, source, proof method and instances")
+    s = sub.add_parser("show", help="a claim's statement, source, proof method and instances",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Print one claim of the catalog: its statement, the paper it comes from, how "
+                                   "convac proves it\non an instance, and the instances of each size.",
+                       epilog="examples:\n  convac show depth.convac.generic\n  convac show geometry --json")
     s.add_argument("id", choices=CLAIM_IDS, metavar="ID", help=", ".join(CLAIM_IDS))
     s.add_argument("--json", action="store_true", help="print the claim as JSON")
     s.set_defaults(func=_cmd_show)
