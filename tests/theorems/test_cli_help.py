@@ -66,3 +66,12 @@ def test_every_example_parses(path):
             recheck.build_parser().parse_args(argv[1:])
         else:
             build_parser(argv[0]).parse_args(argv)  # a wrong flag exits 2 here
+
+
+def test_quiet_means_the_same_wherever_it_is_accepted():
+    """-q/--quiet: no progress notes on stderr (rank, verify, search); recheck has no progress, so its -q keeps
+    only the total line."""
+    for path in ("rank", "verify", "search rank-bound", "recheck"):
+        action = next(a for a in PARSERS[path]._actions if "--quiet" in a.option_strings)
+        assert action.option_strings == ["--quiet", "-q"], path
+        assert ("total line" if path == "recheck" else "no progress") in action.help, path

@@ -44,7 +44,8 @@ def _cmd_rank_bound(args):
 
     choice = choose_executor(args.executor, jobs=args.jobs, workers=args.workers, scheduler=args.scheduler)
     sharded = choice.kind == "dask" or choice.jobs > 1
-    with progress(args.examples, "convac search", unit="networks tried") as bar:  # a line every 10 s off a terminal
+    # a line every 10 s off a terminal, none with --quiet
+    with progress(args.examples, "convac search", unit="networks tried", interval=0 if args.quiet else 10.0) as bar:
         a = rank_bound_answer(architecture=args.architecture, activation=args.activation, pooling=args.pooling,
                               N=args.N, M=args.M, widths=widths, partition=args.partition, bound=args.bound,
                               shared=args.shared, window=args.window, examples=args.examples, seconds=args.budget,
@@ -139,4 +140,5 @@ def register(sub) -> None:
                     help="dask: the cluster of this scheduler, e.g. tcp://127.0.0.1:8786 (implies --executor dask)")
     rb.add_argument("--save", metavar="FILE", help="write the counterexample's spec to FILE")
     rb.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
+    rb.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
     rb.set_defaults(func=_cmd_rank_bound)

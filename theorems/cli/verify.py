@@ -174,7 +174,7 @@ def register(sub):
                    help="append each finished result to FILE as one JSON line, as it arrives (in the order results "
                         "finish); rerun with the same FILE to skip the results already there (each re-verified by the "
                         "kernel) and finish the rest")
-    v.add_argument("--quiet", action="store_true",
+    v.add_argument("--quiet", "-q", action="store_true",
                    help="no progress (a bar on a terminal; otherwise a line on stderr every 10 s of long work)")
     v.add_argument("--variants", action="store_true",
                    help="instead, run the deliberately false variants of the claims (each must come out refuted)")
