@@ -25,7 +25,7 @@ Estimates (each an upper bound of the order of what the step holds or does):
 Traceback (most recent call last):
 ...
 symbolic.errors.TooLarge: not re-checked: grid points of the forward pass (M=2, N=26): 67,108,864, over the kernel's
-limit of 1,048,576 (convac recheck --max-entries raises it)
+limit of 1,048,576 (--max-entries 2^26 lifts it)
 >>> import sympy
 >>> a = sympy.symbols("a0:9")
 >>> expansion_terms(sum(a) ** 64) > 10**10
@@ -75,9 +75,13 @@ def budget(b: Budget):
         _BUDGET.reset(token)
 
 
-def refuse(what: str, size: int, limit: int, flag: str, unit: str = ""):
+def refuse(what: str, size: int, limit: int, flag: str, unit: str = "", needed: int | None = None):
+    """Raise TooLarge naming the step, its size, the limit and the value of ``flag`` (of convac recheck, verify,
+    rank, ...) that lifts it: ``needed`` entries (as the next power of two) or bytes (in whole GiB)."""
+    need = needed if needed is not None else size
+    value = f"2^{max(0, need - 1).bit_length()}" if flag == "--max-entries" else f"{-(-need // GiB)}G"
     raise TooLarge(f"not re-checked: {what}: {size:,}{unit}, over the kernel's limit of {limit:,}{unit} "
-                   f"(convac recheck {flag} raises it)")
+                   f"({flag} {value} lifts it)")
 
 
 def parse_size(text: str, field: str = "--max-memory") -> int:
@@ -113,12 +117,14 @@ def grid_points(M: int, N: int, outputs: int, kind: str, entry_size: int = 1, bi
         refuse(f"grid points of the forward pass (M={M}, N={N})", points, b.entries, "--max-entries")
     limit = value_bits_limit()
     if bits > limit:
-        refuse(f"bits of one grid entry of the forward pass (M={M}, N={N})", bits, limit, "--max-memory")
-    # big numbers: about one multiplication per weight per point, each (bits / 64)^1.6 word operations
+        refuse(f"bits of one grid entry of the forward pass (M={M}, N={N})", bits, limit, "--max-memory",
+               needed=bits * 4096)
+    # big numbers: about one multiplication per weight per point, each (bits / 64)^1.6 word operations; at most
+    # 4096 per allowed entry (2^36 at the default 2^24 entries)
     ops = points * max(1, weights) * max(1, int((bits / 64) ** 1.6))
-    if bits > 64 and ops > 1 << 36:
-        refuse(f"word operations of the exact forward pass (M={M}, N={N}, {bits:,}-bit entries)", ops, 1 << 36,
-               "--max-entries")
+    if bits > 64 and ops > b.entries << 12:
+        refuse(f"word operations of the exact forward pass (M={M}, N={N}, {bits:,}-bit entries)", ops,
+               b.entries << 12, "--max-entries", needed=-(-ops >> 12))
     per = {"modular": 24, "exact": 120 + bits // 8}.get(kind, 120 * max(1, entry_size))
     need_bytes = points * outputs * per
     if need_bytes > b.memory:
@@ -143,7 +149,7 @@ def work(units: int, what: str):
     """A step of ``units`` word operations (matrix products of big numbers): at most 64 per allowed entry."""
     b = current()
     if units > 64 * b.entries:
-        refuse(f"word operations of {what}", units, 64 * b.entries, "--max-entries")
+        refuse(f"word operations of {what}", units, 64 * b.entries, "--max-entries", needed=-(-units // 64))
 
 
 def expansion_terms(e, memo=None) -> int:
@@ -191,7 +197,7 @@ def expansion(e, what: str = "a zero test"):
     t = expansion_work(e)
     b = current()
     if t > b.terms:
-        refuse(f"terms of the expansion in {what}", t, b.terms, "--max-entries")
+        refuse(f"terms of the expansion in {what}", t, b.terms, "--max-entries", needed=16 * t)
 
 
 def degree(e, memo=None) -> int:
@@ -226,7 +232,7 @@ def substitution(exprs, point_bits: int, what: str = "the substitution of the po
     for e in exprs:
         bits = degree(e, memo) * max(1, point_bits)
         if bits > limit:
-            refuse(f"bits of a value in {what}", bits, limit, "--max-memory")
+            refuse(f"bits of a value in {what}", bits, limit, "--max-memory", needed=bits * 4096)
 
 
 __all__ = ["Budget", "budget", "current", "grid_points", "symbols", "entries", "work", "expansion",
