@@ -74,3 +74,10 @@ def test_json_answer_passes_convac_recheck(capsys, tmp_path):
     rc = main(["recheck", str(p)])
     out, _ = capsys.readouterr()
     assert rc == 0 and out.splitlines()[-1] == "1 of 1 statements verified", out
+
+
+def test_text_answer_names_the_arb_determinant(capsys):
+    rc = main(["check", "universality", "--activation", "tanh", "--pooling", "max", "--N", "2", "--M", "2"])
+    out, err = capsys.readouterr()
+    assert rc == 0 and "answer: yes (proved" in out and not err, (out, err)
+    assert "arb ball of the 4 x 4 determinant" in out and "re-verified by the trusted kernel" in out

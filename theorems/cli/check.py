@@ -79,8 +79,13 @@ def _cmd_universality(args):
         print(f"  {len(nets)} realizing networks (one channel each; F = identity); the first ones:")
         for s in nets[:4]:
             print(f"    {json.dumps(s['weights'], separators=(',', ':'))}")
-        print(f"  independence: rank {a['certificate']['certificate']['k']} certified by a nonzero minor modulo "
-              f"{a['certificate']['certificate']['prime']} of the stacked tensors (recomputed by the forward pass)")
+        c = a["certificate"]
+        if c["kind"] == "arb_independence":
+            print(f"  independence: the arb ball of the {len(nets)} x {len(nets)} determinant of the stacked tensors "
+                  "excludes 0 (recomputed by the kernel's forward pass in ball arithmetic)")
+        else:
+            print(f"  independence: rank {c['certificate']['k']} certified by a nonzero minor modulo "
+                  f"{c['certificate']['prime']} of the stacked tensors (recomputed by the forward pass)")
     elif a["answer"] is False:
         print(f"  functional: phi(A) = {_fmt_functional(a['functional'])} = 0 for every realizable A")
         wi = [i for i, e in enumerate(a["unrealizable"]["entries"]) if e][0]
