@@ -20,8 +20,10 @@ Why acceptance implies truth.
    (x)_t psi_{t,alpha}, gets U = [a_alpha (x)_t U_{t,alpha}]_alpha (blocks side by side), V = [(x)_t
    V_{t,alpha}]_alpha (stacked), of inner size r * prod_t c_t; where M^min(|I_S|, |J_S|) is smaller, the node's
    own matricization times an identity instead.  Rows and columns are the node's modes in tree order.
-3. It checks U V == [A]_I entry by entry as polynomials (exact integer coefficients), unless the inner size
-   is already the smaller side of [A]_I (every matrix has rank <= its smaller side: no identity needed).  A
+3. It checks U V == [A]_I as polynomials (exact integer coefficients), one row i at a time: with marker
+   variables x_{p,m} (none of them a weight), y_j = prod_{p in J} x_{p, j_p} are distinct monomials, so
+   sum_j y_j (U V)[i, j] == sum_j y_j [A]_I[i, j] holds iff every entry of row i agrees.  It skips this only
+   when the inner size is already the smaller side of [A]_I (every matrix has rank <= its smaller side).  A
    polynomial identity holds at every point, so for every weight rank [A(w)]_I = rank U(w) V(w) <= inner size.
    The matrices are [A]_I up to a fixed permutation of rows and of columns (tree order instead of patch
    order), which keeps the rank.  Step 2 is therefore never trusted: a wrong construction fails step 3.
@@ -38,9 +40,11 @@ children's terms); and the work, those terms times 16 per partition.
 from __future__ import annotations
 
 import functools
+import operator
 import math
 
 import flint
+import numpy as np
 
 from . import cost
 from .failure import need
@@ -48,6 +52,14 @@ from .failure import need
 
 def _outer(s: list, t: list) -> list:
     return [x * y for x in s for y in t]
+
+
+def _total(xs, zero):
+    """The sum of polynomials, added in pairs (a running sum would copy the growing total each time)."""
+    xs = list(xs)
+    while len(xs) > 1:
+        xs = [xs[i] + xs[i + 1] if i + 1 < len(xs) else xs[i] for i in range(0, len(xs), 2)]
+    return xs[0] if xs else zero
 
 
 def _kron(A: list, B: list) -> list:
@@ -71,9 +83,10 @@ def estimate(N: int, M: int, window: int, widths: list, partitions: int) -> int:
 
 def forward(N: int, M: int, window: int, widths: list):
     """The symbolic forward pass: per level, per node, per channel, (tensor, weights); tensors are flat row-major
-    lists of polynomials over the node's patches in tree order; leaves have no weights row (None)."""
+    lists of polynomials over the node's patches in tree order; leaves have no weights row (None).  The ring
+    also holds N * M marker variables (the last ones), for :func:`bounds`."""
     nv = sum(N // window ** l * r * (M if l == 0 else widths[l - 1]) for l, r in enumerate(widths)) + widths[-1]
-    ctx = flint.fmpz_mpoly_ctx.get(("w", nv))
+    ctx = flint.fmpz_mpoly_ctx.get(("w", nv + N * M))
     gens = iter(ctx.gens())
     level = [[([next(gens) for _ in range(M)], None) for _ in range(widths[0])] for _ in range(N)]
     levels = [level]
@@ -96,13 +109,11 @@ def forward(N: int, M: int, window: int, widths: list):
 
 def _matricize(T: list, M: int, side: list) -> list:
     """[T]_side of a flat row-major tensor: rows = the modes with side True, in order."""
-    n, rows, cols = len(side), [i for i, s in enumerate(side) if s], [i for i, s in enumerate(side) if not s]
-    out = [[None] * M ** len(cols) for _ in range(M ** len(rows))]
-    for idx, x in enumerate(T):
-        d = [idx // M ** (n - 1 - i) % M for i in range(n)]
-        out[functools.reduce(lambda r, p: r * M + d[p], rows, 0)][functools.reduce(lambda c, p: c * M + d[p],
-                                                                                   cols, 0)] = x
-    return out
+    n = len(side)
+    rows, cols = [i for i, s in enumerate(side) if s], [i for i, s in enumerate(side) if not s]
+    perm = np.arange(M ** n).reshape((M,) * n).transpose(rows + cols).ravel().tolist()
+    nc = M ** len(cols)
+    return [[T[k] for k in perm[i:i + nc]] for i in range(0, len(perm), nc)]
 
 
 def factor(ctx, levels, M: int, window: int, side: list) -> tuple:
@@ -147,18 +158,24 @@ def bounds(N: int, M: int, window: int, widths: list, order: list, partitions: l
     estimate(N, M, window, widths, len(partitions))
     ctx, levels = forward(N, M, window, widths)
     root = levels[-1][0][0][0]
-    zero, out = ctx.constant(0), []
+    zero, one, out = ctx.constant(0), ctx.constant(1), []
+    x = ctx.gens()[-N * M:]  # markers x_{p,m}, variables of no weight
+    marks = [[x[p * M + m] for m in range(M)] for p in range(N)]
     for rows in partitions:
         U, V, sd = factor(ctx, levels, M, window, [order[k] in set(rows) for k in range(N)])
         A = _matricize(root, M, sd)
         if len(V) >= min(len(A), len(A[0])):  # no identity needed: every matrix has rank <= its smaller side
             out.append(min(len(A), len(A[0])))
             continue
-        cols = [[(k, x) for k, x in enumerate(c) if not x.is_zero()] for c in zip(*V)]
+        need(len(U) == len(A) and all(len(r) == len(V) for r in U) and all(len(r) == len(A[0]) for r in V),
+             f"{what}: rows {rows}: U, V are not {len(A)} x n and n x {len(A[0])}")
+        # row i: sum_j y_j (U V)[i, j] == sum_j y_j A[i, j], y_j = prod_{p in J} x_{p, j_p} distinct monomials
+        y = functools.reduce(_outer, [m for m, s in zip(marks, sd) if not s], [one])
+        v = [_total((b * c for b, c in zip(y, row) if not c.is_zero()), zero) for row in V]
         for i, (u, arow) in enumerate(zip(U, A)):
-            for j, (c, x) in enumerate(zip(cols, arow)):
-                need(sum((u[k] * y for k, y in c if not u[k].is_zero()), zero) == x,
-                     f"{what}: rows {rows}: (U V)[{i}, {j}] differs from [A]_I as a polynomial")
+            uv = _total((a * b for a, b in zip(u, v) if not a.is_zero()), zero)
+            need(uv == _total(map(operator.mul, y, arow), zero),
+                 f"{what}: rows {rows}: row {i} of U V differs from [A]_I as polynomials")
         out.append(len(V))
     return out
 
