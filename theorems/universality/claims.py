@@ -4,7 +4,8 @@ general decision procedure behind ``convac check universality`` (design.md secti
 Universality on an instance (N, M) is a statement about all M^N-entry tensors:
 
 - *yes* is proved by M^N realizable tensors that are linearly independent (a
-  certified rank, recomputed by the forward pass): every tensor is then a linear
+  certified rank, recomputed by the forward pass; for tanh and sigmoid, whose values are
+  not rational, an arb determinant ball excluding 0): every tensor is then a linear
   combination, which the output layer realizes with one channel per basis tensor;
   an explicit target is also realized, as a worked construction.
 - *no* is proved by a nonzero linear functional phi with phi(A(w)) = 0 for every
