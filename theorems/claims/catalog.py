@@ -259,7 +259,7 @@ CATALOG = (
           small=(dict(N=2, M=2, window=2), dict(N=4, M=2, window=2, patch_order="random"), dict(N=4, M=3, window=2),
                  dict(N=4, M=2, window=4), dict(N=4, M=3, window=4, patch_order="random")),
           # N=8, M=3 with widths 3: 14,348,907 terms in the symbolic grid tensor, refused by the kernel's budget
-          medium=(dict(N=8, M=2, window=2), dict(N=8, M=3, window=2, widths=[2, 1, 1], patch_order="random"),
+          medium=(dict(N=8, M=2, window=2), dict(N=8, M=3, window=2, widths=[3, 1, 1], patch_order="random"),
                   # the identity order written out: a journal line of the random order can never answer it
                   dict(N=16, M=2, window=4, patch_order=list(range(16))),
                   dict(N=16, M=2, window=4, patch_order="random")),  # N=8, M=4: 127 partitions, ~4 min
