@@ -2,8 +2,8 @@
 
 - ``convac recheck`` loads only the kernel (symbolic/kernel), symbolic/errors and the thin
   entry modules: never a prover, engine, decomposition, rank, search, bounds or theorems module;
-- their total is at most 3,000 source lines (blank lines, comments and docstrings not counted;
-  the physical count is printed too);
+- the kernel's files and those entry modules total at most LIMIT source lines (blank lines, comments
+  and docstrings not counted; the physical count is printed too);
 - no kernel module imports a convac module outside the kernel and symbolic.errors.
 """
 
@@ -14,8 +14,9 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-LIMIT = 3600  # issue 18: one file per statement type; issue 19: depth labels, three a.e. rules, approximation,
-#               geometry factorization for all weights, arb-certified universality of tanh and sigmoid
+LIMIT = 3700  # the 25 kernel files (3,438 lines on 2026-12-08: issue 18's one file per statement type; issue 19's
+#               depth labels, a.e. rules, approximation, geometry factorization, arb universality; issue 23's BLAS
+#               elimination, Kronecker and column_span certificates) and the recheck entry modules (~180 lines)
 ALLOWED = {"symbolic", "symbolic.errors", "theorems", "theorems.entry", "theorems.cli", "theorems.cli.recheck"}
 
 
@@ -53,11 +54,14 @@ def test_recheck_loads_only_the_kernel(tmp_path):
 
 
 def test_kernel_size(tmp_path):
-    files = [ROOT / (m.replace(".", "/") + ".py") for m in _loaded_by_recheck(tmp_path)]
-    files = [f if f.exists() else f.with_suffix("") / "__init__.py" for f in files]
+    """Every file of the kernel counts (its modules load lazily, so one recheck loads only some of them), with the
+    entry modules a recheck loads outside it."""
+    loaded = [ROOT / (m.replace(".", "/") + ".py") for m in _loaded_by_recheck(tmp_path)]
+    loaded = [f if f.exists() else f.with_suffix("") / "__init__.py" for f in loaded]
+    files = sorted(set((ROOT / "symbolic" / "kernel").glob("*.py")) | {f for f in loaded if "kernel" not in f.parts})
     sloc = sum(_source_lines(f) for f in files)
     physical = sum(len(f.read_text().splitlines()) for f in files)
-    print(f"recheck loads {len(files)} convac modules: {sloc} source lines ({physical} physical)")
+    print(f"the kernel and its entry: {len(files)} files, {sloc} source lines ({physical} physical)")
     assert sloc <= LIMIT, sloc
 
 
