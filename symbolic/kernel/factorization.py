@@ -88,11 +88,11 @@ def forward(N: int, M: int, window: int, widths: list):
     nv = sum(N // window ** l * r * (M if l == 0 else widths[l - 1]) for l, r in enumerate(widths)) + widths[-1]
     ctx = flint.fmpz_mpoly_ctx.get(("w", nv + N * M))
     gens = iter(ctx.gens())
-    level = [[([next(gens) for _ in range(M)], None) for _ in range(widths[0])] for _ in range(N)]
-    levels = [level]
+    level: list = [[([next(gens) for _ in range(M)], None) for _ in range(widths[0])] for _ in range(N)]
+    levels: list = [level]
     for l in range(1, len(widths) + 1):
         fan, out = widths[l - 1], widths[l] if l < len(widths) else 1
-        nxt = []
+        nxt: list = []
         for j in range(len(level) // window):
             kids = level[j * window:(j + 1) * window]
             pooled = [functools.reduce(_outer, (k[a][0] for k in kids)) for a in range(fan)]  # product pooling
@@ -139,12 +139,14 @@ def factor(ctx, levels, M: int, window: int, side: list) -> tuple:
                     mat = _matricize(T, M, sd)
                     out.append((eye(nr), mat) if nr <= nc else (mat, eye(nc)))
                     continue
-                U, V = [[] for _ in range(nr)], []
+                U: list = [[] for _ in range(nr)]
+                V: list = []
                 for al, x in enumerate(a):
                     Uk = functools.reduce(_kron, (k[al][0] for k in kids))
                     for row, ext in zip(U, Uk):
                         row.extend(x * y for y in ext)
-                    V.extend(functools.reduce(_kron, (k[al][1] for k in kids)))
+                    Vk: list = functools.reduce(_kron, [k[al][1] for k in kids])
+                    V.extend(Vk)
                 out.append((U, V))
             new.append(out)
             new_sides.append(sd)
