@@ -18,22 +18,32 @@ accepts, and why acceptance implies truth):
 4. What they rely on: :mod:`~symbolic.kernel.network` (the kernel's own spec reader and forward pass),
    :mod:`~symbolic.kernel.sources` (networks named by certificates, families, the zero test, the
    generalized decompositions), :mod:`~symbolic.kernel.witnesses` (witness ranks, factorizations, boxes),
-   :mod:`~symbolic.kernel.linalg` (rank certificates, structural bounds), :mod:`~symbolic.kernel.regions`
-   (case-analysis identities), :mod:`~symbolic.kernel.intervals` (exact interval and arb enclosures),
-   :mod:`~symbolic.kernel.symmetry`, :mod:`~symbolic.kernel.parse` (the whitelist JSON and expression
-   reader), :mod:`~symbolic.kernel.failure` (the one way to reject).
+   :mod:`~symbolic.kernel.linalg` (rank certificates: minors, factorizations, column spans; structural
+   bounds), :mod:`~symbolic.kernel.blas_elimination` (rank modulo a prime below 2^21 by float64 elimination
+   on exact integers), :mod:`~symbolic.kernel.kronecker` (structured rank certificates of deep ConvACs,
+   never forming A), :mod:`~symbolic.kernel.factorization` (ICLR 2017 upper bounds for all weights: a
+   factorization over the pooling tree checked as an identity of polynomials),
+   :mod:`~symbolic.kernel.arb_tensor` (forward passes in arb balls and determinants excluding 0, for tanh
+   and sigmoid), :mod:`~symbolic.kernel.approximation` (Courant-Fischer lower bounds on the distance to
+   low-rank tensors), :mod:`~symbolic.kernel.regions` (case-analysis identities),
+   :mod:`~symbolic.kernel.intervals` (exact interval and arb enclosures), :mod:`~symbolic.kernel.symmetry`,
+   :mod:`~symbolic.kernel.parse` (the whitelist JSON and expression reader), :mod:`~symbolic.kernel.failure`
+   (the one way to reject).
 
 The trusted base, and what the kernel relies on each for:
 
 - Python: int and fractions.Fraction arithmetic (exact), json (parsing only, with hooks that refuse
   duplicate keys, non-finite numbers and invalid Unicode), dataclasses.
-- python-flint: ``nmod_mat`` determinants (a minor nonzero modulo a prime), ``fmpq_mat`` products (exact
-  factorizations), ``arb`` balls (enclosures of tanh, sigmoid and exp values that exclude 0).
+- python-flint: ``nmod_mat`` determinants (a minor nonzero modulo a prime), ``fmpq_mat`` and ``fmpz_mat``
+  products (exact factorizations and column spans), ``fmpz_mpoly`` arithmetic (polynomial identities in the
+  weights), ``arb`` balls and ``arb_mat.det`` (enclosures of tanh, sigmoid and exp values, and determinants,
+  that exclude 0; outward rounding).
 - sympy: ``expand`` as the zero test of polynomial and rational expressions (after the cost estimate),
   ``Rational``, ``is_polynomial``/``is_rational_function`` (the quantifier rule), ``isprime``,
   ``PermutationGroup`` (group order and membership); never ``sympify`` of text (strict mode only).
 - networkx: ``minimum_cut`` (only to choose a cut; the bound is the exact product over that cut).
 - numpy: object arrays of exact numbers and int64 residues modulo primes below 2^26 (no overflow:
-  products of residues stay below 2^52 before reduction).
+  products of residues stay below 2^52 before reduction); float64 BLAS products in
+  :mod:`~symbolic.kernel.blas_elimination` only on integers whose sums stay below 2^53 (exact, proof there).
 - :mod:`symbolic.errors`: the exception classes.
 """
