@@ -175,11 +175,11 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
                                                   and M**N >= STRUCTURED_POINTS):
         from symbolic.rank.structured import structured_rank
 
-        structured = structured_rank(spec, rows, output, seed=seed, notes=notes)  # A is never formed
+        why: list = []
+        structured = structured_rank(spec, rows, output, seed=seed, notes=notes, reasons=why)  # A is never formed
         if structured is None and engine == "structured":
-            raise DomainError("engine='structured' needs a ConvAC (numeric weights, linear "
-                              "activation, product pooling) "
-                              "whose one-sided blocks keep independent inner indices; use the default engine")
+            raise DomainError(f"engine='structured' does not apply: {why[0] if why else 'not a structured case'}; "
+                              "use the default engine")
     G = circuit(spec)
     bnds = structural_bounds(spec, rows, output, G=G)
     # a proposal costs the prover nothing: the kernel's own cost model, under this run's limits, governs it

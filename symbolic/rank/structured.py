@@ -71,7 +71,7 @@ def applies(spec) -> bool:
 
 
 class _Skip(Exception):
-    pass
+    """Not a structured case; the message says why (``structured_rank(..., reasons=[])`` collects it)."""
 
 
 def _mod(X, p) -> np.ndarray:
@@ -121,7 +121,7 @@ class _Net:
         W = self.W(l, k)
         R = self.M ** (self.w ** l)
         if R * max(W.shape) > MAX_ENTRIES:
-            raise _Skip
+            raise _Skip(f"the channel vectors of block ({l}, {k}) would exceed {MAX_ENTRIES:,} entries")
         X = (_mod(self.F, p) if p else self.F) if l == 0 else \
             _kr([self.vectors(l - 1, self.w * k + t, p) for t in range(self.w)], p)
         return _matmul_mod(X, _mod(W, p).T, p) if p else X.dot(W.T)
@@ -141,34 +141,53 @@ class _Net:
         diag = [kid for kid in kids if kid[2] is None]
         dense = [kid for kid in kids if kid[2] is not None]
         for other in ("I", "J"):
-            if any(kid[0] == other for kid in dense) or (diag and all(kid[0] == other for kid in diag)):
-                raise _Skip
+            wide = [kid for kid in dense if kid[0] == other]
+            if wide:
+                r, R = wide[0][2].shape
+                raise _Skip(f"a one-sided block ({other} side) has {r} channels on {R} rows (more channels than "
+                            "rows, e.g. r_0 > M) and a sibling on the other side: the channel matricizations of "
+                            "their pool are not diagonal in one basis")
+            if diag and all(kid[0] == other for kid in diag):
+                raise _Skip(f"a mixed block whose one-sided children with diagonal form all lie on the {other} side: "
+                            "the inner indices of the other side do not determine its channel")
         E = int(np.prod([kid[1] for kid in dense])) if dense else 1
         K = E * (W.shape[1] if diag else 1)
         if K * (W.shape[0] + W.shape[1]) > MAX_ENTRIES:
-            raise _Skip
+            raise _Skip(f"the cores of a mixed block (inner size {K:,}) would exceed {MAX_ENTRIES:,} entries")
         cols = _kr([kid[2].T for kid in dense]) if dense else np.ones((1, W.shape[1]), dtype=object)
         if diag:
             return K, (W[:, :, None] * cols.T[None, :, :]).reshape(W.shape[0], K)
         return K, W.dot(cols.T)
 
 
-def structured_rank(spec, rows, output: int = 0, *, seed: int = 0, notes=None):
+def structured_rank(spec, rows, output: int = 0, *, seed: int = 0, notes=None, reasons: list | None = None):
     """The certified rank of [A^output]_rows by the structured route (module docstring), or None when it
-    does not apply (operator, supports, sizes, or a one-sided block without full column rank)."""
+    does not apply (operator, supports, sizes, or a one-sided block without full column rank); then
+    ``reasons``, a list, receives one line saying why.
+
+    >>> from symbolic.spec.network import deep
+    >>> why = []
+    >>> structured_rank(deep(N=4, M=2, widths=(3, 2), seed=0), (0, 2), reasons=why) is None, why[0][:40]
+    (True, 'a one-sided block (I side) has 3 channel')
+    """
     from symbolic.rank.exact import RankResult, _pivots, random_prime
 
+    def skip(reason):
+        if reasons is not None:
+            reasons.append(reason)
+
     if not applies(spec) or spec.N < 2:
-        return None
+        return skip(f"not a ConvAC with numeric weights ({spec.activation.spec_name} activation, "
+                    f"{spec.pooling.name} pooling{', symbolic weights' if spec.is_symbolic else ''}, N={spec.N})")
     notes = notes or (lambda text: None)
     net, diag_blocks = _Net(spec, rows), []
     try:
         kids = [net.block(net.L - 1, t, diag_blocks) for t in range(net.w)]
         if all(kid[0] == kids[0][0] != "mixed" for kid in kids):
-            return None
+            return skip("the rows are all or none of the modes")
         K, g = net.pool(kids, np.array([spec.output[output]], dtype=object))
-    except _Skip:
-        return None
+    except _Skip as e:
+        return skip(str(e))
     k = int(np.count_nonzero(g[0] != 0))
     notes(f"structured route: inner size {K:,}, {k:,} nonzero core entries, {len(diag_blocks)} one-sided blocks")
     for attempt in range(4):
@@ -178,16 +197,16 @@ def structured_rank(spec, rows, output: int = 0, *, seed: int = 0, notes=None):
             for l, b in diag_blocks:
                 V = net.vectors(l, b, p)
                 r, piv = _pivots(np.ascontiguousarray(V.T), p)
-                if r < V.shape[1]:
-                    return None  # not of full column rank: the dense route decides
+                if r < V.shape[1]:  # not of full column rank: the dense route decides
+                    return skip(f"the channel vectors of block ({l}, {b}) have rank {r} < {V.shape[1]} modulo {p}")
                 pivots.append((l, b, tuple(piv)))
         except (ZeroDivisionError, ValueError):  # p divides a denominator
             continue
-        except _Skip:
-            return None
+        except _Skip as e:
+            return skip(str(e))
         cert = KroneckerCertificate(k, K, p, tuple(pivots))
         statement = (f"[A]_I = P diag(g) Q^T with Kronecker-structured P, Q of full column rank (minors of "
                      f"{len(pivots)} one-sided blocks nonzero mod {p}) and g with {k} nonzero entries of the inner "
                      f"size {K}, so rank = {k}")
         return RankResult(k, k, k, cert, "structured", True, statement)
-    return None
+    return skip("4 primes divided a denominator of the weights; try another seed")
