@@ -213,13 +213,16 @@ def read_net(d, field: str = "spec") -> Net:
                          or contains_names(d.get("F"))):
         has_symbols = True
     parse = _expression if has_symbols else _number
-    F = _array(d["F"], [M, M], f"{field}.F", parse) if d.get("F") is not None else None
+    _fail_if("F" in d and d["F"] is None, f"{field}.F=None: expected an M x M matrix (omit F for the identity)")
+    F = _array(d["F"], [M, M], f"{field}.F", parse) if "F" in d else None
     window, order = 2, tuple(range(N))
     if arch == "deep":
         window = _int(d, "window", 2, 64, default=2)
         L = round(math.log(N, window)) if N > 1 else 0
         _fail_if(L < 1 or window**L != N, f"{field}.N={N}: a deep network needs N = window^L (window={window})")
         po = d.get("patch_order")
+        _fail_if("patch_order" in d and po is None,
+                 f"{field}.patch_order=None: expected a permutation of 0..{N - 1} (omit it for the identity)")
         if po is not None:
             if not isinstance(po, list) or any(isinstance(x, bool) or not isinstance(x, int) for x in po) \
                     or sorted(po) != list(range(N)):
