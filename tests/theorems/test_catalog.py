@@ -301,3 +301,43 @@ def test_variants_command():
     n = len(FALSE_VARIANTS)
     assert out["summary"] == {"proved": 0, "tested": 0, "refuted": n, "inconclusive": 0, "total": n}
     assert recheck(out).exit_code == 0
+
+
+def test_every_instance_refused_for_size_still_carries_a_statement_the_kernel_validates():
+    """A result refused before work (TooLarge under the run's limits) is listed by recheck, not rejected as
+    malformed: its statement is the claim's statement instance (F, a random patch order, the partitions
+    written out), which the kernel validates like any other. Before, 372 of the 481 large instances were
+    malformed when refused (raw catalog instances with nulls and unresolved fields)."""
+    from symbolic.kernel.recheck import check_result
+    from theorems.claims.catalog import CATALOG
+
+    for c in CATALOG:
+        for inst in c.instances("large"):
+            res = {"statement": {"type": "claim", "claim": c.id, "instance": c.statement_instance(inst, 0)},
+                   "status": "inconclusive", "certificate": None, "seconds": 1.0, "seed": 0}
+            line = check_result(res)
+            assert not line.malformed, (c.id, inst, line.reason)
+
+
+@pytest.mark.parametrize("cid", ["geometry", "universality.convac", "universality.relu_max", "equivalence.average",
+                                 "sharing"])
+def test_the_statement_instance_is_the_one_the_prover_writes(cid):
+    """Two routes: the claim's statement instance, resolved without proving, against the proved verdict's."""
+    from theorems.claims.catalog import get_claim
+
+    c = get_claim(cid)
+    for inst in c.instances("small"):
+        for seed in (0, 3):
+            assert c.statement_instance(inst, seed) == c.check(**inst, seed=seed).result()["statement"]["instance"]
+
+
+def test_no_statement_is_checked_twice_in_a_sweep():
+    """recheck refuses an answer that states the same thing twice; the large geometry list once held the
+    medium instance's identity order."""
+    import json
+
+    from theorems.claims.catalog import CATALOG
+
+    for c in CATALOG:
+        seen = [json.dumps(c.statement_instance(i, 0), sort_keys=True) for i in c.instances("large")]
+        assert len(seen) == len(set(seen)), c.id

@@ -46,6 +46,19 @@ class Claim:
     medium: tuple = ()
     large: tuple = ()
     cost: Callable[[dict], float] | None = field(default=None, repr=False, compare=False)
+    statement_of: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
+
+    def statement_instance(self, instance: dict, seed: int = 0) -> dict:
+        """The instance as the claim's statement writes it, without proving anything: what a result refused
+        for size carries, so that the kernel validates its statement (fields the prover draws with the seed,
+        such as F or a random patch order, written out; null fields, which mean their defaults, dropped).
+
+        >>> get_claim("universality.convac").statement_instance({"N": 2, "M": 2}, seed=0)["F"]
+        [[1, 1], [-5, -1]]
+        """
+        if self.statement_of is not None:
+            return self.statement_of(**instance, seed=seed)
+        return {k: v for k, v in instance.items() if v is not None}
 
     def instances(self, size: str) -> tuple:
         """The instances of a sweep: ``small``, ``medium`` (small ones too) or ``large`` (all)."""
@@ -166,7 +179,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 4 (average pooling as sum pooling, the factor "
           "absorbed in the next weights)",
           "explicit rescaling + symbolic tensor identity for all weights",
-          eq.prove_equivalence_average,
+          eq.prove_equivalence_average, statement_of=eq.average_statement,
           small=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in _NM_SMALL),
           medium=tuple(dict(N=N, M=M, architecture=a) for a in ("shallow", "deep") for N, M in ((8, 2), (4, 4))),
           cost=_average_cost),
@@ -175,7 +188,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 5 and Cohen, Sharir & Shashua, COLT 2016 (universality "
           "of ConvACs, F invertible)",
           "M^N realizable, linearly independent tensors (certified rank) + construction for a target tensor",
-          un.prove_universality_convac,
+          un.prove_universality_convac, statement_of=un.basis_statement,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM, cost=_universality_cost),
     Claim("universality.relu_max",
           "shallow ReLU/max nets realize every tensor (Claim 4; Z = M^N + 1 suffices); deep nets contain shallow "
@@ -183,7 +196,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 5, Claim 4 (shallow ReLU/max nets are universal; deep "
           "nets contain shallow ones)",
           "constant and constant-minus-one-hot terms: certified rank M^N + construction for a target",
-          un.prove_universality_relu_max,
+          un.prove_universality_relu_max, statement_of=un.basis_statement,
           small=_UNIVERSAL_SMALL, medium=_UNIVERSAL_MEDIUM, cost=_universality_cost),
     Claim("universality.relu_avg",
           "ReLU/average nets are not universal: shallow grid tensors are additively separable, deep ones have "
@@ -200,7 +213,7 @@ CATALOG = (
           "Cohen & Shashua, ICML 2016, sec. 5 (universality is a statement about unshared weights); "
           "Cohen, Sharir & Shashua, COLT 2016 (shared and unshared coefficients)",
           "invariance identity for all weights + an explicit non-invariant tensor",
-          sh.prove_sharing,
+          sh.prove_sharing, statement_of=sh.sharing_statement,
           small=tuple(i for a in ("shallow", "deep") for N, M in _NM_SMALL for i in _ops(N=N, M=M, architecture=a)),
           medium=tuple(i for a in ("shallow", "deep") for N, M in ((8, 2),) for i in _ops(N=N, M=M, architecture=a))
           + (dict(N=16, M=2, architecture="deep", window=4),),
@@ -255,7 +268,7 @@ CATALOG = (
           "per partition: certified exact rank at a witness (lower bound a.e. by Schwartz-Zippel) + the upper bound "
           "for all weights: a factorization [A]_I = U V of inner size B built over the pooling tree, which the "
           "kernel checks as an identity of polynomials in the weights",
-          geo.prove_geometry,
+          geo.prove_geometry, statement_of=geo.geometry_statement,
           small=(dict(N=2, M=2, window=2), dict(N=4, M=2, window=2, patch_order="random"), dict(N=4, M=3, window=2),
                  dict(N=4, M=2, window=4), dict(N=4, M=3, window=4, patch_order="random")),
           # N=8, M=3 with widths 3: 14,348,907 terms in the symbolic grid tensor, refused by the kernel's budget
@@ -263,8 +276,13 @@ CATALOG = (
                   # the identity order written out: a journal line of the random order can never answer it
                   dict(N=16, M=2, window=4, patch_order=list(range(16))),
                   dict(N=16, M=2, window=4, patch_order="random")),  # N=8, M=4: 127 partitions, ~4 min
-          large=tuple(dict(N=8, M=2, window=2, widths=[2, 2, 2], patch_order=po) for po in pooling_geometries(8))
-          + (dict(N=16, M=3, window=4), dict(N=16, M=3, window=2)),
+          # every window-2 pooling geometry of N=8 but the identity order, which is the medium instance (the
+          # same statement twice is refused by recheck); N=16 with every field of the statement written out,
+          # so that a refusal for size still carries a statement the kernel validates
+          large=tuple(dict(N=8, M=2, window=2, widths=[2, 2, 2], patch_order=po) for po in pooling_geometries(8)
+                      if po != list(range(8)))
+          + tuple(dict(N=16, M=3, window=w, patch_order=list(range(16)),
+                       partitions=["odd-even", "halves", "0,3,4,6,9,10,13,15"]) for w in (4, 2)),
           cost=_geometry_cost),
 )
 

@@ -104,6 +104,12 @@ def _js(a):
     return [_js(b) for b in a] if isinstance(a, tuple) else to_json_number(a)
 
 
+def average_statement(*, N: int, M: int, architecture: str = "shallow", activation: str = "relu", seed: int = 0,
+                      widths=None) -> dict:
+    """The statement's instance of :func:`prove_equivalence_average` (the widths are not part of it)."""
+    return dict(N=N, M=M, architecture=architecture, activation=activation)
+
+
 def prove_equivalence_average(*, N: int, M: int, architecture: str = "shallow", activation: str = "relu",
                               seed: int = 0, widths=None):
     """Average pooling = sum pooling with rescaled weights, for all weights (both directions)."""
@@ -115,7 +121,7 @@ def prove_equivalence_average(*, N: int, M: int, architecture: str = "shallow", 
                    F=symbolic_F(M))
     summ = average_to_sum(avg)
     cert = {"kind": "tensor_equality", "items": [source(avg), source(summ)]}
-    inst = dict(N=N, M=M, architecture=architecture, activation=activation)
+    inst = average_statement(N=N, M=M, architecture=architecture, activation=activation)
     return conclude("equivalence.average",
                     "average-pooling and sum-pooling nets realize the same grid tensors: dividing the weights "
                     "after each pooling by its window size maps one onto the other (and multiplying maps back)",

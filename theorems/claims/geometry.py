@@ -28,25 +28,33 @@ import random
 
 from symbolic.rank.bounds import iclr_lower_exponent, iclr_upper_bound
 from symbolic.rank.matricization import parse_partition
-from symbolic.spec.network import deep
+from symbolic.spec.network import deep, tree_depth
 
 from theorems.claims.common import random_invertible_F
 from theorems.depth.claims import rank_witness
 from theorems.claims.verdict import Status, Timer, conclude
 
-__all__ = ["prove_geometry"]
+__all__ = ["prove_geometry", "geometry_statement"]
 
 
-def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=None, partitions=None,
-                   seed: int = 0):
-    """ICLR 2017 Theorem 1 on one instance: every partition's certified rank lies between the bounds."""
-    t = Timer()
+def geometry_statement(*, N: int, M: int, window: int = 2, widths=None, patch_order=None, partitions=None,
+                       seed: int = 0) -> dict:
+    """The statement's instance of :func:`prove_geometry`, without proving it: the patch order (``"random"``:
+    drawn with ``seed``) and the partitions (every one up to complement when N <= 8, else odd-even, halves and
+    one drawn with ``seed``) written out. A refusal for size carries it, so that the kernel validates it.
+
+    >>> st = geometry_statement(N=4, M=2)
+    >>> st["widths"], st["patch_order"]
+    ([2, 2], [0, 1, 2, 3])
+    >>> st["partitions"]  # 2^(N-1) - 1 = 7: every partition up to complement
+    ['odd-even', 'halves', '0', '0,3', '0,1,2', '0,1,3', '0,2,3']
+    >>> geometry_statement(N=16, M=3, patch_order="random", seed=1)["partitions"][2]
+    '0,6,7,9,12,13,14,15'
+    """
     rng = random.Random(seed)
     if patch_order == "random":
         patch_order = list(range(N))
         rng.shuffle(patch_order)
-    spec = deep(N=N, M=M, widths=widths, window=window, patch_order=patch_order, seed=seed,
-                low=-10**6, high=10**6, F=random_invertible_F(M, seed))
     if partitions is None and N <= 8:  # every partition up to complement: the sets I that contain mode 0
         partitions = ["odd-even", "halves"]
         named = {frozenset(range(0, N, 2)), frozenset(range(N // 2))}
@@ -57,6 +65,20 @@ def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=
         partitions = ["odd-even", "halves"]
         extra = sorted(rng.sample(range(N), N // 2))
         partitions.append(",".join(map(str, extra)))
+    return dict(N=N, M=M, window=window, widths=list(widths) if widths is not None else [M] * tree_depth(N, window),
+                patch_order=list(patch_order) if patch_order is not None else list(range(N)),
+                partitions=list(partitions))
+
+
+def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=None, partitions=None,
+                   seed: int = 0):
+    """ICLR 2017 Theorem 1 on one instance: every partition's certified rank lies between the bounds."""
+    t = Timer()
+    st = geometry_statement(N=N, M=M, window=window, widths=widths, patch_order=patch_order, partitions=partitions,
+                            seed=seed)
+    partitions = st["partitions"]
+    spec = deep(N=N, M=M, widths=widths, window=window, patch_order=st["patch_order"], seed=seed,
+                low=-10**6, high=10**6, F=random_invertible_F(M, seed))
     parts, rows_out, bad = [], [], []
     for P in partitions:
         rows = parse_partition(P, N)

@@ -51,6 +51,15 @@ def generating_permutations(N: int, architecture: str, window: int = 2) -> list:
     return perms
 
 
+def sharing_statement(*, N: int, M: int, architecture: str = "shallow", activation: str = "linear",
+                      pooling: str = "product", window: int = 2, seed: int = 0) -> dict:
+    """The statement's instance of :func:`prove_sharing` (the window only for deep nets)."""
+    inst = dict(N=N, M=M, architecture=architecture, activation=activation, pooling=pooling)
+    if architecture == "deep":
+        inst["window"] = window
+    return inst
+
+
 def prove_sharing(*, N: int, M: int, architecture: str = "shallow", activation: str = "linear",
                   pooling: str = "product", window: int = 2, seed: int = 0):
     """Shared nets realize only invariant tensors (so are not universal): proved for all weights."""
@@ -68,9 +77,8 @@ def prove_sharing(*, N: int, M: int, architecture: str = "shallow", activation: 
     witness[0] = 1
     cert = {"kind": "invariance", "source": source(spec), "permutations": perms,
             "witness": one_hot(M, N, tuple(witness))}
-    inst = dict(N=N, M=M, architecture=architecture, activation=activation, pooling=pooling)
-    if architecture == "deep":
-        inst["window"] = window
+    inst = sharing_statement(N=N, M=M, architecture=architecture, activation=activation, pooling=pooling,
+                             window=window)
     return conclude("sharing",
                     f"shared {architecture} {activation}/{pooling} nets realize only tensors {what}; "
                     "a one-hot tensor at (1, 0, ..., 0) is not, so shared nets are not universal",

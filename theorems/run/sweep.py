@@ -137,7 +137,8 @@ def _check_one(claim_id, inst, seed) -> dict:
         row = {"claim": claim_id, "instance": inst, "status": Status.INCONCLUSIVE.value,
                "seconds": secs, "seed": seed, "method": "none",
                "detail": f"error: {e}", "checked": False, "certificate": None,
-               "result": {"statement": {"type": "claim", "claim": claim_id, "instance": inst},
+               "result": {"statement": {"type": "claim", "claim": claim_id,
+                                        "instance": claim.statement_instance(inst, seed)},
                           "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
     return row
 

@@ -96,6 +96,15 @@ def _realize_target(spec, coefficients):
     return load_spec(d)
 
 
+def basis_statement(*, N: int, M: int, architecture: str = "shallow", window: int = 2, seed: int = 0) -> dict:
+    """The statement's instance of :func:`prove_universality_convac` and :func:`prove_universality_relu_max`:
+    F is the random invertible matrix drawn with ``seed``; the window only for deep nets."""
+    inst = dict(N=N, M=M, architecture=architecture, F=js(random_invertible_F(M, seed)))
+    if architecture == "deep":
+        inst["window"] = window
+    return inst
+
+
 def _basis_claim(claim, statement, latex, architecture, N, M, activation, pooling, vectors, coeffs_of_target,
                  what, seed, window=2):
     t = Timer()
@@ -106,9 +115,7 @@ def _basis_claim(claim, statement, latex, architecture, N, M, activation, poolin
     target_spec = _realize_target(spec, coeffs_of_target(H))
     eq = {"kind": "tensor_equality", "items": [source(target_spec), {"tensor": {"shape": [M] * N, "entries": H}}]}
     status = Status.PROVED if k == M**N else Status.INCONCLUSIVE
-    inst = dict(N=N, M=M, architecture=architecture, F=js(F))
-    if architecture == "deep":
-        inst["window"] = window
+    inst = basis_statement(N=N, M=M, architecture=architecture, window=window, seed=seed)
     detail = (f"{architecture}: {len(vectors)} {what} tensors, rank {k}{' = M^N' if k == M ** N else ''} "
               "(certified); target realized")
     return conclude(claim, statement, latex, inst, status, {"kind": "all", "parts": [rank_cert, eq]}, t, seed, detail)
