@@ -342,6 +342,23 @@ def test_rank_certificates_embedded_in_depth_witness_parts_with_column_span():
     assert_rejected(envelope("check depth", res), why="forged column_span in a depth witness")
 
 
+@pytest.mark.parametrize("where", ["universality", "search"])
+def test_lower_bound_only_parts_refuse_a_full_rank_certificate_with_column_span(where):
+    """Universality's exact route and a refuted rank_bound read a rank LOWER bound only: a full rank certificate
+    (its lower bound genuine, plus a column_span upper bound) in their place is refused, not half-read."""
+    if where == "universality":
+        res = copy.deepcopy(next(r for r in genuine("universality")["results"] if r["status"] == "proved"))
+        cmd = "check universality"
+    else:
+        res, cmd = genuine("search")["results"][0], "search"
+    lower = res["certificate"]["certificate"]
+    k = lower["k"]
+    res["certificate"]["certificate"] = {"certificate": "rank", "lower": lower, "upper": {
+        "certificate": "rank_upper_bound", "k": k, "kind": "column_span", "cols": list(range(k)),
+        "W": [[0]] * k, "e": 1}}
+    assert_rejected(envelope(cmd, res), why=f"full rank certificate in {where}")
+
+
 # == 2. geometry =================================================================================================
 def test_geometry_genuine_instance_with_a_random_patch_order_is_accepted():
     res = _geo()
@@ -652,8 +669,11 @@ STATEMENTS = {
     "universality": lambda: copy.deepcopy(_arb()["statement"]),
     "claim": lambda: copy.deepcopy(_geo()["statement"]),
     "depth": lambda: copy.deepcopy(next(r for r in genuine("depth_relu")["results"])["statement"]),
+    "law": lambda: copy.deepcopy(genuine("laws")["results"][0]["statement"]),
+    "rank_bound": lambda: copy.deepcopy(genuine("search")["results"][0]["statement"]),
 }
-COMMAND = {"rank": "rank", "universality": "check universality", "claim": "verify", "depth": "check depth"}
+COMMAND = {"rank": "rank", "universality": "check universality", "claim": "verify", "depth": "check depth",
+           "law": "check laws", "rank_bound": "search"}
 
 
 @pytest.mark.parametrize("typ", sorted(STATEMENTS))
