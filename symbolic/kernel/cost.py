@@ -145,6 +145,24 @@ def entries(count: int, what: str):
         refuse(what, count, b.entries, "--max-entries", " entries")
 
 
+def memory(nbytes: int, what: str):
+    """A step holding ``nbytes`` bytes at once: at most the memory budget."""
+    b = current()
+    if nbytes > b.memory:
+        refuse(f"memory of {what}", nbytes, b.memory, "--max-memory", unit=" B")
+
+
+def lcm_bits(denominators) -> int:
+    """The bits of the lcm of ``denominators`` (positive ints), computed over the distinct ones and stopped past
+    2^24 bits (then the sum of their bits, an upper bound, is returned: any budget refuses that anyway)."""
+    ds, L = set(denominators), 1
+    for q in ds:
+        L = L // math.gcd(L, q) * q
+        if L.bit_length() > 1 << 24:
+            return sum(d.bit_length() for d in ds)
+    return L.bit_length()
+
+
 def work(units: int, what: str):
     """A step of ``units`` word operations (matrix products of big numbers): at most 64 per allowed entry."""
     b = current()

@@ -191,12 +191,16 @@ def _check_column_span(A: np.ndarray, c) -> int:
         return 0
     if not D:
         return k
-    words = 1 + max(len(str(x)) for r in W for x in r) // 19
+    Aq = [[Fraction(x) for x in r] for r in A]
+    # A is scaled to integers by the lcm of its denominators (the same columns, the same span): its entries'
+    # bits are estimated first, with W's, for the memory of the two integer matrices and the product
+    bits = max(x.numerator.bit_length() for r in Aq for x in r) + cost.lcm_bits(x.denominator for r in Aq for x in r)
+    cost.memory(2 * n * m * (bits // 8 + 32), f"the integer {n} x {m} matrix of the column-span check")
+    words = 1 + max(len(str(x)) for r in W for x in r) // 19 + bits // 64
     cost.work(n * k * len(D) * words, f"the column-span check ({n} x {k} times {k} x {len(D)})")
     Wi = [[parse_rational(x, field="W", max_digits=MAX_CERT_DIGITS) for x in r] for r in W]
     _fail_if(any(x.denominator != 1 for r in Wi for x in r), "column_span: W must hold integers")
-    Aq = [[Fraction(x) for x in r] for r in A]
-    scale = math.lcm(1, *(x.denominator for r in Aq for x in r))  # integer A: the same columns, the same span
+    scale = math.lcm(1, *(x.denominator for r in Aq for x in r))
     Ai = [[int(x * scale) for x in r] for r in Aq]
     lhs = flint.fmpz_mat([[Ai[i][j] for j in cols] for i in range(n)]) * flint.fmpz_mat([[int(x) for x in r]
                                                                                         for r in Wi])

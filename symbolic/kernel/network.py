@@ -343,11 +343,13 @@ def entry_size(net: Net) -> int:
 
 
 def entry_bits(net: Net) -> int:
-    """An upper bound of the order of the bit size of one exact grid entry: the entries are polynomials in
-    the weights whose degree the layers multiply (a convolution adds one weight, square doubles, product
-    pooling multiplies by the window), times the largest weight's bits, plus the bits of the sums."""
-    B = max((Fraction(x).numerator.bit_length() + Fraction(x).denominator.bit_length() for x in net.weights()),
-            default=1)
+    """An upper bound of the order of the bit size of one exact grid entry: the entries are (piecewise)
+    polynomials in the weights whose degree the layers multiply (a convolution adds one weight, square doubles,
+    product pooling multiplies by the window), times the bits of one weight written over the common
+    denominator L of all weights (an entry of degree d is an integer polynomial in the w L over L^d: a sum of
+    fractions with distinct denominators has all of them in its denominator), plus the bits of the sums."""
+    ws = [Fraction(x) for x in net.weights()]
+    B = max((w.numerator.bit_length() for w in ws), default=1) + 2 * cost.lcm_bits(w.denominator for w in ws)
     d, terms = 0, 0
     w = net.N if net.architecture == "shallow" else net.window
     fan_in = net.M

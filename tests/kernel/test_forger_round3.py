@@ -189,8 +189,6 @@ def test_column_span_scaled_by_a_huge_e_consistently_is_accepted():
     assert_accepted(envelope("rank", res))
 
 
-@pytest.mark.xfail(strict=True, reason="column_span's cost counts W's digits only: the lcm scaling of a rational A "
-                   "(all weight denominators multiplied into every entry) is done unestimated")
 def test_column_span_scaling_of_rational_entries_is_estimated_before_work():
     """Shallow relu/max N=8, M=3, weights 1/(10^999 + k): each entry has one weight's denominator, so the
     forward pass is cheap (about 0.1 s) and within a 32 MiB budget; but the check multiplies every entry by the
@@ -215,9 +213,6 @@ def test_column_span_scaling_of_rational_entries_is_estimated_before_work():
     assert time.process_time() - t < 2.5
 
 
-@pytest.mark.xfail(strict=True, reason="network.entry_bits counts one weight's bits per degree: a sum pooling of N "
-                   "fractions with distinct denominators has ~N times more (7.5x at N=8), so the exact forward pass "
-                   "(every rank route's matrix) is under-estimated")
 def test_entry_bits_bounds_sums_of_fractions_with_distinct_denominators():
     """Shallow relu/sum N=8, M=2, weights 1/(10^999 + k): each entry sums 8 fractions with distinct 3,322-bit
     denominators (about 50,000 bits), the estimate says 6,643.  The cost model promises an upper bound of the
