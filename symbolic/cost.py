@@ -35,8 +35,9 @@ spec file              4 MiB                        :data:`MAX_SPEC_BYTES`
 Limits are arguments (:mod:`symbolic.limits`): the public functions take ``limits=``, the command
 line's ``--max-memory`` and ``--max-entries`` set the limits of its process (the environment variables
 are only the defaults of those flags, read by the command line), and the worker processes of
-``verify --jobs`` receive them with each task; the checks here read :func:`symbolic.limits.limits`. A refusal is a :class:`~symbolic.errors.TooLarge` (exit status 2 on the command
-line) in one line: the fields, the estimate and the limit.
+``verify --jobs`` receive them with each task; the checks here read :func:`symbolic.limits.limits`.
+A refusal is a :class:`~symbolic.errors.TooLarge` (exit status 2 on the command line) in one line: the
+fields, the estimate and the limit.
 
 >>> grid_cost(N=26, M=2, widths=(2,)).check()
 Traceback (most recent call last):

@@ -44,6 +44,7 @@ import math
 import random
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -51,6 +52,9 @@ from symbolic.rank.certificates import RankCertificate, RankLowerBound, RankUppe
 from symbolic.errors import BackendUnavailable, DomainError, ShapeError
 from symbolic.rank.matricization import Matricization
 from symbolic.rank.nmod import FAST_NMOD_VERSIONS, _independent_sets, _nmod_mat, _nmod_offset, _pivots  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:  # the structured route imports this module
+    from symbolic.rank.structured import KroneckerCertificate
 
 __all__ = [
     "METHODS",
@@ -97,7 +101,7 @@ class RankResult:
         The certified lower bound; it is the rank exactly when ``exact``.
     lower, upper : int
         Certified bounds, ``lower <= rank A <= upper``.
-    certificate : RankCertificate or None
+    certificate : RankCertificate, KroneckerCertificate or None
         Checkable by :func:`symbolic.rank.certificates.check_rank_certificate` (None only for
         :func:`rank_over_fraction_field`, an uncertified exact computation).
     method : str
@@ -120,7 +124,7 @@ class RankResult:
     rank: int
     lower: int
     upper: int
-    certificate: RankCertificate | None
+    certificate: RankCertificate | KroneckerCertificate | None
     method: str
     exact: bool
     statement: str = ""
@@ -247,8 +251,8 @@ def _prepare(matrix, modulus) -> _Input:
         return _Input("integer", data, denominator * d)
     data = np.empty(A.shape, dtype=object)
     for idx, x in np.ndenumerate(A):
-        data[idx] = _sympify_entry(x, idx)
-        if not data[idx].free_symbols and not data[idx].is_Rational:
+        e = data[idx] = _sympify_entry(x, idx)
+        if not e.free_symbols and not e.is_Rational:
             raise DomainError(f"matrix[{idx[0]}, {idx[1]}] = {x}: not rational; expected rationals "
                               "or expressions in symbols")
     return _Input("symbolic", data, denominator)
@@ -323,6 +327,7 @@ def _column_span_bytes(data: np.ndarray, k: int) -> int:
 
 def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBound:
     if inp.kind == "modular":
+        assert inp.modulus is not None  # a modular input is built with its modulus (_prepare)
         p = inp.modulus
         res = inp.data
     else:
@@ -335,7 +340,7 @@ def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBoun
 
 def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str) -> RankResult:
     n, m = inp.data.shape
-    best = None
+    best: RankLowerBound | None = None
     for attempt in range(1 if inp.kind == "modular" or method == "modular" else _ATTEMPTS):
         lower = _modular_lower(inp, seed, attempt, prime)
         if best is None or lower.k > best.k:
@@ -354,6 +359,7 @@ def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str) -
         if span is not None:
             W, e = span
             return _result(lower, RankUpperBound(lower.k, "column_span", lower.cols, W, e=e), method)
+    assert best is not None  # at least one attempt ran
     return _result(best, _trivial(n, m), method)
 
 
@@ -368,6 +374,7 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
     k = len(C)
     R = tuple(range(n)) if k == n else (dM.extract(list(range(n)), list(C)).transpose().rref()[1] if k else ())
     if inp.kind == "modular":
+        assert inp.modulus is not None  # a modular input is built with its modulus (_prepare)
         p = inp.modulus
     else:
         minor = dM.extract(list(R), list(C))
@@ -381,6 +388,7 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
     lower = RankLowerBound(k, tuple(R), tuple(C), p)
     if k == min(n, m) or lower_bound_only or inp.kind == "modular":
         return _result(lower, _trivial(n, m), "sympy")
+    assert rref is not None  # k < min(n, m) here, so n, m > 0 and rref was computed
     QQ = rref.domain
     V = tuple(tuple(Fraction(int(QQ.numer(x)), int(QQ.denom(x))) for x in row) for row in rref.to_dense().to_list()[:k])
     return _result(lower, RankUpperBound(k, "factorization", tuple(C), V), "sympy")
@@ -511,6 +519,7 @@ def generic_rank(matrix, *, seed: int = 0, bits: int = 20, method: str = "modula
         raise DomainError("could not find a point outside the poles of the entries")
     at_point = np.array([values[x] for x in A.flat], dtype=object).reshape(n, m)
     r = exact_rank(at_point, method="modular" if method == "auto" else method, seed=seed, lower_bound_only=True)
+    assert isinstance(r.certificate, RankCertificate)  # a numeric matrix's dense rank: a minor and a bound
     lower = r.certificate.lower
     lower = RankLowerBound(lower.k, lower.rows, lower.cols, lower.prime, tuple((s.name, v) for s, v in point.items()))
     names = ", ".join(s.name for s in symbols[:6]) + (", ..." if len(symbols) > 6 else "")

@@ -180,7 +180,8 @@ def structured_rank(spec, rows, output: int = 0, *, seed: int = 0, notes=None, r
         return skip(f"not a ConvAC with numeric weights ({spec.activation.spec_name} activation, "
                     f"{spec.pooling.name} pooling{', symbolic weights' if spec.is_symbolic else ''}, N={spec.N})")
     notes = notes or (lambda text: None)
-    net, diag_blocks = _Net(spec, rows), []
+    net = _Net(spec, rows)
+    diag_blocks: list = []
     try:
         kids = [net.block(net.L - 1, t, diag_blocks) for t in range(net.w)]
         if all(kid[0] == kids[0][0] != "mixed" for kid in kids):
