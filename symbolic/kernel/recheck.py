@@ -132,7 +132,9 @@ def check_result(res) -> Line:
     if not isinstance(status, str) or status not in STATUSES:
         return Line(typ, _clip(status, 12), False, f"status={_clip(status)}: expected one of {list(STATUSES)}",
                     malformed=True)
-    extra = set(res) - {"statement", "status", "certificate"} - set(INFO) - set(ASSERTED.get(typ, ()))
+    # ``why``: an unproved result's reason, in words (never read as a claim: such a result is only listed)
+    why = {"why"} if status in ("tested", "inconclusive") else set()
+    extra = set(res) - {"statement", "status", "certificate"} - set(INFO) - set(ASSERTED.get(typ, ())) - why
     if extra or "certificate" not in res:
         return Line(typ, status, False, f"unexpected fields {sorted(extra)}" if extra else "no certificate field",
                     malformed=True)
@@ -141,6 +143,9 @@ def check_result(res) -> Line:
                                                  or (k != "seconds" and not isinstance(res[k], int)))]
     if bad_info:
         return Line(typ, status, False, f"{bad_info[0]}={_clip(res[bad_info[0]])}: expected a non-negative number",
+                    malformed=True)
+    if "why" in res and not (isinstance(res["why"], str) and len(res["why"]) <= 2000):
+        return Line(typ, status, False, f"why={_clip(res['why'])}: expected a string of at most 2000 characters",
                     malformed=True)
     module = TYPES[typ]
     try:

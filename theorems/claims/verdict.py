@@ -50,9 +50,13 @@ class Verdict:
     def result(self) -> dict:
         """The result as an answer file holds it: typed statement, status, certificate (see docs/answers.md)."""
         st = self.typed or {"type": "claim", "claim": self.claim, "instance": self.instance}
-        return {"statement": thaw(st), "status": self.typed_status or self.status.value,
-                "certificate": thaw(self.certificate) if self.status in (Status.PROVED, Status.REFUTED) else None,
-                "seconds": round(self.seconds, 3), "seed": self.seed}
+        status = self.typed_status or self.status.value
+        out = {"statement": thaw(st), "status": status,
+               "certificate": thaw(self.certificate) if self.status in (Status.PROVED, Status.REFUTED) else None,
+               "seconds": round(self.seconds, 3), "seed": self.seed}
+        if status in ("tested", "inconclusive") and self.detail:  # why it is not proved (the kernel only lists it)
+            out["why"] = self.detail[:2000]
+        return out
 
     def to_dict(self) -> dict:
         return {"claim": self.claim, "instance": thaw(self.instance), "status": self.status.value,

@@ -139,7 +139,8 @@ def _check_one(claim_id, inst, seed) -> dict:
                "detail": f"error: {e}", "checked": False, "certificate": None,
                "result": {"statement": {"type": "claim", "claim": claim_id,
                                         "instance": claim.statement_instance(inst, seed)},
-                          "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed}}
+                          "status": "inconclusive", "certificate": None, "seconds": secs, "seed": seed,
+                          "why": f"error: {e}"[:2000]}}
     return row
 
 
