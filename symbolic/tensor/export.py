@@ -72,7 +72,7 @@ def to_cp_tensor(spec, output: int = 0):
     if not 0 <= output < len(spec.output):
         raise DomainError(f"output={output}: the net has {len(spec.output)} outputs")
     require_tensorly()
-    from tensorly.cp_tensor import CPTensor  # type: ignore[import-untyped]  # tensorly ships neither stubs nor py.typed
+    from tensorly.cp_tensor import CPTensor
 
     F = spec.representation
 

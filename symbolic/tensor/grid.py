@@ -39,7 +39,7 @@ __all__ = ["GridTensor", "validate_size", "MAX_ENTRIES"]
 def require_tensorly():
     """TensorLy, or a one-line error naming the optional extra."""
     try:
-        import tensorly  # type: ignore[import-untyped]  # tensorly ships neither stubs nor py.typed
+        import tensorly
     except ImportError:
         raise ImportError("TensorLy export needs tensorly: pip install 'convac[tensorly]'") from None
     return tensorly

@@ -31,7 +31,7 @@ from theorems.explore.draw import img_tag
 from theorems.explore.jobs import Job
 
 try:
-    import ipywidgets as W  # type: ignore[import-untyped]  # ipywidgets ships neither stubs nor py.typed
+    import ipywidgets as W
 except ImportError:  # pragma: no cover - the extra is missing
     W = None
 
