@@ -187,7 +187,7 @@ def find_box(act: str, pl: str, *, N: int, M: int, widths=None, recipes=RECIPES,
             try:
                 if T is None:
                     T = grid_tensor(spec, engine="symbolic").data
-                memo = {}
+                memo: dict[sympy.Expr, tuple] = {}  # subexpression -> its exact bounds (lo, hi) on this box
                 E = {d: resolve_on_box(leaky_as_extremum(sympy.sympify(T[d], strict=True)), boxq, memo)
                      for d in itertools.product(range(M), repeat=N)}
             except ConvacError as e:

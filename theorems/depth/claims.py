@@ -28,7 +28,7 @@ from symbolic.rank.matricization import matricize_array, parse_partition
 from symbolic.numbers import to_json_number
 from symbolic.tensor.operators import activation as make_activation
 from symbolic.rank.exact import exact_rank
-from symbolic.spec.network import deep, load_spec, shallow, tree_depth
+from symbolic.spec.network import Spec, deep, load_spec, shallow, tree_depth
 
 from theorems.claims.common import random_invertible_F, source
 from theorems.claims.verdict import Status, Timer, conclude
@@ -88,7 +88,7 @@ def prove_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int 
     offset is the false variant "rank <= Z - 1", refuted by a certified witness.
     """
     t = Timer()
-    inst = dict(N=N, M=M, Z=Z)
+    inst: dict[str, int | str] = dict(N=N, M=M, Z=Z)
     subsets = [I for k in range(1, N) for I in itertools.combinations(range(N), k)]
     if bound_offset:
         inst["bound"] = f"Z - {bound_offset}"
@@ -110,6 +110,7 @@ def prove_convac_shallow_bound(*, N: int, M: int, Z: int = 2, bound_offset: int 
                         else "no witness found",
                         typed=typed)
     spec = shallow(N=N, M=M, Z=Z, weights="symbolic")
+    assert spec.hidden is not None  # a shallow Spec has hidden weights (invariant of shallow())
     vec = [[spec.hidden[z][i] for i in range(N)] for z in range(Z)]
     parts = []
     for I in subsets:
@@ -164,7 +165,7 @@ def prove_relu_max_term_bound(*, N: int, M: int, seed: int = 0):
                     f"rows depend only on R = max over the row modes; R takes at most {bound} values")
 
 
-def relu_max_witness_spec(N: int, M: int, r: int) -> "Spec":  # noqa: F821
+def relu_max_witness_spec(N: int, M: int, r: int) -> Spec:
     """The construction of paper-notes C7: F a^{0,alpha} = 1 - e_alpha (alpha < r), r_l = 1 above, all ones."""
     L = tree_depth(N, 2)
     layer0 = [[[0 if j == a else 1 for j in range(M)] for a in range(r)] for _ in range(N)]
@@ -209,6 +210,7 @@ def prove_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
     Zw = -(-r.rank // T)
     spec = deep(N=N, M=M, widths=widths, activation="relu", pooling="max", weights="symbolic")
     box = {}
+    assert spec.layers is not None  # a deep Spec has layers (invariant of deep())
     for l, lay in enumerate(spec.layers):
         for k, mat in enumerate(lay):
             for row in mat:
@@ -238,7 +240,7 @@ def prove_relu_max_incomplete(*, N: int, M: int, widths=None, seed: int = 0):
                     f"realized by Z_box = 1 channel, identity proved on the whole box")
 
 
-def construction(act, pl, N, M, widths=None) -> "Spec | None":  # noqa: F821
+def construction(act, pl, N, M, widths=None) -> Spec | None:
     """The ReLU/max construction of depth.relu_max.exists for any max-pooling pair with sigma(0) = 0 <
     sigma(1) = 1: F a^{0, alpha} = 1 - e_alpha (alpha < min(r_0, M); other channels 0), above it channel 0
     sums its inputs and the other channels are 0.  None for other pairs.

@@ -345,7 +345,10 @@ class DepthEfficiency:
 
     @property
     def answer(self) -> str:
-        return self.completeness.typed["answer"] if self.completeness.status is Status.PROVED else "unknown"
+        c = self.completeness
+        # every verdict here carries its typed statement: ``completeness`` found this one by its typed["part"]
+        assert c.typed is not None
+        return c.typed["answer"] if c.status is Status.PROVED else "unknown"
 
     def to_dict(self) -> dict:
         return answer("check depth", [v.result() for v in self.verdicts])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import mmap
 import sys
 
 __all__ = ["progress", "format_line"]
 
 #: Set in a child of :func:`theorems.run.supervise.supervised`: the shared page where progress is published
 #: (the parent writes the lines off a terminal, even while this process sits in one long call).
-_BOARD = None
+_BOARD: mmap.mmap | None = None
 
 
 def format_line(state: dict, now: float | None = None) -> str:

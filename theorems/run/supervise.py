@@ -154,18 +154,20 @@ def supervised(fn, *, timeout: float | None = None, label: str = "convac", captu
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills this process
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             progress_mod._BOARD = board
-            if capture:
-                sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+            captured = (io.StringIO(), io.StringIO()) if capture else None
+            if captured is not None:
+                sys.stdout, sys.stderr = captured
+            payload: tuple[str, object]
             try:
                 payload = ("ok", fn())
             except BaseException as e:  # noqa: BLE001 - carried to the parent, raised there
                 payload = ("raise", e)
-            outs = (sys.stdout.getvalue(), sys.stderr.getvalue()) if capture else None
+            outs = (captured[0].getvalue(), captured[1].getvalue()) if captured is not None else None
             try:
                 data = pickle.dumps(payload + (outs,))
             except Exception:  # noqa: BLE001 - an exception that does not pickle: its text
-                e = payload[1]
-                data = pickle.dumps(("raise", RuntimeError(f"{type(e).__name__}: {e}")) + (outs,))
+                unpicklable = payload[1]
+                data = pickle.dumps(("raise", RuntimeError(f"{type(unpicklable).__name__}: {unpicklable}")) + (outs,))
             if not capture:
                 sys.stdout.flush()
                 sys.stderr.flush()

@@ -210,7 +210,7 @@ def _read_journal(path, seed: int, texts: list | None = None) -> list:
     if isinstance(path, (str, bytes, os.PathLike)):
         if not os.path.exists(path):
             return []
-        with open_journal(path) as fh:
+        with open_journal(os.fsdecode(path)) as fh:
             return _read_journal(fh, seed, texts)
     fh, path = path, str(path.name)
     size, cap = os.fstat(fh.fileno()).st_size, limits().max_memory
@@ -270,7 +270,9 @@ def assign_journal(lines: list, tasks: list, path: str = "FILE") -> dict:
     >>> assign_journal([line([2, 0, 1, 3]), line([0, 1, 2, 3])], tasks)
     {1: 0, 0: 1}
     """
-    by_claim, out, seen = {}, {}, {}
+    by_claim: dict[str, list[int]] = {}  # claim -> indices of its tasks
+    out: dict[int, int] = {}  # task index -> line index
+    seen: dict[str, int] = {}  # statement key -> line index
     for i, t in enumerate(tasks):
         by_claim.setdefault(t.claim, []).append(i)
     for n, r in enumerate(lines):
@@ -323,7 +325,7 @@ def _resume(fh, tasks: list, seed: int, ex, costs: list) -> dict:
     """The rows of the tasks a journal (a file from :func:`open_journal`) already holds, ``{task index: row}``:
     each proved or refuted line assigned to its task by its statement (:func:`assign_journal`) and
     re-verified by the trusted kernel, on the executor ``ex``. Tasks with no such line are left to run."""
-    texts = []
+    texts: list[str] = []
     path = fh.name
     lines = _read_journal(fh, seed, texts)
     if not lines:
@@ -449,7 +451,7 @@ def summary(results) -> dict:
     counts = {s.value: 0 for s in Status}
     for r in results:
         counts[r["status"]] += 1
-    claims = {}
+    claims: dict[str, list[str]] = {}
     for r in results:
         claims.setdefault(r["claim"], []).append(r["status"])
     per_claim = {c: ("proved" if all(s == "proved" for s in st) else
