@@ -24,7 +24,7 @@ from symbolic.tensor.decompositions import grid_tensor
 from symbolic.errors import DomainError
 from symbolic.tensor.operators import operator as make_operator
 from symbolic.rank.exact import exact_rank
-from symbolic.spec.network import deep, load_spec, shallow, tree_depth
+from symbolic.spec.network import Spec, deep, load_spec, shallow, tree_depth
 
 from theorems.claims.common import one_hot, source
 from theorems.universality.claims import indices as _indices, js as _js
@@ -130,7 +130,10 @@ def _sample_span(specs, full: int, patience: int, batch: int = 16):
     ``patience`` consecutive random candidates that added nothing.  Candidates are tested ``batch``
     at a time (one rref each); the networks kept are the ones the one-at-a-time greedy choice keeps."""
     specs = iter(specs)
-    kept, rows, residues, idle = [], [], [], 0
+    kept: list[Spec] = []
+    rows: list[list[Fraction]] = []  # the kept tensors' entries, exact
+    residues: list[list[int]] = []  # the same modulo _P, for the batched rref
+    idle = 0
     while len(rows) < full and idle < patience:
         chunk = [c for _, c in zip(range(batch), specs)]
         if not chunk:
@@ -186,7 +189,7 @@ def _coefficients(vec, shape_M, order):
     return [[list(idx[n]), c] for n, c in enumerate(vec) if c]
 
 
-def prove_functional(sym, coefficients, *, max_regions: int = 4096):
+def prove_functional(sym, coefficients, *, max_regions: int = 4096) -> dict | None:
     """A certificate that sum_d c_d A_d = 0 for every weight of the symbolic spec ``sym``, or None.
 
     The sum is built from the kernel's own forward pass (so the kernel re-checks exactly this
@@ -311,6 +314,7 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
         if len(rows) == full:
             A = np.array([list(grid_tensor(s).entries()) for s in kept], dtype=object)
             r = exact_rank(A, seed=seed, lower_bound_only=True)
+            assert r.certificate is not None  # method 'auto' always certifies the lower bound (a minor)
             cert = {"kind": "matricization_rank", "source": {"stack": [source(s) for s in kept]},
                     "certificate": r.certificate.lower.to_dict()}
             status = Status.PROVED if r.rank == full else Status.INCONCLUSIVE
@@ -350,19 +354,20 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
         _, rows = _sample_span(_candidate_specs("shallow", red_N, red_M, stand_in, pooling, 2, shared, rng, samples),
                                full, patience)
     found = len(rows)
-    cert = None
+    functional: dict | None = None
     for vec in _kernel(rows, full, max_functionals) if found < full else []:
         coeffs = _coefficients(vec, red_M, red_N)
-        cert = prove_functional(sym, coeffs, max_regions=max_regions)
-        if cert is not None:
+        functional = prove_functional(sym, coeffs, max_regions=max_regions)
+        if functional is not None:
             break
-    if cert is None:
+    if functional is None:
         why = (f"{op.activation.spec_name} has transcendental values, so realizable tensors cannot be certified "
                "independent by exact rank" if not op.is_exact else
                f"a span of dimension {found} < {full} was found, but no functional was proved to vanish for all weights"
                if found < full else "the reduced family spans everything, but no deep construction reached full rank")
         return conclude("universality", f"{family}: universality undecided", "", inst, Status.INCONCLUSIVE, None, t,
                         seed, f"answer unknown: {why}", typed=typed)
+    cert = functional
     coefficients = cert["coefficients"]
     witness_index = tuple(max(coefficients, key=lambda c: abs(c[1]))[0])
     original = _to_original(coefficients, M, b) if architecture == "deep" else coefficients

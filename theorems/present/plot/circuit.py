@@ -72,7 +72,7 @@ def draw_circuit(obj, *, weights: bool = False, labels=None, ax=None, title: str
     kinds = {G.nodes[v]["kind"] for v in G}
     # edges: plain, or coloured by the sign of their weight
     if weights:
-        groups = {"pos": [], "neg": [], "zero": [], "sym": [], "none": []}
+        groups: dict[str, list[tuple]] = {"pos": [], "neg": [], "zero": [], "sym": [], "none": []}  # sign -> edges
         for u, v, d in G.edges(data=True):
             w = d.get("weight")
             key = ("none" if w is None else "sym" if getattr(w, "free_symbols", None)

@@ -119,8 +119,8 @@ def plot_matricization(obj, partition="odd-even", *, output: int = 0, rank: bool
     if rank:
         from symbolic.rank.exact import exact_rank
 
-        r = exact_rank(m.matrix if m.modulus is None else m, seed=0)
-        title += f"\nrank {r.rank} ({'exact, certified' if r.exact else f'certified lower bound; <= {r.upper}'})"
+        rk = exact_rank(m.matrix if m.modulus is None else m, seed=0)
+        title += f"\nrank {rk.rank} ({'exact, certified' if rk.exact else f'certified lower bound; <= {rk.upper}'})"
     ax.set_title(title, fontsize=11)
     return fig
 
@@ -141,7 +141,7 @@ def plot_tensor(obj, *, output: int = 0, ax=None, title: str | None = None, **kw
         obj = grid_tensor(spec, output=output)
     if obj.order == 1:
         obj = GridTensor((1,) + obj.shape, obj.data.reshape((1,) + obj.shape), obj.denominator, obj.modulus)
-        partition = [0]
+        partition: str | list[int] = [0]
         default = f"grid tensor A[d0] (a vector of {obj.size} entries)"
     else:
         partition = "halves"
