@@ -31,7 +31,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, TypedDict
 
 import numpy as np
 import sympy
@@ -39,6 +39,7 @@ import sympy
 from symbolic.errors import CertificateError, DomainError
 from symbolic.frozen import freeze, thaw
 from symbolic.spec.network import Spec, load_spec, spec_to_dict, tree_depth
+from symbolic.tensor.grid import GridTensor
 from symbolic.status import Status
 from symbolic.limits import Limits, use_limits
 
@@ -102,10 +103,10 @@ class Family:
     """
 
     architecture: str = "shallow"
-    activation: object = "linear"
-    pooling: object = "product"
-    N: object = 2
-    M: object = 2
+    activation: str | tuple[str, ...] = "linear"
+    pooling: str | tuple[str, ...] = "product"
+    N: int | tuple[int, ...] = 2
+    M: int | tuple[int, ...] = 2
     widths: tuple | None = None
     max_width: int = 3
     window: int = 2
@@ -270,7 +271,7 @@ class SearchResult:
     statement: str
     family: dict
     counterexample: Spec | None
-    tensor: object
+    tensor: GridTensor | None
     certificate: dict | None
     details: dict
     tried: int
@@ -391,6 +392,14 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
                        executor=executor, shards=shards)
 
 
+class _SearchState(TypedDict):
+    """What the search's condition records as Hypothesis calls it."""
+
+    tried: int  # networks evaluated
+    best: Spec | None  # the simplest violation seen (reported if the time runs out while shrinking)
+    timeout: bool  # the time budget ran out inside the condition
+
+
 def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: float | None, progress, executor,
             shards: int | None) -> SearchResult:
     """:func:`find_counterexample` under the limits in force."""
@@ -402,8 +411,8 @@ def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: floa
     if not isinstance(conjecture, Conjecture):
         if not callable(conjecture):
             raise DomainError(f"conjecture={conjecture!r}: expected a Conjecture or a callable (spec, tensor) -> bool")
-        conjecture = Conjecture(getattr(conjecture, "__doc__", None) or getattr(conjecture, "__name__", "conjecture"),
-                                conjecture)
+        name = getattr(conjecture, "__doc__", None) or getattr(conjecture, "__name__", "conjecture")
+        conjecture = Conjecture(str(name), conjecture)
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise DomainError(f"budget={budget!r}: expected an int >= 1 (networks to try)")
     validate_family_cost(family)
@@ -414,7 +423,7 @@ def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: floa
                               executor=executor, shards=shards, progress=progress)
     t0 = time.perf_counter()
     deadline = None if seconds is None else t0 + seconds
-    state = {"tried": 0, "best": None, "timeout": False}
+    state: _SearchState = {"tried": 0, "best": None, "timeout": False}
 
     def violated(spec):
         if deadline is not None and time.perf_counter() > deadline:
@@ -430,7 +439,8 @@ def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: floa
 
     cfg = settings(database=None, max_examples=budget, deadline=None, derandomize=False,
                    phases=(Phase.generate, Phase.shrink), suppress_health_check=list(HealthCheck))
-    found, note = None, ""
+    found: Spec | None = None
+    note = ""
     try:
         found = find(family.strategy(), violated, settings=cfg, random=random.Random(seed))
     except (NoSuchExample, Unsatisfiable):
@@ -454,7 +464,7 @@ def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: floa
     spent = {"examples": budget, "seconds": seconds}
 
     def inconclusive(why):
-        return SearchResult("inconclusive", conjecture.statement, fam, None, None, None, {}, state["tried"], seed,
+        return SearchResult(Status.INCONCLUSIVE, conjecture.statement, fam, None, None, None, {}, state["tried"], seed,
                             elapsed(), why, "", spent)
 
     if found is None:
@@ -483,7 +493,7 @@ def _search(conjecture, family: Family, *, budget: int, seed: int, seconds: floa
     except (CertificateError, KeyError, TypeError) as e:
         return inconclusive(f"the certificate of the violation did not verify: {e}")
     latex = conjecture.latex(found, t, details) if conjecture.latex else ""
-    return SearchResult("refuted", conjecture.statement, fam, found, t, cert, details, state["tried"], seed,
+    return SearchResult(Status.REFUTED, conjecture.statement, fam, found, t, cert, details, state["tried"], seed,
                         elapsed(), note, latex, spent)
 
 

@@ -29,17 +29,18 @@ def rank_bound_answer(*, architecture, activation, pooling, N, M, widths, partit
                           f"widths {tuple(widths)} (defined: {', '.join(sorted(names))})")
     for n in (N if isinstance(N, (tuple, list)) else (N,)):
         parse_partition(partition, n)
-    fam = Family(architecture=architecture, activation=activation, pooling=pooling, N=N, M=M, widths=tuple(widths),
-                 window=window, shared=shared, weight_range=tuple(weight_range))
+    family = Family(architecture=architecture, activation=activation, pooling=pooling, N=N, M=M,
+                    widths=tuple(widths), window=window, shared=shared, weight_range=tuple(weight_range))
     conj = rank_bound(partition, bound,
                       statement=f"every {'shared ' if shared else ''}{architecture} {activation}/{pooling} network "
                                 f"with N={N}, M={M}, widths {tuple(widths)} has rank [A]_{partition} <= {bound}")
-    r = find_counterexample(conj, fam, budget=examples, seed=seed, seconds=seconds, progress=progress,
+    r = find_counterexample(conj, family, budget=examples, seed=seed, seconds=seconds, progress=progress,
                             executor=executor)  # an executor splits the search into seeded shards
     d = r.to_dict()
     first_N = N[0] if isinstance(N, (tuple, list)) else N
     first_M = M[0] if isinstance(M, (tuple, list)) else M
-    fam = dict(architecture=architecture, N=first_N, M=first_M, activation=activation, pooling=pooling, shared=shared)
+    fam: dict[str, object] = dict(architecture=architecture, N=first_N, M=first_M, activation=activation,
+                                  pooling=pooling, shared=shared)
     rows = list(parse_partition(partition, first_N))
     if r.status == "refuted":  # the statement refuted is the one of the (shrunk) counterexample's own family
         from symbolic.kernel.network import read_net
