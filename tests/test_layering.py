@@ -1,5 +1,5 @@
 """The layering of the packages (issue 10), from the source: every ``import`` counted, including the
-ones inside functions.
+ones inside functions (but not those under ``if TYPE_CHECKING:``, which never run).
 
 - symbolic/ (the mathematics) never imports theorems/;
 - the trusted kernel (symbolic/kernel) imports nothing of convac outside itself but symbolic.errors;
@@ -32,7 +32,14 @@ def import_graph() -> nx.DiGraph:
     for m, path in mods.items():
         G.add_node(m)
         package = m if path.name == "__init__.py" else m.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        # imports under ``if TYPE_CHECKING:`` are read by type checkers only, never run: no edge
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+                       for stmt in block.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -80,3 +87,9 @@ def test_rendering_sits_at_the_top():
     below = [(a, b) for a, b in GRAPH.edges if b in TOP and not (a in TOP or a == "theorems.api"
                                                                  or a.startswith(("theorems.cli", "theorems.explore")))]
     assert not below, below
+
+
+def test_type_checking_imports_are_not_edges():
+    # symbolic.rank.exact names the structured route's certificate type for mypy only
+    assert not GRAPH.has_edge("symbolic.rank.exact", "symbolic.rank.structured")
+    assert GRAPH.has_edge("symbolic.rank.structured", "symbolic.rank.exact")
