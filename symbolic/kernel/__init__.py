@@ -34,12 +34,14 @@ The trusted base, and what the kernel relies on each for:
 
 - Python: int and fractions.Fraction arithmetic (exact), json (parsing only, with hooks that refuse
   duplicate keys, non-finite numbers and invalid Unicode), dataclasses.
-- python-flint: ``nmod_mat`` determinants (a minor nonzero modulo a prime), ``fmpq_mat`` and ``fmpz_mat``
+- python-flint: ``fmpz.is_prime`` (FLINT's proven primality test, for every certificate's prime), ``nmod_mat``
+  determinants (a minor nonzero modulo a prime), ``fmpq_mat`` and ``fmpz_mat``
   products (exact factorizations and column spans), ``fmpz_mpoly`` arithmetic (polynomial identities in the
   weights), ``arb`` balls and ``arb_mat.det`` (enclosures of tanh, sigmoid and exp values, and determinants,
   that exclude 0; outward rounding).
-- sympy: ``expand`` as the zero test of polynomial and rational expressions (after the cost estimate),
-  ``Rational``, ``is_polynomial``/``is_rational_function`` (the quantifier rule), ``isprime``,
+- sympy (imported on first use, :mod:`~symbolic.kernel.lazy`): ``expand`` as the zero test of polynomial and
+  rational expressions (after the cost estimate), ``Rational``, ``is_polynomial``/``is_rational_function`` (the
+  quantifier rule),
   ``PermutationGroup`` (group order and membership); never ``sympify`` of text (strict mode only).
 - networkx: ``minimum_cut`` (only to choose a cut; the bound is the exact product over that cut).
 - numpy: object arrays of exact numbers and int64 residues modulo primes below 2^26 (no overflow:

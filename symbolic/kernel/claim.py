@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 
-import sympy
+from .lazy import sympy
 
 from . import law, schema, universality as U
 from .factorization import bounds as factorization_bounds

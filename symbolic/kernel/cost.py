@@ -39,7 +39,7 @@ import contextvars
 import math
 from dataclasses import dataclass
 
-import sympy
+from .lazy import sympy
 
 from ..errors import TooLarge
 

@@ -43,7 +43,7 @@ quantifier (the modules named), and the label is a function of those numbers (:f
 
 from __future__ import annotations
 
-import sympy
+from .lazy import sympy
 
 from . import approximation, generic, schema
 from . import witnesses as C

@@ -54,7 +54,7 @@ from fractions import Fraction
 
 import flint
 import numpy as np
-import sympy
+from .lazy import sympy
 
 from .failure import need
 from .linalg import matricize

@@ -19,7 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import flint
-import sympy
+from .lazy import sympy
 
 from .failure import fail
 

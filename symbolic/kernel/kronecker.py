@@ -51,7 +51,6 @@ from fractions import Fraction
 
 import flint
 import numpy as np
-import sympy
 
 from .failure import fail, need
 from .network import read_net  # noqa: F401  (the doctest)
@@ -166,7 +165,7 @@ def check(net, rows, output, cert) -> tuple:
     """Verify a kronecker certificate for rank [A^output]_rows of ``net``; return (lower, upper)."""
     keys(cert, ("certificate", "k", "inner", "prime", "pivots"), (), "certificate")
     p = cert["prime"]
-    need(type(p) is int and 2 <= p < 1 << 26 and sympy.isprime(p),
+    need(type(p) is int and 2 <= p < 1 << 26 and flint.fmpz(p).is_prime(),
          f"kronecker: prime={p!r}: expected a prime below 2^26")
     k, K, pure, tree = derive(net, rows, output, p)
     need(cert["inner"] == K, f"kronecker: inner={cert['inner']!r}, but the derived inner size is {K}")

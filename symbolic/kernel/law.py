@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 
-import sympy
+from .lazy import sympy
 
 from . import regions, schema
 from .failure import need, fail

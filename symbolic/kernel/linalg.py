@@ -32,7 +32,6 @@ from fractions import Fraction
 import flint
 import networkx as nx
 import numpy as np
-import sympy
 
 from . import blas_elimination as blas, cost
 from .failure import fail as _fail, need
@@ -97,7 +96,7 @@ def check_lower(A: np.ndarray, c, modulus: int | None = None, consume: bool = Fa
     cols = index_list(c["cols"], A.shape[1], "cols")
     if len(rows) != k or len(cols) != k:
         _fail(f"a {k} x {k} minor needs {k} rows and {k} columns, got {len(rows)} and {len(cols)}")
-    if isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < MAX_PRIME or not sympy.isprime(p):
+    if isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < MAX_PRIME or not flint.fmpz(p).is_prime():
         _fail(f"prime={p!r} is not a prime below 2^62")
     _fail_if(modulus is not None and modulus != p,
              f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
@@ -246,7 +245,8 @@ def check_factors(net, grid_mod, rows, c) -> int:
         _fail(f"factors: k={k!r}: expected an int in 1..{min(n, m)}")
     U, V = _int_matrix(c["U"], n, k, "U"), _int_matrix(c["V"], k, m, "V")
     if not isinstance(primes, list) or any(isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < 1 << 26
-                                           or not sympy.isprime(p) for p in primes) or len(set(primes)) != len(primes):
+                                           or not flint.fmpz(p).is_prime() for p in primes) \
+            or len(set(primes)) != len(primes):
         _fail("factors: primes must be distinct primes below 2^26")
     bound = entry_bound(net) + k * max(abs(x) for x in U.flat) * max(abs(x) for x in V.flat)
     _fail_if(math.prod(primes) <= bound,

@@ -23,7 +23,7 @@ import os
 import sys
 from fractions import Fraction
 
-import sympy
+from .lazy import sympy
 
 from symbolic.errors import ConvacError
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import sympy
+from .lazy import sympy
 
 from . import blas_elimination as blas, cost, kronecker, schema
 from .failure import need

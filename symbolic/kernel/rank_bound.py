@@ -20,7 +20,7 @@ witness's matrix is recomputed by the kernel's forward pass.
 from __future__ import annotations
 
 import numpy as np
-import sympy
+from .lazy import sympy
 
 from . import schema
 from .failure import need

@@ -63,7 +63,7 @@ symbolic.errors.CertificateError: case-analysis certificate: regions[0]: the lea
 
 from __future__ import annotations
 
-import sympy
+from .lazy import sympy
 from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.polys.polyerrors import BasePolynomialError
 

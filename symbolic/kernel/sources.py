@@ -15,7 +15,7 @@ import math
 from fractions import Fraction
 
 import numpy as np
-import sympy
+from .lazy import sympy
 
 from . import cost
 from .failure import need

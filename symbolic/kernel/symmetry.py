@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import sympy
+from .lazy import sympy
 from sympy.combinatorics import Permutation, PermutationGroup
 
 from . import cost

@@ -20,7 +20,7 @@ import operator
 
 import flint
 import numpy as np
-import sympy
+from .lazy import sympy
 
 from . import cost
 from .failure import need

@@ -35,7 +35,7 @@ from fractions import Fraction
 from math import lcm
 
 import numpy as np
-import sympy
+from symbolic.kernel.lazy import sympy
 
 from symbolic.errors import CertificateError
 from symbolic.kernel.linalg import MAX_CERT_DIGITS
@@ -204,7 +204,9 @@ def _check_lower(A, c: RankLowerBound, denominator: int, modulus) -> None:
     p = c.prime
     _check_indices(c.rows, c.k, A.shape[0], "rows")
     _check_indices(c.cols, c.k, A.shape[1], "cols")
-    if not sympy.isprime(p):
+    import flint
+
+    if not flint.fmpz(p).is_prime():  # FLINT's fmpz_is_prime: a proof, not a probable-prime test
         raise CertificateError(f"prime={p} is not prime")
     if modulus is not None and p != modulus:
         raise CertificateError(f"prime={p} differs from the modulus {modulus} of the residues")

@@ -26,9 +26,9 @@ class ModularArithmetic(Arithmetic):
     name = "modular"
 
     def __init__(self, p: int):
-        from sympy import isprime
+        import flint
 
-        if not isinstance(p, int) or p < 2 or p >= 1 << 31 or not isprime(p):
+        if not isinstance(p, int) or p < 2 or p >= 1 << 31 or not flint.fmpz(p).is_prime():  # proven primality
             raise DomainError(f"modulus={p!r}: expected a prime below 2^31 (2^26 recommended)")
         self.p = p
         self._exact = None  # delegate for non-polynomial operators
