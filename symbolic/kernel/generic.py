@@ -189,6 +189,9 @@ def arb_minor_rank(net: Net, cert, rows, what: str, prec: int = 256) -> int:
     need(net.activation in ("tanh", "sigmoid") and net.pooling in ("product", "sum", "average", "max"),
          f"{what}: arb minors are for tanh and sigmoid nets")
     need(all(not isinstance(x, sympy.Basic) for x in net.weights()), f"{what}: a numeric witness")
+    # the arb forward pass below pools in the tree's windows and takes F = I: refuse anything else (red team 3)
+    need(net.architecture == "deep" and net.F is None,
+         f"{what}: arb minors are computed for deep nets with the identity F (no F field)")
     old = flint.ctx.prec
     flint.ctx.prec = prec
     try:

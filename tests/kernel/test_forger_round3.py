@@ -680,3 +680,19 @@ def test_unproved_results_have_every_field_validated(typ, status):
         st = STATEMENTS[typ]()
         forge(st)
         assert _code(envelope(COMMAND[typ], {"statement": st, "status": status, "certificate": None})) == 2, st
+
+
+@pytest.mark.parametrize("spec", [
+    {"architecture": "shallow", "N": 4, "M": 2, "activation": "tanh", "pooling": "product",
+     "weights": {"hidden": [[[1, 2], [3, 4], [5, 6], [7, 8]]], "output": [[1]]}},
+    {"architecture": "deep", "N": 2, "M": 2, "activation": "tanh", "pooling": "product", "F": [[1, 1], [0, 1]],
+     "weights": {"layers": [[[[1, 2]], [[3, 4]]]], "output": [[1]]}},
+])
+def test_arb_minors_are_refused_where_their_forward_pass_does_not_apply(spec):
+    """The red team's suspicion: generic.arb_minor_rank pooled shallow nets in windows of 2 and dropped F. No
+    caller passed such a net; the kernel now refuses them before any work."""
+    from symbolic.errors import CertificateError
+    from symbolic.kernel.generic import arb_minor_rank
+
+    with pytest.raises(CertificateError, match="deep nets with the identity F"):
+        arb_minor_rank(read_net(spec), {}, [0], "part")
