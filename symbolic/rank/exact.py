@@ -318,17 +318,12 @@ def _flint_column_span(data: np.ndarray, R: tuple, C: tuple):
 
 
 def _entry_bits(data: np.ndarray) -> int:
-    return max((abs(int(x)).bit_length() for x in data.flat), default=0)
+    return max(1, max((abs(int(x)).bit_length() for x in data.flat), default=0))
 
 
-def _column_span_bytes(data: np.ndarray, k: int) -> int:
-    """The estimated size of the column relations W (k x (m - k) integers of Hadamard's bound, k (bits + log k)
-    bits each) when it exceeds a quarter of the memory limit, else 0: solving for them is refused before work."""
-    from symbolic.limits import limits
-
-    m = data.shape[1]
-    size = k * (m - k) * (k * (max(1, _entry_bits(data)) + k.bit_length()) // 8 + 16)
-    return size if size > limits().max_memory // 4 else 0
+def _relation_bits(k: int, entry_bits: int) -> int:
+    """Hadamard's bound on the bits of one column relation's entry (a k x k determinant of such entries)."""
+    return k * (entry_bits + k.bit_length())
 
 
 def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBound:
@@ -345,22 +340,29 @@ def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBoun
 
 
 def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str) -> RankResult:
+    from symbolic.limits import limits
+
     n, m = inp.data.shape
     best: RankLowerBound | None = None
+    entry_bits: int | None = None  # computed once, when an exact upper bound is first needed
     for attempt in range(1 if inp.kind == "modular" or method == "modular" else _ATTEMPTS):
         lower = _modular_lower(inp, seed, attempt, prime)
         if best is None or lower.k > best.k:
             best = lower
         if lower.k == min(n, m) or lower_bound_only or method == "modular" or inp.kind == "modular":
             break
-        too_big = _column_span_bytes(inp.data, lower.k)
-        if too_big:  # the lower bound stands; no exact upper bound is attempted
-            k = lower.k
+        # the column relations W, k x (m - k) integers, are estimated before they are solved for; past a quarter
+        # of the memory limit they are not attempted and the certified lower bound stands
+        k = lower.k
+        if entry_bits is None:
+            entry_bits = _entry_bits(inp.data)
+        size = k * (m - k) * (_relation_bits(k, entry_bits) // 8 + 16)
+        if size > limits().max_memory // 4:
             return _result(lower, _trivial(n, m), method,
                            f"a {k} x {k} minor is nonzero mod {lower.prime}, so rank >= {k}; rank <= min(rows, cols) = "
                            f"{min(n, m)} (no exact upper bound: its column relations, rationals of about "
-                           f"{k * (max(1, _entry_bits(inp.data)) + k.bit_length()):,} bits each, would take about "
-                           f"{too_big / 2**30:.1f} GiB, over a quarter of --max-memory)")
+                           f"{_relation_bits(k, entry_bits):,} bits each, would take about "
+                           f"{size / 2**30:.1f} GiB, over a quarter of --max-memory)")
         span = _flint_column_span(inp.data, lower.rows, lower.cols)
         if span is not None:
             W, e = span
