@@ -116,9 +116,16 @@ def _cmd_depth(args):
     return 0 if r.answer != "unknown" else 1
 
 
+def _operator_flags(p) -> None:
+    """--activation, --pooling and --json, the same on every ``convac check`` subcommand."""
+    p.add_argument("--activation", required=True,
+                   help="activation: linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid")
+    p.add_argument("--pooling", required=True, help="product, max, sum, average")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
+
+
 def register(sub):
 
-    ops = "activation: linear, relu, abs, square, leaky_relu:p/q, tanh, sigmoid"
     c = sub.add_parser("check", help="decide laws, universality and depth efficiency for any activation and "
                        "pooling, with certificates",
                        description="Exact decisions for any activation/pooling pair; every certificate is re-verified "
@@ -140,9 +147,7 @@ def register(sub):
                                    "exact numbers, and re-verified by the trusted kernel.",
                        epilog="examples:\n  convac check laws --activation relu --pooling max\n"
                               "  convac check laws --activation leaky_relu:1/10 --pooling product --json")
-    la.add_argument("--activation", required=True, help=ops)
-    la.add_argument("--pooling", required=True, help="product, max, sum, average")
-    la.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
+    _operator_flags(la)
     la.set_defaults(func=_cmd_laws)
     u = cs.add_parser("universality", help="do networks of a family realize every grid tensor (unbounded widths)?",
                       formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -154,8 +159,7 @@ def register(sub):
                              "  convac check universality --activation relu --pooling average --N 4 --M 2 "
                              "--architecture deep\n"
                              "  convac check universality --activation tanh --pooling product --N 2 --M 2 --json")
-    u.add_argument("--activation", required=True, help=ops)
-    u.add_argument("--pooling", required=True, help="product, max, sum, average")
+    _operator_flags(u)
     u.add_argument("--architecture", choices=["shallow", "deep"], default="shallow",
                    help="shallow (one hidden layer, global pooling; default) or deep (a pooling tree)")
     u.add_argument("--N", type=int, required=True, help="number of patches")
@@ -166,7 +170,6 @@ def register(sub):
                    help="deep: widths of an extra direct check of a 'no' functional (the answer is for all widths)")
     u.add_argument("--samples", type=int, default=200, help="random candidate networks (default 200)")
     u.add_argument("--seed", type=seed_int, default=0, help="seeds the random candidate networks (default 0)")
-    u.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
     u.set_defaults(func=_cmd_universality)
     d = cs.add_parser("depth", help="depth efficiency: shallow term bound, deep witness, complete or incomplete",
                       formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -177,8 +180,7 @@ def register(sub):
                       epilog="examples:\n  convac check depth --activation linear --pooling product --N 8 --M 2\n"
                              "  convac check depth --activation relu --pooling max --N 8 --M 2 --approximation\n"
                              "  convac check depth --activation relu --pooling max --N 4 --N-max 16 --json")
-    d.add_argument("--activation", required=True, help=ops)
-    d.add_argument("--pooling", required=True, help="product, max, sum, average")
+    _operator_flags(d)
     d.add_argument("--N", type=int, default=4, help="number of patches, a power of 2 (default 4)")
     d.add_argument("--M", type=int, default=2, help="number of templates (default 2)")
     d.add_argument("--widths", type=positive_ints, default=None, help="deep widths r_0,...,r_{L-1} (default M each)")
@@ -190,5 +192,4 @@ def register(sub):
                         "approximate the witness "
                         "(a lower bound eps on the Frobenius distance: Courant-Fischer, exact LDL^T)")
     d.add_argument("--seed", type=seed_int, default=0, help="seeds the witness search (default 0)")
-    d.add_argument("--json", action="store_true", help="print the answer as JSON (re-checkable by convac recheck)")
     d.set_defaults(func=_cmd_depth)
