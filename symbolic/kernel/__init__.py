@@ -43,7 +43,6 @@ The trusted base, and what the kernel relies on each for:
   rational expressions (after the cost estimate), ``Rational``, ``is_polynomial``/``is_rational_function`` (the
   quantifier rule),
   ``PermutationGroup`` (group order and membership); never ``sympify`` of text (strict mode only).
-- networkx: ``minimum_cut`` (only to choose a cut; the bound is the exact product over that cut).
 - numpy: object arrays of exact numbers and int64 residues modulo primes below 2^26 (no overflow:
   products of residues stay below 2^52 before reduction); float64 BLAS products in
   :mod:`~symbolic.kernel.blas_elimination` only on integers whose sums stay below 2^53 (exact, proof there).

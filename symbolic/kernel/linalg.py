@@ -13,8 +13,8 @@
   but the certificate has k (m - k) integers instead of k m rationals: at rank 236 of 256 it is 12x
   smaller and its check 12x cheaper.)
 - structural bounds, re-derived from the network's tree: ``trivial``, ``widths`` (the scope
-  recursion, and ICLR 2017 Theorem 1 for deep ConvACs) and ``min_cut`` (a separating cut of the
-  ConvAC tensor network whose exact product of dimensions is the bound).
+  recursion, and ICLR 2017 Theorem 1 for deep ConvACs) and ``min_cut`` (the least exact product of
+  dimensions over the separating cuts of the ConvAC tensor network, a tree: dynamic programming, integers only).
 
 >>> import numpy as np
 >>> A = np.array([[1, 2], [2, 4]], dtype=object)
@@ -30,7 +30,6 @@ import math
 from fractions import Fraction
 
 import flint
-import networkx as nx
 import numpy as np
 
 from . import blas_elimination as blas, cost
@@ -367,27 +366,40 @@ def tensor_network(net):
 
 def min_cut_bound(net, rows) -> int:
     """rank [A]_I <= the product of the dimensions over a cut separating the I legs from the J legs
-    of a ConvAC's tensor network (Levine et al., ICLR 2018). The cut is searched with log
-    capacities (floats only choose it); the bound is its exact product."""
+    of a ConvAC's tensor network (Levine et al., ICLR 2018); the least such product, exactly.
+
+    The tensor network is a tree rooted at the output. A site is on the I side or the J side (its
+    input legs are fixed: I or J); a bond of dimension D between sites on different sides is cut
+    and multiplies the bound by D; a copy tensor (a pooling node) of dimension D may itself be cut,
+    for a factor D, which frees all its bonds. Any such assignment is a cut and gives a valid bound;
+    the dynamic programme below, from the leaves up, finds the least product over all of them with
+    integers only: best[s] = the least product in a site's subtree with the site on side s (``"I"``,
+    ``"J"``, or ``"cut"`` for a copy tensor).
+
+    >>> from .network import read_net
+    >>> net = read_net({"architecture": "deep", "N": 4, "M": 3, "activation": "linear", "pooling": "product",
+    ...     "weights": {"layers": [[[[1, 2, 0], [3, -1, 1]]] * 4, [[[1, 1], [2, -3]]] * 2], "output": [[1, 1]]}})
+    >>> min_cut_bound(net, {0, 1}), min_cut_bound(net, {0, 2})   # one pool of width 2 cut; two of them
+    (2, 4)
+    """
     bonds, copies = tensor_network(net)
-    G = nx.DiGraph()
-    out = lambda g: ("out", g) if g in copies else ("in", g)  # noqa: E731
-    for g, D in copies.items():
-        G.add_edge(("in", g), ("out", g), capacity=math.log(D))
-    for (g, h), D in bonds.items():
-        G.add_edge(out(g), ("in", h), capacity=math.log(D))
-        G.add_edge(out(h), ("in", g), capacity=math.log(D))
-    for i in range(net.N):
-        if i in set(rows):
-            G.add_edge("source", ("in", ("input", i)))
-        else:
-            G.add_edge(("in", ("input", i)), "sink")
-    _, (S, _) = nx.minimum_cut(G, "source", "sink")
-    bound = math.prod(D for g, D in copies.items() if ("in", g) in S and ("out", g) not in S)
-    for (g, h), D in bonds.items():
-        if (out(g) in S and ("in", h) not in S) or (out(h) in S and ("in", g) not in S):
-            bound *= D
-    return bound
+    I = set(rows)
+    below: dict = {}
+    for (g, h), D in bonds.items():  # every bond joins a site to its parent: h is nearer the output than g
+        below.setdefault(h, []).append((g, D))
+
+    def best(g) -> dict:
+        if g[0] == "input":
+            return {"I" if g[1] in I else "J": 1}
+        sides = ("I", "J", "cut") if g in copies else ("I", "J")
+        out = {s: copies[g] if s == "cut" else 1 for s in sides}
+        for child, D in below.get(g, ()):
+            b = best(child)
+            for s in sides:
+                out[s] *= min(v * (D if {s, t} == {"I", "J"} else 1) for t, v in b.items())
+        return out
+
+    return min(best(("output",)).values())
 
 
 def structural_bounds(net, rows) -> dict:

@@ -54,16 +54,18 @@ outer product of a tensor on the I legs and a tensor on the J legs; hence
 
     rank [A]_I <= product of the dimensions of the cut bonds and copy tensors.
 
-The flow network: one site per group of circuit nodes (kind, layer, position); a bond
+The tensor network: one site per group of circuit nodes (kind, layer, position); a bond
 between two adjacent groups has dimension min(#sources, #targets) of the circuit edges
 between them (r for a channel-wise bundle, min(r_{l-1}, r_l) for a weight matrix), the leg
-input -> rep(i) has dimension M; each copy tensor (product-pool group of r channels) is
-split into in/out nodes joined by capacity log r; every other site is uncuttable (cutting
-one of its legs is never worse).  Capacities are natural logs, i.e. a cut's capacity is
-the log of its product, and :func:`networkx.minimum_cut` finds the cheapest separation of
-the I inputs (source) from the J inputs (sink).  Floats only *search*: the bound returned is
-the exact integer product over the cut that was found, which is a valid bound for any
-separating cut (rounding can only cost optimality, never validity).
+input -> rep(i) has dimension M; each copy tensor (product-pool group of r channels) may be
+cut as a whole, for a factor r.  The network is a tree rooted at the output, so the least
+product is found exactly by dynamic programming from the leaves up (:func:`_tree_min_cut`:
+each site on the I side, on the J side or, for a copy tensor, cut; integers only).  For a
+graph that is not a tree the minimum cut is found by maximum flow (:func:`_flow_min_cut`,
+networkx, capacities the natural logs of the dimensions, copy tensors split into in/out
+nodes): there floats only *search*, and the bound returned is the exact integer product over
+the cut that was found, a valid bound for any separating cut.  The tests hold the two routes
+and the kernel's own programme (:mod:`symbolic.kernel.linalg`) to the same values.
 
 Why only ConvACs: for a ReLU/max network the circuit is no tensor network.  With N = 2,
 M = 2 and one channel (r_0 = 1) the only bond between the patches has dimension 1, yet
@@ -139,16 +141,17 @@ def trivial_bound(N: int, M: int, rows) -> int:
 
 
 # -- the widths (scope) recursion ------------------------------------------------------------
-def _scopes(G) -> dict:
-    """Node -> frozenset of the patches it depends on."""
+def _scopes(G) -> tuple[list, dict]:
+    """The nodes in a topological order, and node -> frozenset of the patches it depends on."""
+    order = list(nx.topological_sort(G))
     scope = {}
-    for v in nx.topological_sort(G):
+    for v in order:
         a = G.nodes[v]
         if a["kind"] in ("input", "rep"):
             scope[v] = frozenset((a["patch"],))
         else:
             scope[v] = frozenset().union(*(scope[u] for u in G.predecessors(v)))
-    return scope
+    return order, scope
 
 
 def _recursion_bound(G, I: frozenset, output: int) -> int:
@@ -156,7 +159,7 @@ def _recursion_bound(G, I: frozenset, output: int) -> int:
     M = G.graph["M"]
     act, pool = G.graph["activation"], G.graph["pooling"]
     linear = _is_linear(act)
-    scope = _scopes(G)
+    order, scope = _scopes(G)
     R: dict[Hashable, int] = {}  # per circuit node: rank <= R[v]
     S: dict[Hashable, int] = {}  # per circuit node: the mixed part m has rank <= S[v]
 
@@ -175,7 +178,7 @@ def _recursion_bound(G, I: frozenset, output: int) -> int:
                 ("I" in sides) + ("J" in sides) + sum(R[u] for u in preds if side(u) is None))
         return r, s
 
-    for v in nx.topological_sort(G):
+    for v in order:
         kind = G.nodes[v]["kind"]
         if side(v) is not None:  # pure: a function of the I modes (or of the J modes) only
             R[v], S[v] = 1, 0
@@ -246,17 +249,16 @@ def _tensor_network(G, output: int):
     """Sites, bond dimensions and copy-tensor dimensions of a ConvAC circuit (module docstring)."""
     M = G.graph["M"]
     members: dict = {}
-    for v in G:
-        a = G.nodes[v]
+    group = {}
+    for v, a in G.nodes(data=True):
         if a["kind"] == "output" and a["output"] != output:
             continue
-        members.setdefault(_group(G, v), []).append(v)
+        group[v] = g = _group(G, v)
+        members.setdefault(g, []).append(v)
     pairs: dict = {}
     for u, v in G.edges:
-        gu, gv = _group(G, u), _group(G, v)
-        if gu in members and gv in members and gu != gv:
-            if G.nodes[v]["kind"] == "output" and G.nodes[v]["output"] != output:
-                continue
+        gu, gv = group.get(u), group.get(v)
+        if gu is not None and gv is not None and gu != gv:
             src, dst = pairs.setdefault((gu, gv), (set(), set()))
             src.add(u)
             dst.add(v)
@@ -278,7 +280,7 @@ def min_cut(G, rows, output: int = 0):
     >>> from symbolic.tensor.circuit_graph import circuit
     >>> b, cut = min_cut(circuit(deep(N=4, M=3, widths=(2, 2), seed=0)), "halves")
     >>> b, cut
-    (2, [('copy', ('pool', 0, 1), 2)])
+    (2, [('bond', ('pool', 0, 1), ('conv', 1, 1), 2)])
     """
     spec, G = _spec_and_graph(G)
     if not is_convac(G):
@@ -286,6 +288,60 @@ def min_cut(G, rows, output: int = 0):
     N = G.graph["N"]
     I = set(parse_partition(rows, N))
     members, bonds, copies = _tensor_network(G, output)
+    parent: dict = {}
+    for gu, gv in bonds:
+        parent.setdefault(gu, []).append(gv)
+    roots = [g for g in members if g not in parent]
+    if len(roots) == 1 and all(len(p) == 1 for p in parent.values()):
+        return _tree_min_cut(members, bonds, copies, I, roots[0])
+    return _flow_min_cut(members, bonds, copies, I, N)
+
+
+def _tree_min_cut(members, bonds, copies, I, root):
+    """The least cut of a tree-shaped tensor network, exactly, by dynamic programming from the leaves up.
+
+    A group is on side ``"I"`` or ``"J"`` (an input group is fixed by its patch) or, for a copy tensor,
+    ``"cut"`` (a factor of its dimension, its bonds free); a bond between the two sides multiplies the
+    bound by its dimension.  ``best[g][s]`` is the least product in g's subtree with g on side s, with
+    the choice that achieves it, from which the cut is read off top-down.
+    """
+    below: dict = {}
+    for (gu, gv), D in bonds.items():
+        below.setdefault(gv, []).append((gu, D))
+    best: dict = {}
+    choice: dict = {}
+    order = [root]
+    for g in order:  # breadth first from the root; reversed, every child comes before its parent
+        order.extend(c for c, _ in below.get(g, ()))
+    for g in reversed(order):
+        if g[0] == "input":
+            best[g] = {"I" if g[1] in I else "J": 1}
+            continue
+        sides = ("I", "J", "cut") if g in copies else ("I", "J")
+        best[g] = {}
+        for s in sides:
+            total = copies[g] if s == "cut" else 1
+            for c, D in below.get(g, ()):
+                t, v = min(((t, v * (D if {s, t} == {"I", "J"} else 1)) for t, v in best[c].items()),
+                           key=lambda tv: tv[1])
+                choice[(c, s)] = t
+                total *= v
+            best[g][s] = total
+    side = {root: min(best[root], key=best[root].get)}
+    cut: list[tuple] = [("copy", root, copies[root])] if side[root] == "cut" else []
+    for g in order:
+        for c, D in below.get(g, ()):
+            side[c] = choice[(c, side[g])]
+            if side[c] == "cut":
+                cut.append(("copy", c, copies[c]))
+            if {side[c], side[g]} == {"I", "J"}:
+                cut.append(("bond", c, g, D))
+    return best[root][side[root]], sorted(cut, key=str)
+
+
+def _flow_min_cut(members, bonds, copies, I, N):
+    """The minimum cut by maximum flow (networkx), for a tensor network that is not a tree: log
+    capacities choose the cut, whose exact product of dimensions is the bound."""
     F = nx.DiGraph()
     src, sink = "source", "sink"
 
