@@ -19,10 +19,11 @@ accepts, and why acceptance implies truth):
    :mod:`~symbolic.kernel.sources` (networks named by certificates, families, the zero test, the
    generalized decompositions), :mod:`~symbolic.kernel.witnesses` (witness ranks, factorizations, boxes),
    :mod:`~symbolic.kernel.linalg` (rank certificates: minors, factorizations, column spans; structural
-   bounds), :mod:`~symbolic.kernel.blas_elimination` (rank modulo a prime below 2^21 by float64 elimination
-   on exact integers), :mod:`~symbolic.kernel.kronecker` (structured rank certificates of deep ConvACs,
-   never forming A), :mod:`~symbolic.kernel.factorization` (ICLR 2017 upper bounds for all weights: a
-   factorization over the pooling tree checked as an identity of polynomials),
+   bounds), :mod:`~symbolic.kernel.multimodular_rank` (rank <= k: ranks modulo primes whose product exceeds
+   Hadamard's bound on the (k+1)-minors), :mod:`~symbolic.kernel.blas_elimination` (rank modulo a prime below
+   2^21 by float64 elimination on exact integers), :mod:`~symbolic.kernel.kronecker` (structured rank
+   certificates of deep ConvACs, never forming A), :mod:`~symbolic.kernel.factorization` (ICLR 2017 upper
+   bounds for all weights: a factorization over the pooling tree checked as an identity of polynomials),
    :mod:`~symbolic.kernel.arb_tensor` (forward passes in arb balls and determinants excluding 0, for tanh
    and sigmoid), :mod:`~symbolic.kernel.approximation` (Courant-Fischer lower bounds on the distance to
    low-rank tensors), :mod:`~symbolic.kernel.regions` (case-analysis identities),
@@ -35,7 +36,8 @@ The trusted base, and what the kernel relies on each for:
 - Python: int and fractions.Fraction arithmetic (exact), json (parsing only, with hooks that refuse
   duplicate keys, non-finite numbers and invalid Unicode), dataclasses.
 - python-flint: ``fmpz.is_prime`` (FLINT's proven primality test, for every certificate's prime), ``nmod_mat``
-  determinants (a minor nonzero modulo a prime), ``fmpq_mat`` and ``fmpz_mat``
+  determinants (a minor nonzero modulo a prime) and ranks (of ``nmod_mat(fmpz_mat, p)``, the reduction mod p of
+  an integer matrix: the multimodular upper bound), ``fmpq_mat`` and ``fmpz_mat``
   products (exact factorizations and column spans), ``fmpz_mpoly`` arithmetic (polynomial identities in the
   weights), ``arb`` balls and ``arb_mat.det`` (enclosures of tanh, sigmoid and exp values, and determinants,
   that exclude 0; outward rounding).

@@ -11,7 +11,8 @@
   ``cols`` is the rational combination W[:, j] / e of the k columns ``cols``: the column space is
   spanned by k columns and rank A <= k. (The same bound as a factorization with V = [I | W / e],
   but the certificate has k (m - k) integers instead of k m rationals: at rank 236 of 256 it is 12x
-  smaller and its check 12x cheaper.)
+  smaller and its check 12x cheaper.); or ``multimodular``: rank(A mod p) <= k for distinct primes whose product
+  exceeds Hadamard's bound on the (k+1)-minors, so they all vanish (:mod:`symbolic.kernel.multimodular_rank`).
 - structural bounds, re-derived from the network's tree: ``trivial``, ``widths`` (the scope
   recursion, and ICLR 2017 Theorem 1 for deep ConvACs) and ``min_cut`` (the least exact product of
   dimensions over the separating cuts of the ConvAC tensor network, a tree: dynamic programming, integers only).
@@ -32,7 +33,7 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from . import blas_elimination as blas, cost
+from . import blas_elimination as blas, cost, multimodular_rank
 from .failure import fail as _fail, need
 from .network import is_identity
 from .parse import parse_rational
@@ -146,8 +147,10 @@ def check_upper(A: np.ndarray, c) -> int:
         return c["k"]
     if kind == "column_span":
         return _check_column_span(A, c)
+    if kind == "multimodular":  # k and primes: symbolic/kernel/multimodular_rank.py
+        return multimodular_rank.check(A, c)
     _fail_if(kind != "factorization",
-             f"rank_upper_bound kind={kind!r}: expected trivial, factorization or column_span")
+             f"rank_upper_bound kind={kind!r}: expected trivial, factorization, column_span or multimodular")
     keys(c, ("certificate", "k", "kind", "cols", "V"), (), "rank_upper_bound")
     cols = index_list(c["cols"], A.shape[1], "upper.cols")
     k = c["k"]

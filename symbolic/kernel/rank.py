@@ -16,8 +16,9 @@ lower: the rows and columns of a k x k minor and a prime p with the minor nonzer
 or p-integral rational, matrix a minor nonzero mod p is nonzero over Q, so rank >= k); k = 0 needs no
 minor.  upper: ``trivial`` (k >= the smaller side), ``factorization`` (A = A[:, cols] V exactly, inner size
 k; k = 0 means A = 0, checked entry by entry), ``column_span`` (A[:, D] e = A[:, cols] W exactly: every other
-column is in the span of the k columns ``cols``) or ``factors`` (a factorization modulo primes, checked
-against the kernel's own modular forward pass).
+column is in the span of the k columns ``cols``), ``multimodular`` (rank A mod p <= k for distinct primes whose
+product exceeds Hadamard's bound on the (k+1)-minors: :mod:`symbolic.kernel.multimodular_rank`) or ``factors`` (a
+factorization modulo primes, checked against the kernel's own modular forward pass).
 
 Why acceptance implies truth: the matrix is recomputed from S by the kernel's forward pass (modulo p for a
 polynomial operator: then the minor's residues are those of the exact minor; with p < 2^21 they are held as
