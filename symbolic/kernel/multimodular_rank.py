@@ -96,9 +96,9 @@ def hadamard_square(B: np.ndarray, k: int) -> int:
 def check(A: np.ndarray, c) -> int:
     """Verify a ``multimodular`` rank_upper_bound on the exact matrix A (steps 1-4 of the module docstring);
     return k."""
-    from .linalg import keys  # linalg dispatches here
-
-    keys(c, ("certificate", "k", "kind", "primes"), (), "rank_upper_bound")
+    need(isinstance(c, dict) and set(c) == {"certificate", "k", "kind", "primes"},
+         f"rank_upper_bound: expected the fields certificate, k, kind, primes, got {sorted(map(str, c))[:8]}"
+         if isinstance(c, dict) else "rank_upper_bound: expected an object")
     need(c["certificate"] == "rank_upper_bound" and c["kind"] == "multimodular",
          f"certificate={str(c['certificate'])[:30]}, kind={str(c['kind'])[:30]}: expected rank_upper_bound, "
          "multimodular")

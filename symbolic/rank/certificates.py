@@ -12,6 +12,10 @@ A certificate is data; this module re-verifies it by the definitions (design.md 
   rational k x n matrix, so every column of A is in the span of k columns: rank A <= k.
   ``RankUpperBound(k, "column_span", cols, W, e=e)``: A[:, D] e == A[:, cols] W exactly with D the
   other columns, W an integer k x |D| matrix and e != 0: the same argument, k (m - k) integers.
+  ``RankUpperBound(k, "multimodular", primes=(p_1, ..., p_t))``: rank(B mod p) <= k for each of the distinct
+  primes, none dividing the denominator d of A (B = d A, integers), and P = p_1 ... p_t exceeds Hadamard's bound
+  H on the (k+1)-minors of B (H^2 <= the product of the k+1 largest squared column norms, or row norms): every
+  (k+1)-minor is a multiple of P of absolute value at most H < P, so 0, and rank A <= k.
 - ``RankCertificate(lower, upper)``: both; with lower.k == upper.k it proves the rank.
 
 The matrix is the integer data with its ``denominator`` (or any rational entries), or
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import lcm
+from math import lcm, prod
 
 import numpy as np
 from symbolic.kernel.lazy import sympy
@@ -41,7 +45,8 @@ from symbolic.errors import CertificateError
 from symbolic.kernel.linalg import MAX_CERT_DIGITS
 from symbolic.numbers import rational, residue
 
-__all__ = ["RankLowerBound", "RankUpperBound", "RankCertificate", "check_rank_certificate", "check", "from_dict"]
+__all__ = ["RankLowerBound", "RankUpperBound", "RankCertificate", "check_rank_certificate", "check", "from_dict",
+           "hadamard_square", "rank_mod"]
 
 
 def _q(x) -> Fraction:
@@ -88,19 +93,24 @@ class RankLowerBound:
 @dataclass(frozen=True)
 class RankUpperBound:
     """rank <= k: ``kind`` "trivial" (k >= min shape), "factorization" (A[:, cols] V == A), "column_span"
-    (A[:, cols] V == A[:, other columns] e, V integer) or "factors" (A == U V, integer U and V, checked modulo
-    ``primes``: :func:`symbolic.kernel.linalg.check_factors`)."""
+    (A[:, cols] V == A[:, other columns] e, V integer), "factors" (A == U V, integer U and V, checked modulo
+    ``primes``: :func:`symbolic.kernel.linalg.check_factors`) or "multimodular" (rank A mod p <= k for the
+    ``primes``, whose product exceeds Hadamard's bound on the (k+1)-minors: :mod:`symbolic.kernel.multimodular_rank`).
+
+    >>> RankUpperBound(2, "multimodular", primes=(1000003,)).to_dict()
+    {'certificate': 'rank_upper_bound', 'k': 2, 'kind': 'multimodular', 'primes': [1000003]}
+    """
 
     k: int
     kind: str
     cols: tuple = ()
     V: tuple = ()  # k rows of Fractions (factorization), of ints (factors, column_span: its W)
     U: tuple = ()  # n rows of k ints (factors)
-    primes: tuple = ()  # factors
+    primes: tuple = ()  # factors, multimodular
     e: int = 1  # column_span: the common denominator of W
 
     def __post_init__(self):
-        kinds = ("trivial", "factorization", "factors", "column_span")
+        kinds = ("trivial", "factorization", "factors", "column_span", "multimodular")
         if self.kind not in kinds:
             raise CertificateError(f"kind={self.kind!r} is not one of {kinds}")
         object.__setattr__(self, "k", _ints([self.k], "k")[0])
@@ -110,6 +120,11 @@ class RankUpperBound:
             raise CertificateError("e=0: the common denominator of W must be nonzero")
         if self.kind == "column_span":
             object.__setattr__(self, "V", tuple(_ints(r, "W") for r in self.V))
+        elif self.kind == "multimodular":
+            object.__setattr__(self, "primes", _ints(self.primes, "primes"))
+            if not self.primes or self.k < 1:
+                raise CertificateError(f"multimodular: k={self.k}, {len(self.primes)} primes: expected k >= 1 and "
+                                       "at least one prime (k = 0: kind factorization)")
         elif self.kind == "factors":
             for name in ("U", "V", "primes"):
                 x = getattr(self, name)
@@ -125,6 +140,8 @@ class RankUpperBound:
             d.update(U=[list(row) for row in self.U], V=[list(row) for row in self.V], primes=list(self.primes))
         elif self.kind == "column_span":
             d.update(cols=list(self.cols), W=[list(row) for row in self.V], e=self.e)
+        elif self.kind == "multimodular":
+            d.update(primes=list(self.primes))
         return d
 
 
@@ -225,7 +242,49 @@ def _check_lower(A, c: RankLowerBound, denominator: int, modulus) -> None:
         raise CertificateError(f"the {c.k} x {c.k} minor is singular modulo prime={p}")
 
 
-def _check_upper(A, c: RankUpperBound, modulus) -> None:
+def hadamard_square(B: np.ndarray, k: int) -> int:
+    """H2 >= (every (k+1)-minor of the integer matrix B)^2: the smaller of the products of the k+1 largest squared
+    column norms and of the k+1 largest squared row norms (Hadamard's inequality).
+
+    >>> hadamard_square(np.array([[3, 0], [4, 1]], dtype=object), 1)
+    25
+    """
+    sq = np.asarray(B, dtype=object) ** 2
+    return min(prod(sorted(map(int, sq.sum(axis=a)), reverse=True)[:k + 1]) for a in (0, 1))
+
+
+def rank_mod(B: np.ndarray, p: int, fmpz=None) -> int:
+    """The rank of the integer matrix B mod the prime p: the kernel's float64 elimination for p < 2^21 from 1024
+    rows and columns on, else python-flint's ``nmod_mat`` (``fmpz``: B as an ``fmpz_mat``, reused)."""
+    import flint
+    from symbolic.kernel.blas_elimination import MAX_PRIME, rank_mod_p
+
+    if p < MAX_PRIME and min(B.shape) >= 1024:
+        return rank_mod_p(np.array(B % p, dtype=np.float64), p, overwrite=True)[0]
+    return flint.nmod_mat(fmpz if fmpz is not None else flint.fmpz_mat(B.tolist()), p).rank()
+
+
+def _check_multimodular(B: np.ndarray, c: RankUpperBound, denominator: int) -> None:
+    """rank(B mod p) <= k for every prime, whose product P has P^2 > Hadamard's bound H2 (B: integers)."""
+    import flint
+
+    bad = next((p for p in c.primes if not 2 <= p < 2**63 or not flint.fmpz(p).is_prime() or denominator % p == 0),
+               None)
+    if not 1 <= c.k <= min(B.shape) or len(set(c.primes)) != len(c.primes) or bad is not None:
+        raise CertificateError(f"multimodular: k={c.k} (1..{min(B.shape)}), the primes must be distinct primes below "
+                               f"2^63 not dividing the denominator {denominator} (not {bad})")
+    P, H2 = prod(c.primes), hadamard_square(B, c.k) if c.k < min(B.shape) else 0
+    if P * P <= H2:
+        raise CertificateError(f"multimodular: the {len(c.primes)} primes' product ({P.bit_length()} bits) does not "
+                               f"exceed Hadamard's bound on the {c.k + 1}-minors ({(H2.bit_length() + 1) // 2} bits)")
+    B = B.astype(np.int64) if max(abs(int(x)).bit_length() for x in B.flat) <= 62 else B.astype(object)
+    fz = flint.fmpz_mat(B.tolist()) if H2 and (min(B.shape) < 1024 or max(c.primes) >= 2**21) else None
+    for p in c.primes if H2 else ():
+        if (r := rank_mod(B, p, fz)) > c.k:
+            raise CertificateError(f"multimodular: the rank modulo {p} is {r} > k={c.k}")
+
+
+def _check_upper(A, c: RankUpperBound, modulus, denominator: int = 1) -> None:
     n, m = A.shape
     if c.kind == "trivial":
         if c.k < min(n, m):
@@ -238,6 +297,11 @@ def _check_upper(A, c: RankUpperBound, modulus) -> None:
         if not (U.dot(V) == A).all():
             raise CertificateError(f"U V != A: the factors of inner size {c.k} are wrong")
         return
+    Aq = [_q(x) for x in A.flat]  # rational entries: scale A to integers (changes neither rank nor the relations)
+    d = lcm(1, *(x.denominator for x in Aq))
+    Ai = np.array([int(x * d) for x in Aq], dtype=object).reshape(n, m)
+    if c.kind == "multimodular":
+        return _check_multimodular(Ai, c, denominator * d)
     _check_indices(c.cols, c.k, m, "cols")
     import flint
 
@@ -246,9 +310,6 @@ def _check_upper(A, c: RankUpperBound, modulus) -> None:
     D = [j for j in range(m) if j not in chosen] if span else list(range(m))
     if len(c.V) != c.k or any(len(row) != len(D) for row in c.V):
         raise CertificateError(f"{'W' if span else 'V'}: expected a {c.k} x {len(D)} matrix")
-    Aq = [_q(x) for x in A.flat]  # rational entries: scale A to integers (changes neither rank nor the relations)
-    d = lcm(1, *(x.denominator for x in Aq))
-    Ai = np.array([int(x * d) for x in Aq], dtype=object).reshape(n, m)
     e = c.e if span else lcm(1, *(x.denominator for row in c.V for x in row))
     W = [list(row) for row in c.V] if span else [[int(x * e) for x in row] for row in c.V]
     ok = (all(x == 0 for x in Ai.flat) if c.k == 0 else not D or
@@ -292,11 +353,11 @@ def check_rank_certificate(matrix, cert, *, denominator: int = 1, modulus: int |
         if cert.lower.k > cert.upper.k:
             raise CertificateError(f"lower bound {cert.lower.k} exceeds upper bound {cert.upper.k}")
         _check_lower(A, cert.lower, denominator, modulus)
-        _check_upper(A, cert.upper, modulus)
+        _check_upper(A, cert.upper, modulus, denominator)
     elif isinstance(cert, RankLowerBound):
         _check_lower(A, cert, denominator, modulus)
     elif isinstance(cert, RankUpperBound):
-        _check_upper(A, cert, modulus)
+        _check_upper(A, cert, modulus, denominator)
     else:
         raise CertificateError(f"cert: expected a rank certificate, got {type(cert).__name__}")
 

@@ -11,7 +11,11 @@ definitions (design.md section 3).  The backends share one result contract,
     >= k.  Upper bound: min(rows, cols) when that meets k, otherwise the exact
     factorization A = A[:, C] V with V = A[R, C]^-1 A[R, :] (``fmpz_mat.solve``), checked
     exactly; if that check fails the prime was unlucky (rank over Q > rank mod p) and the
-    next prime is tried.
+    next prime is tried.  When those relations would not fit a quarter of ``--max-memory``, or
+    would have more digits than ``convac recheck`` reads (1000), the upper bound is
+    ``multimodular`` instead: rank(A mod p) <= k for consecutive primes (from ``seed``) whose
+    product exceeds Hadamard's bound on the (k+1)-minors, so that every (k+1)-minor, a multiple
+    of their product and smaller, is 0 (``upper=`` forces one of the two).
 ``"sympy"``
     An independent route: sympy ``DomainMatrix`` (its sparse, pure-Python rref over QQ)
     gives the pivots and the CR factorization A = A[:, C] rref(A)[:k]; a prime is then
@@ -67,6 +71,7 @@ __all__ = [
 ]
 
 METHODS = ("auto", "flint", "sympy", "modular")
+UPPER = ("auto", "column_span", "multimodular")  # the exact upper bound of a rank-deficient matrix (flint)
 _ATTEMPTS = 4  # primes tried before giving up on an exact upper bound
 
 
@@ -281,6 +286,10 @@ def _result(lower: RankLowerBound, upper: RankUpperBound, method: str, statement
             statement += f"; A = A[:, C] V with {k} columns C and a rational V, so rank <= {k}"
         elif upper.kind == "column_span":
             statement += f"; every other column is a rational combination of {k} columns C, so rank <= {k}"
+        elif upper.kind == "multimodular":
+            statement += (f"; rank A mod p <= {k} for {len(upper.primes)} primes whose product exceeds Hadamard's "
+                          f"bound H on every {k + 1} x {k + 1} minor, so each minor, a multiple of the product of "
+                          f"absolute value <= H, is 0: rank <= {k}")
         elif upper.k == k:
             statement += f"; rank <= min(rows, cols) = {k}"
     return RankResult(lower.k, lower.k, upper.k, cert, method, lower.k == upper.k, statement)
@@ -326,6 +335,57 @@ def _relation_bits(k: int, entry_bits: int) -> int:
     return k * (entry_bits + k.bit_length())
 
 
+def multimodular_primes(H2: int, *, small: bool = False, seed: int = 0, avoid: int = 1) -> tuple:
+    """Consecutive primes going down from a start fixed by ``seed`` (below 2^62, or below 2^21 when ``small``:
+    the kernel's float64 elimination), skipping divisors of ``avoid``, until their product P has P^2 > H2.
+
+    >>> ps = multimodular_primes(10**40, small=True)
+    >>> len(ps), all(p < 2**21 for p in ps), multimodular_primes(10**40, small=True) == ps
+    (4, True, True)
+    """
+    flint = _flint()
+    p = (1 << 21) - (seed % 64 << 13) if small else (1 << 62) - (seed % (1 << 20) << 32)
+    primes, P = [], 1
+    while P * P <= H2:
+        p -= 1
+        while not flint.fmpz(p).is_prime():
+            p -= 1
+        if avoid % p:
+            primes.append(p)
+            P *= p
+    return tuple(primes)
+
+
+def _multimodular(inp: _Input, lower: RankLowerBound, seed: int):
+    """rank A <= lower.k by ranks modulo primes past Hadamard's bound (:mod:`symbolic.kernel.multimodular_rank`):
+    the RankUpperBound; a RankLowerBound above ``lower`` when a prime shows a larger rank (``lower``'s prime was
+    unlucky); or the reason (str) when the kernel's estimate of the check is over the limits."""
+    from symbolic.errors import TooLarge
+    from symbolic.kernel import cost as kernel_cost
+    from symbolic.kernel.multimodular_rank import BLAS_SIDE, estimate
+    from symbolic.limits import limits
+    from symbolic.rank.certificates import hadamard_square, rank_mod
+
+    flint = _flint()
+    B, k = inp.data, lower.k
+    n, m = B.shape
+    primes = multimodular_primes(hadamard_square(B, k), small=min(n, m) >= BLAS_SIDE, seed=seed, avoid=inp.denominator)
+    lim = limits()
+    try:  # the kernel's own estimate, under the budget it will be given
+        with kernel_cost.budget(kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries)):
+            estimate(n, m, len(primes), _entry_bits(B) + inp.denominator.bit_length())
+    except TooLarge as e:
+        return str(e).removeprefix("not re-checked: ")
+    small = B.dtype == np.int64 or _entry_bits(B) <= 62
+    B = B.astype(np.int64) if small else B
+    fz = flint.fmpz_mat(B.tolist()) if min(n, m) < BLAS_SIDE else None
+    for p in primes:
+        if rank_mod(B, p, fz) > k:
+            r, R, C = _independent_sets(_residues(B, p), p)
+            return RankLowerBound(r, R, C, p)
+    return RankUpperBound(k, "multimodular", primes=primes)
+
+
 def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBound:
     if inp.kind == "modular":
         assert inp.modulus is not None  # a modular input is built with its modulus (_prepare)
@@ -339,30 +399,44 @@ def _modular_lower(inp: _Input, seed: int, attempt: int, prime) -> RankLowerBoun
     return RankLowerBound(k, R, C, p)
 
 
-def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str) -> RankResult:
+def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str, upper: str = "auto") -> RankResult:
+    from symbolic.kernel.parse import MAX_DIGITS
     from symbolic.limits import limits
 
     n, m = inp.data.shape
     best: RankLowerBound | None = None
+    found: RankLowerBound | None = None  # a larger rank shown by a prime of the multimodular bound
     entry_bits: int | None = None  # computed once, when an exact upper bound is first needed
     for attempt in range(1 if inp.kind == "modular" or method == "modular" else _ATTEMPTS):
-        lower = _modular_lower(inp, seed, attempt, prime)
+        lower = found or _modular_lower(inp, seed, attempt, prime)
+        found = None
         if best is None or lower.k > best.k:
             best = lower
         if lower.k == min(n, m) or lower_bound_only or method == "modular" or inp.kind == "modular":
             break
         # the column relations W, k x (m - k) integers, are estimated before they are solved for; past a quarter
-        # of the memory limit they are not attempted and the certified lower bound stands
+        # of the memory limit, or past the digits `convac recheck` reads, the multimodular bound is tried instead
         k = lower.k
         if entry_bits is None:
             entry_bits = _entry_bits(inp.data)
         size = k * (m - k) * (_relation_bits(k, entry_bits) // 8 + 16)
-        if size > limits().max_memory // 4:
+        too_big = size > limits().max_memory // 4
+        why = ""
+        if k and (upper == "multimodular" or upper == "auto" and (
+                too_big or _relation_bits(k, entry_bits) * 0.30103 > MAX_DIGITS)):
+            mm = _multimodular(inp, lower, seed)
+            if isinstance(mm, RankUpperBound):
+                return _result(lower, mm, method)
+            if isinstance(mm, RankLowerBound):
+                found = mm
+                continue
+            why = f"; the multimodular bound is not tried either: {mm}"
+        if too_big or why and upper == "multimodular":
             return _result(lower, _trivial(n, m), method,
                            f"a {k} x {k} minor is nonzero mod {lower.prime}, so rank >= {k}; rank <= min(rows, cols) = "
                            f"{min(n, m)} (no exact upper bound: its column relations, rationals of about "
                            f"{_relation_bits(k, entry_bits):,} bits each, would take about "
-                           f"{size / 2**30:.1f} GiB, over a quarter of --max-memory)")
+                           f"{size / 2**30:.1f} GiB, over a quarter of --max-memory{why})")
         span = _flint_column_span(inp.data, lower.rows, lower.cols)
         if span is not None:
             W, e = span
@@ -404,7 +478,7 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
 
 # -- the facade ------------------------------------------------------------------------------
 def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed: int = 0,
-               lower_bound_only: bool = False, prime: int | None = None) -> RankResult:
+               lower_bound_only: bool = False, prime: int | None = None, upper: str = "auto") -> RankResult:
     """The certified rank of a matrix (or certified bounds on it).
 
     Used on matricizations [A]_I of grid tensors (ICLR 2017 eq. (1)), whose ranks carry the
@@ -428,6 +502,11 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
         Skip the exact upper bound (the trivial min(rows, cols) is reported).
     prime : int, optional
         Use this prime for the first attempt instead of a random one.
+    upper : {"auto", "column_span", "multimodular"}, default ``"auto"``
+        The exact upper bound of a rank-deficient matrix (method "flint"): the column relations, or ranks
+        modulo primes past Hadamard's bound (no relations; a certificate of k and the primes).  "auto": column
+        relations unless they would exceed a quarter of the memory limit or the 1000 digits per number that
+        ``convac recheck`` reads.
 
     Returns
     -------
@@ -456,6 +535,8 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
     """
     if method not in METHODS:
         raise DomainError(f"method={method!r} is not one of {METHODS}")
+    if upper not in UPPER:
+        raise DomainError(f"upper={upper!r} is not one of {UPPER}")
     inp = _prepare(matrix, modulus)
     if inp.kind == "symbolic":
         if method == "sympy":
@@ -465,7 +546,7 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
         method = "modular" if inp.kind == "modular" else ("flint" if flint_available() else "sympy")
     if method == "sympy":
         return _sympy_rank(inp, seed, prime, lower_bound_only)
-    return _flint_rank(inp, seed, prime, lower_bound_only, method)
+    return _flint_rank(inp, seed, prime, lower_bound_only, method, upper)
 
 
 def generic_rank(matrix, *, seed: int = 0, bits: int = 20, method: str = "modular") -> RankResult:
