@@ -430,7 +430,7 @@ def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str, u
             if isinstance(mm, RankLowerBound):
                 found = mm
                 continue
-            why = f"; the multimodular bound is not tried either: {mm}"
+            why = f"; the multimodular bound is over the limits too: {mm}"
         if too_big or why and upper == "multimodular":
             return _result(lower, _trivial(n, m), method,
                            f"a {k} x {k} minor is nonzero mod {lower.prime}, so rank >= {k}; rank <= min(rows, cols) = "
