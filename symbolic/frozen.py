@@ -95,6 +95,9 @@ class FrozenList(list):
         return repr(thaw(self))
 
 
+_SCALARS = frozenset((int, str, bool, float, type(None)))
+
+
 def freeze(x):
     """``x`` with every dict, list and set inside it replaced by an immutable counterpart.
 
@@ -124,6 +127,8 @@ def freeze(x):
     if isinstance(x, FrozenList):
         return x
     if isinstance(x, list):
+        if all(type(v) in _SCALARS for v in x):  # a row of numbers or strings: nothing inside to freeze
+            return FrozenList(x)
         return FrozenList(freeze(v) for v in x)
     if isinstance(x, tuple) and not hasattr(x, "_fields"):
         return tuple(freeze(v) for v in x)

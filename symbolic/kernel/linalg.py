@@ -398,8 +398,8 @@ def min_cut_bound(net, rows) -> int:
         out = {s: copies[g] if s == "cut" else 1 for s in sides}
         for child, D in below.get(g, ()):
             b = best(child)
-            for s in sides:
-                out[s] *= min(v * (D if {s, t} == {"I", "J"} else 1) for t, v in b.items())
+            for s in sides:  # the bond costs D only between an I site and a J site
+                out[s] *= min(v if s == "cut" or t in (s, "cut") else v * D for t, v in b.items())
         return out
 
     return min(best(("output",)).values())

@@ -330,7 +330,8 @@ def substitute(net: Net, point: dict) -> Net:
 
 
 def is_numeric(net: Net) -> bool:
-    return not any(isinstance(x, sympy.Basic) for x in net.weights())
+    basic = sympy.Basic
+    return not any(isinstance(x, basic) for x in net.weights())
 
 
 def entry_size(net: Net) -> int:

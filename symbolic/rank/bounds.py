@@ -87,8 +87,6 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 
-import networkx as nx
-
 from symbolic.errors import ShapeError
 from symbolic.rank.matricization import parse_partition
 
@@ -103,11 +101,18 @@ VALIDITY = {
 }
 
 
+def _is_spec(obj) -> bool:
+    """A Spec, not a circuit graph (networkx is imported only where a graph is built or searched)."""
+    from symbolic.spec.network import Spec
+
+    return isinstance(obj, Spec)
+
+
 def _spec_and_graph(obj):
     """(spec, circuit graph) from a Spec or a circuit graph."""
     from symbolic.tensor.circuit_graph import circuit
 
-    if isinstance(obj, nx.DiGraph):
+    if not _is_spec(obj):
         return obj.graph.get("spec"), obj
     return obj, circuit(obj)
 
@@ -123,7 +128,7 @@ def is_convac(spec_or_graph) -> bool:
     >>> is_convac(shallow(N=2, M=2, seed=0)), is_convac(shallow(N=2, M=2, activation="relu", pooling="max", seed=0))
     (True, False)
     """
-    if isinstance(spec_or_graph, nx.DiGraph):
+    if not _is_spec(spec_or_graph):
         act, pool = spec_or_graph.graph["activation"], spec_or_graph.graph["pooling"]
     else:
         act, pool = spec_or_graph.activation, spec_or_graph.pooling
@@ -142,15 +147,21 @@ def trivial_bound(N: int, M: int, rows) -> int:
 
 # -- the widths (scope) recursion ------------------------------------------------------------
 def _scopes(G) -> tuple[list, dict]:
-    """The nodes in a topological order, and node -> frozenset of the patches it depends on."""
+    """The nodes in a topological order, and node -> the patches it depends on, as a bit mask."""
+    import networkx as nx
+
     order = list(nx.topological_sort(G))
-    scope = {}
+    scope: dict = {}
+    pred = G.pred
     for v in order:
         a = G.nodes[v]
         if a["kind"] in ("input", "rep"):
-            scope[v] = frozenset((a["patch"],))
+            scope[v] = 1 << a["patch"]
         else:
-            scope[v] = frozenset().union(*(scope[u] for u in G.predecessors(v)))
+            m = 0
+            for u in pred[v]:
+                m |= scope[u]
+            scope[v] = m
     return order, scope
 
 
@@ -160,16 +171,17 @@ def _recursion_bound(G, I: frozenset, output: int) -> int:
     act, pool = G.graph["activation"], G.graph["pooling"]
     linear = _is_linear(act)
     order, scope = _scopes(G)
+    in_I = sum(1 << i for i in I)
     R: dict[Hashable, int] = {}  # per circuit node: rank <= R[v]
     S: dict[Hashable, int] = {}  # per circuit node: the mixed part m has rank <= S[v]
 
     def side(v):  # "I", "J" or None (mixed)
         s = scope[v]
-        return "I" if s <= I else ("J" if not (s & I) else None)
+        return "I" if s & in_I == s else ("J" if not (s & in_I) else None)
 
     def cap(v):
         s = scope[v]
-        return M ** min(len(s & I), len(s - I))
+        return M ** min((s & in_I).bit_count(), (s & ~in_I).bit_count())
 
     def additive(preds):  # a sum of the predecessors' functions
         sides = {side(u) for u in preds}
@@ -256,12 +268,16 @@ def _tensor_network(G, output: int):
         group[v] = g = _group(G, v)
         members.setdefault(g, []).append(v)
     pairs: dict = {}
-    for u, v in G.edges:
-        gu, gv = group.get(u), group.get(v)
-        if gu is not None and gv is not None and gu != gv:
-            src, dst = pairs.setdefault((gu, gv), (set(), set()))
-            src.add(u)
-            dst.add(v)
+    for u, succ in G.adj.items():
+        gu = group.get(u)
+        if gu is None:
+            continue
+        for v in succ:
+            gv = group.get(v)
+            if gv is not None and gv != gu:
+                src, dst = pairs.setdefault((gu, gv), (set(), set()))
+                src.add(u)
+                dst.add(v)
     bonds = {}
     for (gu, gv), (src, dst) in pairs.items():
         bonds[(gu, gv)] = M if gu[0] == "input" else min(len(src), len(dst))
@@ -342,6 +358,8 @@ def _tree_min_cut(members, bonds, copies, I, root):
 def _flow_min_cut(members, bonds, copies, I, N):
     """The minimum cut by maximum flow (networkx), for a tensor network that is not a tree: log
     capacities choose the cut, whose exact product of dimensions is the bound."""
+    import networkx as nx
+
     F = nx.DiGraph()
     src, sink = "source", "sink"
 
