@@ -75,7 +75,8 @@ def estimate(n: int, m: int, primes: int, bits: int):
     """Refuse (:class:`~symbolic.errors.TooLarge`) before work when the check of ``primes`` primes on an n x m
     matrix of ``bits``-bit integers is over the budget."""
     words = 1 + bits // 64
-    cost.memory(n * m * (2 * (bits // 8) + 80), f"the integer {n} x {m} matrix of the multimodular check")
+    # the entries as Python ints three times (the list, the scaled matrix, the squares), int64 and float64 residues
+    cost.memory(n * m * (3 * (bits // 8) + 160), f"the integer {n} x {m} matrix of the multimodular check")
     cost.work(primes * elimination_work(n, m) + n * m * words * words,
               f"the multimodular check (ranks of the {n} x {m} matrix modulo {primes:,} primes)")
 

@@ -423,20 +423,21 @@ def _flint_rank(inp: _Input, seed, prime, lower_bound_only: bool, method: str, u
         too_big = size > limits().max_memory // 4
         why = ""
         if k and (upper == "multimodular" or upper == "auto" and (
-                too_big or _relation_bits(k, entry_bits) * 0.30103 > MAX_DIGITS)):
+                too_big or _relation_bits(k, entry_bits) * 30103 > MAX_DIGITS * 100_000)):  # log10(2) digits
             mm = _multimodular(inp, lower, seed)
             if isinstance(mm, RankUpperBound):
                 return _result(lower, mm, method)
             if isinstance(mm, RankLowerBound):
                 found = mm
                 continue
-            why = f"; the multimodular bound is over the limits too: {mm}"
+            why = f"the multimodular bound is over the limits{' too' if too_big else ''}: {mm}"
         if too_big or why and upper == "multimodular":
+            relations = (f"its column relations, rationals of about {_relation_bits(k, entry_bits):,} bits each, "
+                         f"would take about {size / 2**30:.1f} GiB, over a quarter of --max-memory")
             return _result(lower, _trivial(n, m), method,
                            f"a {k} x {k} minor is nonzero mod {lower.prime}, so rank >= {k}; rank <= min(rows, cols) = "
-                           f"{min(n, m)} (no exact upper bound: its column relations, rationals of about "
-                           f"{_relation_bits(k, entry_bits):,} bits each, would take about "
-                           f"{size / 2**30:.1f} GiB, over a quarter of --max-memory{why})")
+                           f"{min(n, m)} (no exact upper bound: "
+                           + "; ".join(x for x in (relations if too_big else "", why) if x) + ")")
         span = _flint_column_span(inp.data, lower.rows, lower.cols)
         if span is not None:
             W, e = span

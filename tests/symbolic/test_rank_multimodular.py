@@ -62,6 +62,10 @@ def test_over_the_limits_the_interval_stands_and_the_statement_says_why():
     assert (r.lower, r.upper, r.exact) == (8, 16, False)
     assert "over a quarter of --max-memory; the multimodular bound is over the limits too: word operations of " \
            "the multimodular check" in r.statement and "--max-entries 2^" in r.statement
+    with use_limits(Limits(max_entries=1 << 10)):  # asked for, over the limits, relations that would fit
+        r = exact_rank(_low_rank(64, 64, 8), upper="multimodular")
+    assert (r.lower, r.upper) == (8, 64) and "over a quarter" not in r.statement
+    assert "(no exact upper bound: the multimodular bound is over the limits: word operations" in r.statement
 
 
 def test_an_unlucky_lower_bound_prime_is_corrected_by_the_primes():
