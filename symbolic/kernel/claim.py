@@ -84,8 +84,7 @@ def eq_deep(inst, cert):
     fam["window"] = inst.get("window", 2)
     fam["shared"] = inst.get("shared", False)  # absent: the unshared family (a shared net proves less)
     fam["patch_order"] = inst.get("patch_order") or list(range(inst["N"]))
-    if inst.get("widths") is not None:
-        fam["widths"] = inst["widths"]
+    fam["widths"] = inst.get("widths") or default_widths(inst["N"], inst["M"], fam["window"])  # absent: M per layer
     _equal_routes(cert, fam)
 
 
@@ -93,7 +92,11 @@ def eq_average(inst, cert):
     keys(cert, ("kind", "items"), (), "certificate")
     need(cert["kind"] == "tensor_equality" and len(cert["items"]) == 2, "certificate: two networks")
     avg, sm = (net_of(s, f"items[{i}]") for i, s in enumerate(cert["items"]))
-    fam = dict(inst, shared=False)
+    fam = dict(inst, shared=False)  # the widths too: the identity is checked for the stated widths only
+    if inst["architecture"] == "deep":
+        fam["window"] = inst.get("window", 2)
+        fam["patch_order"] = inst.get("patch_order") or list(range(inst["N"]))
+        fam["widths"] = inst.get("widths") or default_widths(inst["N"], inst["M"], fam["window"])
     for_all_weights(avg, "items[0]")
     family_is(avg, dict(fam, pooling="average"), "items[0]")
     family_is(sm, dict(avg.family(), pooling="sum"), "items[1]")
@@ -240,8 +243,9 @@ CLAIMS = {
                             {"N", "M", "Z", "activation", "pooling"}, eq_shallow),
     "equivalence.deep": ("deep net = generalized HT, for all weights and F",
                          {"N", "M", "widths", "window", "patch_order", "activation", "pooling", "shared"}, eq_deep),
-    "equivalence.average": ("average and sum pooling realize the same tensors",
-                            {"N", "M", "architecture", "activation"},
+    "equivalence.average": ("average and sum pooling nets of these widths realize the same tensors, for all "
+                            "weights and F",
+                            {"N", "M", "architecture", "activation", "Z", "widths", "window", "patch_order"},
                             eq_average),
     "universality.convac": ("ConvACs with this F are universal", {"N", "M", "architecture", "F", "window"},
                             _universal("linear", "product")),
@@ -270,7 +274,7 @@ INSTANCE = {
     "laws": ((), ("operators",)),
     "equivalence.shallow": (("N", "M", "Z", "activation", "pooling"), ()),
     "equivalence.deep": (("N", "M", "activation", "pooling"), ("widths", "window", "patch_order", "shared")),
-    "equivalence.average": (("N", "M", "architecture", "activation"), ()),
+    "equivalence.average": (("N", "M", "architecture", "activation"), ("Z", "widths", "window", "patch_order")),
     "universality.convac": (("N", "M", "architecture", "F"), ("window",)),
     "universality.relu_max": (("N", "M", "architecture", "F"), ("window",)),
     "universality.relu_avg": (("N", "M", "architecture"), ()),
@@ -313,6 +317,9 @@ def validate_instance(cid, inst) -> dict:
     nulls = sorted(k for k, v in inst.items() if v is None)
     schema.need(not nulls, f"{w}: {nulls} may be absent (their defaults) but not null")
     deep = cid in DEEP or inst.get("architecture") == "deep"
+    if cid == "equivalence.average":  # the widths the identity is checked for: Z (shallow) or widths (deep)
+        schema.need(("Z" in inst) != deep, f"{w}: a shallow instance states its width Z, a deep one its widths "
+                    f"(absent: M per layer), not Z")
     schema.need(deep or not {"window", "patch_order", "widths"} & set(inst),
                 f"{w}: window, patch_order and widths are fields of deep instances")
     if deep:

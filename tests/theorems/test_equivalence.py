@@ -84,11 +84,11 @@ def test_unscaled_sum_net_is_refused_by_the_kernel():
 
     wrong = load_spec(d)
     cert = {"kind": "tensor_equality", "items": [source(avg), source(wrong)]}
-    v = conclude("equivalence.average", "", "", dict(N=2, M=2, architecture="shallow", activation="relu"),
+    v = conclude("equivalence.average", "", "", dict(N=2, M=2, architecture="shallow", activation="relu", Z=2),
                  Status.PROVED, cert, Timer(), 0)
     assert v.status is Status.INCONCLUSIVE and not v.checked and "kernel did not verify" in v.detail
     right = {"kind": "tensor_equality", "items": [source(avg), source(average_to_sum(avg))]}
-    assert conclude("equivalence.average", "", "", dict(N=2, M=2, architecture="shallow", activation="relu"),
+    assert conclude("equivalence.average", "", "", dict(N=2, M=2, architecture="shallow", activation="relu", Z=2),
                     Status.PROVED, right, Timer(), 0).checked
 
 

@@ -104,10 +104,20 @@ def _js(a):
     return [_js(b) for b in a] if isinstance(a, tuple) else to_json_number(a)
 
 
+#: The width of the shallow nets whose average/sum identity :func:`prove_equivalence_average` checks.
+AVERAGE_Z = 2
+
+
 def average_statement(*, N: int, M: int, architecture: str = "shallow", activation: str = "relu", seed: int = 0,
                       widths=None) -> dict:
-    """The statement's instance of :func:`prove_equivalence_average` (the widths are not part of it)."""
-    return dict(N=N, M=M, architecture=architecture, activation=activation)
+    """The statement's instance of :func:`prove_equivalence_average`: the identity is checked for one width Z = 2
+    (shallow) or the given widths (deep; default M per layer, window 2), and the statement says which."""
+    inst = dict(N=N, M=M, architecture=architecture, activation=activation)
+    if architecture == "shallow":
+        inst["Z"] = AVERAGE_Z
+    else:
+        inst["widths"] = list(widths) if widths is not None else [M] * (N.bit_length() - 1)  # N = 2^L
+    return inst
 
 
 def prove_equivalence_average(*, N: int, M: int, architecture: str = "shallow", activation: str = "relu",
@@ -115,13 +125,15 @@ def prove_equivalence_average(*, N: int, M: int, architecture: str = "shallow", 
     """Average pooling = sum pooling with rescaled weights, for all weights (both directions)."""
     t = Timer()
     if architecture == "shallow":
-        avg = shallow(N=N, M=M, Z=2, activation=activation, pooling="average", weights="symbolic", F=symbolic_F(M))
+        avg = shallow(N=N, M=M, Z=AVERAGE_Z, activation=activation, pooling="average", weights="symbolic",
+                      F=symbolic_F(M))
     else:
         avg = deep(N=N, M=M, widths=widths, activation=activation, pooling="average", weights="symbolic",
                    F=symbolic_F(M))
     summ = average_to_sum(avg)
     cert = {"kind": "tensor_equality", "items": [source(avg), source(summ)]}
-    inst = average_statement(N=N, M=M, architecture=architecture, activation=activation)
+    inst = average_statement(N=N, M=M, architecture=architecture, activation=activation, widths=avg.widths
+                             if architecture == "deep" else None)
     return conclude("equivalence.average",
                     "average-pooling and sum-pooling nets realize the same grid tensors: dividing the weights "
                     "after each pooling by its window size maps one onto the other (and multiplying maps back)",
