@@ -578,3 +578,17 @@ def test_recheck_malformed_exits_2_with_one_line(tmp_path, content):
         p = completed(ZYGOTE.run(["recheck", *map(str, argv)], stdin_text=stdin, timeout=120))
         assert p.returncode == 2 and p.stdout == "", p.stdout
         assert p.stderr.count("\n") == 1 and p.stderr.startswith("convac recheck: ") and "Traceback" not in p.stderr
+
+
+def test_each_upper_bound_kind_has_its_own_words():
+    """The table line of the upper bound names the argument of its kind (a multimodular bound is no factorization)."""
+    from symbolic.rank.certificates import RankCertificate, RankLowerBound, RankUpperBound
+    from theorems.cli.rank import _upper_words
+
+    low = RankLowerBound(1, (0,), (0,), 101)
+    uppers = [RankUpperBound(2, "trivial"), RankUpperBound(1, "factorization", (0,), ((1, 2),)),
+              RankUpperBound(1, "factors", primes=(101,)), RankUpperBound(1, "column_span", (0,), ((2,),), e=1),
+              RankUpperBound(1, "multimodular", primes=(101, 103))]
+    words = [_upper_words(RankCertificate(low, u)) for u in uppers]
+    assert len(set(words)) == len(words)
+    assert "Hadamard" in words[-1] and "combination" in words[-2] and "U V" in words[2]

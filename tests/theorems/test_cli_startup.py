@@ -67,3 +67,34 @@ def test_subcommand_help_imports_no_domain_module(command):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", sorted(app.SUMMARIES))
+def test_a_subcommand_imports_no_other_subcommand(command):
+    code = ("import sys, contextlib, io\nfrom theorems.entry import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    try:\n        main([{command!r}, '--help'])\n"
+            "    except SystemExit as e:\n        assert e.code == 0\n"
+            f"names = {sorted(app.SUMMARIES)}\n"
+            "print(sorted(m for m in sys.modules if m.startswith('theorems.cli.') and m[13:] in names))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == repr([f"theorems.cli.{command}"])  # helpers such as theorems.cli.args may load
+
+
+def test_a_structured_rank_loads_neither_networkx_nor_sympy(tmp_path):
+    """The structured route of a numeric ConvAC (kernel-verified) builds no circuit graph and reads no
+    expression: networkx (about 0.1 s of start-up) and sympy (0.3 s) stay unloaded.  ``-X importtime`` lists
+    every module imported, in the supervised child too (a fork keeps the flag)."""
+    from symbolic.spec.network import deep, dump_spec
+
+    spec = tmp_path / "deep.json"
+    spec.write_text(dump_spec(deep(N=8, M=4, widths=(4, 4, 4), seed=0, low=-9, high=9)))
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "theorems.cli", "rank", str(spec), "-p",
+                          "odd-even", "--json", "-q"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    r = json.loads(out.stdout)["results"][0]
+    assert (r["status"], r["certificate"]["certificate"]) == ("proved", "kronecker")
+    loaded = {line.rsplit("|", 1)[1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
+    assert "symbolic.kernel.kronecker" in loaded  # the list covers the child that verified the answer
+    assert not {m for m in loaded if m.split(".")[0] in ("networkx", "sympy")}

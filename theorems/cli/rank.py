@@ -28,6 +28,10 @@ def _upper_words(cert) -> str:
         return "trivial: min(rows, cols)"
     if u.kind == "factors":
         return f"A = U V of inner size {u.k} from the decomposition, checked modulo {len(u.primes)} primes"
+    if u.kind == "column_span":
+        return f"every other column a rational combination of {len(u.cols)} columns C"
+    if u.kind == "multimodular":
+        return f"rank A mod p <= {u.k} for {len(u.primes)} primes beyond Hadamard's bound on the minors"
     return f"exact factorization A = A[:, C] V with {len(u.cols)} columns C"
 
 
