@@ -204,9 +204,24 @@ def validate(st) -> dict:
     return st
 
 
+def _widths_text(st) -> str:
+    """The deep widths a part is checked at (absent: M per layer), for every part about the deep net: the
+    printed statement names them, or "some deep weights" would read as any widths."""
+    if st.get("part") in ("shallow_term_bound", "exponential"):
+        return ""
+    return f" widths={list(st.get('widths', default_widths(st['N'], st['M'])))}"
+
+
 def describe(st) -> str:
-    where = f"N in {st['sizes']}" if st.get("part") == "exponential" else f"N={st.get('N')}"
-    return f"depth {st.get('part')} of {st.get('activation')}/{st.get('pooling')} {where} M={st.get('M')}"
+    """The part, the operator, N, M and (parts about the deep net) its widths.
+
+    >>> describe({"type": "depth", "part": "deep_witness", "activation": "relu", "pooling": "max", "N": 4, "M": 2,
+    ...           "widths": [2, 1], "rank": 2, "term_bound": 3, "Z": 1, "params": 13})
+    'depth deep_witness of relu/max N=4 M=2 widths=[2, 1]'
+    """
+    where = f"N in {st.get('sizes')}" if st.get("part") == "exponential" else f"N={st.get('N')}"
+    return f"depth {st.get('part')} of {st.get('activation')}/{st.get('pooling')} {where} M={st.get('M')}" + \
+        _widths_text(st)
 
 
 def _numbers(st, ps, sh, what="part 0"):
@@ -230,7 +245,7 @@ def check_depth_result(st, res):
     need(not missing, f"statement: a {status} {part} states its values; missing {missing}")
     sh, dp = _fams(st)
     cert = res["certificate"]
-    text = f"{st['activation']}/{st['pooling']} N={N} M={M}: "
+    text = f"{st['activation']}/{st['pooling']} N={N} M={M}{_widths_text(st)}: "
     if part == "shallow_term_bound":
         b = nat(st["bound"], "bound", 0, 1 << 30)
         if status == "refuted":
