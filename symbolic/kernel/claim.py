@@ -140,6 +140,11 @@ def relu_avg(inst, cert):
 
 
 def sharing(inst, cert):
+    """Shared nets realize only invariant tensors, for all weights, at the widths the printed statement names
+    (:func:`effective`): deep nets at M per layer (:func:`symmetry.invariant` refuses other widths, the instance
+    has no widths field); shallow nets at the certificate's Z, which covers every Z: the output layer is linear,
+    so a Z-channel net is a sum of one-channel nets and a one-channel net is any Z-channel net with the other
+    output weights 0; invariance for all weights at one Z >= 1 is invariance at every Z."""
     fam = dict(inst, shared=True)
     if inst["architecture"] == "deep":
         fam.update(window=inst.get("window", 2), patch_order=list(range(inst["N"])))
@@ -252,7 +257,7 @@ CLAIMS = {
     "universality.relu_max": ("ReLU/max nets with this F are universal", {"N", "M", "architecture", "F", "window"},
                               _universal("relu", "max")),
     "universality.relu_avg": ("ReLU/average nets are not universal", {"N", "M", "architecture"}, relu_avg),
-    "sharing": ("shared nets realize only invariant tensors; not universal",
+    "sharing": ("shared nets of these widths realize only invariant tensors, so they are not universal",
                 {"N", "M", "architecture", "activation", "pooling", "window"}, sharing),
     "depth.convac.shallow_bound": ("shallow ConvAC: rank [A]_I <= Z for every I", {"N", "M", "Z"}, shallow_bound),
     "depth.convac.generic": ("deep ConvAC: rank [A]_odd-even >= min(r_0, M)^(N/2) a.e.", {"N", "M", "widths"},
@@ -349,9 +354,50 @@ def validate(st) -> dict:
     return st
 
 
+#: Claims whose deep networks are checked at widths M per layer when the instance names none (the default of
+#: every deep claim; ``sharing`` has no widths field and is always checked there, :func:`symmetry.invariant`).
+DEFAULT_WIDTHS = ("equivalence.deep", "equivalence.average", "sharing", "depth.convac.generic",
+                  "depth.relu_max.incomplete", "geometry")
+
+
+def effective(cid, inst) -> dict:
+    """The instance with every default the check applies written out, so the printed statement names each
+    parameter the certificate was checked at: a deep net's window (2) and, where the claim fixes them, its
+    patch order (the identity), widths (M per layer), ``shared`` (false); ``depth.relu_max.exists``: r0 (M)
+    and the widths [r0, 1, ..., 1] of its construction; a shallow ``sharing`` net: any Z (a shallow net is a
+    sum of one-channel nets, so invariance for all weights at one Z is invariance at every Z).
+
+    >>> effective("depth.convac.generic", {"N": 4, "M": 3})
+    {'N': 4, 'M': 3, 'window': 2, 'widths': [3, 3]}
+    >>> effective("depth.relu_max.exists", {"N": 4, "M": 3, "r0": 2})["widths"]
+    [2, 1]
+    """
+    out = dict(inst)
+    if cid == "laws" or not (cid in DEEP or inst.get("architecture") == "deep"):
+        if cid == "sharing":
+            out["Z"] = "any"
+        return out
+    N, M = inst["N"], inst["M"]
+    out.setdefault("window", 2)
+    L = schema.depth_of(N, out["window"])
+    if cid in ("equivalence.deep", "equivalence.average"):
+        out.setdefault("patch_order", list(range(N)))
+    if cid == "equivalence.deep":
+        out.setdefault("shared", False)
+    if cid in DEFAULT_WIDTHS:
+        out.setdefault("widths", [M] * L)
+    if cid == "depth.relu_max.exists":
+        out.setdefault("r0", M)
+        out["widths"] = [out["r0"]] + [1] * (L - 1)
+    return out
+
+
 def describe(st) -> str:
+    """The claim's text and its instance with the defaults the check applied (:func:`effective`)."""
     text = CLAIMS[st["claim"]][0]
-    inst = ", ".join(f"{k}={v}" for k, v in sorted(st["instance"].items()))
+    if st["claim"] == "geometry" and st["instance"]["N"] > 8:
+        text = text.replace("every partition up to complement when N <= 8", "on the listed partitions")
+    inst = ", ".join(f"{k}={v}" for k, v in sorted(effective(st["claim"], st["instance"]).items()))
     return f"{st['claim']} {text} ({inst})"
 
 
@@ -369,4 +415,4 @@ def check(st, res) -> str:
     return describe(st)
 
 
-__all__ = ["CLAIMS", "INSTANCE", "validate", "validate_instance", "describe", "check"]
+__all__ = ["CLAIMS", "INSTANCE", "validate", "validate_instance", "describe", "effective", "check"]

@@ -15,13 +15,63 @@ A valid certificate checked at one width, printed as a statement about every wid
 
 from __future__ import annotations
 
-from .forgers import envelope, genuine, verdict
+import pytest
+
+from .forgers import assert_rejected, envelope, genuine, verdict
+from .test_forger_round4 import claim, documented_default
 
 
 def _text(result, command="verify") -> str:
     code, text = verdict(envelope(command, result))
     assert code == 0, text
     return text.splitlines()[0]
+
+
+def test_sharing_names_its_widths():
+    """Deep shared nets are checked at widths M per layer only (symmetry.invariant): the printed statement says
+    so; a shallow one at one Z, which covers every Z (a sum of one-channel nets): it says any Z."""
+    deep_text = _text(claim("sharing", N=4, M=2, architecture="deep", activation="relu", pooling="max"))
+    assert "of these widths" in deep_text and "widths=[2, 2]" in deep_text, deep_text
+    shallow_text = _text(claim("sharing", N=2, M=2, architecture="shallow", activation="linear", pooling="product"))
+    assert "Z=any" in shallow_text, shallow_text
+
+
+def test_sharing_deep_certificate_at_other_widths_is_refused():
+    r = claim("sharing", N=4, M=2, architecture="deep", activation="relu", pooling="max")
+    r["certificate"]["source"]["spec"]["widths"] = [1, 1]
+    assert_rejected(envelope("verify", r), why="sharing checked at widths (1, 1), printed as M per layer")
+
+
+@pytest.mark.parametrize("cid, inst, want", [
+    ("equivalence.deep", dict(N=4, M=2, window=2, patch_order=[2, 0, 3, 1], activation="relu", pooling="max"),
+     ["widths=[2, 2]", "window=2", "shared=False"]),
+    ("equivalence.average", dict(N=4, M=2, architecture="deep"), ["widths=[2, 2]", "window=2",
+                                                                 "patch_order=[0, 1, 2, 3]"]),
+    ("depth.convac.generic", dict(N=4, M=2), ["widths=[2, 2]"]),
+    ("depth.convac.generic", dict(N=4, M=3, widths=[2, 2]), ["widths=[2, 2]"]),
+    ("depth.relu_max.exists", dict(N=4, M=3, r0=2), ["r0=2", "widths=[2, 1]"]),
+    ("depth.relu_max.exists", dict(N=4, M=2), ["r0=2", "widths=[2, 1]"]),
+    ("depth.relu_max.incomplete", dict(N=4, M=2), ["widths=[2, 2]"]),
+    ("geometry", dict(N=4, M=2, window=2, patch_order="random"), ["widths=[2, 2]", "every partition"]),
+    ("universality.relu_avg", dict(N=4, M=2, architecture="deep"), ["window=2"]),
+])
+def test_claim_text_names_the_defaults_it_was_checked_at(cid, inst, want):
+    r = claim(cid, **inst)
+    st = r["statement"]["instance"]
+    for k in ("widths", "window", "patch_order", "shared", "r0"):  # what the prover wrote out: left to the default
+        if k not in inst and k in st and st[k] == documented_default(k, st):
+            del st[k]
+    text = _text(r)
+    assert all(w in text for w in want), (want, text)
+
+
+def test_geometry_beyond_8_says_listed_partitions():
+    from symbolic.kernel.claim import describe
+
+    st = {"type": "claim", "claim": "geometry", "instance": {"N": 16, "M": 2, "window": 4, "patch_order":
+                                                           list(range(16)), "partitions": ["odd-even", "halves"]}}
+    text = describe(st)
+    assert "on the listed partitions" in text and "every partition" not in text, text
 
 
 def test_depth_texts_name_the_deep_widths():
@@ -36,4 +86,3 @@ def test_depth_texts_name_the_deep_widths():
     for r in genuine("depth_relu")["results"]:
         if r["status"] == "proved" and r["statement"]["part"] != "shallow_term_bound":
             assert "widths=[2, 2]" in _text(r, "check depth")
-
