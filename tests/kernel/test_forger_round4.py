@@ -29,7 +29,7 @@ import pytest
 from symbolic.kernel.claim import INSTANCE
 from theorems.claims.catalog import get_claim
 
-from .forgers import assert_accepted, assert_rejected, envelope, genuine
+from .forgers import assert_accepted, assert_rejected, cli, envelope, genuine
 
 ACTIVATIONS = ("linear", "relu", "abs", "square", "tanh", "sigmoid", "leaky_relu:1/2", "leaky_relu:0")
 POOLINGS = ("product", "max", "sum", "average")
@@ -360,3 +360,33 @@ def test_rank_text_names_a_symbolic_family(change, want):
                             if x["statement"]["spec"].get("weights") == "symbolic")["statement"])
     st["spec"].update(change)
     assert want in describe(st), describe(st)
+
+
+def test_universality_F_of_the_realizations():
+    """The realizations of ``universality.convac`` are made with the instance's F: as a ``universality``
+    statement they pass with that F, and are refused with another F or none (absent F: identity nets)."""
+    c = claim("universality.convac", N=2, M=2, architecture="shallow")
+    F = c["statement"]["instance"]["F"]
+    st = {"type": "universality", "architecture": "shallow", "N": 2, "M": 2, "activation": "linear",
+          "pooling": "product", "shared": False, "F": F}
+    r = {"statement": st, "status": "proved", "certificate": c["certificate"]["parts"][0]}
+    assert_accepted(envelope("check universality", r))
+    for other in alternatives("F", F, st) + [None]:
+        r2 = copy.deepcopy(r)
+        if other is None:
+            del r2["statement"]["F"]
+        else:
+            r2["statement"]["F"] = other
+        assert_rejected(envelope("check universality", r2), why=f"realizations with F={F} stated for F={other}")
+
+
+def test_recheck_cli_refuses_a_statement_mutation_in_one_line():
+    """Through ``convac recheck`` itself: exit 1 or 2, one line per result, no traceback."""
+    r = claim("depth.convac.generic", N=4, M=3, widths=[2, 2])
+    del r["statement"]["instance"]["widths"]  # checked at (2, 2), read as M per layer (3, 3)
+    d = _depth_results()[1]
+    d["statement"]["widths"] = [2, 1]
+    for obj in (envelope("verify", r), envelope("check depth", d)):
+        out = cli(obj)
+        assert out["rc"] in (1, 2) and "Traceback" not in out["stdout"] + out["stderr"], out
+        assert len(out["stdout"].splitlines()) <= 2, out["stdout"]
