@@ -262,7 +262,8 @@ CLAIMS = {
     "depth.convac.shallow_bound": ("shallow ConvAC: rank [A]_I <= Z for every I", {"N", "M", "Z"}, shallow_bound),
     "depth.convac.generic": ("deep ConvAC: rank [A]_odd-even >= min(r_0, M)^(N/2) a.e.", {"N", "M", "widths"},
                              convac_generic),
-    "depth.relu_max.term_bound": ("one max term has rank [.]_odd-even <= N(M-1)/2 + 1 for all v", {"N", "M"},
+    "depth.relu_max.term_bound": ("one max term has rank [.]_odd-even <= |rows|(M-1) + 1 = ceil(N/2)(M-1) + 1 "
+                                  "for all v", {"N", "M"},
                                   term_bound),
     "depth.relu_max.exists": ("some deep ReLU/max weights reach rank min(r_0, M)^(N/2)", {"N", "M", "r0"},
                               relu_max_exists),

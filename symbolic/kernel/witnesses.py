@@ -96,7 +96,8 @@ def witness_rank(part, fam, rows, what):
 
 
 def max_term_bound(N, M) -> int:
-    """The tightest proved bound on one max channel's rank [.]_odd-even: |rows| (M - 1) + 1 = N(M - 1)/2 + 1."""
+    """The tightest proved bound on one max channel's rank [.]_odd-even: |rows| (M - 1) + 1 = ceil(N/2)(M - 1) + 1
+    (N(M - 1)/2 + 1 for even N only: odd-even takes the ceil(N/2) even 0-based modes)."""
     return len(odd_even(N)) * (M - 1) + 1
 
 

@@ -86,3 +86,11 @@ def test_depth_texts_name_the_deep_widths():
     for r in genuine("depth_relu")["results"]:
         if r["status"] == "proved" and r["statement"]["part"] != "shallow_term_bound":
             assert "widths=[2, 2]" in _text(r, "check depth")
+
+
+@pytest.mark.parametrize("N, M", [(3, 2), (5, 2)])
+def test_term_bound_of_odd_N_prints_the_bound_checked(N, M):
+    """The kernel checks |rows|(M - 1) + 1 with |rows| = ceil(N/2) (witnesses.max_rows); for odd N the printed
+    'N(M-1)/2 + 1' was below it (N=5, M=2: 3.5 printed, 4 checked): a stronger statement than the one proved."""
+    text = _text(claim("depth.relu_max.term_bound", N=N, M=M))
+    assert "ceil(N/2)(M-1) + 1" in text and "<= N(M-1)/2" not in text, text
