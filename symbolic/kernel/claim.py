@@ -366,7 +366,8 @@ def effective(cid, inst) -> dict:
     parameter the certificate was checked at: a deep net's window (2) and, where the claim fixes them, its
     patch order (the identity), widths (M per layer), ``shared`` (false); ``depth.relu_max.exists``: r0 (M)
     and the widths [r0, 1, ..., 1] of its construction; a shallow ``sharing`` net: any Z (a shallow net is a
-    sum of one-channel nets, so invariance for all weights at one Z is invariance at every Z).
+    sum of one-channel nets, so invariance for all weights at one Z is invariance at every Z); ``laws``: the
+    operators' list (the instance {} means the same facts).
 
     >>> effective("depth.convac.generic", {"N": 4, "M": 3})
     {'N': 4, 'M': 3, 'window': 2, 'widths': [3, 3]}
@@ -374,7 +375,9 @@ def effective(cid, inst) -> dict:
     [2, 1]
     """
     out = dict(inst)
-    if cid == "laws" or not (cid in DEEP or inst.get("architecture") == "deep"):
+    if cid == "laws":  # {} and the operators' list are the same eight facts
+        return dict(LAWS_INSTANCE[1])
+    if not (cid in DEEP or inst.get("architecture") == "deep"):
         if cid == "sharing":
             out["Z"] = "any"
         return out

@@ -94,3 +94,9 @@ def test_term_bound_of_odd_N_prints_the_bound_checked(N, M):
     'N(M-1)/2 + 1' was below it (N=5, M=2: 3.5 printed, 4 checked): a stronger statement than the one proved."""
     text = _text(claim("depth.relu_max.term_bound", N=N, M=M))
     assert "ceil(N/2)(M-1) + 1" in text and "<= N(M-1)/2" not in text, text
+
+
+def test_laws_instance_without_operators_prints_them():
+    r = claim("laws")
+    del r["statement"]["instance"]["operators"]  # {}: the documented default, the same eight facts
+    assert "operators=['product/linear', 'max/relu', 'sum/relu', 'average/relu', 'max/tanh']" in _text(r)
