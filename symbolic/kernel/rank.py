@@ -66,13 +66,19 @@ def validate(st):
 
 
 def describe(st) -> str:
-    """The matricization and the network it is of (the operator, the sizes, numeric or symbolic weights)."""
-    d = st.get("spec") if isinstance(st.get("spec"), dict) else {}
-    net = (f"{d.get('architecture')} {d.get('activation')}/{d.get('pooling')} net, N={d.get('N')}, M={d.get('M')}"
-           + (f", window={d.get('window', 2)}" if d.get("architecture") == "deep" else "")
-           + (", patch_order=" + str(d["patch_order"])
-              if d.get("patch_order") not in (None, list(range(d.get("N") or 0)))
-              else "") + (", symbolic weights" if d.get("weights") == "symbolic" else ""))
+    """The matricization and the network it is of: the operator, the sizes, the widths, the sharing, F, and numeric
+    or symbolic weights (a symbolic statement is about every weight of exactly this family). Called on a validated
+    statement."""
+    d = st["spec"]
+    fam = net_of({"spec": d, "output": st["output"]}, "statement").family()
+    deep = fam["architecture"] == "deep"
+    F = d.get("F")
+    net = (f"{fam['architecture']} {d.get('activation')}/{fam['pooling']} net, N={fam['N']}, M={fam['M']}"
+           + (f", window={fam['window']}, widths={fam['widths']}" if deep else f", Z={fam['Z']}")
+           + (", patch_order=" + str(fam["patch_order"]) if deep and fam["patch_order"] != list(range(fam["N"]))
+              else "") + (", shared weights" if fam["shared"] else "")
+           + ("" if F is None else f", F={str(F)[:60]}")
+           + (", symbolic weights" if d.get("weights") == "symbolic" else ""))
     return f"rank [A^{st.get('output')}]_{st.get('rows')} ({net})"
 
 

@@ -14,8 +14,8 @@ library: catalog claims, ``decide_*``, ``rank_answer``, ``rank_bound_answer``) a
 With the kernel of 06c329e none of the mutations of 1 and 2 below was accepted: a mutation harness (every
 field deleted, changed to neighbouring values, or an optional field added) over 202 genuine results, 43,904
 mutated statements, found only documented defaults, weaker bounds, and laws and ranks the kernel re-derives
-from the statement itself.  The printed rank statement of a symbolic network is a finding in a file another
-helper owns (symbolic/kernel/rank.py): written as ``xfail(strict=True)``.
+from the statement itself.  The printed rank statement of a symbolic network named neither its widths, Z,
+sharing nor F (symbolic/kernel/rank.py ``describe``): fixed since, tested below.
 """
 
 from __future__ import annotations
@@ -346,11 +346,7 @@ def test_rank_symbolic_statement_at_other_widths():
         assert_rejected(envelope("rank", r2), why=f"symbolic rank at widths {w}")
 
 
-# -- 3 (symbolic/kernel/rank.py, not this helper's file): the printed rank statement ---------------------------------
-@pytest.mark.xfail(strict=True, reason="symbolic/kernel/rank.py (not this helper's file): describe() of a symbolic "
-                   "spec prints neither its widths, Z, sharing nor F, so 'almost all weights: rank = 4 (deep "
-                   "linear/product net, N=4, M=2, window=2, symbolic weights)' reads the same at widths (1, 1) "
-                   "with rank 1, shared or with a fixed F")
+# -- 3 (symbolic/kernel/rank.py): the printed rank statement names the family ---------------------------------
 @pytest.mark.parametrize("change, want", [({"widths": [2, 1]}, "widths"), ({"shared": True}, "shared"),
                                           ({"F": [[1, 1], [-5, -1]]}, "F=")])
 def test_rank_text_names_a_symbolic_family(change, want):
@@ -392,10 +388,6 @@ def test_recheck_cli_refuses_a_statement_mutation_in_one_line():
         assert len(out["stdout"].splitlines()) <= 2, out["stdout"]
 
 
-@pytest.mark.xfail(strict=True, reason="symbolic/kernel/rank.py (not this helper's file): a symbolic shallow spec with "
-                   "Z = 4 prints 'almost all weights: rank [A^0]_[0, 2] = 4 (shallow linear/product net, N=4, M=2, "
-                   "symbolic weights)'; read with the spec's documented default Z = M = 2, where rank <= Z = 2, the "
-                   "printed statement is false")
 def test_rank_text_of_a_symbolic_shallow_net_names_Z():
     from symbolic.rank.pipeline import rank_answer, rank_result
     from symbolic.spec.network import shallow
