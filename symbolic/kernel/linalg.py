@@ -102,11 +102,13 @@ def check_lower(A: np.ndarray, c, modulus: int | None = None, consume: bool = Fa
              f"the matrix is known modulo {modulus}, the certificate uses prime={p}")
     if k == 0:
         return 0
+    float64 = A.dtype == np.float64  # residues mod p (blas_elimination.matricize_residues), for the float64 route
+    _fail_if(float64 and modulus != p, "float64 residues need the prime they were reduced by")
+    on_blas = p < blas.MAX_PRIME and (k >= BLAS_MIN or float64)
+    cost.elimination(k, k, f"the {k} x {k} minor modulo {p}", blas=on_blas)
     whole = rows == list(range(A.shape[0])) and cols == list(range(A.shape[1]))
     sub = A if whole else A[np.ix_(rows, cols)]
-    if sub.dtype == np.float64:  # residues mod p (blas_elimination.matricize_residues), for the float64 route
-        _fail_if(modulus != p, "float64 residues need the prime they were reduced by")
-    if p < blas.MAX_PRIME and (k >= BLAS_MIN or sub.dtype == np.float64):
+    if on_blas:
         if sub.dtype == object:
             sub = np.array([_residue(x, p) for x in sub.ravel()], np.int64).reshape(k, k)
         # rank_mod_p: elimination mod p with exact float64 products (symbolic/kernel/blas_elimination.py)

@@ -31,8 +31,9 @@ k = 0 is refused here (kind ``factorization`` with k = 0 proves A = 0 entry by e
 needs no minor (there is none of size k+1) and is accepted after the fields are validated.
 
 Cost, estimated before any work (:mod:`symbolic.kernel.cost`): the eliminations, at most sum_{i < min(n, m)}
-(n - i)(m - i) multiply-adds modulo p per prime (about n^3 / 3 for a square n x n matrix), plus the n m products
-of the norms; the memory of the integer matrix and of one matrix of residues.
+(n - i)(m - i) multiply-adds modulo p per prime (about n^3 / 3 for a square n x n matrix; a word operation each
+with python-flint, 1/64 of one in the float64 BLAS elimination: :func:`symbolic.kernel.cost.elimination`), plus the
+n m products of the norms; the memory of the integer matrix and of one matrix of residues.
 
 >>> import numpy as np
 >>> A = np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1]], dtype=object)
@@ -61,24 +62,17 @@ MAX_PRIME = 1 << 63
 BLAS_SIDE = 1024
 
 
-def elimination_work(n: int, m: int) -> int:
-    """Multiply-adds modulo p of Gaussian elimination of an n x m matrix, at most: sum_{i < min(n, m)} (n-i)(m-i).
-
-    >>> elimination_work(3, 3), elimination_work(256, 256)
-    (14, 5625216)
-    """
-    r = min(n, m)
-    return r * n * m - (n + m) * r * (r - 1) // 2 + (r - 1) * r * (2 * r - 1) // 6
-
-
-def estimate(n: int, m: int, primes: int, bits: int):
-    """Refuse (:class:`~symbolic.errors.TooLarge`) before work when the check of ``primes`` primes on an n x m
-    matrix of ``bits``-bit integers is over the budget."""
+def estimate(n: int, m: int, primes: list, bits: int):
+    """Refuse (:class:`~symbolic.errors.TooLarge`) before work when the check of the ``primes`` on an n x m
+    matrix of ``bits``-bit integers is over the budget (an elimination per prime, at the float64 BLAS weight for
+    primes below 2^21 from ``BLAS_SIDE`` rows on: :func:`symbolic.kernel.cost.elimination`)."""
     words = 1 + bits // 64
     # the entries as Python ints three times (the list, the scaled matrix, the squares), int64 and float64 residues
     cost.memory(n * m * (3 * (bits // 8) + 160), f"the integer {n} x {m} matrix of the multimodular check")
-    cost.work(primes * elimination_work(n, m) + n * m * words * words,
-              f"the multimodular check (ranks of the {n} x {m} matrix modulo {primes:,} primes)")
+    on_blas = sum(1 for p in primes if p < blas.MAX_PRIME) if min(n, m) >= BLAS_SIDE else 0
+    e = cost.elimination_work(n, m)
+    cost.work((len(primes) - on_blas) * e + on_blas * e // 64 + n * m * words * words,
+              f"the multimodular check (ranks of the {n} x {m} matrix modulo {len(primes):,} primes)")
 
 
 def hadamard_square(B: np.ndarray, k: int) -> int:
@@ -115,7 +109,7 @@ def check(A: np.ndarray, c) -> int:
     need(all(type(x) in (int, Fraction) for x in q), "multimodular: the matrix entries must be exact rationals")
     dens = [x.denominator for x in q if type(x) is Fraction]
     bits = max((abs(x.numerator).bit_length() for x in q), default=0) + cost.lcm_bits(dens)
-    estimate(n, m, len(primes), bits)
+    estimate(n, m, primes, bits)
     composite = next((p for p in primes if not flint.fmpz(p).is_prime()), None)
     need(composite is None, f"multimodular: primes: {composite} is not prime")
     d = math.lcm(1, *dens)
@@ -140,4 +134,4 @@ def check(A: np.ndarray, c) -> int:
     return k
 
 
-__all__ = ["check", "estimate", "hadamard_square", "elimination_work", "BLAS_SIDE"]
+__all__ = ["check", "estimate", "hadamard_square", "BLAS_SIDE"]

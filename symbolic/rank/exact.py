@@ -373,7 +373,7 @@ def _multimodular(inp: _Input, lower: RankLowerBound, seed: int):
     lim = limits()
     try:  # the kernel's own estimate, under the budget it will be given
         with kernel_cost.budget(kernel_cost.Budget(memory=lim.max_memory, entries=lim.max_entries)):
-            estimate(n, m, len(primes), _entry_bits(B) + inp.denominator.bit_length())
+            estimate(n, m, list(primes), _entry_bits(B) + inp.denominator.bit_length())
     except TooLarge as e:
         return str(e).removeprefix("not re-checked: ")
     small = B.dtype == np.int64 or _entry_bits(B) <= 62

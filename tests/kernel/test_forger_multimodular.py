@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from symbolic.errors import CertificateError, TooLarge
 from symbolic.kernel import cost
 from symbolic.kernel.linalg import check_upper
-from symbolic.kernel.multimodular_rank import elimination_work, hadamard_square
+from symbolic.kernel.cost import elimination_work
+from symbolic.kernel.multimodular_rank import hadamard_square
 from symbolic.rank.certificates import RankUpperBound, check_rank_certificate
 from symbolic.rank.exact import exact_rank, multimodular_primes
 from symbolic.rank.pipeline import rank_answer, rank_result
