@@ -14,8 +14,11 @@ True
 from __future__ import annotations
 
 import functools
+import os
 import pathlib
 import platform
+import re
+import sys
 
 __all__ = ["convac_version", "versions"]
 
@@ -23,7 +26,36 @@ __all__ = ["convac_version", "versions"]
 DEPENDENCIES = ("python-flint", "sympy", "hypothesis")
 
 
+def _normalized(name: str) -> str:
+    """A distribution name as a ``.dist-info`` directory spells it (lower case, runs of ``-_.`` as ``_``)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.lru_cache(maxsize=None)
+def _dist_infos() -> dict[str, str]:
+    """Normalized name -> version of every ``NAME-VERSION.dist-info`` directory on ``sys.path``, the first one
+    winning (the order importlib.metadata searches).  One directory listing per path entry: importing
+    importlib.metadata and asking it costs about 35 ms, a sixth of a ``convac rank`` process."""
+    out: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # not a directory (a zip file), or gone
+            continue
+        for n in names:
+            if n.endswith(".dist-info"):
+                name, _, version = n[: -len(".dist-info")].rpartition("-")
+                if name and version:
+                    out.setdefault(_normalized(name), version)
+    return out
+
+
 def _installed(dist: str) -> str | None:
+    """The installed version of ``dist``: from its ``.dist-info`` directory, else (other layouts: egg-info, zip
+    imports) from importlib.metadata."""
+    found = _dist_infos().get(_normalized(dist))
+    if found:
+        return found
     from importlib import metadata
 
     try:
