@@ -96,7 +96,8 @@ def check(st, res) -> str:
         need(res.get("lower") == lo and res.get("upper") == up and lo <= min(bounds.values()),
              f"the answer says lower={res.get('lower')!r}, upper={res.get('upper')!r}; the "
              f"certificate proves {lo}, {up}")
-        return f"{describe(st)} = {lo} (structured: A = P diag(g) Q^T, never formed)"
+        head, _, net_text = describe(st).partition(" (")
+        return f"{head} = {lo} ({net_text[:-1]}; structured: A = P diag(g) Q^T, never formed)"
     keys(cert, ("certificate", "lower", "upper"), (), "certificate")
     need(cert["certificate"] == "rank", f"certificate.certificate={str(cert['certificate'])[:40]}: expected rank")
     keys(cert["lower"], ("certificate", "k"), ("rows", "cols", "prime", "point"), "certificate.lower")
