@@ -408,8 +408,24 @@ def min_cut_bound(net, rows) -> int:
 
 
 def structural_bounds(net, rows) -> dict:
-    """Every structural bound valid for the net's operator, by name (as in a rank answer)."""
-    out = {"trivial": trivial_bound(net.N, net.M, rows), "widths": widths_bound(net, rows)}
-    if is_identity(net.activation) and net.pooling == "product":
-        out["min_cut"] = min_cut_bound(net, rows)
-    return out
+    """Every structural bound valid for the net's operator, by name (as in a rank answer).
+
+    The bounds read the net's shape only (architecture, N, M, operator, window, patch order, widths), never its
+    weights, so they are kept by that shape and the rows (a rank answer's bounds are derived once for the answer
+    and once when the kernel verifies it; the second is a lookup of the kernel's own first derivation).
+    """
+    key = (net.architecture, net.N, net.M, net.activation, net.pooling, net.window, tuple(net.order), net.widths,
+           frozenset(rows))
+    out = _BOUNDS.get(key)
+    if out is None:
+        out = {"trivial": trivial_bound(net.N, net.M, rows), "widths": widths_bound(net, rows)}
+        if is_identity(net.activation) and net.pooling == "product":
+            out["min_cut"] = min_cut_bound(net, rows)
+        if len(_BOUNDS) >= 256:
+            _BOUNDS.clear()
+        _BOUNDS[key] = out
+    return dict(out)
+
+
+#: structural_bounds by (shape, rows): the kernel's own values, at most 256 of them
+_BOUNDS: dict = {}

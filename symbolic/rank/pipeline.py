@@ -169,7 +169,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
     first = "symbolic" if symbolic else ("modular" if use_modular else "exact")
     shape = (M ** len(rows), M ** len(cols))
     notes = notes or Notes(M**N >= NOTE_ENTRIES)
-    structured = None
+    structured, spec_dict = None, spec_to_dict(spec)
     if not symbolic and not lower_bound_only and (engine == "structured" or engine is None
                                                   and M**N >= STRUCTURED_POINTS):
         from symbolic.rank.structured import structured_rank
@@ -187,7 +187,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
         from symbolic.kernel.linalg import structural_bounds as kernel_bounds
         from symbolic.kernel.sources import net_of
 
-        bnds = kernel_bounds(net_of({"spec": spec_to_dict(spec), "output": output}), rows)
+        bnds = kernel_bounds(net_of({"spec": spec_dict, "output": output}), rows)
     else:
         from symbolic.tensor.circuit_graph import circuit
 
@@ -201,7 +201,7 @@ def rank_answer(spec, partition, *, output: int = 0, engine: str | None = None, 
             and min(bnds.values()) < min(shape) and not _factors_apply(spec):
         spec_rank_cost(spec, rows, "exact", output).check()  # rank < full: the exact route will be needed too
     answer = {
-        "spec": spec_to_dict(spec),
+        "spec": spec_dict,
         "output": output,
         "partition": _partition_label(partition),
         "rows": list(rows),

@@ -230,6 +230,25 @@ def test_structural_bounds_hold_and_agree_with_the_prover(spec):
         assert all(rank <= v for v in b.values()), (rows, rank, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(NETS), st.sampled_from(NETS), st.data())
+def test_structural_bounds_kept_by_shape_are_the_bounds_of_that_shape(a, b, data):
+    # the kernel keeps its bounds by the net's shape and the rows: a kept value is what a fresh derivation gives
+    # for that net, whatever nets were asked before, and changing a returned dict changes nothing kept
+    from symbolic.kernel import linalg
+
+    rows_a = sorted(data.draw(st.sets(st.integers(0, a.N - 1), min_size=1, max_size=a.N - 1)))
+    rows_b = sorted(data.draw(st.sets(st.integers(0, b.N - 1), min_size=1, max_size=b.N - 1)))
+    net_a, net_b = read_net(spec_to_dict(a)), read_net(spec_to_dict(b))
+    kept = [structural_bounds(net_a, rows_a), structural_bounds(net_b, rows_b)]
+    kept[0]["trivial"] = -1
+    again = [structural_bounds(net_a, rows_a), structural_bounds(net_b, rows_b)]
+    linalg._BOUNDS.clear()
+    fresh = [structural_bounds(net_a, rows_a), structural_bounds(net_b, rows_b)]
+    assert again == fresh
+    assert fresh[0] == prover_bounds(a, tuple(rows_a)) and fresh[1] == prover_bounds(b, tuple(rows_b))
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from([(4, 2), (8, 2), (16, 4), (9, 3)]), st.integers(1, 3), st.data())
 def test_iclr_bound_agrees_with_the_provers_copy(Nw, M, data):
