@@ -6,7 +6,8 @@ Run:  python benchmarks/bench_scale.py [--skip-float] [--skip-n16] [--skip-slow-
 
 ``--structured``: the odd-even ranks of deep ConvACs (weights in [-1000, 1000], seed 0) at 256^2 (N=8, M=4),
 1024^2 (N=4, M=32), 4096^2 (N=8, M=8) and 6561^2 (N=16, M=3), each by the default route (structured), the
-dense modular route and the float pipeline (errors counted), each a whole process (start-up included), and
+dense modular route and the float pipeline (errors counted), each a whole process (start-up included; beside
+them the floor of any such process, ``python -c 'import numpy, flint'``, which does nothing else), and
 both pipelines once more *in one warm process* (imports done: ``matricization_rank``, kernel-verified, against
 the float pipeline's code run in the same process); then N=16 M=4 and N=32 M=2 (65536^2, never formed) and
 N=8 M=11 (14641^2), rank and recheck; the dense route past the structured one: the deep square/product net
@@ -314,6 +315,10 @@ def structured_main(args):
         warm_spec = spec_file(tmp, "warm", 16, 2, (2, 2, 2, 2))  # 2^16 points: the structured route, in a blink
         rank_case(tmp, warm_spec, "odd-even")  # warm-up: the file cache (and the byte-code cache)
         float_case(warm_spec, "odd-even")
+        # the floor of a whole process: an interpreter that imports what convac's exact work imports (numpy and
+        # python-flint), doing nothing else; set beside each size's float pipeline
+        floor = repeated(lambda: measure([sys.executable, "-c", "import numpy, flint"]), args.repeat)
+        row("start-up", "python -c 'import numpy, flint'", floor, rep_text(floor))
         for name, N, M, widths in FLOAT_SIZES:
             if args.sizes and name not in args.sizes:
                 continue
@@ -342,6 +347,8 @@ def structured_main(args):
             ratios.append((f"{name}: certified / float, whole processes (medians)", r["seconds"] / f["seconds"]))
             ratios.append((f"{name}: certified / float, whole processes (best)", r["best"] / f["best"]))
             ratios.append((f"{name}: certified / float, whole processes (CPU, medians)", r["cpu"] / f["cpu"]))
+            ratios.append((f"{name}: import numpy, flint / float, whole processes (medians)",
+                           floor["seconds"] / f["seconds"]))
             ratios.append((f"{name}: certified / float, in one process (medians)", cert["seconds"] / flt["seconds"]))
             ratios.append((f"{name}: certified / float, in one process (best)", cert["best"] / flt["best"]))
             ratios.append((f"{name}: structured / dense (medians)", r["seconds"] / dense["seconds"]))
