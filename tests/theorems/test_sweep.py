@@ -46,6 +46,11 @@ def test_summary_counts(rows):
 def test_fmt_instance():
     assert fmt_instance({"N": 4, "widths": [2, 1], "F": [[1]], "statement": "x", "pooling": "max"}) == \
         "N=4 widths=2,1 pooling=max"
+    # partitions read apart: each set of modes in braces, the list joined by ';' once an item holds a comma
+    assert fmt_instance({"partitions": ["odd-even", "halves", "0", "0,3", "0,1,2"], "rows": [0, 2]}) == \
+        "partitions=odd-even;halves;{0};{0,3};{0,1,2} rows=0,2"
+    assert fmt_instance({"partitions": ["odd-even", "halves", "0"]}) == "partitions=odd-even,halves,{0}"
+    assert fmt_instance({"partitions": [[0, 1], [2]]}) == "partitions={0,1};{2}"
 
 
 def test_tasks_are_the_catalog_instances():

@@ -31,11 +31,28 @@ __all__ = ["Task", "run_sweep", "summary", "fmt_instance", "sweep_tasks", "open_
 
 
 def fmt_instance(inst: dict) -> str:
-    keep = {k: v for k, v in inst.items() if k not in ("F", "statement")}
+    """An instance as one table cell: ``key=value`` pairs (F and the statement left out), a list comma-joined; a
+    set of modes (a partition such as ``"0,3"``, or a list of ints inside a list) in braces, and the items of a
+    list joined by ``;`` when one of them holds a comma, so that every partition reads apart.
+
+    >>> fmt_instance({"N": 4, "widths": [3, 3], "partitions": ["odd-even", "halves", "0", "0,3"]})
+    'N=4 widths=3,3 partitions=odd-even;halves;{0};{0,3}'
+    """
+    def item(x) -> str:
+        if isinstance(x, list):
+            return "{" + ",".join(map(str, x)) + "}"
+        if isinstance(x, str) and x and set(x) <= set("0123456789,"):
+            return "{" + x + "}"
+        return str(x)
+
     parts = []
-    for k, v in keep.items():
+    for k, v in inst.items():
+        if k in ("F", "statement"):
+            continue
         if isinstance(v, list):
-            v = ",".join(map(str, v))
+            nested = any(isinstance(x, (list, str)) for x in v)
+            items = [item(x) if nested else str(x) for x in v]
+            v = (";" if any("," in x for x in items) else ",").join(items)
         parts.append(f"{k}={v}")
     return " ".join(parts)
 
