@@ -430,9 +430,11 @@ def validate_weights(architecture: str, *, N: int, M: int, widths, Y: int = 1, w
     return n
 
 
-def validate_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None) -> None:
+def validate_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes: int | None = None, *,
+                     grid: bool = True) -> None:
     """Refuse ``entries`` values of ``bytes_per_entry`` bytes each beyond the limits in force
-    (the generic guard of :func:`symbolic.tensor.grid.validate_size`).
+    (the generic guard of :func:`symbolic.tensor.grid.validate_size`); ``grid=False``: not a grid tensor (the
+    factors and cores of a structured rank), so only the memory limit applies.
 
     >>> validate_entries(10**12, 8, "a generalized product of shape (10, ...)")
     Traceback (most recent call last):
@@ -442,7 +444,7 @@ def validate_entries(entries: int, bytes_per_entry: int, what: str, limit_bytes:
     """
     lim = limits()
     need = entries * bytes_per_entry
-    if entries > lim.max_entries:
+    if grid and entries > lim.max_entries:
         raise TooLarge(f"{what} would have {format_count(entries)} entries ({_about(format_bytes(need))}); "
                        f"the limit is {lim.max_entries:,} entries (--max-entries)")
     cap = lim.max_memory if limit_bytes is None else min(limit_bytes, lim.max_memory)

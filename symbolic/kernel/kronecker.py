@@ -38,6 +38,13 @@ a minor nonzero mod p is nonzero over Q).  So the kernel accepts exactly k = #{s
 bounds, and the certificate only names the prime, the pivot rows of each diagonal pure block, the inner
 size and k.
 
+Cost (estimated before each step, :mod:`symbolic.kernel.cost`, refused over the run's ``--max-memory``): the
+channel vectors of a pure block, R x (r + the columns of its input) residues of 8 bytes; the cores of a pool,
+E x r_in pooled entries and r_out x K products, exact integers of at most ``bits`` bits each, where ``bits``
+bounds the entries of a block of layer l: b_0 = b_F + b_W + log2 M + 1 and b_l = w b_{l-1} + b_W + log2 r_l + 1
+(b_F, b_W: the bits of the largest numerator and denominator of F and of the weights; a product of w children's
+entries adds their bits, a convolution sums r_l products).
+
 >>> import json
 >>> net = read_net({"architecture": "deep", "N": 4, "M": 2, "activation": "linear", "pooling": "product",
 ...     "weights": {"layers": [[[[1, 2], [3, -1]]] * 4, [[[1, 1], [2, -3]]] * 2], "output": [[1, 1]]}})
@@ -52,11 +59,22 @@ from fractions import Fraction
 import flint
 import numpy as np
 
+from . import cost
 from .failure import fail, need
 from .network import read_net  # noqa: F401  (the doctest)
 from .schema import keys
 
-MAX_ENTRIES = 1 << 26  # entries of one block's channel vectors or cores
+
+def _bits(x) -> int:
+    """Bits of the numerator and the denominator of an exact number."""
+    q = Fraction(x)
+    return q.numerator.bit_length() + q.denominator.bit_length()
+
+
+def _entry_bytes(bits: int, fractions: bool) -> int:
+    """An object array's entry: a pointer and a Python int of ``bits`` bits (two, and a Fraction, for rationals)."""
+    one = 8 * -(-(28 + 4 * max(1, -(-bits // 30))) // 8)
+    return 8 + (2 * one + 56 if fractions else one)
 
 
 def _residues(X, p) -> np.ndarray:
@@ -96,6 +114,16 @@ class _Tree:
         self.L = len(net.layers)
         F = net.F or tuple(tuple(int(i == j) for j in range(net.M)) for i in range(net.M))
         self.F = np.array(F, dtype=object).reshape(net.M, net.M)
+        weights = [x for lay in net.layers for pos in lay for ch in pos for x in ch] + \
+            [x for row in net.output for x in row]
+        self.fractions = any(type(x) is not int for x in weights + list(self.F.flat))
+        bw = max(_bits(x) for x in weights)
+        b = max(_bits(x) for x in self.F.flat) + bw + net.M.bit_length() + 1
+        self.bits = [b]  # self.bits[l]: bits of the entries of a block of layer l (module docstring, Cost)
+        for lay in net.layers[1:]:
+            b = self.w * b + bw + len(lay[0][0]).bit_length() + 1
+            self.bits.append(b)
+        self.bits.append(self.w * b + bw + len(net.output[0]).bit_length() + 1)  # the root
 
     def W(self, l, k):
         lay = self.net.layers[l]
@@ -113,8 +141,9 @@ class _Tree:
             X = _residues(self.F, p) if p else self.F
         else:
             X = _khatri_rao([self.vectors(l - 1, self.w * k + t, p) for t in range(self.w)], p)
-        need(X.shape[0] * max(X.shape[1], W.shape[0]) <= MAX_ENTRIES,
-             f"kronecker: the channel vectors of block ({l}, {k}) exceed {MAX_ENTRIES:,} entries")
+        n = X.shape[0] * (X.shape[1] + W.shape[0])
+        cost.memory(n * (8 if p else _entry_bytes(self.bits[l], self.fractions)),
+                    f"the channel vectors of block ({l}, {k}) ({X.shape[0]:,} x {W.shape[0]}, kronecker)")
         return _mulmod(X, _residues(W, p).T, p) if p else X.dot(W.T)
 
     def block(self, l, k, pure, p):
@@ -127,9 +156,9 @@ class _Tree:
                 return side, r, None
             return side, R, self.vectors(l, k).T
         kids = [self.block(l - 1, self.w * k + t, pure, p) for t in range(self.w)]
-        return "mixed", *self.pool(kids, self.W(l, k), f"block ({l}, {k})")
+        return "mixed", *self.pool(kids, self.W(l, k), f"block ({l}, {k})", self.bits[l])
 
-    def pool(self, kids, W, what):
+    def pool(self, kids, W, what, bits):
         diag = [t for t, kid in enumerate(kids) if kid[2] is None]
         dense = [t for t, kid in enumerate(kids) if kid[2] is not None]
         for other in ("J", "I"):  # P's columns (other = J), then Q's: injective projection of S
@@ -142,8 +171,8 @@ class _Tree:
         for t in dense:
             E *= kids[t][1]
         K = E * (r_in if diag else 1)
-        need(K * (W.shape[0] + r_in) <= MAX_ENTRIES, f"kronecker: the cores of {what} (inner size {K:,}) exceed "
-             f"{MAX_ENTRIES:,} entries")
+        cost.memory((E * r_in + W.shape[0] * K) * _entry_bytes(bits, self.fractions),
+                    f"the cores of {what} (inner size {K:,}, entries of up to {bits:,} bits, kronecker)")
         pooled = _khatri_rao([kids[t][2].T for t in dense]) if dense else np.ones((1, r_in), dtype=object)
         if diag:  # delta'[c', (c, s)] = W[c', c] pooled[s, c]
             return K, (W[:, :, None] * pooled.T[None, :, :]).reshape(W.shape[0], K)
@@ -157,7 +186,7 @@ def derive(net, rows, output, p):
     kids = [tree.block(L - 1, t, pure, p) for t in range(w)]
     need(any(kid[0] == "mixed" for kid in kids) or {kid[0] for kid in kids} == {"I", "J"},
          "kronecker: rows must be a proper nonempty subset of the modes")
-    K, g = tree.pool(kids, np.array([net.output[output]], dtype=object), "the root")
+    K, g = tree.pool(kids, np.array([net.output[output]], dtype=object), "the root", tree.bits[-1])
     return sum(1 for x in g[0] if x != 0), K, pure, tree
 
 
@@ -185,4 +214,4 @@ def check(net, rows, output, cert) -> tuple:
     return k, k
 
 
-__all__ = ["check", "derive", "MAX_ENTRIES"]
+__all__ = ["check", "derive"]

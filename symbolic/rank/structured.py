@@ -33,8 +33,10 @@ import numpy as np
 
 __all__ = ["KroneckerCertificate", "structured_rank", "applies"]
 
-#: Largest number of entries of one block's channel vectors or cores.
-MAX_ENTRIES = 1 << 26
+
+def _bits(x) -> int:
+    q = Fraction(x)
+    return q.numerator.bit_length() + q.denominator.bit_length()
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,25 @@ class _Net:
         self.w = spec.N if spec.architecture == "shallow" else spec.window
         self.L = spec.L
         self.F = np.array(spec.representation, dtype=object)
+        # the memory of exact entries: a bound on their bits per layer (a product of w children adds their bits,
+        # a convolution of r channels adds the weights' bits and log2 r), the kernel's estimate of the same steps
+        weights = [x for a in spec.all_weights() for x in np.asarray(a, dtype=object).flat]
+        self.fractions = any(type(x) is not int for x in weights + list(self.F.flat))
+        bw = max(_bits(x) for x in weights)
+        b = max(_bits(x) for x in self.F.flat) + bw + self.M.bit_length() + 1
+        self.bits = [b]
+        widths = spec.widths if spec.architecture == "deep" else (spec.Z,)
+        for r in widths[:-1]:
+            b = self.w * b + bw + r.bit_length() + 1
+            self.bits.append(b)
+        self.bits.append(self.w * b + bw + widths[-1].bit_length() + 1)
+
+    def check_memory(self, entries: int, bits: int | None, what: str):
+        """Refuse a step of ``entries`` exact entries of ``bits`` bits (None: int64 residues) over --max-memory."""
+        from symbolic.cost import _pyint_bytes, validate_entries
+
+        one = 8 if bits is None else 8 + _pyint_bytes(bits) * (2 if self.fractions else 1) + 56 * self.fractions
+        validate_entries(entries, one, f"the structured route: {what}", grid=False)
 
     def W(self, l, k):
         s = self.spec
@@ -120,8 +141,8 @@ class _Net:
     def vectors(self, l, k, p=None):
         W = self.W(l, k)
         R = self.M ** (self.w ** l)
-        if R * max(W.shape) > MAX_ENTRIES:
-            raise _Skip(f"the channel vectors of block ({l}, {k}) would exceed {MAX_ENTRIES:,} entries")
+        self.check_memory(R * (W.shape[0] + W.shape[1]), None if p else self.bits[l],
+                          f"the channel vectors of block ({l}, {k}) ({R:,} x {W.shape[0]})")
         X = (_mod(self.F, p) if p else self.F) if l == 0 else \
             _kr([self.vectors(l - 1, self.w * k + t, p) for t in range(self.w)], p)
         return _matmul_mod(X, _mod(W, p).T, p) if p else X.dot(W.T)
@@ -135,9 +156,9 @@ class _Net:
                 return side, W.shape[0], None
             return side, self.M ** (self.w ** l), self.vectors(l, k).T
         kids = [self.block(l - 1, self.w * k + t, diag_blocks) for t in range(self.w)]
-        return ("mixed",) + self.pool(kids, self.W(l, k))
+        return ("mixed",) + self.pool(kids, self.W(l, k), self.bits[l], f"block ({l}, {k})")
 
-    def pool(self, kids, W):
+    def pool(self, kids, W, bits, what):
         diag = [kid for kid in kids if kid[2] is None]
         dense = [kid for kid in kids if kid[2] is not None]
         for other in ("I", "J"):
@@ -152,8 +173,7 @@ class _Net:
                             "the inner indices of the other side do not determine its channel")
         E = int(np.prod([kid[1] for kid in dense])) if dense else 1
         K = E * (W.shape[1] if diag else 1)
-        if K * (W.shape[0] + W.shape[1]) > MAX_ENTRIES:
-            raise _Skip(f"the cores of a mixed block (inner size {K:,}) would exceed {MAX_ENTRIES:,} entries")
+        self.check_memory(E * W.shape[1] + W.shape[0] * K, bits, f"the cores of {what} (inner size {K:,})")
         cols = _kr([kid[2].T for kid in dense]) if dense else np.ones((1, W.shape[1]), dtype=object)
         if diag:
             return K, (W[:, :, None] * cols.T[None, :, :]).reshape(W.shape[0], K)
@@ -186,7 +206,7 @@ def structured_rank(spec, rows, output: int = 0, *, seed: int = 0, notes=None, r
         kids = [net.block(net.L - 1, t, diag_blocks) for t in range(net.w)]
         if all(kid[0] == kids[0][0] != "mixed" for kid in kids):
             return skip("the rows are all or none of the modes")
-        K, g = net.pool(kids, np.array([spec.output[output]], dtype=object))
+        K, g = net.pool(kids, np.array([spec.output[output]], dtype=object), net.bits[-1], "the root")
     except _Skip as e:
         return skip(str(e))
     k = int(np.count_nonzero(g[0] != 0))
