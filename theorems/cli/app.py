@@ -158,10 +158,14 @@ def main(argv=None) -> int:
         from theorems.cli.recheck import main as recheck_main
 
         return recheck_main(argv[1:])
-    command = next((a for a in argv if not a.startswith("-")), None)
-    if argv and argv[0].startswith("-") and command is not None:  # convac --max-memory 8G grid ...: skip the value
-        command = next((a for i, a in enumerate(argv) if not a.startswith("-") and not (
-            i and argv[i - 1] in ("--max-memory", "--max-entries", "--timeout"))), None)
+    # the subcommand: the first word that is not a flag nor the value of a global flag (convac --max-memory 8G grid)
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-") and not (
+        i and argv[i - 1] in ("--max-memory", "--max-entries", "--timeout"))), None)
+    command = None if at is None else argv[at]
+    if command == "recheck":  # global flags before it are recheck's own flags (its own, after them, win)
+        from theorems.cli.recheck import main as recheck_main
+
+        return recheck_main(argv[:at] + argv[at + 1:])
     parser = build_parser(command)
     args = parser.parse_args(argv)
     from symbolic import limits as limits_mod

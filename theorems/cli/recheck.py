@@ -16,7 +16,7 @@ import sys
 
 from symbolic.errors import ConvacError
 
-USAGE = "convac recheck [-h] [--json] [--quiet] [--max-memory SIZE] [--max-entries N] FILE"
+USAGE = "convac recheck [-h] [--json] [--quiet] [--max-memory SIZE] [--max-entries N] [--timeout SECONDS] FILE"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,7 +27,23 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv) -> int:
     args = build_parser().parse_args(argv)
-    return _interruptible(lambda: _check(args))
+    try:
+        timeout = _seconds(args.timeout)
+    except ValueError:
+        sys.stderr.write(f"convac recheck: --timeout {str(args.timeout)[:40]!r}: expected seconds, a finite number "
+                         "> 0\n")
+        return 2
+    return _interruptible(lambda: _check(args), timeout)
+
+
+def _seconds(text):
+    """``--timeout``: None, or seconds > 0 (a float: it bounds the wait, it decides nothing)."""
+    if text is None:
+        return None
+    t = float(text)
+    if not 0 < t < float("inf"):
+        raise ValueError(text)
+    return t
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-entries", metavar="N", default=os.environ.get("CONVAC_MAX_ENTRIES"),
                    help="largest forward pass, symbolic network or expansion the kernel takes on, e.g. 2^26 "
                         "(default 2^24; env CONVAC_MAX_ENTRIES)")
+    p.add_argument("--timeout", metavar="SECONDS", default=None,
+                   help="stop the recheck after this many seconds (exit status 3; nothing is verified); default none")
     return p
 
 
@@ -67,9 +85,10 @@ def _check(args) -> tuple:
     return report.exit_code, (text.splitlines()[-1] if args.quiet and not args.json else text) + "\n", ""
 
 
-def _interruptible(work) -> int:
-    """Run ``work`` in a forked child and print what it returns, so that Ctrl-C (exit 130) and SIGTERM
-    (exit 143) stop the recheck at once, flint calls included: the parent only waits, and kills the child."""
+def _interruptible(work, timeout=None) -> int:
+    """Run ``work`` in a forked child and print what it returns, so that Ctrl-C (exit 130), SIGTERM (exit 143)
+    and ``timeout`` seconds (exit 3) stop the recheck at once, flint calls included: the parent only waits, and
+    kills the child."""
     r, w = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -95,6 +114,9 @@ def _interruptible(work) -> int:
 
     old = signal.signal(signal.SIGTERM, stop)
     old_int = signal.signal(signal.SIGINT, stop)  # explicitly: SIGINT may have been ignored when we started
+    old_alarm = signal.signal(signal.SIGALRM, stop)
+    if timeout is not None:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         with os.fdopen(r, "r", encoding="utf-8") as f:
             data = f.read()
@@ -102,10 +124,15 @@ def _interruptible(work) -> int:
     except KeyboardInterrupt:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+        if signal.SIGALRM in caught:
+            sys.stderr.write(f"convac recheck: stopped by --timeout after {timeout:g} s; nothing was verified\n")
+            return 3
         term = signal.SIGTERM in caught
         sys.stderr.write(f"convac recheck: stopped by {'SIGTERM' if term else 'SIGINT'}; nothing was verified\n")
         return 143 if term else 130
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_alarm)
         signal.signal(signal.SIGTERM, old)
         signal.signal(signal.SIGINT, old_int)
     if not data:
