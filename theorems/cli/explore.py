@@ -100,6 +100,9 @@ def cmd_explore(args) -> int:
         spec_json = dump_spec(read_spec(args.spec))
     from symbolic.limits import limits
 
+    from theorems.run.supervise import validate_timeout
+
+    timeout = validate_timeout(getattr(args, "timeout", None))  # serve this long at most (exit 3), from the start
     port = _free_port(args.port)
     work = tempfile.mkdtemp(prefix="convac-explore-")
     nb = os.path.join(work, "convac-explore.ipynb")
@@ -131,12 +134,20 @@ def cmd_explore(args) -> int:
                 tail = open(log_path, encoding="utf-8", errors="replace").read().strip().splitlines()[-3:]
                 raise ConvacError(f"Voila did not start ({' | '.join(tail)[:400]}); its log: {log_path}")
             time.sleep(0.2)
-        print(f"convac explore: serving the explorer at {url} (Ctrl-C stops)", flush=True)
+        stops = "Ctrl-C stops" if timeout is None else f"it stops after {timeout:g} s, or on Ctrl-C"
+        print(f"convac explore: serving the explorer at {url} ({stops})", flush=True)
         if not args.no_browser:
             import webbrowser
 
             webbrowser.open(url)
-        proc.wait()
+        try:
+            proc.wait(timeout=None if timeout is None else max(0.0, timeout - (time.monotonic() - t0)))
+        except subprocess.TimeoutExpired:
+            _stop(proc)
+            print(f"convac explore: stopped by --timeout after {timeout:g} s", file=sys.stderr, flush=True)
+            log.close()
+            shutil.rmtree(work, ignore_errors=True)
+            return 3
         print(f"convac explore: the server stopped (exit {proc.returncode}); its log: {log_path}", file=sys.stderr)
         return 1 if proc.returncode else 0
     except KeyboardInterrupt:
@@ -167,5 +178,10 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_explore)
     # not a supervised computing command (it runs a server until Ctrl-C), but the limits apply to its kernel
     g = p.add_argument_group("limits", "resource limits of the explorer's kernel (see symbolic/cost.py)")
-    g.add_argument("--max-memory", default=None, metavar="SIZE", help="memory one job may use, e.g. 8G (default 4G)")
-    g.add_argument("--max-entries", default=None, metavar="N", help="largest grid tensor, e.g. 2^26 (default 2^24)")
+    # SUPPRESS: the same flags given before the subcommand (convac --max-memory 8G explore) are kept, not reset
+    g.add_argument("--max-memory", default=argparse.SUPPRESS, metavar="SIZE",
+                   help="memory one job may use, e.g. 8G (default 4G)")
+    g.add_argument("--max-entries", default=argparse.SUPPRESS, metavar="N",
+                   help="largest grid tensor, e.g. 2^26 (default 2^24)")
+    g.add_argument("--timeout", default=argparse.SUPPRESS, metavar="SECONDS",
+                   help="stop serving after this many seconds (exit status 3); default: until Ctrl-C")
