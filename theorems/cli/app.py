@@ -154,15 +154,11 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
-    if argv[:1] == ["recheck"]:  # the trusted path: loads the kernel only, not the provers
-        from theorems.cli.recheck import main as recheck_main
-
-        return recheck_main(argv[1:])
     # the subcommand: the first word that is not a flag nor the value of a global flag (convac --max-memory 8G grid)
     at = next((i for i, a in enumerate(argv) if not a.startswith("-") and not (
         i and argv[i - 1] in ("--max-memory", "--max-entries", "--timeout"))), None)
     command = None if at is None else argv[at]
-    if command == "recheck":  # global flags before it are recheck's own flags (its own, after them, win)
+    if command == "recheck":  # the trusted path, the kernel only; flags before it are its own (those after win)
         from theorems.cli.recheck import main as recheck_main
 
         return recheck_main(argv[:at] + argv[at + 1:])
