@@ -226,6 +226,14 @@ def _sympify_entry(x, idx):
                           f"expression ({type(x).__name__} is not converted)") from None
 
 
+def _array(matrix, dtype=None) -> np.ndarray:
+    """``matrix`` as a numpy array; rows of different lengths are refused in one line."""
+    try:
+        return np.asarray(matrix, dtype=dtype)
+    except ValueError as e:  # numpy: "inhomogeneous shape"
+        raise ShapeError(f"matrix: rows of different lengths ({str(e)[:80]}); expected a 2-D array") from None
+
+
 def _prepare(matrix, modulus) -> _Input:
     denominator = 1
     if isinstance(matrix, Matricization):
@@ -233,7 +241,7 @@ def _prepare(matrix, modulus) -> _Input:
             raise DomainError(f"modulus={modulus} differs from the matricization's modulus {matrix.modulus}")
         modulus = matrix.modulus if matrix.modulus is not None else modulus
         denominator, matrix = matrix.denominator, matrix.matrix
-    A = np.asarray(matrix)
+    A = _array(matrix)
     if A.ndim != 2:
         raise ShapeError(f"matrix has shape {A.shape}: expected a 2-D array")
     if A.dtype.kind == "f" or A.dtype.kind == "c":
@@ -637,7 +645,7 @@ def rank_over_fraction_field(matrix) -> RankResult:
 
     if isinstance(matrix, Matricization):
         matrix = matrix.matrix
-    A = np.asarray(matrix, dtype=object)
+    A = _array(matrix, dtype=object)
     if A.ndim != 2:
         raise ShapeError(f"matrix has shape {A.shape}: expected a 2-D array")
     n, m = A.shape

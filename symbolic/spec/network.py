@@ -454,12 +454,17 @@ def _draw(rng: random.Random, low: int, high: int, denominators: tuple) -> objec
     return int(q) if q.denominator == 1 else q
 
 
-def _weights_arg(weights, low, high):
+def _weights_arg(weights, low, high, denominators=(1,), seed=0):
     if weights not in ("random", "symbolic") and not isinstance(weights, dict):
         raise DomainError(f"weights={weights!r} is not one of 'random', 'symbolic' or a dict of weight arrays")
     if (isinstance(low, bool) or isinstance(high, bool) or not isinstance(low, int) or not isinstance(high, int)
         or low > high):
         raise DomainError(f"low={low!r}, high={high!r}: expected ints with low <= high")
+    dens = denominators if isinstance(denominators, (tuple, list)) else None
+    if not dens or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in dens):
+        raise DomainError(f"denominators={str(denominators)[:40]}: expected a nonempty tuple of ints >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise DomainError(f"seed={seed!r}: expected an int >= 0")
 
 
 def shallow(*, N: int, M: int, Z: int | None = None, activation="linear", pooling="product", weights="random",
@@ -516,7 +521,7 @@ def shallow(*, N: int, M: int, Z: int | None = None, activation="linear", poolin
     (3, 4, True)
     """
     Z = M if Z is None else Z
-    _weights_arg(weights, low, high)
+    _weights_arg(weights, low, high, denominators, seed)
     d = {"architecture": "shallow", "N": N, "M": M, "activation": _name(activation), "pooling": _name(pooling)}
     if F is not None:
         d["F"] = _json_array(tuple(map(tuple, F)))
@@ -600,7 +605,7 @@ def deep(*, N: int, M: int, widths=None, window: int = 2, patch_order=None, acti
     if L is None:
         raise DomainError(f"N={N!r} is not a power of window={window!r} (window >= 2)")
     widths = tuple([M] * L if widths is None else widths)
-    _weights_arg(weights, low, high)
+    _weights_arg(weights, low, high, denominators, seed)
     d = {"architecture": "deep", "N": N, "M": M, "activation": _name(activation), "pooling": _name(pooling)}
     if window != 2:
         d["window"] = window
