@@ -63,7 +63,7 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
     size : {"small", "medium", "large"}, default ``"small"``
         The sweep's instances (``medium`` includes the small ones, ``large`` all).
     only : list of str, optional
-        Claim ids to check (default: every claim of the catalog).
+        Claim ids to check (default: every claim of the catalog); one id as a str is a list of one.
     jobs : int, default 1
         Worker processes for the ``"processes"`` executor.
     seed : int, default 0
@@ -104,6 +104,7 @@ def verify_catalog(size: str = "small", only=None, jobs: int = 1, seed: int = 0,
         from theorems.run.sweep import run_sweep
 
         choice = choose_executor(executor, jobs=jobs, workers=workers, scheduler=scheduler)
+        only = [only] if isinstance(only, str) else only  # one claim id, as a list of one
         return Sweep(tuple(run_sweep(size, only, seed=seed, show_progress=False, journal=journal, executor=choice)),
                      size, seed)
 

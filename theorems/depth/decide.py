@@ -373,7 +373,7 @@ class DepthEfficiency:
         return "\n".join(lines)
 
 
-def _check_args(act, pl, N, M, widths, N_max, tries):
+def _check_args(act, pl, N, M, widths, N_max, tries, seed=0):
     make_activation(act)
     if pl not in POOLINGS:
         raise DomainError(f"pooling={pl!r} is not one of {POOLINGS}")
@@ -388,6 +388,8 @@ def _check_args(act, pl, N, M, widths, N_max, tries):
         raise DomainError(f"widths={widths!r}: expected {L} ints in [1, 64] (r_0..r_{{L-1}}, L = log2 N = {L})")
     if isinstance(tries, bool) or not isinstance(tries, int) or not 0 <= tries <= 1000:
         raise DomainError(f"tries={tries!r}: expected an int in [0, 1000]")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:  # numpy's generators refuse it, deep inside
+        raise DomainError(f"seed={seed!r}: expected an int >= 0")
 
 
 def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths=None, N_max: int | None = None,
@@ -409,7 +411,7 @@ def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, width
         bound eps on the Frobenius distance, Courant-Fischer).
     """
     act = make_activation(activation).spec_name if isinstance(activation, str) else activation
-    _check_args(act, pooling, N, M, widths, N_max, tries)
+    _check_args(act, pooling, N, M, widths, N_max, tries, seed)
     t = Timer()
     term = _term_bound_verdict(act, pooling, N, M, seed)
     wv, witness = _witness_verdict(act, pooling, N, M, widths, seed, tries)

@@ -36,7 +36,7 @@ from typing import Callable, TypedDict
 import numpy as np
 import sympy
 
-from symbolic.errors import CertificateError, DomainError
+from symbolic.errors import CertificateError, DomainError, ShapeError
 from symbolic.frozen import freeze, thaw
 from symbolic.spec.network import Spec, load_spec, spec_to_dict, tree_depth
 from symbolic.tensor.grid import GridTensor
@@ -387,6 +387,11 @@ def find_counterexample(conjecture, family: Family, *, budget: int = 200, seed: 
     >>> r.note
     'no counterexample among 10 networks (this is not a proof that the conjecture holds)'
     """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise DomainError(f"seed={seed!r}: expected an int >= 0")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or not 0 < seconds < float("inf")):
+        raise DomainError(f"seconds={seconds!r}: expected a finite number of seconds > 0, or None")
     with use_limits(limits):
         return _search(conjecture, family, budget=budget, seed=seed, seconds=seconds, progress=progress,
                        executor=executor, shards=shards)
@@ -540,6 +545,11 @@ def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
 
     expr = parse_bound(bound) if isinstance(bound, str) else sympy.sympify(bound, strict=True)
     text = bound if isinstance(bound, str) else str(bound)
+    if not (isinstance(partition, str) and partition.strip() in ("odd-even", "halves")):
+        try:  # its spelling and modes now (the family's N is not known yet: read against a larger one)
+            parse_partition(partition, 1 << 16)
+        except ShapeError as e:
+            raise ShapeError(str(e).replace(" for N=65536", " for any N").replace("0..65535", "0, 1, ...")) from None
     statement = statement or f"rank [A]_{partition} <= {text}"
 
     def matrix(spec, t):

@@ -288,7 +288,7 @@ def decide_universality(*, activation: str, pooling: str, architecture: str = "s
     t = Timer()
     if architecture not in ("shallow", "deep"):
         raise DomainError(f"architecture={architecture!r} is not one of ('shallow', 'deep')")
-    for name, val, lo in (("N", N, 1), ("M", M, 1), ("window", window, 2), ("samples", samples, 0)):
+    for name, val, lo in (("N", N, 1), ("M", M, 1), ("window", window, 2), ("samples", samples, 0), ("seed", seed, 0)):
         if isinstance(val, bool) or not isinstance(val, int) or val < lo:
             raise DomainError(f"{name}={val!r}: expected an int >= {lo}")
     if M**N > 4096:
