@@ -1,0 +1,154 @@
+"""Forger, round 5: certificates hand-made from the mathematics of each acceptance argument, not mutated.
+
+Every kernel statement file opens with its proposition and "why acceptance implies truth".  This round read each
+argument as a proof to referee, listed the hypotheses it uses, and checked that the code enforces each one (the
+table is in the round's report).  Where a hypothesis is tight (an inequality that must be strict, a matrix that
+must have full column rank on both sides, a factorization whose *form*, not only its product, carries the claim),
+a certificate is built here by hand to sit exactly on the wrong side of it while satisfying everything else: each
+is a true-looking answer whose statement is false or unproved, and the kernel must reject it.  The controls show
+each construction is otherwise well formed (the same objects with the hypothesis met are accepted).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import sympy
+
+from symbolic.errors import ConvacError
+from symbolic.kernel import kronecker
+from symbolic.kernel.linalg import matricize, structural_bounds
+from symbolic.kernel.network import grid, read_net, substitute
+from symbolic.kernel.recheck import check_result
+
+from .forgers import assert_accepted, assert_rejected, envelope
+
+P1, P2, P3 = 1000003, 1000033, 1000037  # primes
+
+
+# -- multimodular_rank.py, step 4: a multiple of P of absolute value at most H < P is 0 ----------------------------
+def _diag_net(q: int) -> dict:
+    """A shallow linear/product net (N=2, M=2, Z=2) whose grid tensor is diag(q, 1): two rank-one channels."""
+    return {"architecture": "shallow", "N": 2, "M": 2, "activation": "linear", "pooling": "product",
+            "weights": {"hidden": [[[q, 0], [1, 0]], [[0, 1], [0, 1]]], "output": [[1, 1]]}}
+
+
+def _rank_result(spec: dict, rows: list, lower: dict, upper: dict, lo: int, up: int) -> dict:
+    bounds = structural_bounds(read_net(spec), rows)  # the kernel's own, so that only the certificate is at stake
+    return {"statement": {"type": "rank", "spec": spec, "output": 0, "rows": rows}, "status": "proved",
+            "lower": lo, "upper": up, "bounds": bounds,
+            "certificate": {"certificate": "rank", "lower": lower, "upper": upper}}
+
+
+def test_multimodular_primes_whose_product_equals_hadamards_bound_are_refused():
+    """A = diag(p1 p2, 1) has rank 2, and its only 2-minor p1 p2 is 0 modulo p1 and modulo p2: both ranks modulo
+    the primes are 1.  Hadamard's bound on that minor is exactly p1 p2 = P, so the argument's step 4 (a multiple of P
+    of absolute value <= H < P is 0) needs P > H strictly; at P = H the false "rank A = 1" must be refused."""
+    spec = _diag_net(P1 * P2)
+    lower1 = {"certificate": "rank_lower_bound", "k": 1, "rows": [1], "cols": [1], "prime": 5}
+    forged = _rank_result(spec, [0], lower1, {"certificate": "rank_upper_bound", "k": 1, "kind": "multimodular",
+                                             "primes": [P1, P2]}, 1, 1)
+    text = assert_rejected(envelope("rank", forged), why="P = H: rank 2 claimed 1")
+    assert "not above Hadamard's bound" in text
+    # one more prime passes the size test, and that prime sees the rank 2
+    forged["certificate"]["upper"]["primes"] = [P1, P2, P3]
+    assert f"the rank of A modulo {P3} is 2" in assert_rejected(envelope("rank", forged))
+    # control: the true rank, 2, with the same net and the same kind of certificate
+    lower2 = {"certificate": "rank_lower_bound", "k": 2, "rows": [0, 1], "cols": [0, 1], "prime": 5}
+    assert_accepted(envelope("rank", _rank_result(spec, [0], lower2, {"certificate": "rank_upper_bound", "k": 2,
+                                                                      "kind": "trivial"}, 2, 2)))
+
+
+# -- generic.py, Schwartz-Zippel: the minor is nonzero at a point where the weights' denominators do not vanish ---
+def _pole_net() -> dict:
+    return {"architecture": "shallow", "N": 2, "M": 2, "activation": "linear", "pooling": "product",
+            "weights": {"hidden": [[["1/(a - 1)", "2"], ["3", "a"]], [["1", "a^2"], ["1", "5"]]], "output": [[1, 1]]}}
+
+
+def _minor_at(spec: dict, a: int):
+    """rows, cols of a nonzero 2 x 2 minor of the kernel's own matrix at a (None when it is singular)."""
+    net = substitute(read_net(spec), {sympy.Symbol("a"): sympy.Integer(a)})
+    A = matricize(np.asarray(grid(net)[0]), 2, 2, [0])
+    return ([0, 1], [0, 1]) if A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0] != 0 else None
+
+
+def test_schwartz_zippel_point_on_a_pole_of_a_weight_is_refused():
+    """The weight 1/(a - 1) is a rational function of a (Schwartz-Zippel applies), but at a = 1 the network is not
+    defined: the point must be one where every weight is a rational number, else "nonzero there" means nothing."""
+    spec = _pole_net()
+    assert _minor_at(spec, 2) is not None
+
+    def result(a):
+        lower = {"certificate": "rank_lower_bound", "k": 2, "rows": [0, 1], "cols": [0, 1], "prime": 1000003,
+                 "point": {"a": a}}
+        return _rank_result(spec, [0], lower, {"certificate": "rank_upper_bound", "k": 2, "kind": "trivial"}, 2, 2)
+
+    assert "almost all weights" in assert_accepted(envelope("rank", result(2)))
+    assert "does not give a rational value" in assert_rejected(envelope("rank", result(1)))
+
+
+# -- generic.py, regions: the layer-0 pre-activations are the weights themselves (F = identity) -------------------
+def _regions_answer(F=None):
+    from theorems import decide_depth
+    from theorems.depth.certificates import regions_certificate
+
+    k, cert = regions_certificate("abs", 4, 2)
+    if F is not None:
+        cert["source"]["spec"]["F"] = F
+    st = {"type": "depth", "part": "completeness", "activation": "abs", "pooling": "product", "N": 4, "M": 2,
+          "answer": "complete", "widths": [2, 2], "rank": k, "term_bound": 1, "family_bound": False, "Z": k,
+          "rule": "regions"}
+    term = decide_depth("abs", "product", N=4, M=2, tries=0).shallow_term_bound.certificate
+    return {"statement": st, "status": "proved", "certificate": {"kind": "all", "parts": [term, cert]}}
+
+
+def test_regions_rule_refuses_a_witness_with_another_F():
+    """The regions argument's null set E starts from "a layer-0 pre-activation is a weight", true for F = I only
+    (with F, <a, F e_d> vanishes on a hyperplane too, but the slopes of the check are per weight): the kernel
+    requires F = identity; a witness with an invertible F != I is refused, the same witness without F accepted."""
+    assert check_result(_regions_answer()).ok
+    line = check_result(_regions_answer(F=[[1, 0], [1, 1]]))
+    assert not line.ok and "F" in line.reason
+
+
+# -- depth.py: the family bound is read off the factorization's form, never taken from the statement --------------
+def _sum_term_bound():
+    from theorems import decide_depth
+
+    c = decide_depth("linear", "sum", N=4, M=2, tries=0).shallow_term_bound
+    return json.loads(json.dumps({"statement": c.typed, "status": "proved", "certificate": c.certificate}))
+
+
+def test_family_bound_needs_the_additive_form_not_only_an_inner_size_of_two():
+    """U V with U -> U G, V -> G^-1 V (G = [[1, 1], [0, 1]]) is the same product, so still a proof that ONE channel
+    has rank <= 2, but U's second column is no longer constant: the argument "a sum of matrices f(row) + g(col) is
+    again one, so rank <= 2 at ANY width" does not follow from it.  family_bound=true is refused, false accepted."""
+    res = _sum_term_bound()
+    assert res["statement"]["family_bound"] is True and check_result(res).ok
+    U, V = res["certificate"]["U"], res["certificate"]["V"]
+    res["certificate"]["U"] = [[r[0], f"({r[0]}) + ({r[1]})"] for r in U]
+    res["certificate"]["V"] = [[f"({x}) - ({y})" for x, y in zip(V[0], V[1])], V[1]]
+    line = check_result(res)
+    assert not line.ok and "additive" in line.reason
+    res["statement"]["family_bound"] = False
+    assert check_result(res).ok
+
+
+# -- kronecker.py (read only): Q's full column rank at a diagonal block on the J side ----------------------------
+def test_kronecker_refuses_a_dependent_block_on_the_column_side():
+    """rank A = rank diag(g) needs P AND Q of full column rank.  Rows [0, 2]: patch 1 is a pure block on the J side,
+    where V is Q's factor; its two channel vectors made equal up to a factor, the pivots of that block cannot be
+    certified, and no lower bound follows (the I-side case is tests/kernel/test_kronecker.py)."""
+    d = {"architecture": "deep", "N": 4, "M": 2, "activation": "linear", "pooling": "product",
+         "weights": {"layers": [[[[1, 2], [3, -1]], [[1, 2], [2, 4]], [[2, 1], [1, -1]], [[1, 3], [2, 1]]],
+                                [[[1, 1], [2, -3]], [[1, -1], [1, 2]]]], "output": [[1, 1]]}}
+    net = read_net(d)
+    p = 1000003
+    k, K, pure, tree = kronecker.derive(net, [0, 2], 0, p)
+    assert (0, 1, "J") in pure
+    cert = {"certificate": "kronecker", "k": k, "inner": K, "prime": p,
+            "pivots": [[l, b, list(range(tree.W(l, b).shape[0]))] for l, b, _ in pure]}
+    with pytest.raises(ConvacError, match=r"block \(0, 1\).*minor"):
+        kronecker.check(net, [0, 2], 0, cert)
