@@ -86,6 +86,31 @@ def warm_up() -> None:
 _Box: Any = W.VBox if W is not None else object
 
 
+def _allowed(widget, name: str, v):
+    """``v`` for a control, as the widget would hold it unchanged; else one line naming the control, the value and what
+    is allowed (a widget would clamp 0 to its minimum, truncate 2.5, or raise a traitlets error on an unknown
+    option: from Python, that is a silent change or a traceback)."""
+    options = getattr(widget, "options", None)
+    if options is not None and getattr(widget, "ensure_option", True):  # a Combobox's options are suggestions only
+        labels = [o[1] if isinstance(o, tuple) else o for o in options]
+        if v not in labels:
+            raise ConvacError(f"{name}={v!r}: expected one of {labels}")
+        return v
+    if isinstance(widget.value, bool):
+        if not isinstance(v, bool):
+            raise ConvacError(f"{name}={v!r}: expected True or False")
+        return v
+    if isinstance(widget.value, int):
+        lo, hi = getattr(widget, "min", None), getattr(widget, "max", None)
+        if isinstance(v, bool) or not isinstance(v, int) or (lo is not None and v < lo) or (hi is not None and v > hi):
+            allowed = f"an int in [{lo}, {hi}]" if lo is not None else "an int"
+            raise ConvacError(f"{name}={v!r}: expected {allowed}")
+        return v
+    if not isinstance(v, str):
+        raise ConvacError(f"{name}={v!r}: expected a str")
+    return v
+
+
 class Explorer(_Box):
     """An interactive explorer of a network: its circuit, grid tensor, matricization, certified rank,
     structural bounds, the shallow width it forces, its symbolic expansion and the pair's verdicts.
@@ -271,15 +296,18 @@ class Explorer(_Box):
     def set(self, **values):
         """Set several controls at once (one recomputation), e.g. ``ex.set(N=8, M=3, activation="square")``.
         ``partition`` takes a preset or a sequence of row modes; ``widths`` and ``patch_order`` sequences."""
+        todo = []  # every value is checked before any control changes
+        for name, v in values.items():
+            if name not in self.controls:
+                raise ConvacError(f"{name}: not a control; the controls are {', '.join(self.controls)}")
+            if name == "partition" and not isinstance(v, str):
+                todo.append(("rows", ",".join(map(str, v))))
+                v = "custom"
+            elif name in ("widths", "patch_order", "rows") and not isinstance(v, str):
+                v = ",".join(map(str, v or ()))
+            todo.append((name, _allowed(self.controls[name], name, v)))
         with self._held():
-            for name, v in values.items():
-                if name == "partition" and not isinstance(v, str):
-                    self.controls["rows"].value = ",".join(map(str, v))
-                    v = "custom"
-                elif name in ("widths", "patch_order", "rows") and not isinstance(v, str):
-                    v = ",".join(map(str, v or ()))
-                if name not in self.controls:
-                    raise ConvacError(f"{name}: not a control; the controls are {', '.join(self.controls)}")
+            for name, v in todo:
                 self.controls[name].value = v
         self._changed()
 
@@ -690,9 +718,11 @@ class Explorer(_Box):
         widths of the choice, every weight varied). Offered whatever the weights are: given, constructed
         or symbolic weights are one network (or all of them), and the search looks for another."""
         if bound is not None:
-            self._bound.value = bound
+            self._bound.value = _allowed(self._bound, "bound", bound)
         if budget is not None:
-            self._budget.value = budget
+            self._budget.value = _allowed(self._budget, "budget", budget)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise ConvacError(f"seed={seed!r}: expected an int >= 0")
         self.stop_search()
         c = self.choice
         if c is None or self.refused:
