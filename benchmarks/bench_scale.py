@@ -4,16 +4,16 @@ Run:  python benchmarks/bench_scale.py [--skip-float] [--skip-n16] [--skip-slow-
                                         [--largest M] [--markdown]
       python benchmarks/bench_scale.py --structured [--repeat 5] [--sizes 256^2 ...] [--markdown]     (issue 23)
 
-``--structured``: the odd-even ranks of deep ConvACs (weights in [-1000, 1000], seed 0) at 256^2 (N=8, M=4),
-1024^2 (N=4, M=32), 4096^2 (N=8, M=8) and 6561^2 (N=16, M=3), each by the default route (structured), the
-dense modular route and the float pipeline (errors counted), each a whole process (start-up included; beside
-them the floor of any such process, ``python -c 'import numpy, flint'``, which does nothing else), and
-both pipelines once more *in one warm process* (imports done: ``matricization_rank``, kernel-verified, against
-the float pipeline's code run in the same process); then N=16 M=4 and N=32 M=2 (65536^2, never formed) and
-N=8 M=11 (14641^2), rank and recheck; the dense route past the structured one: the deep square/product net
-N=8, M=11 (14641^2, ``--max-entries 2^28 --max-memory 6G``: the full-rank proposal verified by the kernel's
-float64 elimination, :mod:`symbolic.kernel.blas_elimination`), rank and recheck; and ``convac verify --size
-large --jobs 2`` (``--skip-large-sweep`` skips it).  Ratios of that one run are printed at the end.
+``--structured``: the odd-even ranks of deep ConvACs (weights in [-1000, 1000], seed 0) at 256^2 (N=8, M=4), 1024^2
+(N=4, M=32), 4096^2 (N=8, M=8) and 6561^2 (N=16, M=3), each by the default route (structured), the dense modular
+route and the float pipeline (errors counted), each a whole process (start-up included; beside them the floor of any
+such process, ``python -c 'import numpy, flint'``, which does nothing else), and both pipelines once more *in one
+warm process* (imports done: ``matricization_rank``, kernel-verified, against the float pipeline's code run in the
+same process); then N=16 M=4 and N=32 M=2 (65536^2, never formed), N=8 M=11 (14641^2) and N=8 M=32 (2^20 x 2^20),
+rank and recheck; the dense route past the structured one: the deep square/product net N=8, M=11 (14641^2, ``--max-
+entries 2^28 --max-memory 6G``: the full-rank proposal verified by the kernel's float64 elimination,
+:mod:`symbolic.kernel.blas_elimination`), rank and recheck; and ``convac verify --size large --jobs 2`` (``--skip-
+large-sweep`` skips it). Ratios of that one run are printed at the end.
 
 Every case that takes under 10 s (whole processes) is run ``--repeat`` times (default 5), and so is the in-process
 comparison up to 1024^2 (alternating certified and float runs): rows give the median, the best and the number of
@@ -223,8 +223,9 @@ def main(argv=None):
 #: (name, N, M, widths): odd-even matricizations 256^2, 1024^2, 4096^2, 6561^2 (float pipeline beside them)
 FLOAT_SIZES = (("256^2", 8, 4, (4, 4, 4)), ("1024^2", 4, 32, (32, 32)), ("4096^2", 8, 8, (8, 8, 8)),
                ("6561^2", 16, 3, (3, 3, 3, 3)))
-#: past the dense limit (65536^2), and the 14641^2 that took the dense route 12 min
-LARGEST = (("N=16 M=4", 16, 4, (4, 4, 4, 4)), ("N=32 M=2", 32, 2, (2, 2, 2, 2, 2)), ("N=8 M=11", 8, 11, (11, 11, 11)))
+#: past the dense limit (65536^2), the 14641^2 that took the dense route 12 min, and 2^20 x 2^20 (1.7 GB)
+LARGEST = (("N=16 M=4", 16, 4, (4, 4, 4, 4)), ("N=32 M=2", 32, 2, (2, 2, 2, 2, 2)), ("N=8 M=11", 8, 11, (11, 11, 11)),
+           ("N=8 M=32", 8, 32, (32, 32, 32)))
 
 
 #: One warm process: imports and one warm-up run of each pipeline on a small net (argv[4], which loads the modules
