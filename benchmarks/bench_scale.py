@@ -10,10 +10,10 @@ route and the float pipeline (errors counted), each a whole process (start-up in
 such process, ``python -c 'import numpy, flint'``, which does nothing else), and both pipelines once more *in one
 warm process* (imports done: ``matricization_rank``, kernel-verified, against the float pipeline's code run in the
 same process); then N=16 M=4 and N=32 M=2 (65536^2, never formed), N=8 M=11 (14641^2) and N=8 M=32 (2^20 x 2^20),
-rank and recheck; the dense route past the structured one: the deep square/product net N=8, M=11 (14641^2, ``--max-
-entries 2^28 --max-memory 6G``: the full-rank proposal verified by the kernel's float64 elimination,
-:mod:`symbolic.kernel.blas_elimination`), rank and recheck; and ``convac verify --size large --jobs 2`` (``--skip-
-large-sweep`` skips it). Ratios of that one run are printed at the end.
+rank and recheck; the dense route past the structured one: the deep square/product net N=8, M=11 (14641^2,
+``--max-entries 2^28 --max-memory 6G``: the full-rank proposal verified by the kernel's float64 elimination,
+:mod:`symbolic.kernel.blas_elimination`), rank and recheck; and ``convac verify --size large --jobs 2``
+(``--skip-large-sweep`` skips it). Ratios of that one run are printed at the end.
 
 Every case that takes under 10 s (whole processes) is run ``--repeat`` times (default 5), and so is the in-process
 comparison up to 1024^2 (alternating certified and float runs): rows give the median, the best and the number of
