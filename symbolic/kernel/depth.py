@@ -23,7 +23,10 @@ Parts (proposition; quantifier; certificate):
     so a shallow net realizing them needs Z channels; ``params`` counts the deep net's weights.
 ``completeness`` (``answer``, the label; the kernel derives it from the certified numbers and rejects any other):
     - ``none``: ``Z_all`` = 1: the deep net equals a ONE-channel shallow net for ALL weights
-      (``all_weights_identity``): no depth efficiency at all (linear/sum, linear/average).
+      (``all_weights_identity``): no depth efficiency at all (linear/sum, linear/average).  Requires M >= 2 and
+      at least M channels per layer: at M = 1 (one grid entry) or with r_0 = 1 every deep ConvAC is a one-channel
+      shallow net too, though ConvACs have complete depth efficiency (COLT 2016, Thm 1: rank >=
+      min(r_0, M)^(N/2) a.e.); an identity there is a fact about the degenerate widths, not the operator.
     - ``complete``: parts [term bound, a.e. rank k by ``rule``]; requires Z_ae = forced(k, T) >= 2 (or
       unbounded): a shallow net needs >= 2 channels for almost every deep weight, so no open box needs fewer.
       refuted: one box with ``box_rank`` < k (rank >= k fails on an open set).
@@ -284,6 +287,10 @@ def check_depth_result(st, res):
     answer = st["answer"]
     if answer == "none":
         need(status == "proved" and len(ps) == 1, "none: one all_weights_identity")
+        widths = st.get("widths", default_widths(N, M))
+        need(M >= 2 and min(widths) >= M, f"none at M={M}, widths={widths}: no content; an identity denies depth "
+             "efficiency only at M >= 2 with at least M channels per layer (at M = 1 or r_0 = 1 a deep ConvAC is a "
+             "one-channel shallow net too)")
         Z = C.identity_all_weights(ps[0], dp, "part 0")
         need(Z == st["Z_all"] and label_of("none", Z_all=Z), f"part 0: a shallow net with {Z} channels "
              f"(Z_all={st['Z_all']}); none needs ONE channel for all weights")

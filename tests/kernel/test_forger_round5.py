@@ -152,3 +152,39 @@ def test_kronecker_refuses_a_dependent_block_on_the_column_side():
             "pivots": [[l, b, list(range(tree.W(l, b).shape[0]))] for l, b, _ in pure]}
     with pytest.raises(ConvacError, match=r"block \(0, 1\).*minor"):
         kronecker.check(net, [0, 2], 0, cert)
+
+
+# -- depth.py, the label none: "no depth efficiency" only where the deep nets could have some ----------------------
+def _convac_none(M: int, widths: list) -> dict:
+    """A deep ConvAC with r_0 = 1 (or M = 1) is o w1_0 w1_1 a_0 (x) a_1 (x) a_2 (x) a_3 for ALL weights: the one-channel
+    shallow net whose first patch carries the product of the other weights.  True, and the kernel's identity check
+    passes; but the label it would print, "linear/product ...: no depth efficiency", denies COLT 2016's Theorem 1."""
+    deep = {"architecture": "deep", "N": 4, "M": M, "activation": "linear", "pooling": "product",
+            "weights": "symbolic", "widths": widths}
+    scale = "*".join(["o_0_0"] + [f"w1_{j}_0_0" for j in range(2)])
+    hidden = [[[(scale + "*" if i == 0 else "") + f"w0_{i}_0_{j}" for j in range(M)] for i in range(4)]]
+    shallow = {"architecture": "shallow", "N": 4, "M": M, "activation": "linear", "pooling": "product",
+               "weights": {"hidden": hidden, "output": [[1]]}}
+    st = {"type": "depth", "part": "completeness", "activation": "linear", "pooling": "product", "N": 4, "M": M,
+          "answer": "none", "widths": widths, "Z_all": 1}
+    return {"statement": st, "status": "proved", "certificate": {
+        "kind": "all_weights_identity", "left": {"spec": deep, "output": 0}, "right": {"spec": shallow, "output": 0}}}
+
+
+@pytest.mark.parametrize("M", [1, 2])
+def test_none_for_convacs_at_degenerate_widths_is_refused(M):
+    """Before: accepted, 'linear/product N=4 M=2 widths=[1, 1]: the deep net equals a one-channel shallow net for all
+    weights: no depth efficiency'.  The identity is a fact about width 1 (or one template), not about the operator:
+    like complete and incomplete (no label without content), none now needs M >= 2 and widths >= M."""
+    line = check_result(_convac_none(M, [1, 1]))
+    assert not line.ok and "no content" in line.reason
+
+
+def test_none_at_full_width_is_still_proved():
+    """The genuine none (linear/sum, linear/average at M per layer) rechecks; at M = 1 the prover no longer says it."""
+    from theorems import decide_depth
+
+    for pl, M in (("sum", 2), ("average", 3)):
+        r = decide_depth("linear", pl, N=4, M=M, tries=0)
+        assert r.answer == "none" and check_result(json.loads(json.dumps(r.completeness.result()))).ok
+    assert decide_depth("linear", "sum", N=4, M=1, tries=0).answer == "unknown"

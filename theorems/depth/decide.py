@@ -223,7 +223,7 @@ def _completeness_verdict(act, pl, N, M, widths, seed, witness):
     st = _base(act, pl, N, M, "completeness")
     tried = []
     default = widths is None or list(widths) == [M] * tree_depth(N, 2)
-    ident = dc.none_identity(act, pl, N, M) if default else None
+    ident = dc.none_identity(act, pl, N, M) if default and M >= 2 else None  # M = 1: no content (the kernel)
     if ident is not None:
         return conclude("depth.completeness", f"deep {act}/{pl} nets are one-channel shallow nets", "", inst,
                         Status.PROVED, ident, t, seed,
