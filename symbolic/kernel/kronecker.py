@@ -65,10 +65,12 @@ from .network import read_net  # noqa: F401  (the doctest)
 from .schema import keys
 
 
-def _bits(x) -> int:
-    """Bits of the numerator and the denominator of an exact number."""
-    q = Fraction(x)
-    return q.numerator.bit_length() + q.denominator.bit_length()
+def _bits(xs) -> int:
+    """The most bits of the numerator and the denominator of exact numbers ``xs`` (ints: the denominator 1, 1 bit)."""
+    ints = [abs(x) for x in xs if type(x) is int]
+    qs = [Fraction(x) for x in xs if type(x) is not int]
+    return max([max(ints, default=0).bit_length() + 1] + [q.numerator.bit_length() + q.denominator.bit_length()
+                                                          for q in qs])
 
 
 def _entry_bytes(bits: int, fractions: bool) -> int:
@@ -117,8 +119,8 @@ class _Tree:
         weights = [x for lay in net.layers for pos in lay for ch in pos for x in ch] + \
             [x for row in net.output for x in row]
         self.fractions = any(type(x) is not int for x in weights + list(self.F.flat))
-        bw = max(_bits(x) for x in weights)
-        b = max(_bits(x) for x in self.F.flat) + bw + net.M.bit_length() + 1
+        bw = _bits(weights)
+        b = _bits(list(self.F.flat)) + bw + net.M.bit_length() + 1
         self.bits = [b]  # self.bits[l]: bits of the entries of a block of layer l (module docstring, Cost)
         for lay in net.layers[1:]:
             b = self.w * b + bw + len(lay[0][0]).bit_length() + 1

@@ -174,6 +174,8 @@ def _array(x, dims, path, parse):
 
 
 def _number(x, path):
+    if type(x) is int and -(1 << 60) < x < 1 << 60:  # most weights: a small int is itself (no digits to count)
+        return x
     if isinstance(x, (bool, float)) or not isinstance(x, (int, str)):
         _fail(f"{path}={x!r}: expected an exact number (int or 'p/q')")
     q = parse_rational(x, field=path)

@@ -34,9 +34,14 @@ import numpy as np
 __all__ = ["KroneckerCertificate", "structured_rank", "applies"]
 
 
-def _bits(x) -> int:
-    q = Fraction(x)
-    return q.numerator.bit_length() + q.denominator.bit_length()
+def _bits(xs) -> int:
+    """The most bits of the numerator and denominator of exact numbers (an int's denominator: 1 bit)."""
+    out = max((abs(x) for x in xs if type(x) is int), default=0).bit_length() + 1
+    for x in xs:
+        if type(x) is not int:
+            q = Fraction(x)
+            out = max(out, q.numerator.bit_length() + q.denominator.bit_length())
+    return out
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,8 @@ class _Net:
         # a convolution of r channels adds the weights' bits and log2 r), the kernel's estimate of the same steps
         weights = [x for a in spec.all_weights() for x in np.asarray(a, dtype=object).flat]
         self.fractions = any(type(x) is not int for x in weights + list(self.F.flat))
-        bw = max(_bits(x) for x in weights)
-        b = max(_bits(x) for x in self.F.flat) + bw + self.M.bit_length() + 1
+        bw = _bits(weights)
+        b = _bits(list(self.F.flat)) + bw + self.M.bit_length() + 1
         self.bits = [b]
         widths = spec.widths if spec.architecture == "deep" else (spec.Z,)
         for r in widths[:-1]:
