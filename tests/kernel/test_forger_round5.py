@@ -188,3 +188,18 @@ def test_none_at_full_width_is_still_proved():
         r = decide_depth("linear", pl, N=4, M=M, tries=0)
         assert r.answer == "none" and check_result(json.loads(json.dumps(r.completeness.result()))).ok
     assert decide_depth("linear", "sum", N=4, M=1, tries=0).answer == "unknown"
+
+
+# -- approximation.py: Courant-Fischer needs an m-dimensional subspace, not m vectors ------------------------------
+def test_courant_fischer_with_a_repeated_column_is_refused():
+    """A = diag(3, 2, 1): sigma_3 = 1, so "sigma_3 >= 2" (eps2 = 4) is false.  X = [e1, e2, e2] spans only 2
+    dimensions, on which ||A x||^2 >= 4 ||x||^2 holds: G = X^T (A^T A - 4 I) X is positive semidefinite, and only
+    the full column rank of X (H = X^T X positive definite) stands between it and sigma_3 >= 2."""
+    from symbolic.kernel import approximation
+
+    A = np.array([[3, 0, 0], [0, 2, 0], [0, 0, 1]], dtype=object)
+    X = [["1", "0", "0"], ["0", "1", "1"], ["0", "0", "0"]]
+    with pytest.raises(ConvacError, match="X\\^T X is not positive definite"):
+        approximation.check(A, {"kind": "courant_fischer", "X": X}, 3, "4", "cf")
+    assert approximation.check(A, {"kind": "courant_fischer", "X": [["1", "0"], ["0", "1"], ["0", "0"]]}, 2, "4",
+                               "cf") == 2  # control: sigma_2 = 2 >= 2
