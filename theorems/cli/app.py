@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     at = next((i for i, a in enumerate(argv) if not a.startswith("-") and not (
         i and argv[i - 1] in ("--max-memory", "--max-entries", "--timeout"))), None)
     command = None if at is None else argv[at]
-    if command == "recheck":  # the trusted path, the kernel only; flags before it are its own (those after win)
+    if at is not None and command == "recheck":  # the trusted path, the kernel only; flags before it are its own
         from theorems.cli.recheck import main as recheck_main
 
         return recheck_main(argv[:at] + argv[at + 1:])
