@@ -7,6 +7,10 @@ must have full column rank on both sides, a factorization whose *form*, not only
 a certificate is built here by hand to sit exactly on the wrong side of it while satisfying everything else: each
 is a true-looking answer whose statement is false or unproved, and the kernel must reject it.  The controls show
 each construction is otherwise well formed (the same objects with the hypothesis met are accepted).
+
+One was accepted with the kernel of ba0c8ba: depth ``none`` ("no depth efficiency") for linear/product from an
+identity at widths [1, 1] (or M = 1), true of those degenerate widths but denying COLT 2016's Theorem 1 for the
+operator; the label now needs M >= 2 and at least M channels per layer (symbolic/kernel/depth.py).
 """
 
 from __future__ import annotations
