@@ -66,9 +66,9 @@ def validate(st):
 
 
 def describe(st) -> str:
-    """The matricization and the network it is of: the operator, the sizes, the widths, the sharing, F, and numeric
-    or symbolic weights (a symbolic statement is about every weight of exactly this family). Called on a validated
-    statement."""
+    """The matricization and the network it is of: the operator, the sizes, the widths, the sharing, F, and the
+    weights: "the given weights" (numeric: a statement about this one network) or "symbolic weights" (about every
+    weight of exactly this family). Called on a validated statement."""
     d = st["spec"]
     fam = net_of({"spec": d, "output": st["output"]}, "statement").family()
     deep = fam["architecture"] == "deep"
@@ -78,7 +78,7 @@ def describe(st) -> str:
            + (", patch_order=" + str(fam["patch_order"]) if deep and fam["patch_order"] != list(range(fam["N"]))
               else "") + (", shared weights" if fam["shared"] else "")
            + ("" if F is None else f", F={str(F)[:60]}")
-           + (", symbolic weights" if d.get("weights") == "symbolic" else ""))
+           + (", symbolic weights" if d.get("weights") == "symbolic" else ", the given weights"))
     return f"rank [A^{st.get('output')}]_{st.get('rows')} ({net})"
 
 
