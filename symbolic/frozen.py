@@ -158,6 +158,8 @@ def thaw(x):
     if isinstance(x, dict):
         return {k: thaw(v) for k, v in x.items()}
     if isinstance(x, (FrozenList, list)):
+        if all(type(v) in _SCALARS for v in x):  # a row of numbers or strings (most of a tensor): one copy
+            return list(x)
         return [thaw(v) for v in x]
     if isinstance(x, tuple) and not hasattr(x, "_fields"):
         return tuple(thaw(v) for v in x)
