@@ -13,6 +13,8 @@ becomes a ``frozenset``; tuples stay tuples.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 __all__ = ["FrozenDict", "FrozenList", "freeze", "thaw", "mutable_paths"]
 
 
@@ -95,7 +97,7 @@ class FrozenList(list):
         return repr(thaw(self))
 
 
-_SCALARS = frozenset((int, str, bool, float, type(None)))
+_SCALARS = frozenset((int, str, bool, float, type(None), Fraction))  # immutable values: nothing inside to freeze
 
 
 def freeze(x):
