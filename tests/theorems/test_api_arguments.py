@@ -46,3 +46,16 @@ def test_one_claim_id_as_a_string_is_that_claim():
         return [(r["claim"], r["instance"], r["status"]) for r in s.rows]
 
     assert key(one) == key(listed) and {r["claim"] for r in one.rows} == {"depth.relu_max.term_bound"}
+
+
+@pytest.mark.parametrize("N, M, N_max", [(32, 2, None), (16, 3, None), (4, 2, 32)])
+def test_depth_past_the_kernels_limit_is_refused_before_any_work(N, M, N_max):
+    import time
+
+    from symbolic.errors import TooLarge
+
+    cpu = time.process_time()
+    with pytest.raises(TooLarge, match=r"the kernel re-verifies every part on the M\^N = .* grid points; the limit "
+                                       r"is 16,777,216 entries \(--max-entries 2\^\d+ lifts it\)"):
+        decide_depth("linear", "product", N=N, M=M, N_max=N_max)
+    assert time.process_time() - cpu < 10  # once 45 s of symbolic rows were built before the kernel refused

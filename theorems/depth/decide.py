@@ -392,6 +392,20 @@ def _check_args(act, pl, N, M, widths, N_max, tries, seed=0):
         raise DomainError(f"seed={seed!r}: expected an int >= 0")
 
 
+def _check_size(N: int, M: int):
+    """Refuse before any work what the kernel would refuse after it: it re-verifies the parts on the M^N grid
+    points of the nets (the term bound's factorization of a symbolic shallow channel among them), so M^N must be
+    within the run's --max-entries (once, N=32 M=2 built 65,536 symbolic rows for 45 s before the kernel said so)."""
+    from symbolic.cost import format_count
+    from symbolic.errors import TooLarge
+    from symbolic.limits import limits
+
+    points, lim = M ** N, limits().max_entries
+    if points > lim:
+        raise TooLarge(f"N={N}, M={M}: the kernel re-verifies every part on the M^N = {format_count(points)} grid "
+                       f"points; the limit is {lim:,} entries (--max-entries 2^{(points - 1).bit_length()} lifts it)")
+
+
 def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, widths=None, N_max: int | None = None,
                 seed: int = 0, tries: int = 6, approximation: bool = False) -> DepthEfficiency:
     """Depth efficiency of the pair, in kernel-verified parts (see the module docstring).
@@ -412,6 +426,7 @@ def decide_depth(activation: str, pooling: str, *, N: int = 4, M: int = 2, width
     """
     act = make_activation(activation).spec_name if isinstance(activation, str) else activation
     _check_args(act, pooling, N, M, widths, N_max, tries, seed)
+    _check_size(max(N, N_max or N), M)
     t = Timer()
     term = _term_bound_verdict(act, pooling, N, M, seed)
     wv, witness = _witness_verdict(act, pooling, N, M, widths, seed, tries)

@@ -86,6 +86,17 @@ def warm_up() -> None:
 _Box: Any = W.VBox if W is not None else object
 
 
+def _certificate_text(r: dict) -> str:
+    """What the rank's certificate is, in a line: a minor and an upper-bound kind, or the structured factorization."""
+    c = r["certificate"]
+    if c.get("certificate") == "kronecker":
+        return (f"structured: [A]<sub>I</sub> = P diag(g) Q<sup>T</sup>, never formed; g has {c['k']:,} nonzero "
+                f"entries (inner size {c['inner']:,}); P, Q of full column rank (minors of {len(c['pivots'])} "
+                f"one-sided blocks nonzero mod {c['prime']})")
+    return (f"lower: a {r['lower']} x {r['lower']} minor nonzero mod {c['lower']['prime']}, "
+            f"upper: {c['upper']['kind']}")
+
+
 def _allowed(widget, name: str, v):
     """``v`` for a control, as the widget would hold it unchanged; else one line naming the control, the value and what
     is allowed (a widget would clamp 0 to its minimum, truncate 2.5, or raise a traitlets error on an unknown
@@ -627,8 +638,7 @@ class Explorer(_Box):
         self.rank_view.value = (
             f"<b>rank [A<sup>{r['output']}</sup>]<sub>I</sub> = <span class='convac-rank-value'>{value}</span></b>"
             f" &nbsp; I = {I}, a {r['shape'][0]} x {r['shape'][1]} matrix; "
-            f"<small>lower: a {r['lower']} x {r['lower']} minor nonzero mod {r['certificate']['lower']['prime']}, "
-            f"upper: {r['certificate']['upper']['kind']}; {kv}</small>")
+            f"<small>{_certificate_text(r)}; {kv}</small>")
         self.bounds_view.value = ("structural upper bounds (all weights): " + ", ".join(
             f"{_esc(k)} <span class='convac-bound-{_esc(k)}'>{b}</span>" for k, b in r["bounds"].items()))
         z, oe = v["shallow_z"], v["oddeven"]

@@ -242,6 +242,20 @@ def _engine(c: Choice) -> str:
     return "modular" if Operator(a, p).is_polynomial else "exact"
 
 
+def structured(c: Choice) -> bool:
+    """A ConvAC with numeric weights past the dense sizes: ``convac rank`` certifies its rank by the structured route
+    (:mod:`symbolic.rank.structured`, A = P diag(g) Q^T, never formed), so the views show the certified rank and
+    the bounds, and the grid tensor's table and heatmaps only where the tensor fits.
+
+    >>> structured(Choice(N=16, M=4, activation="linear", pooling="product")), structured(Choice(N=4, M=2))
+    (True, False)
+    """
+    from symbolic.rank.pipeline import STRUCTURED_POINTS
+
+    return (c.activation == "linear" and c.pooling == "product" and c.weights != "symbolic"
+            and c.M ** c.N >= STRUCTURED_POINTS)
+
+
 def refusal(c: Choice) -> str | None:
     """The cost guard's one-line refusal of this choice, or None when it fits.
 
@@ -273,9 +287,10 @@ def refusal(c: Choice) -> str | None:
         validate_weights(c.architecture, N=c.N, M=c.M, widths=widths, Y=c.Y, window=c.window,
                       symbolic=c.weights == "symbolic", where=f"N={c.N}, M={c.M}")
         engine = _engine(c)
-        rank_cost(N=c.N, M=c.M, rows=len(rows), widths=widths, Y=c.Y,
-                  window=None if c.architecture == "shallow" else c.window, architecture=c.architecture,
-                  activation=c.activation.split(":")[0], pooling=c.pooling, engine=engine).check()
+        if not structured(c):  # a ConvAC's rank never forms A (its route checks its own memory); else A is formed
+            rank_cost(N=c.N, M=c.M, rows=len(rows), widths=widths, Y=c.Y,
+                      window=None if c.architecture == "shallow" else c.window, architecture=c.architecture,
+                      activation=c.activation.split(":")[0], pooling=c.pooling, engine=engine).check()
         if c.weights == "construction":
             _construction(c)
         if c.weights == "given" and not _given_matches(c):
