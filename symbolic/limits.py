@@ -2,14 +2,16 @@
 
 Limits are arguments, never the environment:
 
-- every public function that computes takes ``limits=Limits(...)`` (``grid_tensor``, ``forward_tensor``,
-  ``matricization_rank``, ``exact_rank``, ``verify_catalog``, ``decide_universality``, ``decide_depth``,
-  ``find_counterexample``, ``rank_bound``, ``recheck``); None means the limits in force;
+- every public function whose work grows with the sizes it is given takes ``limits=Limits(...)``
+  (``grid_tensor``, ``forward_tensor``, ``matricization_rank``, ``exact_rank``, ``verify_catalog``,
+  ``decide_universality``, ``decide_depth``, ``find_counterexample``, ``recheck``); None means the limits in force.
+  A ``rank_bound`` conjecture is checked under the limits of the search that runs it; ``matricize`` rearranges a
+  tensor already made, ``bounds`` works in the order of N, and ``decide_laws`` depends on no size;
 - the limits in force are :data:`DEFAULT_MAX_MEMORY` and :data:`DEFAULT_MAX_ENTRIES` unless a caller set
   others for a block (:func:`use_limits`) or for the process (:func:`set_limits`, which the command line
   does with its ``--max-memory`` and ``--max-entries``; forked processes inherit them, and a sweep hands its
   :class:`Limits` to every task, which a worker of an external cluster applies);
-- the library never reads ``os.environ``. Only the command line reads :data:`ENV_MAX_MEMORY` and
+- the library never reads its limits from ``os.environ``. Only the command line reads :data:`ENV_MAX_MEMORY` and
   :data:`ENV_MAX_ENTRIES`, as the defaults of its two flags (:func:`limits_from_environment`).
 """
 

@@ -487,7 +487,8 @@ def _sympy_rank(inp: _Input, seed, prime, lower_bound_only: bool) -> RankResult:
 
 # -- the facade ------------------------------------------------------------------------------
 def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed: int = 0,
-               lower_bound_only: bool = False, prime: int | None = None, upper: str = "auto") -> RankResult:
+               lower_bound_only: bool = False, prime: int | None = None, upper: str = "auto",
+               limits=None) -> RankResult:
     """The certified rank of a matrix (or certified bounds on it).
 
     Used on matricizations [A]_I of grid tensors (ICLR 2017 eq. (1)), whose ranks carry the
@@ -516,6 +517,9 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
         modulo primes past Hadamard's bound (no relations; a certificate of k and the primes).  "auto": column
         relations unless they would exceed a quarter of the memory limit or the 1000 digits per number that
         ``convac recheck`` reads.
+    limits : symbolic.limits.Limits, optional
+        The resource limits of this call (the memory an upper-bound certificate may take); default: the limits in
+        force (:func:`symbolic.limits.limits`).
 
     Returns
     -------
@@ -546,6 +550,12 @@ def exact_rank(matrix, *, method: str = "auto", modulus: int | None = None, seed
         raise DomainError(f"method={method!r} is not one of {METHODS}")
     if upper not in UPPER:
         raise DomainError(f"upper={upper!r} is not one of {UPPER}")
+    if limits is not None:
+        from symbolic.limits import use_limits
+
+        with use_limits(limits):
+            return exact_rank(matrix, method=method, modulus=modulus, seed=seed, lower_bound_only=lower_bound_only,
+                              prime=prime, upper=upper)
     inp = _prepare(matrix, modulus)
     if inp.kind == "symbolic":
         if method == "sympy":

@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser of ``convac recheck`` (its own: the trusted path runs without the ``convac`` parser)."""
     p = _Parser(prog="convac recheck", description=(
         "Re-verify every statement of a saved --json answer of convac (rank, verify, verify --variants, check laws, "
+        "check depth, "
         "check universality, search) with the small trusted kernel: each certificate must prove exactly the "
         "statement and status written beside it. Nothing in the file is evaluated. Exit 0 if all are verified, "
         "1 if one fails, 2 on malformed input."),
