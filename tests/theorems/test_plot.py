@@ -130,7 +130,8 @@ class TestRankGrowth:
         assert [r["N"] for r in rows] == [2, 4, 8]
         assert [r["convac"] for r in rows] == [2, 4, 16] == [r["target"] for r in rows]
         assert [r["relu_max"] for r in rows] == [2, 4, 16]
-        assert [r["relu_max_Z"] for r in rows] == [Fraction(1), Fraction(1), Fraction(2)]
+        # T = (N/2)(M - 1) + 1 (the kernel-checked term bound), Z >= ceil(rank / T): 2/2, 4/3, 16/5
+        assert [r["term_bound"] for r in rows] == [2, 3, 5] and [r["relu_max_Z"] for r in rows] == [1, 2, 4]
         assert all(r["exact"] for r in rows)
         assert all(isinstance(k, int) for r in rows for k in r["relu_max_random"])
 
@@ -141,7 +142,7 @@ class TestRankGrowth:
         left, right = fig.axes
         assert left.get_yscale() == right.get_yscale() == "log"
         assert "deep ConvAC, random weights" in legend_labels(left)
-        assert "shallow ReLU/max: Z >= 2 rank / (MN)" in legend_labels(right)
+        assert "shallow ReLU/max: Z >= ceil(rank / T)" in legend_labels(right)
         assert left.get_ylabel() == "rank [A]_odd-even (exact, certified)"
         assert "M = 3" in fig.get_suptitle()
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-
 from symbolic.errors import DomainError
 
 from theorems.present.plot.base import _matplotlib
@@ -24,16 +21,18 @@ def rank_growth_data(*, M: int = 2, N_max: int = 8, seed: int = 0, random_seeds:
     [-10^6, 10^6] with a random invertible F; the deep ReLU/max construction
     (:func:`theorems.depth.claims.relu_max_witness_spec`); deep ReLU/max nets at
     ``random_seeds`` random weights. ``convac_Z`` = the ConvAC rank (a shallow ConvAC with Z
-    channels has rank <= Z); ``relu_max_Z`` = 2 rank / (MN) (each shallow ReLU/max term has
-    rank <= MN/2). Every rank is exact and certified (``exact`` says so).
+    channels has rank <= Z); ``relu_max_Z`` = ceil(rank / T), where ``term_bound`` T = (N/2)(M - 1) + 1 bounds the
+    odd-even rank of one shallow ReLU/max channel for all weights (the kernel-checked ``depth.relu_max.term_bound``,
+    :func:`theorems.depth.decide.term_bound`). Every rank is exact and certified (``exact`` says so).
 
-    >>> [(r["N"], r["convac"], r["relu_max"], r["relu_max_Z"]) for r in rank_growth_data(M=2, N_max=4)]
-    [(2, 2, 2, Fraction(1, 1)), (4, 4, 4, Fraction(1, 1))]
+    >>> [(r["N"], r["convac"], r["relu_max"], r["term_bound"], r["relu_max_Z"]) for r in rank_growth_data(M=2, N_max=4)]
+    [(2, 2, 2, 2, 1), (4, 4, 4, 3, 2)]
     """
     from symbolic.spec.network import deep
 
     from theorems.claims.common import random_invertible_F
     from theorems.depth.claims import rank_witness, relu_max_witness_spec
+    from theorems.depth.decide import forced, term_bound
 
     if isinstance(M, bool) or not isinstance(M, int) or M < 2:
         raise DomainError(f"M={M!r}: expected an int >= 2")
@@ -50,7 +49,7 @@ def rank_growth_data(*, M: int = 2, N_max: int = 8, seed: int = 0, random_seeds:
                              exact=True, seed=seed)[0] for s in range(random_seeds)]
         rows.append({"N": N, "M": M, "target": M ** (N // 2), "convac": rc.rank, "relu_max": rm.rank,
                      "relu_max_random": [r.rank for r in rand], "convac_Z": rc.rank,
-                     "relu_max_Z": Fraction(2 * rm.rank, M * N), "term_bound": M * N // 2,
+                     "relu_max_Z": forced(rm.rank, "max", N, M), "term_bound": term_bound("max", N, M),
                      "exact": rc.exact and rm.exact and all(r.exact for r in rand)})
     return rows
 
@@ -59,9 +58,9 @@ def plot_rank_growth(data=None, *, M: int = 2, N_max: int = 8, seed: int = 0, ti
     """The rank gap over N: deep ranks (exponential) against what shallow nets of width Z reach.
 
     Left: certified ranks of [A]_odd-even for the deep nets of :func:`rank_growth_data`, with
-    the bounds of shallow nets with Z = N channels (ConvAC: rank <= Z; ReLU/max: rank <= Z MN/2).
-    Right: the smallest Z a shallow net needs to realize the deep tensor (ConvAC: Z >= rank;
-    ReLU/max: Z >= 2 rank/(MN)). Both on a log scale.
+    the bounds of shallow nets with Z = N channels (ConvAC: rank <= Z; ReLU/max: rank <= Z T, with the term bound
+    T = (N/2)(M - 1) + 1). Right: the smallest Z a shallow net needs to realize the deep tensor (ConvAC: Z >= rank;
+    ReLU/max: Z >= ceil(rank / T)). Both on a log scale.
     """
     data = data if data is not None else rank_growth_data(M=M, N_max=N_max, seed=seed)
     _matplotlib()
@@ -78,13 +77,13 @@ def plot_rank_growth(data=None, *, M: int = 2, N_max: int = 8, seed: int = 0, ti
         left.plot([r["N"]] * len(r["relu_max_random"]), r["relu_max_random"], "x", color="#ff7f0e", ms=8, mew=2,
                   label="deep ReLU/max, random weights" if n == 0 else None)
     left.plot(Ns, Ns, ":", color="#1f77b4", lw=2, label="shallow ConvAC, Z = N: rank <= Z")
-    left.plot(Ns, [N * M * N // 2 for N in Ns], ":", color="#d62728", lw=2,
-              label="shallow ReLU/max, Z = N: rank <= Z MN/2")
+    left.plot(Ns, [r["N"] * r["term_bound"] for r in data], ":", color="#d62728", lw=2,
+              label="shallow ReLU/max, Z = N: rank <= Z T, T = (N/2)(M-1)+1")
     left.set_ylabel("rank [A]_odd-even (exact, certified)", fontsize=11)
     left.set_title("rank of the odd-even matricization", fontsize=12)
     right.plot(Ns, [r["convac_Z"] for r in data], "o-", color="#1f77b4", lw=2, ms=8, label="shallow ConvAC: Z >= rank")
-    right.plot(Ns, [float(r["relu_max_Z"]) for r in data], "s--", color="#d62728", lw=2, ms=7, mfc="none", mew=2,
-               label="shallow ReLU/max: Z >= 2 rank / (MN)")
+    right.plot(Ns, [r["relu_max_Z"] for r in data], "s--", color="#d62728", lw=2, ms=7, mfc="none", mew=2,
+               label="shallow ReLU/max: Z >= ceil(rank / T)")
     right.plot(Ns, Ns, ":", color="gray", lw=2, label="Z = N (polynomial size)")
     right.set_ylabel("channels Z a shallow net needs", fontsize=11)
     right.set_title("smallest shallow width realizing the deep tensor", fontsize=12)
