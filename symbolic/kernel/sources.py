@@ -112,7 +112,8 @@ def family_is(net: Net, fam: dict, what: str):
 
 
 def numeric(net: Net, what: str):
-    need(not net.symbolic and all(not isinstance(x, sympy.Basic) for x in net.weights()),
+    # the kernel's reader makes every number an int or a Fraction, and every expression a sympy object
+    need(not net.symbolic and set(map(type, net.weights())) <= {int, Fraction},
          f"{what}: a witness needs numeric (exact rational) weights")
 
 

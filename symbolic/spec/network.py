@@ -387,6 +387,8 @@ def _symbolic_spec(d, arch, N, M, act, pool, F, window, order, shared) -> Spec:
 # ----------------------------------------------------------------------------- writing
 def _json_array(x):
     if isinstance(x, tuple):
+        if x and not isinstance(x[0], tuple):  # a row of numbers (arrays are regular): one level, no recursion
+            return [to_json_number(y) for y in x]
         return [_json_array(y) for y in x]
     return to_json_number(x)
 
