@@ -60,14 +60,6 @@ def _random_choice(rng: random.Random) -> model.Choice:
                         output=rng.randint(0, Y - 1))
 
 
-@pytest.fixture(scope="module")
-def ex():
-    e = Explorer(architecture="deep", N=4, M=2, activation="relu", pooling="max", pictures=False)
-    assert e.wait(120)
-    yield e
-    e.close()
-
-
 def _set(ex, c: model.Choice):
     ex.set(architecture=c.architecture, N=c.N, M=c.M, Z=(c.widths or (c.M,))[0], widths="", activation=c.activation,
            pooling=c.pooling, weights="random", seed=c.seed, Y=c.Y, output=c.output, partition=c.partition)

@@ -9,15 +9,6 @@ import pytest
 pytest.importorskip("ipywidgets", reason="the explorer needs the explore extra: pip install '.[test]'")
 
 from symbolic.errors import ConvacError  # noqa: E402
-from theorems.explore import Explorer  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def ex():
-    e = Explorer(architecture="deep", N=4, M=2, activation="relu", pooling="max", pictures=False)
-    assert e.wait(120)
-    yield e
-    e.close()
 
 
 @pytest.mark.parametrize("values, error", [
