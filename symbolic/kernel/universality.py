@@ -11,10 +11,12 @@ the family, of any width, realizes.
 
 Certificates:
 
-- proved, ``matricization_rank``: M^N numeric networks of the family (F as stated) whose stacked grid
-  tensors have a certified rank M^N.  The realizable set contains them; it is closed under sums of
-  networks (width adds: Z_1 + Z_2 channels realize A_1 + A_2) and scaling (the output weights), so it
-  contains their span, which is everything.  Exact activations only.
+- proved, ``matricization_rank``: M^N numeric networks of the family (F as stated) whose stacked grid tensors have
+  a certified rank M^N. The ``source`` lists them, ``{"stack": [{"spec", "output"}, ...]}``, or gives the
+  outputs of one network, ``{"spec": S, "outputs": [y, ...]}``: the stack of (S, y), each output y of S a
+  network of the family (its layers, with output weights row y), written once. The realizable set contains them;
+  it is closed under sums of networks (width adds: Z_1 + Z_2 channels realize A_1 + A_2) and scaling (the output
+  weights), so it contains their span, which is everything. Exact activations only.
 - proved, ``arb_independence`` (tanh and sigmoid families, and only they): M^N numeric networks of the family
   with rational weights whose grid tensors, recomputed as arb balls, have a determinant ball excluding 0
   (:mod:`symbolic.kernel.arb_tensor` gives the argument); the span argument above then applies.  The
@@ -75,8 +77,16 @@ def realizations(cert, fam, F, size, what):
          f"{what}: kind={str(cert.get('kind') if isinstance(cert, dict) else cert)[:40]!r}: a "
          f"{fam['activation']} family is proved by {kind} only")
     keys(cert, ("kind", "source") if arb else ("kind", "source", "certificate"), (), what)
-    keys(cert["source"], ("stack",), (), f"{what}.source")
-    stack = cert["source"]["stack"]
+    src = cert["source"]
+    if isinstance(src, dict) and "outputs" in src:  # the outputs of one network: the stack of (spec, y)
+        keys(src, ("spec", "outputs"), (), f"{what}.source")
+        outs = src["outputs"]
+        need(isinstance(outs, list) and all(type(y) is int for y in outs) and len(set(outs)) == len(outs),
+             f"{what}.source.outputs: expected distinct output indices")
+        stack = [{"spec": src["spec"], "output": y} for y in outs]
+    else:
+        keys(src, ("stack",), (), f"{what}.source")
+        stack = src["stack"]
     need(isinstance(stack, list) and size <= len(stack) <= (size if arb else 4 * size),
          f"{what}: expected {'exactly' if arb else 'at least'} {size} realizations")
     cost.entries(len(stack) * fam["M"] ** fam["N"], f"{what}: the stacked grid tensors ({len(stack)} networks)")
