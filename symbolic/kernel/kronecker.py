@@ -139,13 +139,13 @@ class _Tree:
     def vectors(self, l, k, p=None):
         """V of block (l, k): its channel vectors, rows = the templates of its patches in tree order."""
         W = self.W(l, k)
+        R = self.net.M ** (self.w ** l)  # rows: the templates of the block's patches; estimated before X is made
+        cost.memory(R * (W.shape[1] + W.shape[0]) * (8 if p else _entry_bytes(self.bits[l], self.fractions)),
+                    f"the channel vectors of block ({l}, {k}) ({R:,} x {W.shape[0]}, kronecker)")
         if l == 0:
             X = _residues(self.F, p) if p else self.F
         else:
             X = _khatri_rao([self.vectors(l - 1, self.w * k + t, p) for t in range(self.w)], p)
-        n = X.shape[0] * (X.shape[1] + W.shape[0])
-        cost.memory(n * (8 if p else _entry_bytes(self.bits[l], self.fractions)),
-                    f"the channel vectors of block ({l}, {k}) ({X.shape[0]:,} x {W.shape[0]}, kronecker)")
         return _mulmod(X, _residues(W, p).T, p) if p else X.dot(W.T)
 
     def block(self, l, k, pure, p):
