@@ -6,7 +6,8 @@
   [A]_I = U V of inner size Z, over symbolic weights).
 - ``depth.convac.generic``: for a deep ConvAC, rank [A]_odd-even >= min(r_0, M)^(N/2) except on a
   null set of weights: a certified nonzero minor at a rational witness (Schwartz-Zippel).
-- ``depth.relu_max.term_bound``: one generalized rank-1 max term has rank [.]_odd-even <= MN/2.
+- ``depth.relu_max.term_bound``: one generalized rank-1 max term has rank [.]_odd-even <= |I|(M - 1) + 1
+  = N(M - 1)/2 + 1 (the paper's MN/2, sharpened; ``depth.relu_max.exists`` keeps the paper's Z >= 2/(MN) ...).
 - ``depth.relu_max.exists``: explicit deep ReLU/max weights with rank >= min(r_0, M)^(N/2).
 - ``depth.relu_max.incomplete``: an open box of deep ReLU/max weights on which a shallow net
   with Z = 2 realizes the same grid tensor (identity on the whole box).
