@@ -85,12 +85,15 @@ def prove_geometry(*, N: int, M: int, window: int = 2, widths=None, patch_order=
         S = iclr_lower_exponent(N, window, spec.order, rows)
         lo = min(spec.widths[0], M) ** S
         hi = iclr_upper_bound(N, M, window, list(spec.widths), list(spec.order), rows)
-        r, cert = rank_witness(spec, rows, seed=seed, exact=True)
+        # the witness gives the generic lower bound only (a minor; Schwartz-Zippel): the upper bound for all weights
+        # is the factorization below, so an exact upper bound of this one witness would prove nothing more (its
+        # multimodular certificate took 120 primes and about 2 s in the prover and 2 s in the kernel at N=16)
+        r, cert = rank_witness(spec, rows, seed=seed)
         parts.append(cert)
         # the kernel rebuilds the symbolic grid tensor and U, V from the statement and checks U V == [A]_I
         parts.append({"kind": "symbolic_factorization", "rows": list(rows), "bound": hi})
-        rows_out.append(f"{P}: {lo} <= {r.rank} <= {hi}")
-        if not (lo <= r.rank <= hi and r.exact):
+        rows_out.append(f"{P}: {lo} <= {r.rank} <= generic rank <= {hi}")
+        if not lo <= r.rank <= hi:
             bad.append(P)
     status = Status.PROVED if not bad else Status.INCONCLUSIVE
     return conclude("geometry",
