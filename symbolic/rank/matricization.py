@@ -101,17 +101,31 @@ def parse_partition(partition, N: int) -> tuple:
         raise ShapeError(f"N={N!r}: expected an int >= 2 (a partition needs two nonempty groups)")
     N = int(N)
     label = f"partition {partition!r}"
+    text = partition.strip() if isinstance(partition, str) else None
+    if text == "odd-even":
+        modes = list(range(0, N, 2))
+    elif text == "halves":
+        modes = list(range(N // 2))
+    else:
+        modes = _listed_modes(partition, label)
+    for x in modes:
+        if not 0 <= x < N:
+            raise ShapeError(f"{label}: mode {x} is out of range 0..{N - 1} for N={N}")
+    if not 0 < len(modes) < N:
+        raise ShapeError(
+            f"{label}: gives {len(modes)} row modes for N={N}; allowed: a nonempty proper subset of 0..{N - 1}"
+        )
+    return tuple(sorted(modes))
+
+
+def _listed_modes(partition, label: str) -> list:
+    """The modes of a comma list or a sequence of ints, distinct (any ints: the range depends on N)."""
     if isinstance(partition, str):
         text = partition.strip()
-        if text == "odd-even":
-            modes = list(range(0, N, 2))
-        elif text == "halves":
-            modes = list(range(N // 2))
-        else:
-            parts = [s.strip() for s in text.split(",")]
-            if not text or not all(s.lstrip("-").isdigit() for s in parts):
-                raise ShapeError(f"{label}: expected {_ALLOWED}")
-            modes = [int(s) for s in parts]
+        parts = [s.strip() for s in text.split(",")]
+        if not text or not all(s.lstrip("-").isdigit() for s in parts):
+            raise ShapeError(f"{label}: expected {_ALLOWED}")
+        modes = [int(s) for s in parts]
     else:
         try:
             modes = list(partition)
@@ -121,17 +135,31 @@ def parse_partition(partition, N: int) -> tuple:
             if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
                 raise ShapeError(f"{label}: mode {x!r} is not an int; expected {_ALLOWED}")
         modes = [int(x) for x in modes]
-    for x in modes:
-        if not 0 <= x < N:
-            raise ShapeError(f"{label}: mode {x} is out of range 0..{N - 1} for N={N}")
     if len(set(modes)) != len(modes):
         dup = sorted(x for x in set(modes) if modes.count(x) > 1)
         raise ShapeError(f"{label}: mode {dup[0]} is repeated")
-    if not 0 < len(modes) < N:
-        raise ShapeError(
-            f"{label}: gives {len(modes)} row modes for N={N}; allowed: a nonempty proper subset of 0..{N - 1}"
-        )
-    return tuple(sorted(modes))
+    return modes
+
+
+def check_partition_spelling(partition) -> None:
+    """Read a partition before N is known (a conjecture about a family): a name, or distinct modes >= 0, at least
+    one; :func:`parse_partition` checks the rest against each network's N.
+
+    >>> check_partition_spelling("0,3")
+    >>> check_partition_spelling("0,-1")
+    Traceback (most recent call last):
+    ...
+    symbolic.errors.ShapeError: partition '0,-1': mode -1 is not a mode (modes are 0, 1, ..., N - 1)
+    """
+    if isinstance(partition, str) and partition.strip() in ("odd-even", "halves"):
+        return
+    label = f"partition {partition!r}"
+    modes = _listed_modes(partition, label)
+    bad = next((x for x in modes if x < 0), None)
+    if bad is not None:
+        raise ShapeError(f"{label}: mode {bad} is not a mode (modes are 0, 1, ..., N - 1)")
+    if not modes:
+        raise ShapeError(f"{label}: gives no row modes; allowed: a nonempty proper subset of 0..N-1")
 
 
 def _complement(rows: tuple, N: int) -> tuple:

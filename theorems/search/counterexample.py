@@ -36,7 +36,7 @@ from typing import Callable, TypedDict
 import numpy as np
 import sympy
 
-from symbolic.errors import CertificateError, DomainError, ShapeError
+from symbolic.errors import CertificateError, DomainError
 from symbolic.frozen import freeze, thaw
 from symbolic.spec.network import Spec, load_spec, spec_to_dict, tree_depth
 from symbolic.tensor.grid import GridTensor
@@ -540,16 +540,12 @@ def rank_bound(partition, bound, *, statement: str | None = None) -> Conjecture:
     >>> c.holds(s, grid_tensor(s))
     True
     """
-    from symbolic.rank.matricization import matricize_array, parse_partition
+    from symbolic.rank.matricization import check_partition_spelling, matricize_array, parse_partition
     from symbolic.rank.exact import exact_rank
 
     expr = parse_bound(bound) if isinstance(bound, str) else sympy.sympify(bound, strict=True)
     text = bound if isinstance(bound, str) else str(bound)
-    if not (isinstance(partition, str) and partition.strip() in ("odd-even", "halves")):
-        try:  # its spelling and modes now (the family's N is not known yet: read against a larger one)
-            parse_partition(partition, 1 << 16)
-        except ShapeError as e:
-            raise ShapeError(str(e).replace(" for N=65536", " for any N").replace("0..65535", "0, 1, ...")) from None
+    check_partition_spelling(partition)  # now; each network's N is checked when the search reads it
     statement = statement or f"rank [A]_{partition} <= {text}"
 
     def matrix(spec, t):
