@@ -142,6 +142,15 @@ def _pyint_bytes(bits: float) -> int:
     return 8 * math.ceil((28 + 4 * max(1, math.ceil(bits / 30))) / 8)
 
 
+def object_entry_bytes(bits: float) -> int:
+    """Bytes of one entry of a numpy object array of Python ints of ``bits`` bits: a pointer and the int.
+
+    >>> object_entry_bytes(20), object_entry_bytes(286)
+    (40, 80)
+    """
+    return 8 + _pyint_bytes(bits)
+
+
 def int_bytes(bits: float) -> int:
     """Bytes of one exact integer in an array of the exact engine: 8 (int64) below 2^62, else a pointer and an int.
 

@@ -127,9 +127,9 @@ class _Net:
 
     def check_memory(self, entries: int, bits: int | None, what: str):
         """Refuse a step of ``entries`` exact entries of ``bits`` bits (None: int64 residues) over --max-memory."""
-        from symbolic.cost import _pyint_bytes, validate_entries
+        from symbolic.cost import object_entry_bytes, validate_entries
 
-        one = 8 if bits is None else 8 + _pyint_bytes(bits) * (2 if self.fractions else 1) + 56 * self.fractions
+        one = 8 if bits is None else (2 * object_entry_bytes(bits) + 48 if self.fractions else object_entry_bytes(bits))
         validate_entries(entries, one, f"the structured route: {what}", grid=False)
 
     def W(self, l, k):

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from symbolic.errors import TooLarge
@@ -65,7 +65,7 @@ def test_the_assumed_bits_bound_every_exact_entry_and_both_sides_agree(spec, dat
         tree.pool(kids, np.array([net.output[0]], dtype=object), "the root", tree.bits[-1])
     except Exception as e:  # not a structured case (the kernel says why): nothing was made
         assert "kronecker" in str(e)
-        return
+        assume(False)  # Hypothesis fails the test (unsatisfiable) if too few examples are structured
     assert seen and all(actual <= bound for bound, actual in seen), seen
 
 
